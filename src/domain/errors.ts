@@ -1,0 +1,113 @@
+/**
+ * One catalogue of the error codes the server sends (`{error, message}` of API.md) and what a
+ * client does with each: retry later, ask the user to sign in again, or show the entry as
+ * needing attention. Server and app import the same table.
+ */
+export type ClientAction = 'retry' | 'sign_in' | 'attention' | 'send_photos';
+
+interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+  action: ClientAction;
+}
+
+export const ERRORS = {
+  malformed_json: {
+    status: 400,
+    zh: '请求内容不是有效的 JSON。',
+    en: 'The request body is not valid JSON.',
+    action: 'attention',
+  },
+  invalid_request: {
+    status: 400,
+    zh: '请求内容不符合要求。',
+    en: 'The request does not match the schema.',
+    action: 'attention',
+  },
+  invalid_id: { status: 400, zh: '编号格式不正确。', en: 'The id has an invalid format.', action: 'attention' },
+  invalid_hash: {
+    status: 400,
+    zh: '照片指纹（SHA-256）格式不正确。',
+    en: 'The photo hash is not 64 lowercase hex digits.',
+    action: 'attention',
+  },
+  hash_mismatch: {
+    status: 400,
+    zh: '照片内容与其指纹不符，可能在传输中损坏。',
+    en: 'The photo bytes do not match their SHA-256.',
+    action: 'retry',
+  },
+  unauthorized: { status: 401, zh: '登录已失效，请重新登录。', en: 'Sign-in required or expired.', action: 'sign_in' },
+  invalid_credentials: { status: 401, zh: '用户名或密码错误。', en: 'Wrong username or password.', action: 'sign_in' },
+  forbidden: {
+    status: 403,
+    zh: '您的账号无权进行此操作。',
+    en: 'Your role or assignment does not allow this.',
+    action: 'attention',
+  },
+  not_found: { status: 404, zh: '找不到所请求的内容。', en: 'Nothing exists at this path.', action: 'attention' },
+  conflict: {
+    status: 409,
+    zh: '同一编号和版本已有不同内容。',
+    en: 'Different content already exists under this id and revision.',
+    action: 'attention',
+  },
+  username_taken: { status: 409, zh: '用户名已被使用。', en: 'The username is taken.', action: 'attention' },
+  payload_too_large: {
+    status: 413,
+    zh: '上传内容过大。',
+    en: 'The request body is over the limit.',
+    action: 'attention',
+  },
+  unsupported_media_type: {
+    status: 415,
+    zh: '不支持的文件类型，只接受 JPEG、PNG 或 WebP 图片。',
+    en: 'Only JPEG, PNG or WebP images are accepted.',
+    action: 'attention',
+  },
+  missing_photos: {
+    status: 422,
+    zh: '服务器尚未收到部分照片。',
+    en: 'Some referenced photos are not on the server yet.',
+    action: 'send_photos',
+  },
+  too_many_attempts: {
+    status: 429,
+    zh: '登录失败次数过多，请 15 分钟后再试。',
+    en: 'Too many failed sign-ins; try again in 15 minutes.',
+    action: 'retry',
+  },
+  internal_error: {
+    status: 500,
+    zh: '服务器内部错误，请稍后重试。',
+    en: 'Internal server error; try again later.',
+    action: 'retry',
+  },
+  unavailable: {
+    status: 503,
+    zh: '服务器暂时不可用，请稍后重试。',
+    en: 'The server is temporarily unavailable.',
+    action: 'retry',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ApiErrorBody {
+  error: ErrorCode;
+  message: string;
+  [extra: string]: unknown;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** What a client should do on an HTTP status when the body carries no known code. */
+export function actionForStatus(status: number): ClientAction {
+  if (status === 401) return 'sign_in';
+  if (status === 422) return 'send_photos';
+  if (status === 408 || status === 429 || status >= 500) return 'retry';
+  return 'attention';
+}

@@ -1,0 +1,222 @@
+/**
+ * The round report of API.md, computed from each site's result (its latest submitted
+ * inspection): per type and per district — sites, inspected, full marks, to rectify, average —
+ * the district ranking, the common problems and the rectification list with due dates.
+ * Pure: the server feeds it rows from storage, the app feeds it what it has; both get the same
+ * figures.
+ */
+import { dueOn } from './dates';
+import type { Grade } from './grades';
+import { SITE_TYPES, type SiteType } from './rubric';
+
+export interface ReportRound {
+  id: string;
+  rectifyBelow: number;
+  rectifyDays: number;
+}
+
+export interface ReportSite {
+  id: string;
+  type: SiteType;
+  district: string;
+}
+
+/** One submitted inspection, reduced to what ranking and reporting need. */
+export interface InspectionResult {
+  inspectionId: string;
+  revision: number;
+  siteId: string;
+  submittedAt: string;
+  receivedAt?: string;
+  score: number;
+  fullMarks: boolean;
+  deductions: readonly { itemId: string; grade: Exclude<Grade, 'A'> }[];
+}
+
+export interface Tally {
+  sites: number;
+  inspected: number;
+  fullMarks: number;
+  toRectify: number;
+  /** Mean score of the inspected sites, two decimals; null while none is inspected. */
+  averageScore: number | null;
+}
+
+export interface DistrictTally extends Tally {
+  district: string;
+  /** 1-based, by average score, highest first; equal averages share a rank; null if none inspected. */
+  rank: number | null;
+}
+
+export interface CommonProblem {
+  itemId: string;
+  title: string;
+  sites: number;
+}
+
+export type RectificationStatus = 'open' | 'closed';
+
+export interface ReportRectification {
+  id: string;
+  siteId: string;
+  itemId: string;
+  grade: Exclude<Grade, 'A'>;
+  dueOn: string;
+  status: RectificationStatus;
+}
+
+export interface RoundReport {
+  roundId: string;
+  byType: Record<SiteType, Tally>;
+  byDistrict: DistrictTally[];
+  commonProblems: CommonProblem[];
+  rectifications: ReportRectification[];
+}
+
+export interface ReportInput {
+  round: ReportRound;
+  /** The round's scope: the sites assigned in it. */
+  sites: readonly ReportSite[];
+  /** Submitted inspections of the round; several per site are fine, the latest counts. */
+  results: readonly InspectionResult[];
+  /** Item titles for the common-problems list. */
+  itemTitle: (itemId: string) => string;
+  /** Stored state of a rectification, when the caller keeps one (the server does). */
+  rectificationState?: (siteId: string, itemId: string) => { id: string; status: RectificationStatus } | undefined;
+}
+
+/** Stable key of a rectification: one per round, site and item. */
+export function rectificationKey(roundId: string, siteId: string, itemId: string): string {
+  return `${roundId}~${siteId}~${itemId}`;
+}
+
+/**
+ * A site's result in a round is its latest submitted inspection: the latest `submittedAt`,
+ * then the higher revision, then the later arrival. Two devices inspecting one site both stay
+ * stored; this picks the one that counts.
+ */
+export function latestResults<T extends InspectionResult>(results: readonly T[]): Map<string, T> {
+  const latest = new Map<string, T>();
+  for (const result of results) {
+    const current = latest.get(result.siteId);
+    if (!current || compareResults(result, current) > 0) latest.set(result.siteId, result);
+  }
+  return latest;
+}
+
+function compareResults(a: InspectionResult, b: InspectionResult): number {
+  const byTime = Date.parse(a.submittedAt) - Date.parse(b.submittedAt);
+  if (byTime !== 0) return byTime;
+  if (a.inspectionId === b.inspectionId && a.revision !== b.revision) return a.revision - b.revision;
+  return (a.receivedAt ?? '').localeCompare(b.receivedAt ?? '') || a.inspectionId.localeCompare(b.inspectionId);
+}
+
+export function mustRectify(round: Pick<ReportRound, 'rectifyBelow'>, score: number): boolean {
+  return score < round.rectifyBelow;
+}
+
+export function buildRoundReport(input: ReportInput): RoundReport {
+  const { round, sites } = input;
+  const inScope = new Map(sites.map((site) => [site.id, site]));
+  const results = latestResults(input.results.filter((result) => inScope.has(result.siteId)));
+
+  const byType = Object.fromEntries(
+    SITE_TYPES.map((type) => [
+      type,
+      tally(
+        sites.filter((site) => site.type === type),
+        results,
+        round,
+      ),
+    ]),
+  ) as Record<SiteType, Tally>;
+
+  const districts = [...new Set(sites.map((site) => site.district))];
+  const byDistrict = rankDistricts(
+    districts.map((district) => ({
+      district,
+      ...tally(
+        sites.filter((site) => site.district === district),
+        results,
+        round,
+      ),
+    })),
+  );
+
+  return {
+    roundId: round.id,
+    byType,
+    byDistrict,
+    commonProblems: commonProblems(results, input.itemTitle),
+    rectifications: rectifications(input, results, inScope),
+  };
+}
+
+function tally(sites: readonly ReportSite[], results: Map<string, InspectionResult>, round: ReportRound): Tally {
+  let inspected = 0;
+  let fullMarks = 0;
+  let toRectify = 0;
+  let hundredths = 0; // integer sum of scores × 100, exact
+  for (const site of sites) {
+    const result = results.get(site.id);
+    if (!result) continue;
+    inspected += 1;
+    if (result.fullMarks) fullMarks += 1;
+    if (mustRectify(round, result.score)) toRectify += 1;
+    hundredths += Math.round(result.score * 100);
+  }
+  const averageScore = inspected === 0 ? null : Math.round(hundredths / inspected) / 100;
+  return { sites: sites.length, inspected, fullMarks, toRectify, averageScore };
+}
+
+function rankDistricts(rows: (Tally & { district: string })[]): DistrictTally[] {
+  const ordered = [...rows].sort(
+    (a, b) => (b.averageScore ?? -1) - (a.averageScore ?? -1) || a.district.localeCompare(b.district, 'zh-CN'),
+  );
+  let previous: { score: number; rank: number } | undefined;
+  return ordered.map((row, index) => {
+    if (row.averageScore === null) return { ...row, rank: null };
+    const rank = previous && previous.score === row.averageScore ? previous.rank : index + 1;
+    previous = { score: row.averageScore, rank };
+    return { ...row, rank };
+  });
+}
+
+function commonProblems(
+  results: Map<string, InspectionResult>,
+  itemTitle: (itemId: string) => string,
+): CommonProblem[] {
+  const counts = new Map<string, number>();
+  for (const result of results.values()) {
+    for (const { itemId } of result.deductions) counts.set(itemId, (counts.get(itemId) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([itemId, sites]) => ({ itemId, title: itemTitle(itemId), sites }))
+    .sort((a, b) => b.sites - a.sites || a.itemId.localeCompare(b.itemId));
+}
+
+function rectifications(
+  input: ReportInput,
+  results: Map<string, InspectionResult>,
+  inScope: Map<string, ReportSite>,
+): ReportRectification[] {
+  const { round } = input;
+  const list: ReportRectification[] = [];
+  for (const site of inScope.values()) {
+    const result = results.get(site.id);
+    if (!result || !mustRectify(round, result.score)) continue;
+    const due = dueOn(result.submittedAt, round.rectifyDays);
+    for (const { itemId, grade } of result.deductions) {
+      const state = input.rectificationState?.(site.id, itemId);
+      list.push({
+        id: state?.id ?? rectificationKey(round.id, site.id, itemId),
+        siteId: site.id,
+        itemId,
+        grade,
+        dueOn: due,
+        status: state?.status ?? 'open',
+      });
+    }
+  }
+  return list.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.itemId.localeCompare(b.itemId));
+}

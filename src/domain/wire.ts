@@ -1,0 +1,156 @@
+/**
+ * The v1 wire format of API.md as zod schemas, shared by the app (before it sends) and the
+ * server (when it receives). Built on `zod/mini` to keep the phone's bundle small.
+ * Checks that need the rubric (every item answered once, allowed grades) live in
+ * `inspection-rules.ts`; these schemas only check shape and ranges.
+ */
+import * as z from 'zod/mini';
+import { ANSWER_GRADES } from './grades';
+import { isValidIsoDate } from './dates';
+import { RUBRIC_ITEM_ID, RUBRIC_VERSION, SITE_TYPES } from './rubric';
+
+export const API_VERSION = 1;
+
+export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Caller-chosen codes for sites, rounds and users: letters, digits, `.`, `_`, `-`; never a path. */
+export const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const SHA256 = /^[0-9a-f]{64}$/;
+
+export const codeSchema = z.string().check(z.regex(CODE, 'must be 1–64 letters, digits, ".", "_" or "-"'));
+export const sha256Schema = z.string().check(z.regex(SHA256, 'must be 64 lowercase hex digits'));
+export const uuidSchema = z.uuid();
+export const instantSchema = z.iso.datetime({ offset: true });
+export const dateSchema = z
+  .string()
+  .check(z.refine((value) => isValidIsoDate(value), 'must be a date written YYYY-MM-DD'));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const note = z.optional(z.string().check(z.maxLength(2000)));
+
+export const siteTypeSchema = z.enum(SITE_TYPES);
+export const roleSchema = z.enum(ROLES);
+
+export const siteSchema = z.object({
+  id: codeSchema,
+  name: text(100),
+  type: siteTypeSchema,
+  district: text(50),
+  parentId: z.optional(z.nullable(codeSchema)),
+  address: z.optional(z.nullable(z.string().check(z.maxLength(200)))),
+  lat: z.optional(z.nullable(z.number().check(z.gte(-90), z.lte(90)))),
+  lng: z.optional(z.nullable(z.number().check(z.gte(-180), z.lte(180)))),
+});
+export type Site = z.infer<typeof siteSchema>;
+export const sitesUpsertSchema = z.array(siteSchema).check(z.minLength(1), z.maxLength(5000));
+
+export const roundInputSchema = z
+  .object({
+    id: z.optional(codeSchema),
+    name: text(100),
+    rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
+    rectifyBelow: z.number().check(z.gte(0), z.lte(100)),
+    rectifyDays: z._default(z.int().check(z.gte(1), z.lte(365)), 15),
+    startsOn: dateSchema,
+    endsOn: dateSchema,
+  })
+  .check(
+    z.refine((round) => round.endsOn >= round.startsOn, {
+      message: 'endsOn must not be before startsOn',
+      path: ['endsOn'],
+    }),
+  );
+export type RoundInput = z.input<typeof roundInputSchema>;
+export type Round = z.output<typeof roundInputSchema> & { id: string; createdAt: string };
+
+export const assignmentSchema = z.object({ siteId: codeSchema, userId: codeSchema });
+export type Assignment = z.infer<typeof assignmentSchema>;
+export const assignmentsSchema = z.array(assignmentSchema).check(z.minLength(1), z.maxLength(5000));
+
+export const usernameSchema = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9._-]{1,31}$/i, 'username: 2–32 letters, digits, ".", "_" or "-"'));
+export const passwordSchema = z
+  .string()
+  .check(z.minLength(8, 'password must have at least 8 characters'), z.maxLength(200));
+
+export const sessionRequestSchema = z.object({
+  username: z.string().check(z.minLength(1), z.maxLength(64)),
+  password: z.string().check(z.minLength(1), z.maxLength(200)),
+});
+export const userInputSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  displayName: text(50),
+  role: roleSchema,
+});
+export type UserInput = z.infer<typeof userInputSchema>;
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+export const locationSchema = z.object({
+  lat: z.number().check(z.gte(-90), z.lte(90)),
+  lng: z.number().check(z.gte(-180), z.lte(180)),
+  accuracy: z.optional(z.number().check(z.gte(0))),
+});
+
+export const answerSchema = z.object({
+  itemId: z.string().check(z.regex(RUBRIC_ITEM_ID, 'unknown item id')),
+  grade: z.enum(ANSWER_GRADES),
+  defects: z.optional(z.int().check(z.gte(0), z.lte(1000))),
+  note,
+  photos: z._default(z.array(sha256Schema).check(z.maxLength(20)), []),
+});
+export type Answer = z.output<typeof answerSchema>;
+
+export const inspectionSchema = z.object({
+  id: uuidSchema,
+  revision: z.int().check(z.gte(1), z.lte(10_000)),
+  roundId: codeSchema,
+  siteId: codeSchema,
+  rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
+  startedAt: instantSchema,
+  submittedAt: instantSchema,
+  location: z.optional(z.nullable(locationSchema)),
+  answers: z.array(answerSchema).check(z.minLength(1), z.maxLength(200)),
+});
+export type Inspection = z.output<typeof inspectionSchema>;
+export type InspectionInput = z.input<typeof inspectionSchema>;
+
+export const VERDICTS = ['fixed', 'not_fixed'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+export const recheckSchema = z
+  .object({
+    id: uuidSchema,
+    rectificationId: z.string().check(z.minLength(1), z.maxLength(200)),
+    verdict: z.enum(VERDICTS),
+    note,
+    photos: z.array(sha256Schema).check(z.maxLength(20)),
+    checkedAt: instantSchema,
+  })
+  .check(
+    z.refine((recheck) => recheck.verdict !== 'fixed' || recheck.photos.length > 0, {
+      message: 'a "fixed" verdict needs at least one after-photo',
+      path: ['photos'],
+    }),
+  );
+export type Recheck = z.infer<typeof recheckSchema>;
+
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+/** zod issues in the `issues: [{path, message}]` form of API.md. */
+export function toSchemaIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): SchemaIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
