@@ -1,0 +1,75 @@
+/**
+ * The schema's migrations, listed statically (not a folder scan) so a bundled server still
+ * finds them, and the runner called at every start. Kysely records what ran in
+ * `kysely_migration` (and locks with `kysely_migration_lock`) beside our tables.
+ * Names sort in order: add `0002-…` as the next key, never rename or edit a shipped one.
+ */
+import { inspect } from 'node:util';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from '../schema';
+import * as initial from './0001-initial';
+import * as inspectionDeductions from './0002-inspection-deductions';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-inspection-deductions': inspectionDeductions,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  readonly #list: Record<string, Migration>;
+  constructor(list: Record<string, Migration>) {
+    this.#list = list;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.#list;
+  }
+}
+
+/**
+ * Brings the schema up to date and returns the names applied now (`list` is for tests).
+ * PostgreSQL: Kysely runs each migration in a transaction under an advisory lock. SQLite:
+ * Kysely does not, so the whole run is wrapped in one `BEGIN IMMEDIATE` here — a crash or a
+ * failing migration rolls back instead of leaving half a schema.
+ */
+export async function migrateToLatest(
+  typed: Kysely<Database>,
+  engine: 'sqlite' | 'postgres',
+  list: Record<string, Migration> = migrations,
+): Promise<string[]> {
+  // Migrations see an untyped database: they describe the schema of their own time.
+  const db = typed as unknown as Kysely<unknown>;
+  if (engine === 'postgres') {
+    // Look for the bookkeeping table in our own schema only: Kysely would otherwise take a
+    // `kysely_migration` of any other schema in the database for ours.
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    return run(db, list, rows[0]?.schema ?? 'public');
+  }
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const applied = await run(connection, list, undefined);
+      await sql`commit`.execute(connection);
+      return applied;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
+}
+
+async function run(
+  db: Kysely<unknown>,
+  list: Record<string, Migration>,
+  migrationTableSchema: string | undefined,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(list), migrationTableSchema });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const detail = error instanceof Error ? error.message : inspect(error);
+    throw new Error(`数据库迁移失败${failed ? `（${failed}）` : ''}: ${detail} (database migration failed)`, {
+      cause: error,
+    });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

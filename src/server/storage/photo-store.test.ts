@@ -1,0 +1,232 @@
+// The photo store on a real disk: what is accepted is stored whole and readable under its hash,
+// whatever is rejected (wrong hash, too large, not an image, aborted) leaves no file behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { setImmediate as nextTick } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createPhotoStore,
+  PhotoHashMismatch,
+  PhotoTooLarge,
+  PhotoUnsupportedType,
+  sniffImageType,
+  type PhotoStore,
+} from './photo-store';
+
+// Real 1×1 images. (Compare big buffers by hash: deep equality of megabytes is slow.)
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const JPEG = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+const WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** A JPEG-looking body of `size` bytes. */
+const bigJpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
+
+/** Streams `bytes` in chunks of `size` (the first one a single byte), yielding to the event loop between. */
+function chunked(bytes: Buffer, size = 64 * 1024): Readable & { pulled: () => number } {
+  let pulled = 0;
+  async function* chunks() {
+    let offset = 0;
+    let first = true;
+    while (offset < bytes.length) {
+      const end = first ? 1 : Math.min(bytes.length, offset + size);
+      first = false;
+      pulled++;
+      yield bytes.subarray(offset, end);
+      offset = end;
+      await nextTick();
+    }
+  }
+  return Object.assign(Readable.from(chunks()), { pulled: () => pulled });
+}
+
+let dataDir: string;
+let store: PhotoStore;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'civic-photos-'));
+  store = createPhotoStore(dataDir);
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const tempFiles = async () => readdir(join(dataDir, 'photos', 'tmp')).catch(() => []);
+async function readAll(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+describe('savePhoto', () => {
+  it.each([
+    ['image/jpeg', JPEG],
+    ['image/png', PNG],
+    ['image/webp', WEBP],
+  ] as const)('stores %s bytes under their hash, readable again', async (type, bytes) => {
+    const hash = sha256(bytes);
+    const saved = await store.savePhoto(hash, Readable.from([bytes]));
+    expect(saved).toEqual({ sha256: hash, bytes: bytes.length, contentType: type, created: true });
+    const path = join(dataDir, 'photos', hash.slice(0, 2), hash.slice(2, 4), hash);
+    expect(store.pathOf(hash)).toBe(path);
+    expect(await readFile(path)).toEqual(bytes);
+    expect(await store.hasPhoto(hash)).toBe(true);
+    const opened = await store.openPhoto(hash);
+    expect(opened).toMatchObject({ bytes: bytes.length, contentType: type });
+    expect(await readAll(opened!.stream)).toEqual(bytes);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('streams a large photo in many chunks', async () => {
+    const bytes = bigJpeg(3 * 1024 * 1024 + 17);
+    const saved = await store.savePhoto(sha256(bytes), chunked(bytes));
+    expect(saved).toMatchObject({ bytes: bytes.length, created: true });
+    expect(sha256(await readFile(store.pathOf(saved.sha256)))).toBe(sha256(bytes));
+  });
+
+  it('rejects bytes that do not match the hash, leaving no file', async () => {
+    const hash = sha256(PNG);
+    const error = await store.savePhoto(hash, Readable.from([JPEG])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhotoHashMismatch);
+    expect(error).toMatchObject({ code: 'hash_mismatch', expected: hash, actual: sha256(JPEG) });
+    expect(await store.hasPhoto(hash)).toBe(false);
+    expect(await store.hasPhoto(sha256(JPEG))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('rejects an oversize body mid-stream, leaving no file and the source to its owner', async () => {
+    const bytes = bigJpeg(4 * 1024 * 1024);
+    const source = chunked(bytes);
+    const error = await store.savePhoto(sha256(bytes), source, { maxBytes: 1024 * 1024 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhotoTooLarge);
+    expect(error).toMatchObject({ code: 'payload_too_large', maxBytes: 1024 * 1024 });
+    expect(source.pulled()).toBeLessThan(4 * 16); // stopped after ~1 MiB of 4 MiB
+    expect(source.destroyed).toBe(false);
+    source.destroy();
+    expect(await store.hasPhoto(sha256(bytes))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('accepts a photo of exactly maxBytes', async () => {
+    const bytes = bigJpeg(1000);
+    await expect(store.savePhoto(sha256(bytes), chunked(bytes, 100), { maxBytes: 1000 })).resolves.toMatchObject({
+      created: true,
+    });
+  });
+
+  it.each([
+    ['text', Buffer.from('hello, this is not an image at all\n')],
+    ['empty', Buffer.alloc(0)],
+    ['GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
+    ['RIFF that is not WebP', Buffer.from('RIFF\x10\x00\x00\x00WAVEfmt ', 'latin1')],
+  ])('rejects %s as an unsupported type, leaving no file', async (_name, bytes) => {
+    const error = await store.savePhoto(sha256(bytes), Readable.from([bytes])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhotoUnsupportedType);
+    expect(error).toMatchObject({ code: 'unsupported_media_type' });
+    expect(await store.hasPhoto(sha256(bytes))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('rejects a large non-image early, without reading it all', async () => {
+    const bytes = Buffer.alloc(2 * 1024 * 1024, 'x');
+    const source = chunked(bytes);
+    await expect(store.savePhoto(sha256(bytes), source)).rejects.toBeInstanceOf(PhotoUnsupportedType);
+    expect(source.pulled()).toBeLessThan(8); // of 33 chunks (Readable.from reads a little ahead)
+    source.destroy();
+  });
+
+  it('reports created: false for a photo already stored', async () => {
+    const hash = sha256(JPEG);
+    expect((await store.savePhoto(hash, Readable.from([JPEG]))).created).toBe(true);
+    expect(await store.savePhoto(hash, Readable.from([JPEG]))).toEqual({
+      sha256: hash,
+      bytes: JPEG.length,
+      contentType: 'image/jpeg',
+      created: false,
+    });
+    expect(await readdir(join(dataDir, 'photos', hash.slice(0, 2), hash.slice(2, 4)))).toEqual([hash]);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('lets concurrent uploads of the same photo all succeed, with one file and one creator', async () => {
+    const bytes = bigJpeg(512 * 1024);
+    const hash = sha256(bytes);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => store.savePhoto(hash, chunked(bytes, 32 * 1024))),
+    );
+    expect(results.every((result) => result.sha256 === hash && result.bytes === bytes.length)).toBe(true);
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(await readdir(join(dataDir, 'photos', hash.slice(0, 2), hash.slice(2, 4)))).toEqual([hash]);
+    expect(sha256(await readFile(store.pathOf(hash)))).toBe(hash);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('removes the temp file when the upload is cut off', async () => {
+    const bytes = bigJpeg(256 * 1024);
+    async function* cutOff() {
+      yield bytes.subarray(0, 100_000);
+      await nextTick();
+      throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    }
+    await expect(store.savePhoto(sha256(bytes), Readable.from(cutOff()))).rejects.toThrow('aborted');
+    expect(await store.hasPhoto(sha256(bytes))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('refuses a malformed hash before touching the disk', async () => {
+    await expect(store.savePhoto('../../etc/passwd', Readable.from([JPEG]))).rejects.toThrow(TypeError);
+    await expect(store.savePhoto(sha256(JPEG).toUpperCase(), Readable.from([JPEG]))).rejects.toThrow(TypeError);
+    expect(existsSync(join(dataDir, 'photos'))).toBe(false);
+  });
+});
+
+describe('openPhoto, hasPhoto', () => {
+  it('answer null and false for a photo not stored', async () => {
+    expect(await store.openPhoto('0'.repeat(64))).toBeNull();
+    expect(await store.hasPhoto('0'.repeat(64))).toBe(false);
+  });
+});
+
+describe('sweepTempFiles', () => {
+  it('deletes what a killed upload left in tmp and nothing else', async () => {
+    const hash = sha256(PNG);
+    await store.savePhoto(hash, Readable.from([PNG]));
+    const tmp = join(dataDir, 'photos', 'tmp');
+    await mkdir(tmp, { recursive: true });
+    await writeFile(join(tmp, `${'a'.repeat(64)}.1.part`), randomBytes(1000));
+    await writeFile(join(tmp, `${'b'.repeat(64)}.2.part`), '');
+    expect(await store.sweepTempFiles()).toBe(2);
+    expect(await tempFiles()).toEqual([]);
+    expect(await store.hasPhoto(hash)).toBe(true);
+  });
+
+  it('is a no-op on a fresh data folder', async () => {
+    expect(await store.sweepTempFiles()).toBe(0);
+  });
+});
+
+describe('sniffImageType', () => {
+  it.each([
+    [[0xff, 0xd8, 0xff, 0xe0], 'image/jpeg'],
+    [[0xff, 0xd8, 0xff], 'image/jpeg'],
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13], 'image/png'],
+    [[...Buffer.from('RIFF'), 1, 2, 3, 4, ...Buffer.from('WEBP')], 'image/webp'],
+    [[0xff, 0xd8], null],
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a], null],
+    [[...Buffer.from('RIFF'), 1, 2, 3, 4, ...Buffer.from('WAVE')], null],
+    [[...Buffer.from('RIFF'), 1, 2, 3, 4, ...Buffer.from('WEB')], null],
+    [[...Buffer.from('<svg xmlns')], null],
+    [[], null],
+  ])('%j → %s', (bytes, type) => {
+    expect(sniffImageType(new Uint8Array(bytes))).toBe(type);
+  });
+});

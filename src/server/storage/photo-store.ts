@@ -1,0 +1,240 @@
+/**
+ * Photo files, content-addressed: `${dataDir}/photos/ab/cd/<sha256>` (fanned out by the first
+ * two bytes of the hash so no folder grows past a few thousand entries). The SHA-256 is the
+ * photo's identity everywhere (device, wire, database), so a name is written once and never
+ * changes; the `photos` table holds who uploaded what, this folder holds the bytes.
+ *
+ * Crash safety: bytes go to `photos/tmp/` while being hashed and counted, are fsynced, then
+ * linked under their real name (which fails if it exists: no-clobber, so exactly one of two
+ * concurrent uploads reports `created`) and the folder is fsynced. A crash therefore never
+ * leaves a half photo under a real name, only temp files, which `sweepTempFiles()` deletes at
+ * start-up. Rejected uploads (too large, wrong hash, not an image) leave nothing behind.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { ReadStream } from 'node:fs';
+import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ErrorCode } from '../../domain/errors';
+
+export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** The API's limit for one photo: 15 MiB. */
+export const PHOTO_MAX_BYTES = 15 * 1024 * 1024;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Bytes needed to recognise every accepted type (WebP: "RIFF" size "WEBP"). */
+const SNIFF_BYTES = 12;
+
+export class PhotoStoreError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class PhotoTooLarge extends PhotoStoreError {
+  constructor(readonly maxBytes: number) {
+    super('payload_too_large', `photo is over ${maxBytes} bytes`);
+  }
+}
+export class PhotoHashMismatch extends PhotoStoreError {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super('hash_mismatch', `photo bytes hash to ${actual}, not ${expected}`);
+  }
+}
+export class PhotoUnsupportedType extends PhotoStoreError {
+  constructor() {
+    super('unsupported_media_type', 'photo bytes are not JPEG, PNG or WebP');
+  }
+}
+
+/** The image type that the first bytes announce, or null. Pure: no I/O. */
+export function sniffImageType(bytes: Uint8Array): ImageType | null {
+  const at = (offset: number, ...expected: number[]) => expected.every((value, i) => bytes[offset + i] === value);
+  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
+  return null;
+}
+
+export interface SavedPhoto {
+  sha256: string;
+  bytes: number;
+  contentType: ImageType;
+  /** False when the photo was already stored (a retry, or a concurrent upload won). */
+  created: boolean;
+}
+
+export interface StoredPhoto {
+  stream: ReadStream;
+  bytes: number;
+  contentType: ImageType;
+}
+
+export interface PhotoStore {
+  readonly root: string;
+  /**
+   * Streams `source` into the store, checking size, magic bytes and hash on the way. Rejects
+   * with PhotoTooLarge / PhotoUnsupportedType as soon as it knows (without reading the rest)
+   * and PhotoHashMismatch at the end. The source is not destroyed on rejection: the caller
+   * owns it (an HTTP handler may want to answer 413 first).
+   */
+  savePhoto(expectedSha256: string, source: Readable, options?: { maxBytes?: number }): Promise<SavedPhoto>;
+  /** The photo's bytes as a stream, or null when it is not stored. */
+  openPhoto(sha256: string): Promise<StoredPhoto | null>;
+  hasPhoto(sha256: string): Promise<boolean>;
+  /** Deletes leftover temp files; call at start-up, before accepting uploads. Returns how many. */
+  sweepTempFiles(): Promise<number>;
+  pathOf(sha256: string): string;
+}
+
+export function createPhotoStore(dataDir: string): PhotoStore {
+  const root = join(dataDir, 'photos');
+  const tmpDir = join(root, 'tmp');
+
+  function pathOf(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new TypeError(`not a lowercase hex SHA-256: ${sha256}`);
+    return join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async function savePhoto(
+    expectedSha256: string,
+    source: Readable,
+    options: { maxBytes?: number } = {},
+  ): Promise<SavedPhoto> {
+    const finalPath = pathOf(expectedSha256);
+    const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
+    await mkdir(tmpDir, { recursive: true });
+    const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
+    let file: FileHandle | undefined = await open(tempPath, 'wx');
+    try {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      let head = Buffer.alloc(0);
+      let contentType: ImageType | null = null;
+      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+        const data: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+        bytes += data.length;
+        if (bytes > maxBytes) throw new PhotoTooLarge(maxBytes);
+        if (!contentType && head.length < SNIFF_BYTES) {
+          head = Buffer.concat([head, data.subarray(0, SNIFF_BYTES - head.length)]);
+          if (head.length >= SNIFF_BYTES) contentType = sniffOrThrow(head);
+        }
+        hash.update(data);
+        await writeAll(file, data);
+      }
+      contentType ??= sniffOrThrow(head);
+      const actual = hash.digest('hex');
+      if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
+      await file.sync();
+      await file.close();
+      file = undefined;
+      const created = await placeFile(tempPath, finalPath);
+      return { sha256: actual, bytes, contentType, created };
+    } finally {
+      await file?.close().catch(() => {});
+      await rm(tempPath, { force: true }).catch(() => {});
+    }
+  }
+
+  /** Puts the fsynced temp file under its real name; false if that name already exists. */
+  async function placeFile(tempPath: string, finalPath: string): Promise<boolean> {
+    const dir = dirname(finalPath);
+    const firstCreated = await mkdir(dir, { recursive: true });
+    let created = true;
+    try {
+      await link(tempPath, finalPath); // atomic and no-clobber; the temp name is removed by the caller
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') created = false;
+      else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+        // A file system without hard links: rename (atomic, but replaces an identical file).
+        created = !(await exists(finalPath));
+        if (created) await rename(tempPath, finalPath);
+      } else throw error;
+    }
+    if (created) {
+      // Make the new name durable; if the fan-out folders are new, their names too.
+      await fsyncDir(dir);
+      if (firstCreated) {
+        for (let parent = dirname(dir); parent.length >= root.length; parent = dirname(parent)) await fsyncDir(parent);
+      }
+    }
+    return created;
+  }
+
+  async function openPhoto(sha256: string): Promise<StoredPhoto | null> {
+    let handle: FileHandle;
+    try {
+      handle = await open(pathOf(sha256), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+      const contentType = sniffImageType(head.subarray(0, bytesRead));
+      if (!contentType) throw new Error(`stored photo ${sha256} is not an image: the file was altered`);
+      return { stream: handle.createReadStream({ start: 0 }), bytes: size, contentType };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  async function hasPhoto(sha256: string): Promise<boolean> {
+    return exists(pathOf(sha256));
+  }
+
+  async function sweepTempFiles(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(tmpDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    await Promise.all(names.map((name) => rm(join(tmpDir, name), { force: true, recursive: true })));
+    return names.length;
+  }
+
+  return { root, savePhoto, openPhoto, hasPhoto, sweepTempFiles, pathOf };
+}
+
+function sniffOrThrow(head: Buffer): ImageType {
+  const type = sniffImageType(head);
+  if (!type) throw new PhotoUnsupportedType();
+  return type;
+}
+
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  for (let offset = 0; offset < data.length;) {
+    const { bytesWritten } = await file.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

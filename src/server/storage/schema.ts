@@ -1,0 +1,186 @@
+/**
+ * The server's tables as TypeScript types: the `Database` interface that types every Kysely
+ * query, on SQLite and PostgreSQL alike. The DDL that creates them lives in `migrations/`.
+ *
+ * Conventions, identical on both engines so that one query layer serves both:
+ * - Booleans are `integer` 0/1 (`Flag` below), never SQL booleans: better-sqlite3 cannot bind a
+ *   JS `true`, and PostgreSQL would hand back `true` where SQLite hands back `1`. Write 0/1,
+ *   compare with `= 1`; CHECK constraints reject anything else.
+ * - Instants (`*_at`) are ISO-8601 text in UTC with milliseconds, as `Date#toISOString()` writes
+ *   them (`2021-07-19T02:30:00.000Z`), so text order is time order. Normalise a client's
+ *   offset time with `toStoredInstant()` before writing it to a column; the client's original
+ *   text stays in `body_json`.
+ * - Calendar dates (`starts_on`, `ends_on`, `due_on`) are `YYYY-MM-DD` text in Asia/Shanghai.
+ * - Scores and coordinates are `double precision` (REAL in SQLite); counts are `integer`.
+ * - JSON documents (`*_json`) are text written with JSON.stringify, parsed by the caller.
+ * - On PostgreSQL, bigint and numeric results (`count(*)`, `sum`, `avg`) are parsed to JS
+ *   numbers (see database.ts), as SQLite returns them.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Grade } from '../../domain/grades';
+import type { SiteType } from '../../domain/rubric';
+import type { Role, Verdict } from '../../domain/wire';
+
+/** 0 = false, 1 = true. */
+export type Flag = 0 | 1;
+
+export interface UsersTable {
+  id: string;
+  /** Unique as stored (case-sensitive on both engines): lower-case it before writing and looking up. */
+  username: string;
+  display_name: string;
+  role: Role;
+  /** scrypt/argon2 hash in a self-describing text form; never the password. */
+  password_hash: string;
+  disabled: Flag;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the bearer token: a leaked database does not leak usable tokens. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface SignInFailuresTable {
+  username: string;
+  at: string;
+}
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  type: SiteType;
+  district: string;
+  parent_id: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  updated_at: string;
+}
+
+export interface RoundsTable {
+  id: string;
+  name: string;
+  rubric_version: string;
+  rectify_below: number;
+  rectify_days: number;
+  starts_on: string;
+  ends_on: string;
+  created_at: string;
+}
+
+export interface AssignmentsTable {
+  round_id: string;
+  site_id: string;
+  user_id: string;
+}
+
+export interface PhotosTable {
+  sha256: string;
+  bytes: number;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  uploaded_by: string;
+  created_at: string;
+}
+
+export interface InspectionsTable {
+  id: string;
+  revision: number;
+  round_id: string;
+  site_id: string;
+  inspector_id: string;
+  rubric_version: string;
+  started_at: string;
+  submitted_at: string;
+  received_at: string;
+  score: number;
+  full_marks: Flag;
+  location_json: string | null;
+  /** JSON `[{itemId, grade}]` of the items below A, computed by the server at write time. */
+  deductions_json: string;
+  /** The inspection as received, canonical JSON: a retry compares equal, a conflict does not. */
+  body_json: string;
+}
+
+export interface InspectionPhotosTable {
+  inspection_id: string;
+  revision: number;
+  item_id: string;
+  sha256: string;
+}
+
+export interface RectificationsTable {
+  id: string;
+  round_id: string;
+  site_id: string;
+  item_id: string;
+  grade: Exclude<Grade, 'A'>;
+  due_on: string;
+  status: 'open' | 'closed';
+  source_inspection_id: string;
+  source_revision: number;
+  /** JSON array of sha256. */
+  before_photos_json: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+export interface RechecksTable {
+  id: string;
+  rectification_id: string;
+  checked_by: string;
+  verdict: Verdict;
+  note: string | null;
+  /** JSON array of sha256. */
+  photos_json: string;
+  checked_at: string;
+  received_at: string;
+  body_json: string;
+}
+
+export interface RecheckPhotosTable {
+  recheck_id: string;
+  sha256: string;
+}
+
+export interface PublishedRankingsTable {
+  round_id: string;
+  token: string;
+  published_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  sites: SitesTable;
+  rounds: RoundsTable;
+  assignments: AssignmentsTable;
+  photos: PhotosTable;
+  inspections: InspectionsTable;
+  inspection_photos: InspectionPhotosTable;
+  rectifications: RectificationsTable;
+  rechecks: RechecksTable;
+  recheck_photos: RecheckPhotosTable;
+  published_rankings: PublishedRankingsTable;
+}
+
+export type TableName = keyof Database;
+export type Row<T extends TableName> = Selectable<Database[T]>;
+export type NewRow<T extends TableName> = Insertable<Database[T]>;
+export type RowUpdate<T extends TableName> = Updateable<Database[T]>;
+
+/** An instant as stored: ISO-8601 in UTC (`…Z`, milliseconds). Throws on an invalid instant. */
+export function toStoredInstant(instant: string | Date = new Date()): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a valid instant: ${String(instant)}`);
+  return date.toISOString();
+}
+
+/** JS boolean → stored flag, and back. */
+export const toFlag = (value: boolean): Flag => (value ? 1 : 0);
+export const fromFlag = (value: number): boolean => value === 1;
