@@ -1,0 +1,56 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/** Theme red of the icons (scripts/make-icons.mjs) and of index.html's theme-color. */
+const THEME_COLOR = '#b71c1c';
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      // Prompt from day one: autoUpdate reloads the page under the user (vite-plugin-pwa #433).
+      registerType: 'prompt',
+      // src/app/pwa/register-sw.ts registers /sw.js itself through workbox-window.
+      injectRegister: false,
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      manifestFilename: 'manifest.webmanifest',
+      // Manifest icons are added to the precache by the plugin; these are the other public files.
+      includeAssets: ['favicon.svg', 'icons/apple-touch-icon-180.png'],
+      manifest: {
+        name: '新时代文明实践阵地测评',
+        short_name: '实践测评',
+        description: '新时代文明实践中心、所、站模拟测评与整改复查（离线可用）',
+        lang: 'zh-CN',
+        dir: 'ltr',
+        display: 'standalone',
+        orientation: 'portrait',
+        start_url: '/',
+        scope: '/',
+        theme_color: THEME_COLOR,
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Only the build output: the plugin adds manifest, icons and includeAssets itself, so a
+        // wider glob would precache them twice.
+        globPatterns: ['**/*.{js,css,html}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//],
+        cleanupOutdatedCaches: true,
+        // No runtimeCaching: /api goes to the network and the app's own outbox (IndexedDB) is
+        // the source of truth offline.
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+});
