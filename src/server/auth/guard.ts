@@ -1,0 +1,60 @@
+/**
+ * Who is asking: resolves the bearer token to a signed-in user (unexpired, not revoked, not
+ * disabled) and checks the role a route allows. Routes declare their roles with
+ * `{ preHandler: allow('supervisor', 'admin') }`; there is no route without a check except the
+ * ones API.md names as open.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Role, User } from '../../domain/wire';
+import { ApiError } from '../http/api-error';
+import type { Database } from '../storage/schema';
+import { bearerToken, tokenHash } from './tokens';
+
+export interface SignedInUser extends User {
+  tokenHash: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: SignedInUser;
+  }
+}
+
+export async function userForToken(db: Kysely<Database>, token: string, now: Date): Promise<SignedInUser | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'sessions.token_hash'])
+    .where('sessions.token_hash', '=', tokenHash(token))
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now.toISOString())
+    .where('users.disabled', '=', 0)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      tokenHash: row.token_hash,
+    }
+  );
+}
+
+/** A preHandler that lets in signed-in users of the given roles (any role when none is given). */
+export function allow(db: Kysely<Database>, now: () => Date, ...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function checkRole(request: FastifyRequest, _reply: FastifyReply) {
+    const token = bearerToken(request.headers.authorization);
+    const user = token ? await userForToken(db, token, now()) : undefined;
+    if (!user) throw new ApiError('unauthorized');
+    if (roles.length > 0 && !roles.includes(user.role)) throw new ApiError('forbidden');
+    request.user = user;
+  };
+}
+
+/** The user a guarded route runs for (the guard has run: absent only by a programming error). */
+export function currentUser(request: FastifyRequest): SignedInUser {
+  if (!request.user) throw new ApiError('unauthorized');
+  return request.user;
+}

@@ -1,0 +1,16 @@
+/**
+ * What every route needs, built once at start and passed to the route plugins: the database,
+ * the photo files, the rubric and the clock (injected so tests can move time).
+ */
+import type { Kysely } from 'kysely';
+import type { RubricStore } from './rubric-store';
+import type { Database } from './storage/schema';
+import type { PhotoStore } from './storage/photo-store';
+
+export interface ServerContext {
+  db: Kysely<Database>;
+  engine: 'sqlite' | 'postgres';
+  photos: PhotoStore;
+  rubrics: RubricStore;
+  now: () => Date;
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Rubric } from '../../domain/rubric';
+import { allow, currentUser } from '../auth/guard';
+import { toUser } from '../auth/users';
+import type { ServerContext } from '../context';
+import { isOffice } from '../services/access';
+import { listRectifications } from '../services/rectifications';
+import { roundView, siteView } from '../services/views';
+
+/**
+ * `GET /api/bootstrap`: everything the signed-in user needs offline, in one response. Field
+ * workers get only their assignments, the rounds and sites those name, the rubric versions of
+ * those rounds and the rectifications of their sites; the office gets everything.
+ */
+export const bootstrapRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.get('/bootstrap', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
+    const user = currentUser(request);
+    const office = isOffice(user);
+    let assignmentsQuery = ctx.db
+      .selectFrom('assignments')
+      .select(['round_id', 'site_id', 'user_id'])
+      .orderBy('round_id')
+      .orderBy('site_id');
+    if (!office) assignmentsQuery = assignmentsQuery.where('user_id', '=', user.id);
+    const assignments = await assignmentsQuery.execute();
+
+    const roundIds = [...new Set(assignments.map((a) => a.round_id))];
+    const siteIds = [...new Set(assignments.map((a) => a.site_id))];
+    const roundsQuery = ctx.db.selectFrom('rounds').selectAll().orderBy('starts_on', 'desc');
+    const sitesQuery = ctx.db.selectFrom('sites').selectAll().orderBy('id');
+    const [rounds, sites] = await Promise.all([
+      office ? roundsQuery.execute() : roundIds.length > 0 ? roundsQuery.where('id', 'in', roundIds).execute() : [],
+      office ? sitesQuery.execute() : siteIds.length > 0 ? sitesQuery.where('id', 'in', siteIds).execute() : [],
+    ]);
+    const versions = office ? ctx.rubrics.versions() : [...new Set(rounds.map((round) => round.rubric_version))];
+    const rubrics: Record<string, Rubric> = {};
+    for (const version of versions) {
+      const rubric = ctx.rubrics.get(version);
+      if (rubric) rubrics[version] = rubric;
+    }
+    return {
+      user: toUser({ id: user.id, username: user.username, display_name: user.displayName, role: user.role }),
+      rounds: rounds.map(roundView),
+      sites: sites.map(siteView),
+      assignments: assignments.map((a) => ({ roundId: a.round_id, siteId: a.site_id, userId: a.user_id })),
+      rubrics,
+      rectifications: await listRectifications(ctx.db, user, {}),
+    };
+  });
+};

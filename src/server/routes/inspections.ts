@@ -1,0 +1,90 @@
+import type { FastifyPluginAsync } from 'fastify';
+import * as z from 'zod/mini';
+import { codeSchema, inspectionSchema, siteTypeSchema } from '../../domain/wire';
+import { allow, currentUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { parseBody, uuidParam } from '../http/validate';
+import { isOffice } from '../services/access';
+import { putInspection } from '../services/inspections';
+import { inspectionSummaryView } from '../services/views';
+
+const listQuerySchema = z.object({
+  roundId: z.optional(codeSchema),
+  siteId: z.optional(codeSchema),
+  district: z.optional(z.string().check(z.maxLength(50))),
+  type: z.optional(siteTypeSchema),
+});
+
+/** Inspections: idempotent PUT by device-made UUID and revision; listing and reading. */
+export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.put<{ Params: { id: string } }>(
+    '/inspections/:id',
+    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const inspection = parseBody(inspectionSchema, request.body);
+      if (inspection.id !== id) {
+        const message = '请求体中的 id 与路径中的不一致';
+        throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
+      }
+      const { created, summary } = await putInspection(ctx, currentUser(request), inspection);
+      return reply.status(created ? 201 : 200).send(summary);
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/inspections',
+    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    async (request) => {
+      const filter = parseBody(listQuerySchema, { ...request.query });
+      const user = currentUser(request);
+      let query = ctx.db
+        .selectFrom('inspections')
+        .innerJoin('sites', 'sites.id', 'inspections.site_id')
+        .select([
+          'inspections.id',
+          'inspections.revision',
+          'inspections.round_id',
+          'inspections.site_id',
+          'inspections.inspector_id',
+          'inspections.submitted_at',
+          'inspections.received_at',
+          'inspections.score',
+          'inspections.full_marks',
+        ])
+        .orderBy('inspections.received_at', 'desc');
+      if (!isOffice(user)) query = query.where('inspections.inspector_id', '=', user.id);
+      if (filter.roundId) query = query.where('inspections.round_id', '=', filter.roundId);
+      if (filter.siteId) query = query.where('inspections.site_id', '=', filter.siteId);
+      if (filter.district) query = query.where('sites.district', '=', filter.district);
+      if (filter.type) query = query.where('sites.type', '=', filter.type);
+      return (await query.execute()).map(inspectionSummaryView);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { revision?: string } }>(
+    '/inspections/:id',
+    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    async (request) => {
+      const id = uuidParam(request.params.id);
+      const user = currentUser(request);
+      let query = ctx.db
+        .selectFrom('inspections')
+        .selectAll()
+        .where('id', '=', id)
+        .orderBy('revision', 'desc')
+        .limit(1);
+      if (request.query.revision !== undefined) {
+        const revision = Number(request.query.revision);
+        if (!Number.isInteger(revision) || revision < 1)
+          throw new ApiError('invalid_request', 'revision 必须是 ≥ 1 的整数');
+        query = query.where('revision', '=', revision);
+      }
+      const row = await query.executeTakeFirst();
+      if (!row || (!isOffice(user) && row.inspector_id !== user.id))
+        throw new ApiError('not_found', '找不到该测评记录');
+      return { ...(JSON.parse(row.body_json) as object), ...inspectionSummaryView(row) };
+    },
+  );
+};

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { codeSchema, sitesUpsertSchema } from '../../domain/wire';
+import { allow, currentUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { parseBody } from '../http/validate';
+import { isOffice } from '../services/access';
+import { siteView } from '../services/views';
+
+/** Sites: bulk upsert by the caller's codes (office), listing (inspectors see their assigned sites). */
+export const siteRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.put('/sites', { preHandler: allow(ctx.db, ctx.now, 'supervisor', 'admin') }, async (request) => {
+    const sites = parseBody(sitesUpsertSchema, request.body);
+    const seen = new Set<string>();
+    const issues = sites.flatMap((site, index) => {
+      const duplicate = seen.has(site.id);
+      seen.add(site.id);
+      return duplicate ? [{ path: `${index}.id`, message: `site ${site.id} appears twice in the list` }] : [];
+    });
+    if (issues.length > 0) throw new ApiError('invalid_request', '点位编号重复', { issues });
+    const updatedAt = ctx.now().toISOString();
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const site of sites) {
+        const values = {
+          name: site.name,
+          type: site.type,
+          district: site.district,
+          parent_id: site.parentId ?? null,
+          address: site.address ?? null,
+          lat: site.lat ?? null,
+          lng: site.lng ?? null,
+          updated_at: updatedAt,
+        };
+        await trx
+          .insertInto('sites')
+          .values({ id: site.id, ...values })
+          .onConflict((oc) => oc.column('id').doUpdateSet(values))
+          .execute();
+      }
+    });
+    return { upserted: sites.length };
+  });
+
+  app.get<{ Querystring: { roundId?: string } }>('/sites', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
+    const user = currentUser(request);
+    const roundId = request.query.roundId;
+    if (roundId !== undefined && !codeSchema.safeParse(roundId).success) throw new ApiError('invalid_id');
+    let query = ctx.db.selectFrom('sites').selectAll().orderBy('district').orderBy('id');
+    if (!isOffice(user) || roundId !== undefined) {
+      let assigned = ctx.db.selectFrom('assignments').select('site_id');
+      if (!isOffice(user)) assigned = assigned.where('user_id', '=', user.id);
+      if (roundId !== undefined) assigned = assigned.where('round_id', '=', roundId);
+      query = query.where('id', 'in', assigned);
+    }
+    return (await query.execute()).map(siteView);
+  });
+};

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from 'fastify';
+import * as z from 'zod/mini';
+import { passwordSchema, roleSchema, userInputSchema } from '../../domain/wire';
+import { hashPassword } from '../auth/passwords';
+import { allow, currentUser } from '../auth/guard';
+import { createUser, revokeSessionsOf, toUser } from '../auth/users';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { parseBody } from '../http/validate';
+
+const userUpdateSchema = z.object({
+  displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))),
+  role: z.optional(roleSchema),
+  password: z.optional(passwordSchema),
+  disabled: z.optional(z.boolean()),
+});
+
+/**
+ * Users: admins create, change and disable them; supervisors may list them to assign sites.
+ * Disabling a user or resetting a password ends that user's sessions.
+ */
+export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  app.post('/users', { preHandler: allow(ctx.db, ctx.now, 'admin') }, async (request, reply) => {
+    const input = parseBody(userInputSchema, request.body);
+    return reply.status(201).send(await createUser(ctx.db, input, ctx.now()));
+  });
+
+  app.get('/users', { preHandler: allow(ctx.db, ctx.now, 'admin', 'supervisor') }, async () => {
+    const rows = await ctx.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'role', 'disabled'])
+      .orderBy('username')
+      .execute();
+    return rows.map((row) => ({ ...toUser(row), disabled: row.disabled === 1 }));
+  });
+
+  app.patch<{ Params: { userId: string } }>(
+    '/users/:userId',
+    { preHandler: allow(ctx.db, ctx.now, 'admin') },
+    async (request) => {
+      const update = parseBody(userUpdateSchema, request.body);
+      const { userId } = request.params;
+      if (
+        userId === currentUser(request).id &&
+        (update.disabled === true || (update.role && update.role !== 'admin'))
+      ) {
+        throw new ApiError('forbidden', '不能停用自己或取消自己的管理员身份 (you cannot disable or demote yourself)');
+      }
+      const now = ctx.now();
+      const row = await ctx.db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+        if (!existing) throw new ApiError('not_found', '找不到该用户');
+        const changes = {
+          ...(update.displayName !== undefined && { display_name: update.displayName }),
+          ...(update.role !== undefined && { role: update.role }),
+          ...(update.disabled !== undefined && { disabled: update.disabled ? (1 as const) : (0 as const) }),
+          ...(update.password !== undefined && { password_hash: await hashPassword(update.password) }),
+        };
+        if (Object.keys(changes).length > 0)
+          await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
+        if (update.password !== undefined || update.disabled === true || update.role !== undefined)
+          await revokeSessionsOf(trx, userId, now);
+        return { ...existing, ...changes };
+      });
+      return { ...toUser(row), disabled: row.disabled === 1 };
+    },
+  );
+};

@@ -1,0 +1,80 @@
+/**
+ * Who may touch what, beyond roles: inspectors and recheckers work only on the sites assigned
+ * to them in a round, and read only photos that their own work (or, for recheckers, the
+ * rectifications they may see) references.
+ */
+import type { Kysely } from 'kysely';
+import type { SignedInUser } from '../auth/guard';
+import type { Database } from '../storage/schema';
+
+export const isOffice = (user: Pick<SignedInUser, 'role'>): boolean =>
+  user.role === 'admin' || user.role === 'supervisor';
+
+export async function isAssigned(
+  db: Kysely<Database>,
+  userId: string,
+  roundId: string,
+  siteId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('assignments')
+    .select('user_id')
+    .where('round_id', '=', roundId)
+    .where('site_id', '=', siteId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function canReadPhoto(db: Kysely<Database>, user: SignedInUser, sha256: string): Promise<boolean> {
+  if (isOffice(user)) return true;
+  const own = await db
+    .selectFrom('photos')
+    .select('sha256')
+    .where('sha256', '=', sha256)
+    .where('uploaded_by', '=', user.id)
+    .unionAll(
+      db
+        .selectFrom('inspection_photos')
+        .innerJoin('inspections', (join) =>
+          join
+            .onRef('inspections.id', '=', 'inspection_photos.inspection_id')
+            .onRef('inspections.revision', '=', 'inspection_photos.revision'),
+        )
+        .select('inspection_photos.sha256')
+        .where('inspection_photos.sha256', '=', sha256)
+        .where('inspections.inspector_id', '=', user.id),
+    )
+    .unionAll(
+      db
+        .selectFrom('recheck_photos')
+        .innerJoin('rechecks', 'rechecks.id', 'recheck_photos.recheck_id')
+        .select('recheck_photos.sha256')
+        .where('recheck_photos.sha256', '=', sha256)
+        .where('rechecks.checked_by', '=', user.id),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  if (own) return true;
+  if (user.role !== 'rechecker') return false;
+  // A before-photo: referenced by the source inspection's answer of a rectification the rechecker may see.
+  const before = await db
+    .selectFrom('rectifications')
+    .innerJoin('inspection_photos', (join) =>
+      join
+        .onRef('inspection_photos.inspection_id', '=', 'rectifications.source_inspection_id')
+        .onRef('inspection_photos.revision', '=', 'rectifications.source_revision')
+        .onRef('inspection_photos.item_id', '=', 'rectifications.item_id'),
+    )
+    .innerJoin('assignments', (join) =>
+      join
+        .onRef('assignments.round_id', '=', 'rectifications.round_id')
+        .onRef('assignments.site_id', '=', 'rectifications.site_id'),
+    )
+    .select('rectifications.id')
+    .where('inspection_photos.sha256', '=', sha256)
+    .where('assignments.user_id', '=', user.id)
+    .limit(1)
+    .executeTakeFirst();
+  return before !== undefined;
+}

@@ -1,0 +1,229 @@
+/**
+ * Storing an inspection (`PUT /api/inspections/{id}`): validation against the round, the site
+ * and the rubric; the assignment check; idempotency by (id, revision) — the same content is a
+ * 200, different content a 409 —; missing photos as a 422 with the list; then, in one
+ * transaction, the inspection row, its photo references and the rectifications it opens when
+ * it becomes the site's result. The server scores with the domain code, never trusting a
+ * client's score.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { dueOn } from '../../domain/dates';
+import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
+import { latestResults, mustRectify, rectificationKey } from '../../domain/report';
+import { scoreInspection, type Deduction } from '../../domain/scoring';
+import type { Inspection } from '../../domain/wire';
+import type { SignedInUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import type { Database, Row } from '../storage/schema';
+import { isAssigned, isOffice } from './access';
+import { canonicalJson } from './canonical-json';
+import { isUniqueViolation } from './unique-violation';
+
+export interface StoredInspectionSummary {
+  id: string;
+  revision: number;
+  score: number;
+  fullMarks: boolean;
+}
+
+export interface PutInspectionResult {
+  created: boolean;
+  summary: StoredInspectionSummary;
+}
+
+export async function putInspection(
+  ctx: ServerContext,
+  user: SignedInUser,
+  inspection: Inspection,
+): Promise<PutInspectionResult> {
+  const { db } = ctx;
+  const body = canonicalJson(inspection);
+
+  const existing = await findRevision(db, inspection.id, inspection.revision);
+  if (existing) {
+    if (!isOffice(user) && existing.inspector_id !== user.id) throw new ApiError('forbidden');
+    return { created: false, summary: sameOrConflict(existing, body) };
+  }
+
+  const { round, site } = await loadRoundAndSite(db, inspection);
+  if (!isOffice(user) && !(await isAssigned(db, user.id, round.id, site.id))) {
+    throw new ApiError('forbidden', `您未被分配测评该点位（${site.name}）`);
+  }
+  const items = ctx.rubrics.get(inspection.rubricVersion)?.types[site.type].items;
+  if (!items) throw invalid('rubricVersion', `未知的评分标准版本 ${inspection.rubricVersion}`);
+  const issues = checkAnswersAgainstRubric({ items }, inspection.answers);
+  if (issues.length > 0) {
+    throw new ApiError('invalid_request', `测评内容不完整或有误：${issues[0]!.message}`, { issues });
+  }
+  await checkSameSubject(db, inspection);
+
+  const missingPhotos = await findMissingPhotos(
+    db,
+    inspection.answers.flatMap((answer) => answer.photos),
+  );
+  if (missingPhotos.length > 0) {
+    throw new ApiError('missing_photos', `服务器尚缺 ${missingPhotos.length} 张照片，请先上传`, { missingPhotos });
+  }
+
+  const { score, fullMarks, deductions } = scoreInspection(items, inspection.answers);
+  const now = ctx.now().toISOString();
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('inspections')
+        .values({
+          id: inspection.id,
+          revision: inspection.revision,
+          round_id: round.id,
+          site_id: site.id,
+          inspector_id: user.id,
+          rubric_version: inspection.rubricVersion,
+          started_at: new Date(inspection.startedAt).toISOString(),
+          submitted_at: new Date(inspection.submittedAt).toISOString(),
+          received_at: now,
+          score,
+          full_marks: fullMarks ? 1 : 0,
+          location_json: inspection.location ? JSON.stringify(inspection.location) : null,
+          deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
+          body_json: body,
+        })
+        .execute();
+      const photoRows = inspection.answers.flatMap((answer) =>
+        [...new Set(answer.photos)].map((sha256) => ({
+          inspection_id: inspection.id,
+          revision: inspection.revision,
+          item_id: answer.itemId,
+          sha256,
+        })),
+      );
+      if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
+      await openRectifications(trx, round, site.id, now);
+    });
+  } catch (error) {
+    // A concurrent retry of the same request inserted first: answer as for any retry.
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await findRevision(db, inspection.id, inspection.revision);
+    if (!winner) throw error;
+    return { created: false, summary: sameOrConflict(winner, body) };
+  }
+  return { created: true, summary: { id: inspection.id, revision: inspection.revision, score, fullMarks } };
+}
+
+function invalid(path: string, message: string): ApiError {
+  return new ApiError('invalid_request', message, { issues: [{ path, message }] });
+}
+
+async function findRevision(db: Kysely<Database>, id: string, revision: number) {
+  return db
+    .selectFrom('inspections')
+    .selectAll()
+    .where('id', '=', id)
+    .where('revision', '=', revision)
+    .executeTakeFirst();
+}
+
+function sameOrConflict(existing: Row<'inspections'>, body: string): StoredInspectionSummary {
+  if (existing.body_json !== body) {
+    throw new ApiError('conflict', `该测评（版本 ${existing.revision}）已以不同内容提交过；修改请提交新版本`);
+  }
+  return { id: existing.id, revision: existing.revision, score: existing.score, fullMarks: existing.full_marks === 1 };
+}
+
+async function loadRoundAndSite(db: Kysely<Database>, inspection: Inspection) {
+  const round = await db.selectFrom('rounds').selectAll().where('id', '=', inspection.roundId).executeTakeFirst();
+  if (!round) throw invalid('roundId', `未知的测评轮次 ${inspection.roundId}`);
+  if (round.rubric_version !== inspection.rubricVersion) {
+    throw invalid('rubricVersion', `该轮次使用 ${round.rubric_version} 版评分标准，而非 ${inspection.rubricVersion}`);
+  }
+  const site = await db.selectFrom('sites').selectAll().where('id', '=', inspection.siteId).executeTakeFirst();
+  if (!site) throw invalid('siteId', `未知的点位 ${inspection.siteId}`);
+  return { round, site };
+}
+
+/** Every revision of one inspection id is about the same round and site. */
+async function checkSameSubject(db: Kysely<Database>, inspection: Inspection): Promise<void> {
+  const other = await db
+    .selectFrom('inspections')
+    .select(['round_id', 'site_id'])
+    .where('id', '=', inspection.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (other && (other.round_id !== inspection.roundId || other.site_id !== inspection.siteId)) {
+    throw new ApiError('conflict', '同一测评编号的各版本必须属于同一轮次和点位');
+  }
+}
+
+export async function findMissingPhotos(db: Kysely<Database>, hashes: readonly string[]): Promise<string[]> {
+  const wanted = [...new Set(hashes)];
+  if (wanted.length === 0) return [];
+  const present = await db.selectFrom('photos').select('sha256').where('sha256', 'in', wanted).execute();
+  const have = new Set(present.map((row) => row.sha256));
+  return wanted.filter((sha) => !have.has(sha));
+}
+
+/**
+ * When the site's result (its latest inspection, which may or may not be the one just stored)
+ * must rectify, each deducted item gets an open rectification. Existing open ones follow the
+ * latest finding; closed ones stay closed; a later inspection that no longer deducts an item
+ * does not close it — only a recheck does.
+ */
+async function openRectifications(
+  trx: Transaction<Database>,
+  round: Row<'rounds'>,
+  siteId: string,
+  now: string,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('inspections')
+    .select(['id', 'revision', 'site_id', 'submitted_at', 'received_at', 'score', 'full_marks', 'deductions_json'])
+    .where('round_id', '=', round.id)
+    .where('site_id', '=', siteId)
+    .execute();
+  const results = rows.map((row) => ({
+    inspectionId: row.id,
+    revision: row.revision,
+    siteId: row.site_id,
+    submittedAt: row.submitted_at,
+    receivedAt: row.received_at,
+    score: row.score,
+    fullMarks: row.full_marks === 1,
+    deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
+  }));
+  const result = latestResults(results).get(siteId);
+  if (!result || !mustRectify({ rectifyBelow: round.rectify_below }, result.score)) return;
+
+  const photos = await trx
+    .selectFrom('inspection_photos')
+    .select(['item_id', 'sha256'])
+    .where('inspection_id', '=', result.inspectionId)
+    .where('revision', '=', result.revision)
+    .execute();
+  const due = dueOn(result.submittedAt, round.rectify_days);
+  for (const { itemId, grade } of result.deductions) {
+    const id = rectificationKey(round.id, siteId, itemId);
+    const finding = {
+      grade,
+      due_on: due,
+      source_inspection_id: result.inspectionId,
+      source_revision: result.revision,
+      before_photos_json: JSON.stringify(
+        photos.filter((photo) => photo.item_id === itemId).map((photo) => photo.sha256),
+      ),
+    };
+    await trx
+      .insertInto('rectifications')
+      .values({
+        id,
+        round_id: round.id,
+        site_id: siteId,
+        item_id: itemId,
+        status: 'open',
+        created_at: now,
+        closed_at: null,
+        ...finding,
+      })
+      .onConflict((oc) => oc.column('id').doUpdateSet(finding).where('rectifications.status', '=', 'open'))
+      .execute();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Listing rectifications with their latest verdict: supervisors and admins see all; recheckers
+ * (and inspectors) only those of sites assigned to them in the rectification's round.
+ */
+import type { Kysely } from 'kysely';
+import type { SignedInUser } from '../auth/guard';
+import type { Database } from '../storage/schema';
+import { isOffice } from './access';
+import { rectificationView, type LastVerdict } from './views';
+
+export interface RectificationFilter {
+  roundId?: string | undefined;
+  status?: 'open' | 'closed' | undefined;
+}
+
+export async function listRectifications(db: Kysely<Database>, user: SignedInUser, filter: RectificationFilter) {
+  let query = db
+    .selectFrom('rectifications')
+    .selectAll('rectifications')
+    .orderBy('rectifications.due_on')
+    .orderBy('rectifications.id');
+  if (filter.roundId) query = query.where('rectifications.round_id', '=', filter.roundId);
+  if (filter.status) query = query.where('rectifications.status', '=', filter.status);
+  if (!isOffice(user)) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('assignments')
+          .select('assignments.user_id')
+          .whereRef('assignments.round_id', '=', 'rectifications.round_id')
+          .whereRef('assignments.site_id', '=', 'rectifications.site_id')
+          .where('assignments.user_id', '=', user.id),
+      ),
+    );
+  }
+  const rows = await query.execute();
+  const verdicts = await latestVerdicts(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => rectificationView(row, verdicts.get(row.id)));
+}
+
+async function latestVerdicts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, LastVerdict>> {
+  const latest = new Map<string, LastVerdict>();
+  // Chunked: both engines cap the number of bound parameters in one statement.
+  for (let start = 0; start < ids.length; start += 1000) {
+    const rows = await db
+      .selectFrom('rechecks')
+      .select(['id', 'rectification_id', 'verdict', 'note', 'photos_json', 'checked_at', 'checked_by', 'received_at'])
+      .where('rectification_id', 'in', ids.slice(start, start + 1000))
+      .orderBy('checked_at')
+      .orderBy('received_at')
+      .execute();
+    for (const row of rows) {
+      latest.set(row.rectification_id, {
+        id: row.id,
+        verdict: row.verdict,
+        note: row.note,
+        photos: JSON.parse(row.photos_json) as string[],
+        checkedAt: row.checked_at,
+        checkedBy: row.checked_by,
+      });
+    }
+  }
+  return latest;
+}

@@ -1,0 +1,65 @@
+/**
+ * The round report from storage: one query each for the round's scope, its inspections and its
+ * stored rectifications, then the domain's `buildRoundReport` — the same code the app uses, so
+ * server and app can never disagree on a figure.
+ */
+import type { Kysely } from 'kysely';
+import { buildRoundReport, type RoundReport } from '../../domain/report';
+import type { Deduction } from '../../domain/scoring';
+import type { RubricStore } from '../rubric-store';
+import type { Database } from '../storage/schema';
+
+export async function roundReport(
+  db: Kysely<Database>,
+  rubrics: RubricStore,
+  roundId: string,
+): Promise<RoundReport | undefined> {
+  const round = await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
+  if (!round) return undefined;
+  const [sites, inspections, stored] = await Promise.all([
+    scopeSites(db, roundId),
+    db
+      .selectFrom('inspections')
+      .select(['id', 'revision', 'site_id', 'submitted_at', 'received_at', 'score', 'full_marks', 'deductions_json'])
+      .where('round_id', '=', roundId)
+      .execute(),
+    db
+      .selectFrom('rectifications')
+      .select(['id', 'site_id', 'item_id', 'status'])
+      .where('round_id', '=', roundId)
+      .execute(),
+  ]);
+  const states = new Map(
+    stored.map((row) => [`${row.site_id}\u0000${row.item_id}`, { id: row.id, status: row.status }]),
+  );
+  const titles = new Map(
+    Object.values(rubrics.get(round.rubric_version)?.types ?? {}).flatMap((file) =>
+      file.items.map((item) => [item.id, item.title] as const),
+    ),
+  );
+  return buildRoundReport({
+    round: { id: round.id, rectifyBelow: round.rectify_below, rectifyDays: round.rectify_days },
+    sites,
+    results: inspections.map((row) => ({
+      inspectionId: row.id,
+      revision: row.revision,
+      siteId: row.site_id,
+      submittedAt: row.submitted_at,
+      receivedAt: row.received_at,
+      score: row.score,
+      fullMarks: row.full_marks === 1,
+      deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
+    })),
+    itemTitle: (itemId) => titles.get(itemId) ?? itemId,
+    rectificationState: (siteId, itemId) => states.get(`${siteId}\u0000${itemId}`),
+  });
+}
+
+/** A round's scope: the distinct sites assigned in it. */
+export async function scopeSites(db: Kysely<Database>, roundId: string) {
+  return db
+    .selectFrom('sites')
+    .select(['id', 'type', 'district'])
+    .where('id', 'in', db.selectFrom('assignments').select('site_id').where('round_id', '=', roundId))
+    .execute();
+}
