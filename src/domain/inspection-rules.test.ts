@@ -24,16 +24,26 @@ describe('answers checked against the rubric', () => {
   it('rejects grades the item does not allow and NA where not allowed', () => {
     const answers = answersFor('station', { T01: 'B', T02: 'NA' });
     expect(checkAnswersAgainstRubric(station, answers)).toEqual([
-      { path: 'answers.0.grade', message: 'item T01 allows only A/C#' },
-      { path: 'answers.0.photos', message: 'item T01 graded B needs at least one photo' },
-      { path: 'answers.1.grade', message: 'item T02 does not allow NA' },
+      { kind: 'grade_not_allowed', itemId: 'T01', path: 'answers.0.grade', message: 'item T01 allows only A/C#' },
+      {
+        kind: 'photo_required',
+        itemId: 'T01',
+        path: 'answers.0.photos',
+        message: 'item T01 graded B needs at least one photo',
+      },
+      { kind: 'na_not_allowed', itemId: 'T02', path: 'answers.1.grade', message: 'item T02 does not allow NA' },
     ]);
   });
 
   it('requires a photo for a deduction on a photo-required item', () => {
     const answers = answersFor('station', { T18: 'C' });
     expect(checkAnswersAgainstRubric(station, answers)).toEqual([
-      { path: 'answers.17.photos', message: 'item T18 graded C needs at least one photo' },
+      {
+        kind: 'photo_required',
+        itemId: 'T18',
+        path: 'answers.17.photos',
+        message: 'item T18 graded C needs at least one photo',
+      },
     ]);
     answers[17]!.photos = [PHOTO];
     expect(checkAnswersAgainstRubric(station, answers)).toEqual([]);
@@ -44,13 +54,18 @@ describe('answers checked against the rubric', () => {
       answer.itemId === 'T18' ? { ...answer, defects: 2, photos: [PHOTO] } : answer,
     );
     expect(checkAnswersAgainstRubric(station, answers)).toEqual([
-      { path: 'answers.17.grade', message: '2 defects on item T18 give grade C, not B' },
+      {
+        kind: 'count_mismatch',
+        itemId: 'T18',
+        path: 'answers.17.grade',
+        message: '2 defects on item T18 give grade C, not B',
+      },
     ]);
     const uncounted = answersFor('station').map((answer) =>
       answer.itemId === 'T01' ? { ...answer, defects: 0 } : answer,
     );
     expect(checkAnswersAgainstRubric(station, uncounted)).toEqual([
-      { path: 'answers.0.defects', message: 'item T01 is not graded by counting' },
+      { kind: 'not_counted', itemId: 'T01', path: 'answers.0.defects', message: 'item T01 is not graded by counting' },
     ]);
   });
 });

@@ -160,6 +160,6 @@ export function gradeForDefects(item: Pick<RubricItem, 'grades' | 'countRule'>, 
 }
 
 /** Items of one site type keyed by id, for lookups during validation and scoring. */
-export function itemsById(file: Pick<RubricFile, 'items'>): Map<string, RubricItem> {
+export function itemsById(file: { readonly items: readonly RubricItem[] }): Map<string, RubricItem> {
   return new Map(file.items.map((item) => [item.id, item]));
 }

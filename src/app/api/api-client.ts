@@ -1,0 +1,168 @@
+/**
+ * The app's HTTP client for the v1 API: one place that knows URLs, the bearer token, the
+ * timeout and how a failed response becomes a typed error. Features call it through the
+ * session and sync modules; React components never call `fetch` themselves.
+ */
+import { actionForStatus, ERRORS, isErrorCode, type ClientAction, type ErrorCode } from '../../domain/errors';
+import type { InspectionInput, Recheck, User } from '../../domain/wire';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The server answered with an error status. */
+export class ApiRequestError extends Error {
+  override name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | undefined,
+    message: string,
+    readonly body: Record<string, unknown>,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(message);
+  }
+
+  /** What the client should do: retry, sign in again, re-send photos, or show it to the user. */
+  get action(): ClientAction {
+    return this.code ? ERRORS[this.code].action : actionForStatus(this.status);
+  }
+}
+
+/** No answer at all: offline, DNS, connection reset, or the timeout fired. */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  getToken?: () => string | undefined;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions = {}) {
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: BodyInit | object,
+    init: RequestOptions & { contentType?: string } = {},
+  ): Promise<{ status: number; data: T }> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = options.getToken?.();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+      payload = body as BodyInit;
+      headers['Content-Type'] = init.contentType ?? 'application/octet-stream';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['Content-Type'] = 'application/json';
+    }
+    // One controller for the caller's signal and the timeout (AbortSignal.any is missing on iOS < 17.4).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
+    const forwardAbort = () => controller.abort();
+    init.signal?.addEventListener('abort', forwardAbort);
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: payload,
+        signal: controller.signal,
+        cache: 'no-store',
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new NetworkError(timedOut ? '请求超时' : '无法连接服务器', timedOut);
+    } finally {
+      clearTimeout(timer);
+      init.signal?.removeEventListener('abort', forwardAbort);
+    }
+    const data = await readBody(response);
+    if (!response.ok) throw toApiError(response, data);
+    return { status: response.status, data: data as T };
+  }
+
+  return {
+    signIn: (username: string, password: string) =>
+      request<{ token: string; user: User }>('POST', '/api/session', { username, password }).then((r) => r.data),
+    signOut: () => request<unknown>('DELETE', '/api/session').then(() => undefined),
+    bootstrap: <B>() => request<B>('GET', '/api/bootstrap').then((r) => r.data),
+    health: (init?: RequestOptions) =>
+      request<{ ok: boolean }>('GET', '/api/health', undefined, init).then((r) => r.data.ok),
+    putPhoto: (sha256: string, blob: Blob, init?: RequestOptions) =>
+      request<{ sha256: string; bytes: number }>('PUT', `/api/photos/${sha256}`, blob, {
+        ...init,
+        contentType: blob.type || 'image/jpeg',
+      }),
+    getPhoto: async (sha256: string, init?: RequestOptions): Promise<Blob> => {
+      const token = options.getToken?.();
+      const response = await doFetch(`${baseUrl}/api/photos/${sha256}`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        ...(init?.signal && { signal: init.signal }),
+      }).catch(() => {
+        throw new NetworkError('无法连接服务器', false);
+      });
+      if (!response.ok) throw toApiError(response, await readBody(response));
+      return response.blob();
+    },
+    putInspection: (inspection: InspectionInput, init?: RequestOptions) =>
+      request<{ id: string; revision: number; score: number; fullMarks: boolean }>(
+        'PUT',
+        `/api/inspections/${inspection.id}`,
+        inspection,
+        init,
+      ),
+    putRecheck: (recheck: Recheck, init?: RequestOptions) =>
+      request<{ id: string; rectificationStatus: string }>('PUT', `/api/rechecks/${recheck.id}`, recheck, init),
+  };
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!type.includes('json')) return undefined;
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(response: Response, data: unknown): ApiRequestError {
+  const body = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  const code = isErrorCode(body.error) ? body.error : undefined;
+  const message =
+    typeof body.message === 'string' ? body.message : code ? ERRORS[code].zh : `服务器返回错误 ${response.status}`;
+  const retryAfter = Number(response.headers.get('Retry-After'));
+  return new ApiRequestError(
+    response.status,
+    code,
+    message,
+    body,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
+}

@@ -1,0 +1,193 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useMemo, useState } from 'react';
+import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import type { AnswerGrade } from '../../../domain/grades';
+import type { AnswerIssue } from '../../../domain/inspection-rules';
+import { gradeForDefects, type RubricFile } from '../../../domain/rubric';
+import { checklistSchema, type ChecklistValues, type FormAnswer } from './checklist-schema';
+import { ItemCard } from './ItemCard';
+import { useRubricText } from './rubric-text';
+import { nextUnanswered, runningScore } from './running-score';
+
+export interface AnswerPatch {
+  grade?: AnswerGrade | undefined;
+  defects?: number | undefined;
+  note?: string | undefined;
+}
+
+export interface ChecklistFormProps {
+  rubric: RubricFile;
+  /** The answers as stored; the form starts from them and reports every change at once. */
+  answers: Record<string, FormAnswer | undefined>;
+  thumbnails: Record<string, string>;
+  busyPhotos: Record<string, number>;
+  readOnly: boolean;
+  onAnswerChange: (itemId: string, patch: AnswerPatch) => void;
+  onAddPhotos: (itemId: string, files: FileList) => void;
+  onRemovePhoto: (itemId: string, sha256: string) => void;
+  onViewPhoto: (sha256: string) => void;
+  /** Called with valid answers only; the form has already explained any problem. */
+  onSubmit: () => Promise<void> | void;
+}
+
+const emptyAnswer = (): FormAnswer => ({ photos: [] });
+
+/**
+ * The checklist: items grouped by category, the running score and the number still to grade
+ * always visible, "next ungraded" navigation, and a submit that says exactly what is missing.
+ * react-hook-form holds the answers; zod checks them with the domain's rubric rules.
+ */
+export function ChecklistForm(props: ChecklistFormProps) {
+  const { rubric, readOnly } = props;
+  const { t } = useTranslation();
+  const text = useRubricText();
+  const describe = (issue: AnswerIssue) => t(`inspect.problem.${issue.kind}`);
+  const resolver = useMemo(() => zodResolver(checklistSchema(rubric.items, describe)), [rubric, t]); // eslint-disable-line react-hooks/exhaustive-deps
+  const defaultValues = useMemo(
+    () => ({
+      answers: Object.fromEntries(rubric.items.map((item) => [item.id, props.answers[item.id] ?? emptyAnswer()])),
+    }),
+    [], // eslint-disable-line react-hooks/exhaustive-deps -- the form starts once from storage, then leads
+  );
+  const form = useForm<ChecklistValues>({ defaultValues, resolver, mode: 'onSubmit', reValidateMode: 'onChange' });
+  const answers = useWatch({ control: form.control, name: 'answers' });
+  const [submitting, setSubmitting] = useState(false);
+
+  // Photos are attached through storage (the worker's output lands there): mirror them into the form.
+  useEffect(() => {
+    for (const item of rubric.items) {
+      const stored = props.answers[item.id]?.photos ?? [];
+      const current = form.getValues(`answers.${item.id}.photos`) ?? [];
+      if (stored.join() !== current.join()) {
+        form.setValue(`answers.${item.id}.photos`, stored, { shouldValidate: form.formState.isSubmitted });
+      }
+    }
+  }, [props.answers, rubric, form]);
+
+  const change = (itemId: string, patch: AnswerPatch) => {
+    const validate = form.formState.isSubmitted;
+    if ('grade' in patch) form.setValue(`answers.${itemId}.grade`, patch.grade, { shouldValidate: validate });
+    if ('defects' in patch) form.setValue(`answers.${itemId}.defects`, patch.defects, { shouldValidate: validate });
+    if ('note' in patch) form.setValue(`answers.${itemId}.note`, patch.note);
+    props.onAnswerChange(itemId, patch);
+  };
+  const setDefects = (itemId: string, defects: number) => {
+    const item = rubric.items.find((candidate) => candidate.id === itemId)!;
+    change(itemId, { defects, grade: gradeForDefects(item, defects) });
+  };
+
+  const score = runningScore(rubric.items, answers);
+  const problems = itemProblems(rubric, form.formState.errors);
+  const goTo = (itemId: string | undefined) => {
+    if (!itemId) return;
+    const card = document.getElementById(`item-${itemId}`);
+    card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    card?.querySelector<HTMLElement>('[role="radio"]')?.focus({ preventScroll: true });
+  };
+  const submit = form.handleSubmit(
+    async () => {
+      setSubmitting(true);
+      try {
+        await props.onSubmit();
+      } finally {
+        setSubmitting(false);
+      }
+    },
+    (errors) => goTo(Object.keys(itemProblems(rubric, errors))[0]),
+  );
+
+  const categories = [...new Set(rubric.items.map((item) => item.category))];
+  return (
+    <form className="checklist" onSubmit={(event) => void submit(event)} noValidate>
+      <div className="checklist__status" role="status" aria-live="polite">
+        <span className="checklist__score">
+          {t('inspect.score')}{' '}
+          <strong data-testid="running-score">{t('inspect.scoreValue', { score: score.score })}</strong>
+        </span>
+        <span data-testid="unanswered-count">
+          {score.unanswered > 0 ? t('inspect.unanswered', { count: score.unanswered }) : t('inspect.allAnswered')}
+        </span>
+        {score.unanswered > 0 && !readOnly && (
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => goTo(nextUnanswered(rubric.items, answers, focusedItem()))}
+          >
+            {t('inspect.nextUnanswered')}
+          </button>
+        )}
+      </div>
+      {categories.map((category) => (
+        <fieldset key={category} className="checklist__category">
+          <legend>{text.category(rubric, category)}</legend>
+          {rubric.items
+            .filter((item) => item.category === category)
+            .map((item) => (
+              <ItemCard
+                key={item.id}
+                item={item}
+                text={text.item(item)}
+                answer={answers[item.id] ?? emptyAnswer()}
+                problem={problems[item.id]}
+                readOnly={readOnly}
+                thumbnails={props.thumbnails}
+                busyPhotos={props.busyPhotos[item.id] ?? 0}
+                onGrade={(grade) => change(item.id, { grade, defects: undefined })}
+                onDefects={(defects) => setDefects(item.id, defects)}
+                onNote={(note) => change(item.id, { note })}
+                onAddPhotos={(files) => props.onAddPhotos(item.id, files)}
+                onRemovePhoto={(sha256) => props.onRemovePhoto(item.id, sha256)}
+                onViewPhoto={props.onViewPhoto}
+              />
+            ))}
+        </fieldset>
+      ))}
+      {Object.keys(problems).length > 0 && (
+        <div className="notice notice--error" role="alert" data-testid="submit-problems">
+          <p>{t('inspect.problemsTitle', { count: Object.keys(problems).length })}</p>
+          <ul>
+            {Object.entries(problems).map(([itemId, message]) => (
+              <li key={itemId}>
+                <a
+                  href={`#item-${itemId}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    goTo(itemId);
+                  }}
+                >
+                  {itemId} {text.item(rubric.items.find((item) => item.id === itemId)!).title}
+                </a>
+                ：{message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {!readOnly && (
+        <button type="submit" className="button button--primary button--block" disabled={submitting}>
+          {submitting ? t('inspect.submitting') : t('inspect.submit')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+/** The item whose card holds the focus, so "next ungraded" continues from where the inspector is. */
+function focusedItem(): string | undefined {
+  return document.activeElement?.closest<HTMLElement>('[data-item-id]')?.dataset.itemId;
+}
+
+/** One message per item, grade problems before photo problems, in rubric order. */
+function itemProblems(rubric: RubricFile, errors: FieldErrors<ChecklistValues>): Record<string, string> {
+  const result: Record<string, string> = {};
+  const byItem = (errors.answers ?? {}) as Record<
+    string,
+    { grade?: { message?: string }; photos?: { message?: string } } | undefined
+  >;
+  for (const item of rubric.items) {
+    const message = byItem[item.id]?.grade?.message ?? byItem[item.id]?.photos?.message;
+    if (message) result[item.id] = message;
+  }
+  return result;
+}

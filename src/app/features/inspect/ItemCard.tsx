@@ -1,0 +1,236 @@
+import { useTranslation } from 'react-i18next';
+import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
+import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
+import { roundScore } from '../../../domain/scoring';
+import type { FormAnswer } from './checklist-schema';
+import type { ItemText } from './rubric-text';
+
+export interface ItemCardProps {
+  item: RubricItem;
+  text: ItemText;
+  answer: FormAnswer;
+  problem?: string | undefined;
+  readOnly: boolean;
+  /** Thumbnail URL by photo hash. */
+  thumbnails: Record<string, string>;
+  busyPhotos: number;
+  onGrade: (grade: AnswerGrade) => void;
+  onDefects: (defects: number) => void;
+  onNote: (note: string) => void;
+  onAddPhotos: (files: FileList) => void;
+  onRemovePhoto: (sha256: string) => void;
+  onViewPhoto: (sha256: string) => void;
+}
+
+const pointsFor = (item: RubricItem, grade: Grade) => roundScore((item.points * GRADE_PERCENT[grade]) / 100);
+
+/** One rubric item: guidance, grade buttons (or a defect counter), note and photos. */
+export function ItemCard(props: ItemCardProps) {
+  const { item, text, answer, problem, readOnly } = props;
+  const { t } = useTranslation();
+  const headingId = `item-${item.id}-title`;
+  return (
+    <section
+      className={`item-card${problem ? ' item-card--problem' : ''}`}
+      id={`item-${item.id}`}
+      aria-labelledby={headingId}
+      data-item-id={item.id}
+    >
+      <h3 id={headingId} className="item-card__title">
+        <span className="item-card__id">{item.id}</span> {text.title}
+        <span className="item-card__points">{t('inspect.points', { points: item.points })}</span>
+      </h3>
+      <details className="item-card__guidance">
+        <summary>{t('inspect.guidance')}</summary>
+        <p>{text.guidance}</p>
+        <p className="muted">
+          {t('inspect.gradeRule')}：{text.gradeRule}
+        </p>
+      </details>
+      {item.countRule && (
+        <DefectCounter
+          item={item}
+          text={text}
+          defects={answer.defects}
+          readOnly={readOnly}
+          onDefects={props.onDefects}
+        />
+      )}
+      <div className="grade-buttons" role="radiogroup" aria-labelledby={headingId}>
+        {item.grades.map((grade) => (
+          <button
+            key={grade}
+            type="button"
+            role="radio"
+            aria-checked={answer.grade === grade}
+            className={`grade-button grade-button--${grade === 'C#' ? 'Cs' : grade}`}
+            disabled={readOnly}
+            onClick={() => props.onGrade(grade)}
+          >
+            <span className="grade-button__grade">{grade}</span>
+            <span className="grade-button__points">{t('inspect.points', { points: pointsFor(item, grade) })}</span>
+          </button>
+        ))}
+        {item.allowNa && (
+          <button
+            type="button"
+            role="radio"
+            aria-checked={answer.grade === 'NA'}
+            className="grade-button"
+            disabled={readOnly}
+            onClick={() => props.onGrade('NA')}
+          >
+            {t('inspect.na')}
+          </button>
+        )}
+      </div>
+      <label className="field">
+        <span className="field__label">{t('inspect.note')}</span>
+        <textarea
+          className="field__input"
+          rows={2}
+          defaultValue={answer.note ?? ''}
+          placeholder={t('inspect.notePlaceholder')}
+          readOnly={readOnly}
+          maxLength={2000}
+          onChange={(event) => props.onNote(event.target.value)}
+        />
+      </label>
+      <PhotoStrip {...props} />
+      {problem && (
+        <p className="item-card__problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function DefectCounter(props: {
+  item: RubricItem;
+  text: ItemText;
+  defects: number | undefined;
+  readOnly: boolean;
+  onDefects: (n: number) => void;
+}) {
+  const { item, text, defects, readOnly, onDefects } = props;
+  const { t } = useTranslation();
+  const inputId = `defects-${item.id}`;
+  return (
+    <div className="defect-counter">
+      <label htmlFor={inputId} className="field__label">
+        {t('inspect.defects', { counts: text.counts, unit: text.unit })}
+      </label>
+      <div className="defect-counter__controls">
+        <button
+          type="button"
+          className="button button--square"
+          aria-label={t('inspect.decrease')}
+          disabled={readOnly || !defects}
+          onClick={() => onDefects(Math.max(0, (defects ?? 0) - 1))}
+        >
+          −
+        </button>
+        <input
+          id={inputId}
+          className="defect-counter__input"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={1000}
+          value={defects ?? ''}
+          readOnly={readOnly}
+          onChange={(event) => {
+            const value = Number.parseInt(event.target.value, 10);
+            if (Number.isInteger(value) && value >= 0 && value <= 1000) onDefects(value);
+          }}
+        />
+        <button
+          type="button"
+          className="button button--square"
+          aria-label={t('inspect.increase')}
+          disabled={readOnly}
+          onClick={() => onDefects((defects ?? -1) + 1)}
+        >
+          +
+        </button>
+        {defects !== undefined && (
+          <span className="defect-counter__grade">
+            {t('inspect.derivedGrade', { grade: gradeForDefects(item, defects) })}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PhotoStrip(props: ItemCardProps) {
+  const { item, answer, readOnly, thumbnails, busyPhotos } = props;
+  const { t } = useTranslation();
+  const needed = item.photoRequired && answer.grade !== undefined && answer.grade !== 'A' && answer.grade !== 'NA';
+  return (
+    <div className="photo-strip">
+      <div className="photo-strip__label">
+        {t('inspect.photos')} {needed && <span className="badge badge--warn">{t('inspect.photoRequired')}</span>}
+      </div>
+      <ul className="photo-strip__list">
+        {answer.photos.map((sha256) => (
+          <li key={sha256} className="photo-strip__item">
+            <button
+              type="button"
+              className="photo-strip__thumb"
+              aria-label={t('inspect.viewPhoto')}
+              onClick={() => props.onViewPhoto(sha256)}
+            >
+              {thumbnails[sha256] ? <img src={thumbnails[sha256]} alt="" /> : <span aria-hidden="true">…</span>}
+            </button>
+            {!readOnly && (
+              <button
+                type="button"
+                className="photo-strip__delete"
+                aria-label={t('inspect.deletePhoto')}
+                onClick={() => props.onRemovePhoto(sha256)}
+              >
+                ×
+              </button>
+            )}
+          </li>
+        ))}
+        {busyPhotos > 0 && (
+          <li className="photo-strip__item photo-strip__item--busy" role="status">
+            {t('inspect.processingPhoto')}
+          </li>
+        )}
+      </ul>
+      {!readOnly && (
+        <div className="photo-strip__actions">
+          <label className="button button--primary">
+            {t('inspect.takePhoto')}
+            <input
+              type="file"
+              accept="image/*"
+              capture="environment"
+              className="visually-hidden"
+              onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
+            />
+          </label>
+          <label className="button">
+            {t('inspect.choosePhoto')}
+            <input
+              type="file"
+              accept="image/*"
+              multiple
+              className="visually-hidden"
+              onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
+            />
+          </label>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function pickFiles(input: HTMLInputElement, onFiles: (files: FileList) => void) {
+  if (input.files && input.files.length > 0) onFiles(input.files);
+  input.value = ''; // the same photo can be chosen again after deleting it
+}
