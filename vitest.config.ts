@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'e2e/fixtures/**/*.test.ts'],
     environment: 'node',
     // Starts a throwaway PostgreSQL so storage and API suites also run on the second engine.
     globalSetup: ['src/server/storage/pg-global-setup.ts'],

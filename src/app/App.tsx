@@ -1,20 +1,114 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, Route, Switch } from 'wouter';
+import type { User } from '../domain/wire';
+import { useSessionRecord, useUnsyncedCount } from './db/live';
+import { InspectPage } from './features/inspect/InspectPage';
+import { SignInPage } from './features/session/SignInPage';
+import { SitesPage } from './features/sites/SitesPage';
+import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
+import { ServicesProvider, useServices, type AppServices } from './services';
+import { signIn, signOut } from './session/session-service';
+import { unsyncedCount } from './db/session';
 import { LanguageSwitch } from './ui/LanguageSwitch';
 
-export function App() {
-  const { t } = useTranslation();
+/** The app: sign-in until there is a session, then the signed-in user's screens. */
+export function App({ services }: { services: AppServices }) {
   return (
-    <div className="app-shell" data-testid="app-shell">
-      <header className="app-header">
-        <span className="app-header__title">{t('app.shortName')}</span>
-        <LanguageSwitch />
-      </header>
+    <ServicesProvider services={services}>
+      <div className="app-shell" data-testid="app-shell">
+        <Screens />
+        <UpdatePrompt />
+      </div>
+    </ServicesProvider>
+  );
+}
+
+function Screens() {
+  const services = useServices();
+  const { t } = useTranslation();
+  const session = useSessionRecord(services.db);
+  useEffect(() => services.setToken(session?.token), [services, session?.token]);
+  useUpdateGuard();
+
+  if (session === undefined) {
+    return (
       <main className="app-main">
         <h1>{t('app.name')}</h1>
-        <p className="app-tagline">{t('app.tagline')}</p>
+        <p role="status">{t('common.loading')}</p>
       </main>
-      <UpdatePrompt />
-    </div>
+    );
+  }
+  if (session === null) {
+    return (
+      <>
+        <Header />
+        <SignInPage onSignIn={(username, password) => signIn(services, username, password)} />
+      </>
+    );
+  }
+  return (
+    <>
+      <Header user={session.user} />
+      <main className="app-main">
+        <SignedIn user={session.user} />
+      </main>
+    </>
+  );
+}
+
+/** A new version never reloads the page while a draft holds answers or work waits to sync. */
+function useUpdateGuard() {
+  const { db } = useServices();
+  const unsynced = useUnsyncedCount(db) ?? 0;
+  useEffect(() => {
+    updates.setUpdateGuard(() => unsynced > 0);
+    updates.notifyUpdateGuardChanged();
+  }, [unsynced]);
+}
+
+function SignedIn({ user }: { user: User }) {
+  return (
+    <Switch>
+      <Route path="/inspect/:roundId/:siteId">
+        {(params: { roundId: string; siteId: string }) => (
+          <InspectPage
+            user={user}
+            roundId={decodeURIComponent(params.roundId)}
+            siteId={decodeURIComponent(params.siteId)}
+          />
+        )}
+      </Route>
+      <Route>
+        <SitesPage user={user} />
+      </Route>
+    </Switch>
+  );
+}
+
+function Header({ user }: { user?: User }) {
+  const { t } = useTranslation();
+  const services = useServices();
+  const leave = async () => {
+    const pending = await unsyncedCount(services.db);
+    if (pending > 0 && !window.confirm(t('session.signOutConfirm', { count: pending }))) return;
+    await signOut(services);
+  };
+  return (
+    <header className="app-header">
+      <Link href="/" className="app-header__title">
+        {t('app.shortName')}
+      </Link>
+      <nav className="app-nav">
+        {user && <span>{t('session.signedInAs', { name: user.displayName })}</span>}
+        {user && (
+          <button type="button" className="button button--small" onClick={() => void leave()}>
+            {t('session.signOut')}
+          </button>
+        )}
+        <LanguageSwitch />
+      </nav>
+    </header>
   );
 }

@@ -1,23 +1,32 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { openCivicDatabase } from './db/database';
+import { getSession } from './db/session';
 import { initI18n } from './i18n';
 import { registerServiceWorker } from './pwa/register-sw';
+import { createServices } from './services';
 import './ui/styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 const root = createRoot(container);
 
-initI18n()
-  .catch((error: unknown) => console.error('i18n initialisation failed', error))
-  .finally(() => {
-    root.render(
-      <StrictMode>
-        <App />
-      </StrictMode>,
-    );
-  });
+async function start() {
+  await initI18n().catch((error: unknown) => console.error('i18n initialisation failed', error));
+  const db = await openCivicDatabase();
+  const services = createServices(db, (await getSession(db))?.token);
+  root.render(
+    <StrictMode>
+      <App services={services} />
+    </StrictMode>,
+  );
+}
+
+start().catch((error: unknown) => {
+  console.error('start failed', error);
+  container.textContent = `无法启动应用：${error instanceof Error ? error.message : String(error)}。请刷新页面重试。`;
+});
 
 // workbox-window waits for the window's load event before registering.
 registerServiceWorker().catch((error: unknown) => console.error('service worker registration failed', error));

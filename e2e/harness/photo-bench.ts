@@ -1,0 +1,59 @@
+/**
+ * The photo budget as a stand-alone bench: `npx tsx e2e/harness/photo-bench.ts` builds the
+ * harness, launches Chromium as the e2e tests do (playwright.config.ts), and prints one line per
+ * measurement — unthrottled, 4× CDP (main thread only) and 4× renderer-process (all threads) —
+ * then exits non-zero when the renderer-process figure is over budget. `runPhotoBench()` is
+ * what a `npm run bench` script calls.
+ */
+import { pathToFileURL } from 'node:url';
+import { chromium } from '@playwright/test';
+import config from '../../playwright.config';
+import type { CpuThrottle } from './cpu-throttle';
+import {
+  formatPhotoMeasurement,
+  measurePhotoToStored,
+  withinPhotoBudget,
+  type PhotoMeasurement,
+} from './measure-photo';
+import { startPhotoHarness } from './serve-harness';
+
+export const BENCH_THROTTLES: CpuThrottle[] = [
+  { mode: 'none' },
+  { mode: 'cdp', rate: 4 },
+  { mode: 'renderer-process', rate: 4 },
+];
+
+export async function runPhotoBench(
+  options: { throttles?: CpuThrottle[]; runs?: number; log?: (line: string) => void } = {},
+): Promise<PhotoMeasurement[]> {
+  const log = options.log ?? console.log;
+  const harness = await startPhotoHarness();
+  const { launchOptions, locale, timezoneId } = config.use ?? {};
+  const browser = await chromium.launch(launchOptions);
+  const results: PhotoMeasurement[] = [];
+  try {
+    for (const throttle of options.throttles ?? BENCH_THROTTLES) {
+      // A fresh context per throttle: cold worker, empty IndexedDB.
+      const context = await browser.newContext({ locale, timezoneId, ...config.projects?.[0]?.use });
+      const page = await context.newPage();
+      const measurements = await measurePhotoToStored(page, {
+        pageUrl: harness.pageUrl,
+        throttle,
+        runs: options.runs ?? 2,
+      });
+      for (const measurement of measurements) log(formatPhotoMeasurement(measurement));
+      results.push(...measurements);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await harness.close();
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const results = await runPhotoBench();
+  const decisive = results.filter((result) => result.throttle.mode === 'renderer-process');
+  process.exitCode = decisive.every(withinPhotoBudget) ? 0 : 1;
+}

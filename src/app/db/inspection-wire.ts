@@ -1,0 +1,170 @@
+/**
+ * From a local inspection (as stored in the `inspections` store) to the wire body of
+ * `PUT /api/inspections/{id}`, validated with the domain's `inspectionSchema` and
+ * `checkAnswersAgainstRubric` — the same checks the server runs — with every problem turned
+ * into a Chinese sentence the inspector can act on ("T18 室内卫生（无积尘）：扣分项需要至少一张照片").
+ * Pure: no IndexedDB here, so the checklist can also show the problems live before submit.
+ */
+import { checkAnswersAgainstRubric, type AnswerIssue, type AnswerProblemKind } from '../../domain/inspection-rules';
+import type { RubricFile, RubricItem } from '../../domain/rubric';
+import { inspectionSchema, type Answer, type Inspection } from '../../domain/wire';
+import type { LocalInspection } from './types';
+
+export type ProblemCode =
+  | 'unanswered'
+  | 'photo_required'
+  | 'grade_not_allowed'
+  | 'na_not_allowed'
+  | 'defects_mismatch'
+  | 'not_counted'
+  | 'unknown_item'
+  | 'note_too_long'
+  | 'too_many_photos'
+  | 'invalid_location'
+  | 'no_rubric'
+  | 'invalid';
+
+/** Something that keeps an inspection (or recheck) from being submitted, in Chinese. */
+export interface SubmitProblem {
+  itemId?: string;
+  code: ProblemCode;
+  message: string;
+}
+
+export type FreezeResult = { ok: true; payload: Inspection } | { ok: false; problems: SubmitProblem[] };
+
+type WireAnswer = Omit<Answer, 'photos'> & { photos: string[] };
+
+/** Builds and validates the wire body of one revision; `submittedAt` is an ISO instant. */
+export function freezeInspection(file: RubricFile, inspection: LocalInspection, submittedAt: string): FreezeResult {
+  const answers = wireAnswers(file, inspection);
+  const { location } = inspection;
+  const wire = {
+    id: inspection.id,
+    revision: inspection.revision,
+    roundId: inspection.roundId,
+    siteId: inspection.siteId,
+    rubricVersion: inspection.rubricVersion,
+    startedAt: inspection.startedAt,
+    submittedAt,
+    ...(location && {
+      location: {
+        lat: location.lat,
+        lng: location.lng,
+        ...(location.accuracy !== undefined && { accuracy: location.accuracy }),
+      },
+    }),
+    answers,
+  };
+  const problems = sortProblems(file, [
+    ...fromRubricIssues(file, answers, checkAnswersAgainstRubric(file, answers)),
+    ...fromSchemaIssues(file, answers, inspectionSchema.safeParse(wire)),
+  ]);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, payload: inspectionSchema.parse(wire) };
+}
+
+/** What would keep this inspection from being submitted now (empty when it can be). */
+export function inspectionProblems(file: RubricFile, inspection: LocalInspection): SubmitProblem[] {
+  const result = freezeInspection(file, inspection, inspection.startedAt);
+  return result.ok ? [] : result.problems;
+}
+
+/** Graded answers in rubric order (then any unknown items, so validation names them). */
+function wireAnswers(file: RubricFile, inspection: LocalInspection): WireAnswer[] {
+  const known = file.items.map((item) => item.id);
+  const unknown = Object.keys(inspection.answers).filter((itemId) => !known.includes(itemId));
+  const answers: WireAnswer[] = [];
+  for (const itemId of [...known, ...unknown]) {
+    const answer = inspection.answers[itemId];
+    if (answer?.grade === undefined) continue;
+    answers.push({
+      itemId,
+      grade: answer.grade,
+      ...(answer.defects !== undefined && { defects: answer.defects }),
+      ...(answer.note !== undefined && answer.note !== '' && { note: answer.note }),
+      photos: [...answer.photos],
+    });
+  }
+  return answers;
+}
+
+function label(item: RubricItem | undefined, itemId: string): string {
+  return item ? `${item.id} ${item.title}` : itemId;
+}
+
+function problem(item: RubricItem | undefined, itemId: string, code: ProblemCode, reason: string): SubmitProblem {
+  return { itemId, code, message: `${label(item, itemId)}：${reason}` };
+}
+
+/** The domain names each problem's kind and item: word it for the inspector. */
+const REASONS: Record<
+  AnswerProblemKind,
+  (item: RubricItem | undefined, answer: WireAnswer | undefined) => [ProblemCode, string]
+> = {
+  unanswered: () => ['unanswered', '尚未评分'],
+  photo_required: () => ['photo_required', '扣分项需要至少一张照片'],
+  not_counted: () => ['not_counted', '此项不按问题数量评分'],
+  na_not_allowed: () => ['na_not_allowed', '此项不能评“不适用”'],
+  grade_not_allowed: (item) => ['grade_not_allowed', `只能评 ${item?.grades.join(' / ') ?? ''}`],
+  count_mismatch: (_item, answer) => ['defects_mismatch', `问题数量与评级不符（${answer?.defects ?? 0} 处）`],
+  duplicate_answer: () => ['invalid', '重复作答'],
+  unknown_item: () => ['unknown_item', '不是本评分标准中的项目'],
+};
+
+function fromRubricIssues(file: RubricFile, answers: WireAnswer[], issues: AnswerIssue[]): SubmitProblem[] {
+  const items = new Map(file.items.map((item) => [item.id, item]));
+  return issues.map((issue) => {
+    const item = items.get(issue.itemId);
+    const [code, reason] = REASONS[issue.kind](
+      item,
+      answers.find((answer) => answer.itemId === issue.itemId),
+    );
+    return problem(item, issue.itemId, code, reason);
+  });
+}
+
+function fromSchemaIssues(
+  file: RubricFile,
+  answers: WireAnswer[],
+  result: ReturnType<typeof inspectionSchema.safeParse>,
+): SubmitProblem[] {
+  if (result.success) return [];
+  const items = new Map(file.items.map((item) => [item.id, item]));
+  const problems: SubmitProblem[] = [];
+  for (const issue of result.error.issues) {
+    const [head, index, field] = issue.path;
+    if (head === 'answers' && typeof index === 'number') {
+      const itemId = answers[index]?.itemId ?? '';
+      const item = items.get(itemId);
+      if (field === 'note') problems.push(problem(item, itemId, 'note_too_long', '备注不能超过 2000 字'));
+      else if (field === 'photos' && issue.path.length === 3)
+        problems.push(problem(item, itemId, 'too_many_photos', '照片不能超过 20 张'));
+      else problems.push(problem(item, itemId, 'invalid', '填写有误'));
+    } else if (head === 'answers') {
+      // "at least one answer": every item is already reported as unanswered.
+      if (answers.length > 0) problems.push({ code: 'invalid', message: '测评项目数量有误' });
+    } else if (head === 'location') {
+      problems.push({ code: 'invalid_location', message: '定位信息无效，请重新定位或清除定位' });
+    } else {
+      problems.push({ code: 'invalid', message: `提交内容有误（${issue.path.map(String).join('.')}）` });
+    }
+  }
+  return problems;
+}
+
+/** Rubric order first, then problems without an item; one problem per item and kind. */
+function sortProblems(file: RubricFile, problems: SubmitProblem[]): SubmitProblem[] {
+  const order = new Map(file.items.map((item, index) => [item.id, index]));
+  const rank = (p: SubmitProblem) =>
+    p.itemId === undefined ? Number.MAX_SAFE_INTEGER : (order.get(p.itemId) ?? file.items.length);
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.itemId ?? ''}|${p.code}|${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => rank(a) - rank(b));
+}

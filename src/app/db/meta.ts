@@ -1,0 +1,49 @@
+/**
+ * The `meta` store: small key/value settings and caches of this device, kept in IndexedDB so they
+ * survive reloads and offline starts.
+ *
+ *   lastSyncAt        ISO instant of the last sync that reached the server (sync screen)
+ *   persistRequested  navigator.storage.persist() was asked (ask once, after the first save)
+ *   storageEstimate   the last navigator.storage.estimate() {usage, quota, at} (shown offline)
+ */
+import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
+import type { Instant } from './types';
+
+export interface StorageEstimateCache {
+  usage: number;
+  quota: number;
+  at: string;
+}
+
+export interface MetaValues {
+  lastSyncAt: string;
+  persistRequested: { at: string; granted: boolean };
+  storageEstimate: StorageEstimateCache;
+}
+
+export type MetaKey = keyof MetaValues;
+
+/** Reads one meta value, `undefined` when never set. */
+export async function getMeta<K extends MetaKey>(db: CivicDatabase, key: K): Promise<MetaValues[K] | undefined> {
+  const row = await readTransaction(db, ['meta'], () => db.meta.get(key));
+  return row?.value as MetaValues[K] | undefined;
+}
+
+/** Writes one meta value. */
+export async function setMeta<K extends MetaKey>(db: CivicDatabase, key: K, value: MetaValues[K]): Promise<void> {
+  await writeTransaction(db, ['meta'], () => db.meta.put({ key, value }));
+}
+
+/** Records that persistent storage was requested, and whether the browser granted it. */
+export function setPersistRequested(db: CivicDatabase, granted: boolean, now: Instant): Promise<void> {
+  return setMeta(db, 'persistRequested', { at: toIso(now), granted });
+}
+
+/** Caches the latest storage estimate so the app can show it offline. */
+export function setStorageEstimate(
+  db: CivicDatabase,
+  estimate: { usage: number; quota: number },
+  now: Instant,
+): Promise<void> {
+  return setMeta(db, 'storageEstimate', { usage: estimate.usage, quota: estimate.quota, at: toIso(now) });
+}

@@ -1,0 +1,378 @@
+/**
+ * The `outbox` store: everything that must reach the server, as it will be sent, and the record
+ * of what already did. It is the source of truth of sync (not Workbox Background Sync, which
+ * drops requests on a 409/500 and does not exist in Safari: workbox #2599, #2386).
+ *
+ *   kind 'photo'       key = sha256; the Blob stays in `photos` (read with `photoForUpload`)
+ *   kind 'inspection'  key = `${id}@${revision}`; payload = the frozen PUT body of that revision
+ *   kind 'recheck'     key = recheck id; payload = the frozen PUT body
+ *
+ * `[kind+key]` is unique: nothing is ever queued twice. `groupId` (the inspection or recheck id)
+ * ties a submission to its photos, for ordering and for progress. Entries are written by the
+ * submit of `inspections.ts` / `rechecks.ts` in the same transaction as the status change, and
+ * moved through `pending` → `done` (or `attention`) by the sync engine through the functions
+ * below — its store. Done entries stay (they are the proof of what was sent) until
+ * `retention.ts` prunes old ones; nothing local is deleted before the server confirmed it.
+ */
+import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
+import { RecordNotFoundError } from './errors';
+import { getMeta, setMeta } from './meta';
+import type { Instant, OutboxEntry, OutboxError, OutboxKind, OutboxState } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Queueing, inside the submit transactions of inspections.ts and rechecks.ts.
+
+/**
+ * Adds a pending photo entry for each photo that the server has not confirmed and that is not
+ * already queued. Runs inside a transaction over `photos` and `outbox`. Photos without a local
+ * row are skipped: only confirmed photos are ever evicted, so the server has them.
+ */
+export async function queuePhotosInTransaction(
+  db: CivicDatabase,
+  groupId: string,
+  sha256s: readonly string[],
+  nowIso: string,
+): Promise<number[]> {
+  const added: number[] = [];
+  for (const sha256 of new Set(sha256s)) {
+    const photo = await db.photos.get(sha256);
+    if (!photo || photo.confirmedAt !== undefined) continue;
+    const queued = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
+    if (queued && queued.state !== 'done') continue;
+    if (queued) {
+      // Done before but not confirmed on the row (a requeue cleared it): send again.
+      await db.outbox.update(queued.seq, { state: 'pending', nextAttemptAt: nowIso, doneAt: undefined });
+      added.push(queued.seq);
+      continue;
+    }
+    added.push(
+      await db.outbox.add({
+        kind: 'photo',
+        key: sha256,
+        groupId,
+        payload: sha256,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: nowIso,
+        createdAt: nowIso,
+        bytes: photo.bytes,
+      }),
+    );
+  }
+  return added;
+}
+
+/** The size in bytes of a JSON body as UTF-8. */
+export function jsonBytes(payload: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(payload)).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading, for the sync engine.
+
+/**
+ * Entries to send now: pending, due (`nextAttemptAt` ≤ now), in queue order, except that the
+ * photos of a submission always come before it (also photos queued again after a 422). A
+ * submission waits while a photo of its group, or an earlier submission of its group (an
+ * earlier revision), is pending but not yet due; entries needing attention never block others.
+ */
+export async function pendingEntries(db: CivicDatabase, now: Instant): Promise<OutboxEntry[]> {
+  const nowIso = toIso(now);
+  const pending = await readTransaction(db, ['outbox'], () => db.outbox.where('state').equals('pending').sortBy('seq'));
+  const due = (entry: OutboxEntry) => entry.nextAttemptAt <= nowIso;
+  const photosByGroup = new Map<string, OutboxEntry[]>();
+  for (const entry of pending) {
+    if (entry.kind === 'photo' && due(entry))
+      photosByGroup.set(entry.groupId, [...(photosByGroup.get(entry.groupId) ?? []), entry]);
+  }
+  const blocked = (entry: OutboxEntry) =>
+    pending.some(
+      (other) =>
+        other.groupId === entry.groupId &&
+        other.seq !== entry.seq &&
+        !due(other) &&
+        (other.kind === 'photo' || other.seq < entry.seq),
+    );
+  const result: OutboxEntry[] = [];
+  const taken = new Set<number>();
+  const take = (entry: OutboxEntry) => {
+    if (taken.has(entry.seq)) return;
+    taken.add(entry.seq);
+    result.push(entry);
+  };
+  for (const entry of pending) {
+    if (!due(entry)) continue;
+    if (entry.kind === 'photo') {
+      take(entry);
+      continue;
+    }
+    if (blocked(entry)) continue;
+    (photosByGroup.get(entry.groupId) ?? []).forEach(take);
+    take(entry);
+  }
+  return result;
+}
+
+/** When the next pending entry becomes due (for the engine's timer); undefined when none is pending. */
+export async function nextAttemptAt(db: CivicDatabase): Promise<string | undefined> {
+  const first = await readTransaction(db, ['outbox'], () =>
+    db.outbox.where('[state+nextAttemptAt]').between(['pending', ''], ['pending', '\uffff']).first(),
+  );
+  return first?.nextAttemptAt;
+}
+
+/** All entries of one submission (its photos and every revision), in queue order. */
+export function entriesOfGroup(db: CivicDatabase, groupId: string): Promise<OutboxEntry[]> {
+  return readTransaction(db, ['outbox'], () => db.outbox.where('groupId').equals(groupId).sortBy('seq'));
+}
+
+/** One entry by its sequence number. */
+export function getEntry(db: CivicDatabase, seq: number): Promise<OutboxEntry | undefined> {
+  return readTransaction(db, ['outbox'], () => db.outbox.get(seq));
+}
+
+export interface PhotoUpload {
+  sha256: string;
+  blob: Blob;
+  /** The Content-Type to send. */
+  contentType: string;
+  bytes: number;
+}
+
+/** The bytes to PUT for a photo entry; undefined when the photo is not stored on this device. */
+export async function photoForUpload(db: CivicDatabase, sha256: string): Promise<PhotoUpload | undefined> {
+  const photo = await readTransaction(db, ['photos'], () => db.photos.get(sha256));
+  if (!photo) return undefined;
+  return { sha256, blob: photo.blob, contentType: photo.blob.type || 'image/jpeg', bytes: photo.blob.size };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving entries, for the sync engine.
+
+/**
+ * The server confirmed the entry (201 or 200). A photo: its row gets `confirmedAt`. An
+ * inspection or recheck: the local record becomes 'synced' when it still is that revision
+ * (an amended draft stays a draft), and every photo it references is confirmed too — the
+ * server accepted it, so it holds them all. Idempotent.
+ */
+export async function markDone(db: CivicDatabase, seq: number, now: Instant): Promise<void> {
+  const nowIso = toIso(now);
+  await writeTransaction(db, ['outbox', 'photos', 'inspections', 'rechecks'], async () => {
+    const entry = await db.outbox.get(seq);
+    if (!entry) throw new RecordNotFoundError('outbox', seq);
+    if (entry.state !== 'done') await db.outbox.update(seq, { state: 'done', doneAt: nowIso });
+    switch (entry.kind) {
+      case 'photo':
+        await confirmPhotos(db, [entry.key], nowIso);
+        break;
+      case 'inspection': {
+        const inspection = await db.inspections.get(entry.payload.id);
+        if (inspection && inspection.revision === entry.payload.revision && inspection.status === 'submitted') {
+          await db.inspections.update(inspection.id, { status: 'synced' });
+        }
+        await confirmPhotos(
+          db,
+          entry.payload.answers.flatMap((answer) => answer.photos),
+          nowIso,
+        );
+        break;
+      }
+      case 'recheck': {
+        const recheck = await db.rechecks.get(entry.payload.id);
+        if (recheck?.status === 'submitted') await db.rechecks.update(recheck.id, { status: 'synced' });
+        await confirmPhotos(db, entry.payload.photos, nowIso);
+        break;
+      }
+    }
+  });
+}
+
+async function confirmPhotos(db: CivicDatabase, sha256s: readonly string[], nowIso: string): Promise<void> {
+  for (const sha256 of new Set(sha256s)) {
+    const photo = await db.photos.get(sha256);
+    if (photo && photo.confirmedAt === undefined) await db.photos.update(sha256, { confirmedAt: nowIso });
+    const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
+    if (entry && entry.state !== 'done') await db.outbox.update(entry.seq, { state: 'done', doneAt: nowIso });
+  }
+}
+
+/** A failure worth retrying (network, timeout, 408, 429, 5xx): attempts + 1, try again at `nextAttemptAt`. */
+export async function markRetry(
+  db: CivicDatabase,
+  seq: number,
+  { nextAttemptAt, error }: { nextAttemptAt: Instant; error: OutboxError },
+): Promise<void> {
+  const at = toIso(nextAttemptAt);
+  await writeTransaction(db, ['outbox'], async () => {
+    const entry = await db.outbox.get(seq);
+    if (!entry) throw new RecordNotFoundError('outbox', seq);
+    if (entry.state === 'done') return;
+    await db.outbox.update(seq, {
+      state: 'pending',
+      attempts: entry.attempts + 1,
+      nextAttemptAt: at,
+      lastError: error,
+    });
+  });
+}
+
+/** A failure a retry will not fix (400, 403, 409…): the entry waits for a person; others go on. */
+export async function markAttention(db: CivicDatabase, seq: number, error: OutboxError): Promise<void> {
+  await writeTransaction(db, ['outbox'], async () => {
+    const entry = await db.outbox.get(seq);
+    if (!entry) throw new RecordNotFoundError('outbox', seq);
+    if (entry.state === 'done') return;
+    await db.outbox.update(seq, { state: 'attention', attempts: entry.attempts + 1, lastError: error });
+  });
+}
+
+/** The inspector pressed "retry" on a submission: its entries needing attention are pending again, due now. */
+export async function retryGroup(db: CivicDatabase, groupId: string, now: Instant): Promise<number> {
+  const nowIso = toIso(now);
+  return writeTransaction(db, ['outbox'], () =>
+    db.outbox
+      .where('groupId')
+      .equals(groupId)
+      .filter((entry) => entry.state === 'attention')
+      .modify({ state: 'pending', nextAttemptAt: nowIso }),
+  );
+}
+
+/** Every pending entry due now (back online, "立即同步"): resets the backoff waits. */
+export async function wakePending(db: CivicDatabase, now: Instant): Promise<number> {
+  const nowIso = toIso(now);
+  return writeTransaction(db, ['outbox'], () =>
+    db.outbox
+      .where('[state+nextAttemptAt]')
+      .between(['pending', nowIso], ['pending', '\uffff'], false, true)
+      .modify({ nextAttemptAt: nowIso }),
+  );
+}
+
+export interface RequeueResult {
+  /** Entries now pending and due for the listed photos. */
+  requeued: number[];
+  /** Photos already marked as needing attention (e.g. rejected as not an image): left as they are. */
+  inAttention: string[];
+  /** Photos not stored on this device any more: they cannot be sent. */
+  missingLocally: string[];
+}
+
+/**
+ * The server answered 422 `missing_photos` for a submission of `groupId`: make sure each listed
+ * photo has a pending, due entry (a new one, or a done one reopened, clearing the photo's
+ * `confirmedAt`), so the engine can send exactly these and then retry the submission.
+ */
+export async function requeuePhotos(
+  db: CivicDatabase,
+  groupId: string,
+  sha256s: readonly string[],
+  now: Instant,
+): Promise<RequeueResult> {
+  const nowIso = toIso(now);
+  return writeTransaction(db, ['outbox', 'photos'], async () => {
+    const result: RequeueResult = { requeued: [], inAttention: [], missingLocally: [] };
+    for (const sha256 of new Set(sha256s)) {
+      const photo = await db.photos.get(sha256);
+      const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
+      if (entry?.state === 'attention') {
+        result.inAttention.push(sha256);
+        continue;
+      }
+      if (!photo) {
+        result.missingLocally.push(sha256);
+        continue;
+      }
+      if (photo.confirmedAt !== undefined) await db.photos.update(sha256, { confirmedAt: undefined });
+      if (entry) {
+        await db.outbox.update(entry.seq, { state: 'pending', nextAttemptAt: nowIso, doneAt: undefined });
+        result.requeued.push(entry.seq);
+      } else {
+        result.requeued.push(...(await queuePhotosInTransaction(db, groupId, [sha256], nowIso)));
+      }
+    }
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress, for the badge and the sync screen.
+
+export interface OutboxGroupSummary {
+  groupId: string;
+  kind: Exclude<OutboxKind, 'photo'>;
+  /** Highest revision queued (inspections). */
+  revision?: number;
+  state: OutboxState;
+  photosDone: number;
+  photosTotal: number;
+  /** Photos and JSON bodies. */
+  bytesDone: number;
+  bytesTotal: number;
+  /** The error of an entry needing attention, else of the last failed attempt. */
+  lastError?: OutboxError;
+  createdAt: string;
+}
+
+export interface OutboxSummary {
+  /** Entries, by state. */
+  pending: number;
+  attention: number;
+  done: number;
+  /** Bytes still to upload (pending and attention entries). */
+  bytesPending: number;
+  /** One per submission, in queue order. */
+  groups: OutboxGroupSummary[];
+}
+
+/** Counts and per-submission progress of the whole outbox. */
+export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
+  const entries = await readTransaction(db, ['outbox'], () => db.outbox.orderBy(':id').toArray());
+  const summary: OutboxSummary = { pending: 0, attention: 0, done: 0, bytesPending: 0, groups: [] };
+  const groups = new Map<string, OutboxGroupSummary & { states: Set<OutboxState> }>();
+  for (const entry of entries) {
+    summary[entry.state] += 1;
+    if (entry.state !== 'done') summary.bytesPending += entry.bytes;
+    let group = groups.get(entry.groupId);
+    if (!group) {
+      group = {
+        groupId: entry.groupId,
+        kind: 'inspection',
+        state: 'done',
+        photosDone: 0,
+        photosTotal: 0,
+        bytesDone: 0,
+        bytesTotal: 0,
+        createdAt: entry.createdAt,
+        states: new Set(),
+      };
+      groups.set(entry.groupId, group);
+    }
+    group.states.add(entry.state);
+    group.bytesTotal += entry.bytes;
+    if (entry.state === 'done') group.bytesDone += entry.bytes;
+    if (entry.kind === 'photo') {
+      group.photosTotal += 1;
+      if (entry.state === 'done') group.photosDone += 1;
+    } else {
+      group.kind = entry.kind;
+      if (entry.kind === 'inspection') group.revision = Math.max(group.revision ?? 0, entry.payload.revision);
+    }
+    if (entry.lastError && entry.state !== 'done' && group.lastError === undefined) group.lastError = entry.lastError;
+    if (entry.state === 'attention' && entry.lastError) group.lastError = entry.lastError;
+  }
+  for (const { states, ...group } of groups.values()) {
+    group.state = states.has('attention') ? 'attention' : states.has('pending') ? 'pending' : 'done';
+    summary.groups.push(group);
+  }
+  return summary;
+}
+
+/** When a sync last reached the server. */
+export function lastSyncAt(db: CivicDatabase): Promise<string | undefined> {
+  return getMeta(db, 'lastSyncAt');
+}
+
+export function setLastSyncAt(db: CivicDatabase, at: Instant): Promise<void> {
+  return setMeta(db, 'lastSyncAt', toIso(at));
+}

@@ -1,0 +1,70 @@
+/**
+ * The versions of the IndexedDB schema (Dexie store specs) and the migrations between them.
+ * Never edit a shipped version: add a new one with an `.upgrade()` that moves the data.
+ *
+ * v1 (first release, inspectors only)
+ *   session        'key'                        the signed-in user (key 'current')
+ *   rounds         'id'                         bootstrap copies, replaced on every bootstrap
+ *   sites          'id, district, type'
+ *   assignments    '[roundId+siteId+userId], roundId, siteId'
+ *   rubrics        'version'                    the whole Rubric object
+ *   rectifications 'id, roundId, siteId, status'
+ *   inspections    'id, [roundId+siteId], status'        current revision of local inspections
+ *   photos         'sha256, inspectionId, [inspectionId+itemId], confirmedAt'
+ *   outbox         '++seq, &[kind+key], state, groupId, [state+nextAttemptAt]'
+ *   meta           'key'
+ *
+ * v2 (recheck visits, issue 7): a recheck takes after-photos too, so a photo no longer always
+ * belongs to an inspection. Adds the `rechecks` store, and turns the photos' `inspectionId` into
+ * `ownerId` (an inspection id or a recheck id) plus `kind` ('inspection' | 'recheck'); every
+ * existing photo is migrated to `{kind: 'inspection', ownerId: <its inspectionId>}`.
+ *   photos         'sha256, ownerId, [ownerId+itemId], confirmedAt'
+ *   rechecks       'id, rectificationId, status'         a rechecker's local verdicts
+ */
+import type { Transaction } from 'dexie';
+
+export const DATABASE_NAME = 'civic-inspect';
+
+export const SCHEMA_V1 = {
+  session: 'key',
+  rounds: 'id',
+  sites: 'id, district, type',
+  assignments: '[roundId+siteId+userId], roundId, siteId',
+  rubrics: 'version',
+  rectifications: 'id, roundId, siteId, status',
+  inspections: 'id, [roundId+siteId], status',
+  photos: 'sha256, inspectionId, [inspectionId+itemId], confirmedAt',
+  outbox: '++seq, &[kind+key], state, groupId, [state+nextAttemptAt]',
+  meta: 'key',
+} as const;
+
+export const SCHEMA_V2 = {
+  ...SCHEMA_V1,
+  photos: 'sha256, ownerId, [ownerId+itemId], confirmedAt',
+  rechecks: 'id, rectificationId, status',
+} as const;
+
+/** The current schema version. */
+export const SCHEMA_VERSION = 2;
+
+/** A photo as v1 stored it. */
+interface PhotoV1 {
+  sha256: string;
+  inspectionId?: string;
+  ownerId?: string;
+  kind?: string;
+}
+
+/** v1 → v2: photos get `ownerId` (was `inspectionId`) and `kind: 'inspection'`. */
+export async function upgradeToV2(tx: Transaction): Promise<void> {
+  await tx
+    .table<PhotoV1, string>('photos')
+    .toCollection()
+    .modify((photo) => {
+      if (photo.inspectionId !== undefined) {
+        photo.ownerId = photo.inspectionId;
+        delete photo.inspectionId;
+      }
+      photo.kind ??= 'inspection';
+    });
+}

@@ -1,0 +1,228 @@
+/**
+ * The shapes of everything the app keeps in IndexedDB (database `civic-inspect`, see
+ * `database.ts` for the stores and `schema.ts` for their versions), plus the `Bootstrap`
+ * response of `GET /api/bootstrap` (API.md; built by src/server/routes/bootstrap.ts).
+ *
+ * Instants are stored as ISO 8601 strings in UTC (`Date#toISOString()`): they sort as text,
+ * so they can be index keys, and they go on the wire unchanged.
+ */
+import type { AnswerGrade, Grade } from '../../domain/grades';
+import type { Rubric, SiteType } from '../../domain/rubric';
+import type { Inspection, Recheck, Round, Site, User, Verdict } from '../../domain/wire';
+
+/** A moment passed in by the caller (a clock), stored as an ISO string. */
+export type Instant = Date | number;
+
+// ---------------------------------------------------------------------------------------------
+// Bootstrap: what GET /api/bootstrap returns, kept for offline use.
+
+export interface BootstrapAssignment {
+  roundId: string;
+  siteId: string;
+  userId: string;
+}
+
+export interface RectificationVerdict {
+  id: string;
+  verdict: Verdict;
+  note: string | null;
+  photos: string[];
+  checkedAt: string;
+  checkedBy: string;
+}
+
+/** A deducted item a site must fix (`GET /api/rectifications`). */
+export interface Rectification {
+  id: string;
+  roundId: string;
+  siteId: string;
+  itemId: string;
+  grade: Exclude<Grade, 'A'>;
+  /** `YYYY-MM-DD`, Asia/Shanghai. */
+  dueOn: string;
+  status: 'open' | 'closed';
+  /** sha256 of the inspection's photos of this item. */
+  beforePhotos: string[];
+  closedAt?: string | null;
+  lastVerdict?: RectificationVerdict;
+}
+
+export interface Bootstrap {
+  user: User;
+  rounds: Round[];
+  sites: Site[];
+  assignments: BootstrapAssignment[];
+  /** By rubric version. */
+  rubrics: Record<string, Rubric>;
+  rectifications: Rectification[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored records.
+
+/** `session` store, key `'current'`: the signed-in user of this device. */
+export interface SessionRecord {
+  key: 'current';
+  token: string;
+  user: User;
+  signedInAt: string;
+}
+
+export interface GeoLocation {
+  lat: number;
+  lng: number;
+  /** Metres. */
+  accuracy?: number;
+}
+
+/** One item's answer while it is being edited: every field may still be missing. */
+export interface LocalAnswer {
+  grade?: AnswerGrade;
+  defects?: number;
+  note?: string;
+  /** sha256 of the photos, in the order taken. */
+  photos: string[];
+}
+
+export type LocalStatus = 'draft' | 'submitted' | 'synced';
+
+/**
+ * `inspections` store: the CURRENT revision of an inspection made on this device. Submitted
+ * revisions are frozen, as sent, in their outbox entry.
+ */
+export interface LocalInspection {
+  /** UUID made on the device. */
+  id: string;
+  revision: number;
+  roundId: string;
+  siteId: string;
+  /** Copied from the site when the inspection was opened: picks the rubric's item list. */
+  siteType: SiteType;
+  rubricVersion: string;
+  inspectorId: string;
+  status: LocalStatus;
+  startedAt: string;
+  submittedAt?: string;
+  /** `undefined`: not asked yet; `null`: refused or unavailable (does not block the work). */
+  location?: GeoLocation | null;
+  /** By rubric item id. */
+  answers: Record<string, LocalAnswer>;
+  updatedAt: string;
+}
+
+export type PhotoKind = 'inspection' | 'recheck';
+
+/** `photos` store, keyed by the SHA-256 of the JPEG bytes: the photo's identity everywhere. */
+export interface PhotoRecord {
+  sha256: string;
+  /** The encoded JPEG, a Blob made from bytes (never a live File: iOS cannot store those). */
+  blob: Blob;
+  thumbnail: Blob;
+  kind: PhotoKind;
+  /** The inspection id or the recheck id that took the photo. */
+  ownerId: string;
+  /** The rubric item the photo documents (for a recheck: the rectification's item). */
+  itemId: string;
+  capturedAt: string;
+  inspectorId: string;
+  gps?: GeoLocation;
+  width: number;
+  height: number;
+  /** Size of `blob`. */
+  bytes: number;
+  /** Size of the file the camera produced, before resizing. */
+  originalBytes: number;
+  /** When the server confirmed it holds these bytes; unset until then. */
+  confirmedAt?: string;
+}
+
+/** What the photo pipeline hands over to be stored. */
+export interface NewPhoto {
+  sha256: string;
+  blob: Blob;
+  thumbnail: Blob;
+  width: number;
+  height: number;
+  bytes: number;
+  originalBytes: number;
+  capturedAt: string;
+  inspectorId: string;
+  gps?: GeoLocation;
+}
+
+/** `rechecks` store: a rechecker's verdict on one rectification. */
+export interface LocalRecheck {
+  /** UUID made on the device; a recheck id is never reused for other content (API.md: 409). */
+  id: string;
+  rectificationId: string;
+  verdict?: Verdict;
+  note?: string;
+  photos: string[];
+  status: LocalStatus;
+  checkedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OutboxKind = 'photo' | 'inspection' | 'recheck';
+export type OutboxState = 'pending' | 'attention' | 'done';
+
+export interface OutboxError {
+  status?: number;
+  code?: string;
+  message: string;
+}
+
+interface OutboxEntryBase {
+  /** Auto-increment: the order things were queued. */
+  seq: number;
+  /** The inspection or recheck id: the photos of a submission and the submission share it. */
+  groupId: string;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError?: OutboxError;
+  createdAt: string;
+  doneAt?: string;
+  /** Bytes this entry uploads (the photo's size, or the JSON's length): for progress. */
+  bytes: number;
+}
+
+/** Upload one photo; the Blob stays in `photos` under `key`. */
+export interface PhotoOutboxEntry extends OutboxEntryBase {
+  kind: 'photo';
+  /** The sha256. */
+  key: string;
+  /** The sha256 again: the Blob is read from `photos` when it is sent. */
+  payload: string;
+}
+
+/** `PUT /api/inspections/{id}` of one frozen revision. */
+export interface InspectionOutboxEntry extends OutboxEntryBase {
+  kind: 'inspection';
+  /** `${id}@${revision}`. */
+  key: string;
+  /** The wire body exactly as it is PUT (valid per `inspectionSchema`). */
+  payload: Inspection;
+}
+
+/** `PUT /api/rechecks/{id}`. */
+export interface RecheckOutboxEntry extends OutboxEntryBase {
+  kind: 'recheck';
+  /** The recheck id. */
+  key: string;
+  payload: Recheck;
+}
+
+/** `outbox` store: what still has to reach the server, and what already did (`done`). */
+export type OutboxEntry = PhotoOutboxEntry | InspectionOutboxEntry | RecheckOutboxEntry;
+
+/** An entry about to be added (the database assigns `seq`). */
+export type NewOutboxEntry =
+  Omit<PhotoOutboxEntry, 'seq'> | Omit<InspectionOutboxEntry, 'seq'> | Omit<RecheckOutboxEntry, 'seq'>;
+
+/** `meta` store: small key/value settings and caches. */
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}

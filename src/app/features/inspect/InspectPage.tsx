@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import type { User } from '../../../domain/wire';
+import { StorageFullError } from '../../db/database';
+import {
+  amendInspection,
+  attachPhoto,
+  detachPhoto,
+  openInspection,
+  setLocation,
+  submitInspection,
+  updateAnswer,
+} from '../../db/inspections';
+import { useInspection, usePhotoRecords, useRubricFile, useSiteAndRound } from '../../db/live';
+import type { LocalInspection } from '../../db/types';
+import { announceOutboxChanged } from '../../platform/events';
+import { locateOnce } from '../../platform/location';
+import { requestPersistenceOnce } from '../../platform/storage';
+import { useServices } from '../../services';
+import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
+import { PhotoViewer } from './PhotoViewer';
+import { useRubricText } from './rubric-text';
+import { useThumbnails } from './use-thumbnails';
+
+type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
+
+/**
+ * One site's inspection: opens (or resumes) the local inspection, saves every change at once,
+ * runs photos through the worker into storage, and submits into the outbox.
+ */
+export function InspectPage({ user, roundId, siteId }: { user: User; roundId: string; siteId: string }) {
+  const { t } = useTranslation();
+  const services = useServices();
+  const { db } = services;
+  const text = useRubricText();
+  const context = useSiteAndRound(db, roundId, siteId);
+  const [inspectionId, setInspectionId] = useState<string>();
+  const inspection = useInspection(db, inspectionId);
+  const rubric = useRubricFile(db, context?.round?.rubricVersion, context?.site?.type);
+  const photos = usePhotoRecords(db, inspectionId);
+  const thumbnails = useThumbnails(photos);
+  const [busyPhotos, setBusyPhotos] = useState<Record<string, number>>({});
+  const [viewing, setViewing] = useState<string>();
+  const [failure, setFailure] = useState<string>();
+  const [location, setLocationState] = useState<LocationState>();
+
+  const report = (error: unknown) =>
+    setFailure(
+      error instanceof StorageFullError ? t('storage.full') : error instanceof Error ? error.message : String(error),
+    );
+
+  useEffect(() => {
+    if (!context?.site || !context.round) return;
+    openInspection(db, {
+      roundId,
+      siteId,
+      inspectorId: user.id,
+      rubricVersion: context.round.rubricVersion,
+      now: services.now(),
+    })
+      .then((opened) => setInspectionId(opened.id))
+      .catch(report);
+  }, [context?.site, context?.round]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Location is asked once, when the inspection starts; the answer (or its refusal) is stored.
+  const needsLocation = inspection?.status === 'draft' && inspection.location === undefined;
+  useEffect(() => {
+    if (!needsLocation || !inspectionId) return;
+    void locateOnce().then(async (outcome) => {
+      setLocationState(outcome.fix ? 'located' : outcome.reason);
+      await setLocation(db, inspectionId, outcome.fix).catch(report);
+    });
+  }, [needsLocation, inspectionId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (
+    context === undefined ||
+    (context.site && context.round && (inspection === undefined || rubric === undefined || !inspectionId))
+  ) {
+    return <p role="status">{t('common.loading')}</p>;
+  }
+  if (!context.site || !context.round || !inspection || !rubric)
+    return <p className="notice">{t('inspect.notFound')}</p>;
+  const { site } = context;
+  const current: LocalInspection = inspection;
+  const readOnly = current.status !== 'draft';
+
+  const save = (work: Promise<unknown>) =>
+    work.then(() => {
+      setFailure(undefined);
+      void requestPersistenceOnce(db, services.now());
+    }, report);
+
+  const changeAnswer = (itemId: string, patch: AnswerPatch) => {
+    const stored = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    void save(updateAnswer(db, current.id, itemId, stored, services.now()));
+  };
+
+  const addPhotos = (itemId: string, files: FileList) => {
+    const item = rubric.items.find((candidate) => candidate.id === itemId)!;
+    for (const file of Array.from(files)) {
+      setBusyPhotos((busy) => ({ ...busy, [itemId]: (busy[itemId] ?? 0) + 1 }));
+      const takenAt = services.now().toISOString();
+      const gps = current.location ?? undefined;
+      const work = services.photos
+        .process(file, {
+          siteName: site.name,
+          itemLabel: `${item.id} ${item.title}`,
+          inspectorName: user.displayName,
+          takenAt,
+          kind: 'inspection',
+          ...(gps && { gps: { lat: gps.lat, lng: gps.lng, accuracy: gps.accuracy ?? 0 } }),
+        })
+        .then((photo) =>
+          attachPhoto(
+            db,
+            current.id,
+            itemId,
+            {
+              sha256: photo.sha256,
+              blob: photo.blob,
+              thumbnail: photo.thumbnail,
+              width: photo.width,
+              height: photo.height,
+              bytes: photo.bytes,
+              originalBytes: photo.originalBytes,
+              capturedAt: takenAt,
+              inspectorId: user.id,
+              ...(gps && { gps }),
+            },
+            services.now(),
+          ),
+        )
+        .catch((error: unknown) => {
+          throw error instanceof StorageFullError
+            ? error
+            : new Error(t('inspect.photoFailed', { message: error instanceof Error ? error.message : String(error) }));
+        })
+        .finally(() => setBusyPhotos((busy) => ({ ...busy, [itemId]: Math.max(0, (busy[itemId] ?? 1) - 1) })));
+      void save(work);
+    }
+  };
+
+  const submit = async () => {
+    const result = await submitInspection(db, current.id, services.now()).catch((error: unknown) => {
+      report(error);
+      return undefined;
+    });
+    if (!result) return;
+    if (result.ok) {
+      setFailure(undefined);
+      announceOutboxChanged();
+    } else {
+      setFailure(result.problems.map((problem) => problem.message).join('；'));
+    }
+  };
+
+  const viewed = viewing ? photos?.find((photo) => photo.sha256 === viewing) : undefined;
+  return (
+    <section>
+      <p>
+        <Link href="/">← {t('common.back')}</Link>
+      </p>
+      <h1>{site.name}</h1>
+      <p className="muted">
+        {text.typeTitle(rubric)} · {site.district} · {site.id}
+        {' · '}
+        {t(
+          `inspect.location.${needsLocation ? 'locating' : (location ?? (current.location ? 'located' : 'unavailable'))}`,
+          {
+            accuracy: current.location?.accuracy ?? '?',
+          },
+        )}
+      </p>
+      {current.status === 'submitted' && (
+        <p className="notice" role="status">
+          {t('inspect.submittedNotice', { revision: current.revision })}
+        </p>
+      )}
+      {current.status === 'synced' && (
+        <p className="notice notice--ok" role="status">
+          {t('inspect.syncedNotice', { revision: current.revision })}
+        </p>
+      )}
+      {readOnly && (
+        <button
+          type="button"
+          className="button"
+          onClick={() => void save(amendInspection(db, current.id, services.now()))}
+        >
+          {t('inspect.amend', { revision: current.revision + 1 })}
+        </button>
+      )}
+      {failure && (
+        <p className="notice notice--error" role="alert">
+          {failure}
+        </p>
+      )}
+      <ChecklistForm
+        key={`${current.id}@${current.revision}:${current.status}`}
+        rubric={rubric}
+        answers={current.answers}
+        thumbnails={thumbnails}
+        busyPhotos={busyPhotos}
+        readOnly={readOnly}
+        onAnswerChange={changeAnswer}
+        onAddPhotos={addPhotos}
+        onRemovePhoto={(itemId, sha256) => void save(detachPhoto(db, current.id, itemId, sha256, services.now()))}
+        onViewPhoto={setViewing}
+        onSubmit={submit}
+      />
+      {viewed && <PhotoViewer photo={viewed} onClose={() => setViewing(undefined)} />}
+    </section>
+  );
+}

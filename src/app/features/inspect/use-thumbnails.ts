@@ -1,0 +1,12 @@
+import { useEffect, useMemo } from 'react';
+import type { PhotoRecord } from '../../db/types';
+
+/** Object URLs of the photos' thumbnails, keyed by hash; revoked when the photos change or the page closes. */
+export function useThumbnails(photos: readonly PhotoRecord[] | undefined): Record<string, string> {
+  const urls = useMemo(
+    () => Object.fromEntries((photos ?? []).map((photo) => [photo.sha256, URL.createObjectURL(photo.thumbnail)])),
+    [photos],
+  );
+  useEffect(() => () => Object.values(urls).forEach((url) => URL.revokeObjectURL(url)), [urls]);
+  return urls;
+}

@@ -1,0 +1,115 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { SITE_TYPES } from '../../../domain/rubric';
+import type { Site, User } from '../../../domain/wire';
+import { useRoundSites, useRounds } from '../../db/live';
+import { useServices } from '../../services';
+
+const STATE_BADGE = {
+  not_started: 'badge',
+  draft: 'badge badge--draft',
+  submitted: 'badge badge--warn',
+  synced: 'badge badge--ok',
+} as const;
+
+/** "My sites": the assigned sites of the chosen round, by district and type, with their state and a search box. */
+export function SitesPage({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const { db } = useServices();
+  const rounds = useRounds(db);
+  const [chosenRound, setChosenRound] = useState<string>();
+  const roundId = chosenRound ?? rounds?.[0]?.id;
+  const data = useRoundSites(db, roundId, user.id);
+  const [query, setQuery] = useState('');
+
+  const groups = useMemo(() => groupSites(filterSites(data?.sites ?? [], query)), [data, query]);
+  if (!rounds || !data) return <p role="status">{t('common.loading')}</p>;
+  if (rounds.length === 0) return <p className="notice">{t('sites.noRound')}</p>;
+
+  return (
+    <section>
+      <h1>{t('sites.title')}</h1>
+      <div className="toolbar">
+        {rounds.length > 1 ? (
+          <label className="field toolbar__grow">
+            <span className="field__label">{t('sites.round')}</span>
+            <select className="field__input" value={roundId} onChange={(event) => setChosenRound(event.target.value)}>
+              {rounds.map((round) => (
+                <option key={round.id} value={round.id}>
+                  {round.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p className="muted toolbar__grow">{rounds[0]!.name}</p>
+        )}
+      </div>
+      <label className="field">
+        <span className="visually-hidden">{t('sites.search')}</span>
+        <input
+          className="field__input"
+          type="search"
+          placeholder={t('sites.search')}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+      </label>
+      <p className="muted" role="status">
+        {t('sites.count', { count: groups.reduce((sum, group) => sum + group.sites.length, 0) })}
+      </p>
+      {data.sites.length === 0 && <p className="notice">{t('sites.empty')}</p>}
+      {data.sites.length > 0 && groups.length === 0 && <p className="notice">{t('sites.noMatch', { query })}</p>}
+      {groups.map((group) => (
+        <div key={group.district}>
+          <h2 className="site-list__district">{group.district}</h2>
+          <ul className="site-list">
+            {group.sites.map((site) => {
+              const state = data.states.get(site.id) ?? 'not_started';
+              return (
+                <li key={site.id}>
+                  <Link
+                    className="site-list__link"
+                    href={`/inspect/${encodeURIComponent(roundId!)}/${encodeURIComponent(site.id)}`}
+                  >
+                    <span>
+                      <span className="site-list__name">{site.name}</span>
+                      <span className="site-list__meta">
+                        {' '}
+                        {t(`siteType.${site.type}`)} · {site.id}
+                      </span>
+                    </span>
+                    <span className={STATE_BADGE[state]}>{t(`sites.state.${state}`)}</span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function filterSites(sites: readonly Site[], query: string): Site[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return [...sites];
+  return sites.filter((site) =>
+    [site.name, site.id, site.district, site.address ?? ''].some((text) => text.toLowerCase().includes(needle)),
+  );
+}
+
+/** Districts in Chinese collation; within one, centers, then institutes, then stations, by name. */
+function groupSites(sites: readonly Site[]): { district: string; sites: Site[] }[] {
+  const byDistrict = new Map<string, Site[]>();
+  for (const site of sites) byDistrict.set(site.district, [...(byDistrict.get(site.district) ?? []), site]);
+  return [...byDistrict]
+    .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
+    .map(([district, list]) => ({
+      district,
+      sites: list.sort(
+        (a, b) => SITE_TYPES.indexOf(a.type) - SITE_TYPES.indexOf(b.type) || a.name.localeCompare(b.name, 'zh-CN'),
+      ),
+    }));
+}

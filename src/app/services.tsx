@@ -1,0 +1,47 @@
+/**
+ * What the app's features need, built once at start and handed down through React context:
+ * the database, the API client (its token read from the stored session) and the photo
+ * processor (its worker started on first use). Tests render features with their own services.
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import { createApiClient, type ApiClient } from './api/api-client';
+import type { CivicDatabase } from './db/database';
+import { createPhotoProcessor, type PhotoProcessor } from './photos/photo-processor';
+
+export interface AppServices {
+  db: CivicDatabase;
+  api: ApiClient;
+  photos: PhotoProcessor;
+  now: () => Date;
+  /** The bearer token in memory, mirrored from the stored session. */
+  setToken: (token: string | undefined) => void;
+}
+
+export function createServices(db: CivicDatabase, token: string | undefined): AppServices {
+  let currentToken = token;
+  let processor: PhotoProcessor | undefined;
+  return {
+    db,
+    api: createApiClient({ getToken: () => currentToken }),
+    photos: {
+      process: (...args) => (processor ??= createPhotoProcessor()).process(...args),
+      dispose: () => processor?.dispose(),
+    },
+    now: () => new Date(),
+    setToken: (next) => {
+      currentToken = next;
+    },
+  };
+}
+
+const ServicesContext = createContext<AppServices | undefined>(undefined);
+
+export function ServicesProvider({ services, children }: { services: AppServices; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+export function useServices(): AppServices {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices outside ServicesProvider');
+  return services;
+}
