@@ -1,10 +1,8 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';
-import { InspectPage } from './features/inspect/InspectPage';
-import { SignInPage } from './features/session/SignInPage';
 import { SitesPage } from './features/sites/SitesPage';
 import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
@@ -13,12 +11,23 @@ import { signIn, signOut } from './session/session-service';
 import { unsyncedCount } from './db/session';
 import { LanguageSwitch } from './ui/LanguageSwitch';
 
+// Route-level chunks: the phone's first screen loads neither the checklist (react-hook-form, zod)
+// nor the sign-in form (shown once per device); the service worker precaches both for offline.
+const InspectPage = lazy(() =>
+  import('./features/inspect/InspectPage').then((module) => ({ default: module.InspectPage })),
+);
+const SignInPage = lazy(() =>
+  import('./features/session/SignInPage').then((module) => ({ default: module.SignInPage })),
+);
+
 /** The app: sign-in until there is a session, then the signed-in user's screens. */
 export function App({ services }: { services: AppServices }) {
   return (
     <ServicesProvider services={services}>
       <div className="app-shell" data-testid="app-shell">
-        <Screens />
+        <Suspense fallback={<Loading />}>
+          <Screens />
+        </Suspense>
         <UpdatePrompt />
       </div>
     </ServicesProvider>
@@ -66,6 +75,15 @@ function useUpdateGuard() {
     updates.setUpdateGuard(() => unsynced > 0);
     updates.notifyUpdateGuardChanged();
   }, [unsynced]);
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="app-main" role="status">
+      {t('common.loading')}
+    </p>
+  );
 }
 
 function SignedIn({ user }: { user: User }) {

@@ -171,6 +171,14 @@ describe('which inspection counts', () => {
     expect(latest.get('s1')!.score).toBe(93);
   });
 
+  it('a higher revision replaces a lower one even when its device clock says earlier', () => {
+    const latest = latestResults([
+      result({ revision: 1, submittedAt: '2021-07-06T00:00:00Z', score: 80 }),
+      result({ revision: 2, submittedAt: '2021-07-05T23:00:00Z', score: 93 }),
+    ]);
+    expect(latest.get('s1')!.revision).toBe(2);
+  });
+
   it('of two devices, the later submission counts and both stay', () => {
     const inputs = [
       result({ inspectionId: 'phone-a', submittedAt: '2021-07-05T03:00:00Z', score: 70 }),

@@ -52,6 +52,8 @@ export interface CommonProblem {
   itemId: string;
   title: string;
   sites: number;
+  /** A few photos (sha256) of sites that lost points on the item; the server adds them. */
+  examplePhotos?: string[];
 }
 
 export type RectificationStatus = 'open' | 'closed';
@@ -91,9 +93,9 @@ export function rectificationKey(roundId: string, siteId: string, itemId: string
 }
 
 /**
- * A site's result in a round is its latest submitted inspection: the latest `submittedAt`,
- * then the higher revision, then the later arrival. Two devices inspecting one site both stay
- * stored; this picks the one that counts.
+ * A site's result in a round is its latest submitted inspection: of one inspection's revisions
+ * the highest; between inspections (two devices on one site) the latest `submittedAt`, then the
+ * later arrival. Both inspections stay stored; this picks the one that counts.
  */
 export function latestResults<T extends InspectionResult>(results: readonly T[]): Map<string, T> {
   const latest = new Map<string, T>();
@@ -105,9 +107,10 @@ export function latestResults<T extends InspectionResult>(results: readonly T[])
 }
 
 function compareResults(a: InspectionResult, b: InspectionResult): number {
+  // Revisions of one inspection: the higher one replaces the lower, whatever the clocks say.
+  if (a.inspectionId === b.inspectionId) return a.revision - b.revision;
   const byTime = Date.parse(a.submittedAt) - Date.parse(b.submittedAt);
   if (byTime !== 0) return byTime;
-  if (a.inspectionId === b.inspectionId && a.revision !== b.revision) return a.revision - b.revision;
   return (a.receivedAt ?? '').localeCompare(b.receivedAt ?? '') || a.inspectionId.localeCompare(b.inspectionId);
 }
 

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ANSWER_GRADES } from './grades';
+import { CODE, SHA256 } from './ids';
 import { isValidIsoDate } from './dates';
 import { RUBRIC_ITEM_ID, RUBRIC_VERSION, SITE_TYPES } from './rubric';
 
@@ -14,9 +15,7 @@ export const API_VERSION = 1;
 export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Caller-chosen codes for sites, rounds and users: letters, digits, `.`, `_`, `-`; never a path. */
-export const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const SHA256 = /^[0-9a-f]{64}$/;
+export { CODE, SHA256 } from './ids';
 
 export const codeSchema = z.string().check(z.regex(CODE, 'must be 1–64 letters, digits, ".", "_" or "-"'));
 export const sha256Schema = z.string().check(z.regex(SHA256, 'must be 64 lowercase hex digits'));
@@ -44,24 +43,42 @@ export const siteSchema = z.object({
 export type Site = z.infer<typeof siteSchema>;
 export const sitesUpsertSchema = z.array(siteSchema).check(z.minLength(1), z.maxLength(5000));
 
+const roundFields = {
+  name: text(100),
+  rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
+  rectifyBelow: z.number().check(z.gte(0), z.lte(100)),
+  rectifyDays: z.int().check(z.gte(1), z.lte(365)),
+  startsOn: dateSchema,
+  endsOn: dateSchema,
+};
+const endsAfterStart = z.refine<{ startsOn: string; endsOn: string }>((round) => round.endsOn >= round.startsOn, {
+  message: 'endsOn must not be before startsOn',
+  path: ['endsOn'],
+});
+
 export const roundInputSchema = z
   .object({
+    ...roundFields,
     id: z.optional(codeSchema),
-    name: text(100),
-    rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
-    rectifyBelow: z.number().check(z.gte(0), z.lte(100)),
-    rectifyDays: z._default(z.int().check(z.gte(1), z.lte(365)), 15),
-    startsOn: dateSchema,
-    endsOn: dateSchema,
+    rectifyDays: z._default(roundFields.rectifyDays, 15),
   })
-  .check(
-    z.refine((round) => round.endsOn >= round.startsOn, {
-      message: 'endsOn must not be before startsOn',
-      path: ['endsOn'],
-    }),
-  );
+  .check(endsAfterStart);
 export type RoundInput = z.input<typeof roundInputSchema>;
 export type Round = z.output<typeof roundInputSchema> & { id: string; createdAt: string };
+
+/**
+ * `PATCH /api/rounds/{roundId}`: any of the round's fields; the server merges them into the
+ * stored round and validates the result with `roundInputSchema` (so `endsOn ≥ startsOn` holds).
+ */
+export const roundPatchSchema = z.object({
+  name: z.optional(roundFields.name),
+  rubricVersion: z.optional(roundFields.rubricVersion),
+  rectifyBelow: z.optional(roundFields.rectifyBelow),
+  rectifyDays: z.optional(roundFields.rectifyDays),
+  startsOn: z.optional(roundFields.startsOn),
+  endsOn: z.optional(roundFields.endsOn),
+});
+export type RoundPatch = z.infer<typeof roundPatchSchema>;
 
 export const assignmentSchema = z.object({ siteId: codeSchema, userId: codeSchema });
 export type Assignment = z.infer<typeof assignmentSchema>;
@@ -107,6 +124,19 @@ export const answerSchema = z.object({
 });
 export type Answer = z.output<typeof answerSchema>;
 
+/**
+ * What the device knew about one photo when it was taken (capture time, GPS), sent beside the
+ * answers as `photoMeta: {"<sha256>": {capturedAt, lat?, lng?, accuracy?}}`. Optional: older
+ * clients send none, and the burned-in watermark still shows the same facts.
+ */
+export const photoMetaSchema = z.object({
+  capturedAt: instantSchema,
+  lat: z.optional(z.number().check(z.gte(-90), z.lte(90))),
+  lng: z.optional(z.number().check(z.gte(-180), z.lte(180))),
+  accuracy: z.optional(z.number().check(z.gte(0))),
+});
+export type PhotoMeta = z.infer<typeof photoMetaSchema>;
+
 export const inspectionSchema = z.object({
   id: uuidSchema,
   revision: z.int().check(z.gte(1), z.lte(10_000)),
@@ -117,6 +147,11 @@ export const inspectionSchema = z.object({
   submittedAt: instantSchema,
   location: z.optional(z.nullable(locationSchema)),
   answers: z.array(answerSchema).check(z.minLength(1), z.maxLength(200)),
+  photoMeta: z.optional(
+    z
+      .record(sha256Schema, photoMetaSchema)
+      .check(z.refine((meta) => Object.keys(meta).length <= 4000, 'at most 4000 photos')),
+  ),
 });
 export type Inspection = z.output<typeof inspectionSchema>;
 export type InspectionInput = z.input<typeof inspectionSchema>;

@@ -8,6 +8,7 @@
  *   inspections    the inspector's own inspections, current revision only (inspections.ts)
  *   photos         JPEG Blobs by sha256 with their capture metadata (inspections.ts, rechecks.ts)
  *   rechecks       the rechecker's verdicts (rechecks.ts)
+ *   beforePhotos   before-photos of open rectifications downloaded for rechecks (before-photos.ts)
  *   outbox         what must reach the server, frozen at submit (outbox.ts)
  *   meta           small settings and caches (meta.ts)
  *
@@ -29,8 +30,9 @@
 import Dexie, { type DexieOptions, type EntityTable, type PromiseExtended, type Table } from 'dexie';
 import type { Rubric } from '../../domain/rubric';
 import type { Round, Site } from '../../domain/wire';
-import { DATABASE_NAME, SCHEMA_V1, SCHEMA_V2, upgradeToV2 } from './schema';
+import { DATABASE_NAME, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, upgradeToV2 } from './schema';
 import type {
+  BeforePhotoRecord,
   BootstrapAssignment,
   LocalInspection,
   LocalRecheck,
@@ -57,6 +59,7 @@ export class CivicDatabase extends Dexie {
   declare inspections: EntityTable<LocalInspection, 'id'>;
   declare photos: EntityTable<PhotoRecord, 'sha256'>;
   declare rechecks: EntityTable<LocalRecheck, 'id'>;
+  declare beforePhotos: EntityTable<BeforePhotoRecord, 'sha256'>;
   declare outbox: Table<OutboxEntry, number, NewOutboxEntry>;
   declare meta: EntityTable<MetaRecord, 'key'>;
 
@@ -70,6 +73,7 @@ export class CivicDatabase extends Dexie {
     super(name, dexieOptions);
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
+    this.version(3).stores(SCHEMA_V3);
     // Dexie's own handler (registered first) has already closed the connection.
     this.on('versionchange', () => {
       this.superseded = true;

@@ -19,6 +19,8 @@ export * from './types';
 export * from './session';
 export * from './inspections';
 export * from './rechecks';
+export * from './recheck-reads';
+export * from './before-photos';
 export * from './outbox';
 export * from './retention';
 export * from './meta';

@@ -11,16 +11,17 @@
  */
 import type { AnswerGrade } from '../../domain/grades';
 import { gradeForDefects, type RubricFile, type RubricItem } from '../../domain/rubric';
-import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
+import { toIso, writeTransaction, type CivicDatabase } from './database';
 import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
 import { freezeInspection, type SubmitProblem } from './inspection-wire';
 import { jsonBytes, queuePhotosInTransaction } from './outbox';
 import { deletePhotoIfUnreferenced, prepareNewPhoto } from './photos';
-import type { GeoLocation, Instant, LocalAnswer, LocalInspection, LocalStatus, NewPhoto } from './types';
+import type { GeoLocation, Instant, LocalAnswer, LocalInspection, NewPhoto } from './types';
 import { serialised } from './write-queue';
 
 export { photosOf, getPhoto } from './photos';
+export { getInspection, inspectionsForRound, siteStates, type SiteState } from './inspection-reads';
 export { inspectionProblems, type SubmitProblem, type ProblemCode } from './inspection-wire';
 
 const queueKey = (id: string) => `inspection:${id}`;
@@ -272,48 +273,6 @@ export function amendInspection(db: CivicDatabase, id: string, now: Instant): Pr
 
 // ---------------------------------------------------------------------------------------------
 // Reading.
-
-export function getInspection(db: CivicDatabase, id: string): Promise<LocalInspection | undefined> {
-  return readTransaction(db, ['inspections'], () => db.inspections.get(id));
-}
-
-/** The local inspections of a round (optionally only one inspector's). */
-export async function inspectionsForRound(
-  db: CivicDatabase,
-  roundId: string,
-  inspectorId?: string,
-): Promise<LocalInspection[]> {
-  const rows = await readTransaction(db, ['inspections'], () =>
-    db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray(),
-  );
-  return inspectorId === undefined ? rows : rows.filter((row) => row.inspectorId === inspectorId);
-}
-
-export type SiteState = 'not_started' | LocalStatus;
-
-/**
- * The state of every site of a round for the "my sites" list: the assigned sites (of
- * `inspectorId` when given) start as 'not_started', then each local inspection sets its status.
- */
-export async function siteStates(
-  db: CivicDatabase,
-  roundId: string,
-  inspectorId?: string,
-): Promise<Map<string, SiteState>> {
-  return readTransaction(db, ['assignments', 'inspections'], async () => {
-    const states = new Map<string, SiteState>();
-    const assignments = await db.assignments.where('roundId').equals(roundId).toArray();
-    for (const assignment of assignments) {
-      if (inspectorId === undefined || assignment.userId === inspectorId) states.set(assignment.siteId, 'not_started');
-    }
-    const inspections = (
-      await db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray()
-    ).filter((inspection) => inspectorId === undefined || inspection.inspectorId === inspectorId);
-    inspections.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)); // the latest wins
-    for (const inspection of inspections) states.set(inspection.siteId, inspection.status);
-    return states;
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Inside transactions.

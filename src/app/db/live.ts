@@ -5,7 +5,8 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { CivicDatabase } from './database';
-import { getInspection, photosOf, siteStates } from './inspections';
+import { getInspection, siteStates } from './inspection-reads';
+import { photosOf } from './photos';
 import { outboxSummary, lastSyncAt } from './outbox';
 import { assignedSites, getRound, getRounds, getRubricFile, getSession, getSite, unsyncedCount } from './session';
 import type { SiteType } from '../../domain/rubric';

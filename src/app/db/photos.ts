@@ -9,7 +9,7 @@
  * Blobs are stored as Blobs made from bytes, never as the live `File` the input gave: iOS
  * Safari fails to store Files in IndexedDB.
  */
-import { SHA256 } from '../../domain/wire';
+import { SHA256 } from '../../domain/ids';
 import { readTransaction, type CivicDatabase } from './database';
 import { referencedPhotos } from './photo-refs';
 import type { NewPhoto, PhotoRecord } from './types';

@@ -29,10 +29,14 @@ export async function recheckFor(db: CivicDatabase, rectificationId: string): Pr
 }
 
 async function currentRecheck(db: CivicDatabase, rectificationId: string): Promise<LocalRecheck | undefined> {
-  const rechecks = await db.rechecks.where('rectificationId').equals(rectificationId).toArray();
+  return pickCurrentRecheck(await db.rechecks.where('rectificationId').equals(rectificationId).toArray());
+}
+
+/** Of one rectification's rechecks: the draft if there is one, else the most recently updated. */
+export function pickCurrentRecheck(rechecks: readonly LocalRecheck[]): LocalRecheck | undefined {
   return (
     rechecks.find((recheck) => recheck.status === 'draft') ??
-    rechecks.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
+    [...rechecks].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
   );
 }
 

@@ -192,6 +192,7 @@ describe('schema upgrade v1 → v2', () => {
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((table) => table.name).sort()).toEqual([
       'assignments',
+      'beforePhotos',
       'inspections',
       'meta',
       'outbox',

@@ -20,6 +20,13 @@
  * existing photo is migrated to `{kind: 'inspection', ownerId: <its inspectionId>}`.
  *   photos         'sha256, ownerId, [ownerId+itemId], confirmedAt'
  *   rechecks       'id, rectificationId, status'         a rechecker's local verdicts
+ *
+ * v3 (recheck visits offline, issue 7): the before-photos of the open rectifications, downloaded
+ * for the rechecker (GET /api/photos/{sha256}) so the original finding can be shown offline. They
+ * are not the device's own work, so they live apart from `photos` (nothing to upload, never in
+ * the outbox, replaceable at any time): a thumbnail for each, the full photo while a size budget
+ * allows (before-photos.ts). A new store only; nothing to move.
+ *   beforePhotos   'sha256, fetchedAt'
  */
 import type { Transaction } from 'dexie';
 
@@ -44,8 +51,13 @@ export const SCHEMA_V2 = {
   rechecks: 'id, rectificationId, status',
 } as const;
 
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  beforePhotos: 'sha256, fetchedAt',
+} as const;
+
 /** The current schema version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A photo as v1 stored it. */
 interface PhotoV1 {

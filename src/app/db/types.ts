@@ -164,6 +164,23 @@ export interface LocalRecheck {
   updatedAt: string;
 }
 
+/**
+ * `beforePhotos` store: a before-photo of an open rectification, downloaded from the server for
+ * the rechecker (not this device's work: never uploaded, replaceable). A thumbnail always; the
+ * full photo only while the download budget allows.
+ */
+export interface BeforePhotoRecord {
+  sha256: string;
+  /** JPEG, long edge about 240 px, made on the device from the downloaded photo. */
+  thumbnail: Blob;
+  /** The full photo as the server sent it; absent when the budget keeps only the thumbnail. */
+  blob?: Blob;
+  /** Size of the full photo, bytes (whether or not it is kept). */
+  bytes: number;
+  contentType: string;
+  fetchedAt: string;
+}
+
 export type OutboxKind = 'photo' | 'inspection' | 'recheck';
 export type OutboxState = 'pending' | 'attention' | 'done';
 

@@ -1,0 +1,49 @@
+/**
+ * Reading local inspections (the `inspections` store) for lists and pages. Kept apart from
+ * the write side (inspections.ts), which validates with zod: the "my sites" screen loads
+ * without the schema library.
+ */
+import { readTransaction, type CivicDatabase } from './database';
+import type { LocalInspection, LocalStatus } from './types';
+
+export function getInspection(db: CivicDatabase, id: string): Promise<LocalInspection | undefined> {
+  return readTransaction(db, ['inspections'], () => db.inspections.get(id));
+}
+
+/** The local inspections of a round (optionally only one inspector's). */
+export async function inspectionsForRound(
+  db: CivicDatabase,
+  roundId: string,
+  inspectorId?: string,
+): Promise<LocalInspection[]> {
+  const rows = await readTransaction(db, ['inspections'], () =>
+    db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray(),
+  );
+  return inspectorId === undefined ? rows : rows.filter((row) => row.inspectorId === inspectorId);
+}
+
+export type SiteState = 'not_started' | LocalStatus;
+
+/**
+ * The state of every site of a round for the "my sites" list: the assigned sites (of
+ * `inspectorId` when given) start as 'not_started', then each local inspection sets its status.
+ */
+export async function siteStates(
+  db: CivicDatabase,
+  roundId: string,
+  inspectorId?: string,
+): Promise<Map<string, SiteState>> {
+  return readTransaction(db, ['assignments', 'inspections'], async () => {
+    const states = new Map<string, SiteState>();
+    const assignments = await db.assignments.where('roundId').equals(roundId).toArray();
+    for (const assignment of assignments) {
+      if (inspectorId === undefined || assignment.userId === inspectorId) states.set(assignment.siteId, 'not_started');
+    }
+    const inspections = (
+      await db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray()
+    ).filter((inspection) => inspectorId === undefined || inspection.inspectorId === inspectorId);
+    inspections.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)); // the latest wins
+    for (const inspection of inspections) states.set(inspection.siteId, inspection.status);
+    return states;
+  });
+}
