@@ -1,0 +1,502 @@
+import { describe, expect, it } from 'vitest';
+import { BACKOFF_CAP_MS, retryAfterMs, retryDelayMs } from './backoff';
+import { createSyncEngine, HELD_RECHECK_MS, type SyncEngineOptions, type SyncEvent } from './sync-engine';
+import { faultyTransport, FakeClock, FakeServer, type Fault, type ServerRequest } from './test-support/fake-server';
+import { makeInspection, makePhoto, makeRecheck, testUuid } from './test-support/fixtures';
+import { MemoryStore } from './test-support/memory-store';
+
+/** Faults for the next requests in order, then none. */
+function script(...faults: Fault[]): (request: ServerRequest) => Fault {
+  return () => faults.shift() ?? 'none';
+}
+
+function setup(
+  options: {
+    fault?: (request: ServerRequest) => Fault;
+    retryAfterSeconds?: number;
+    random?: () => number;
+  } & Partial<Pick<SyncEngineOptions, 'hashBlob'>> = {},
+) {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const server = new FakeServer();
+  const transport = faultyTransport(server, {
+    ...(options.fault && { fault: options.fault }),
+    ...(options.retryAfterSeconds !== undefined && { retryAfterSeconds: options.retryAfterSeconds }),
+  });
+  const events: SyncEvent[] = [];
+  const engine = createSyncEngine({
+    store,
+    transport,
+    clock,
+    random: options.random ?? (() => 1),
+    onEvent: (event) => events.push(event),
+    ...(options.hashBlob && { hashBlob: options.hashBlob }),
+  });
+
+  async function submit(n: number, photoNumbers: number[] = [], revision = 1) {
+    const photos = await Promise.all(photoNumbers.map((p) => makePhoto(p)));
+    photos.forEach((photo) => store.addPhoto(photo.sha256, photo.blob));
+    const inspection = makeInspection({ id: testUuid(n), revision, photos: photos.map((photo) => photo.sha256) });
+    const seq = store.submitInspection(inspection, clock.now());
+    return { inspection, photos, seq, key: `${inspection.id}@${revision}` };
+  }
+
+  const sentKeys = () => transport.sent.map((request) => `${request.kind}:${request.key.slice(0, 8)}`);
+  return { clock, store, server, transport, events, engine, submit, sentKeys };
+}
+
+describe('backoff', () => {
+  it('doubles from 1 s with full jitter and stops at the 5-minute cap', () => {
+    const table = (random: number) => Array.from({ length: 13 }, (_, attempt) => retryDelayMs(attempt, () => random));
+    expect(table(1)).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000, 300_000, 300_000,
+    ]);
+    expect(table(0.5)).toEqual([
+      500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 150_000, 150_000, 150_000, 150_000,
+    ]);
+    expect(table(0).every((delay) => delay === 0)).toBe(true);
+    expect(retryDelayMs(1_000, () => 1)).toBe(BACKOFF_CAP_MS);
+    expect(retryDelayMs(-3, () => 1)).toBe(1_000);
+  });
+
+  it('honours Retry-After in seconds, within sane bounds', () => {
+    expect(retryAfterMs(120)).toBe(120_000);
+    expect(retryAfterMs(0.2)).toBe(1_000);
+    expect(retryAfterMs(Number.NaN)).toBe(1_000);
+    expect(retryAfterMs(10 * 24 * 3600)).toBe(3_600_000);
+  });
+});
+
+describe('sync engine', () => {
+  it('sends the photos first, one request each, then the inspection exactly as frozen', async () => {
+    const { engine, store, server, submit, transport } = setup();
+    const { inspection, photos, key } = await submit(1, [1, 2]);
+    inspection.answers[0]!.note = 'edited after submit'; // the outbox holds its own frozen copy
+
+    const summary = await engine.run();
+
+    expect(transport.sent.map(({ kind, key: k }) => [kind, k])).toEqual([
+      ['photo', photos[0]!.sha256],
+      ['photo', photos[1]!.sha256],
+      ['inspection', key],
+    ]);
+    expect(JSON.parse(server.inspections.get(key)!)).toEqual(
+      makeInspection({ id: inspection.id, photos: photos.map((p) => p.sha256) }),
+    );
+    expect(summary).toMatchObject({ attempted: 3, sent: 3, duplicates: 0, retried: 0, complete: true });
+    expect(summary.nextRunAt).toBeUndefined();
+    expect(store.byState('pending')).toEqual([]);
+    expect(photos.every((photo) => store.photoConfirmed(photo.sha256))).toBe(true);
+  });
+
+  it('counts a duplicate acknowledgement (200) as done', async () => {
+    const { engine, store, server, submit } = setup();
+    const { inspection, photos } = await submit(1, [1]);
+    await server.putPhoto({ sha256: photos[0]!.sha256, blob: photos[0]!.blob, contentType: 'image/jpeg', bytes: 64 });
+    await server.putInspection(inspection);
+
+    const summary = await engine.run();
+
+    expect(summary).toMatchObject({ sent: 0, duplicates: 2, complete: true });
+    expect(store.byState('done')).toHaveLength(2);
+    expect(server.inserts.get(`${inspection.id}@1`)).toBe(1);
+  });
+
+  it('backs off 1 s, 2 s, 4 s … up to 5 minutes while the network stays down', async () => {
+    const { engine, store, clock, submit } = setup({ fault: () => 'drop-request' });
+    const { seq } = await submit(1);
+    const waits: number[] = [];
+    for (let failure = 0; failure < 12; failure += 1) {
+      const summary = await engine.run();
+      expect(summary.stopped).toBe('offline');
+      const entry = store.entry(seq);
+      waits.push(entry.nextAttemptAt - clock.now());
+      expect(summary.nextRunAt).toBe(entry.nextAttemptAt);
+      clock.advance(entry.nextAttemptAt - clock.now());
+    }
+    expect(waits).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000, 300_000,
+    ]);
+    expect(store.entry(seq)).toMatchObject({
+      state: 'pending',
+      attempts: 12,
+      lastError: { code: 'network', message: '无法连接服务器' },
+    });
+  });
+
+  it('resets the backoff on success and wakes the entries that were waiting', async () => {
+    let down = true;
+    const { engine, store, clock, submit, server } = setup({ fault: () => (down ? 'drop-request' : 'none') });
+    const first = await submit(1);
+    for (let i = 0; i < 3; i += 1) {
+      await engine.run();
+      clock.advance(store.entry(first.seq).nextAttemptAt - clock.now());
+    }
+    expect(engine.state().failureStreak).toBe(3);
+    const second = await submit(2);
+    await engine.run(); // first due again: fails (8 s); second untouched behind the stop
+    expect(store.entry(first.seq).nextAttemptAt - clock.now()).toBe(8_000);
+    await engine.run(); // second fails now: 16 s
+    expect(store.entry(second.seq).nextAttemptAt - clock.now()).toBe(16_000);
+
+    down = false;
+    clock.advance(8_000);
+    const summary = await engine.run(); // first succeeds → streak 0 and second woken, sent in the same run
+    expect(summary).toMatchObject({ sent: 2, complete: true });
+    expect(server.inspections.size).toBe(2);
+    expect(engine.state().failureStreak).toBe(0);
+
+    down = true;
+    const third = await submit(3);
+    await engine.run();
+    expect(store.entry(third.seq).nextAttemptAt - clock.now()).toBe(1_000);
+  });
+
+  it('resetBackoff (the online event) makes every pending entry due now', async () => {
+    let down = true;
+    const { engine, store, clock, submit } = setup({ fault: () => (down ? 'drop-request' : 'none') });
+    const { seq } = await submit(1);
+    for (let i = 0; i < 5; i += 1) {
+      await engine.run();
+      clock.advance(store.entry(seq).nextAttemptAt - clock.now());
+    }
+    await engine.run();
+    expect(store.entry(seq).nextAttemptAt).toBeGreaterThan(clock.now());
+
+    down = false;
+    await engine.resetBackoff();
+    expect(store.entry(seq).nextAttemptAt).toBe(clock.now());
+    expect(engine.state().failureStreak).toBe(0);
+    expect(await engine.run()).toMatchObject({ sent: 1, complete: true });
+  });
+
+  it('stops the run at the first network failure and leaves the rest untouched', async () => {
+    const { engine, store, submit, transport } = setup({ fault: () => 'timeout-before' });
+    await submit(1, [1]);
+    await submit(2, [2]);
+
+    const summary = await engine.run();
+
+    expect(transport.sent).toHaveLength(1);
+    expect(summary).toMatchObject({ attempted: 1, retried: 1, stopped: 'offline', complete: false });
+    const [failed, ...untouched] = store.all();
+    expect(failed).toMatchObject({ attempts: 1, lastError: { code: 'timeout', message: '请求超时' } });
+    expect(untouched.every((entry) => entry.attempts === 0 && entry.state === 'pending')).toBe(true);
+    expect(summary.nextRunAt).toBe(failed!.nextAttemptAt);
+  });
+
+  it('retries a 500 later, holds back that group, and goes on with the others', async () => {
+    const { engine, store, submit, sentKeys, server } = setup({
+      fault: (request) =>
+        request.kind === 'photo' && store.entryByKey('photo', request.key)?.groupId === testUuid(1)
+          ? 'http-500'
+          : 'none',
+    });
+    const a = await submit(1, [1]);
+    const b = await submit(2, [2]);
+
+    const summary = await engine.run();
+
+    expect(sentKeys()).toEqual([
+      `photo:${a.photos[0]!.sha256.slice(0, 8)}`,
+      `photo:${b.photos[0]!.sha256.slice(0, 8)}`,
+      `inspection:${testUuid(2).slice(0, 8)}`,
+    ]);
+    expect(summary).toMatchObject({ sent: 2, retried: 1, waiting: 1, complete: false });
+    expect(server.inspections.has(b.key)).toBe(true);
+    expect(store.entry(a.seq)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(store.entryByKey('photo', a.photos[0]!.sha256)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: { status: 500, code: 'internal_error' },
+    });
+  });
+
+  it('treats 408 like a 5xx: retried later, the run goes on', async () => {
+    const { engine, store, submit } = setup({ fault: script('http-408') });
+    const a = await submit(1);
+    await submit(2);
+    const summary = await engine.run();
+    expect(summary).toMatchObject({ sent: 1, retried: 1 });
+    expect(store.entry(a.seq).lastError).toMatchObject({ status: 408 });
+  });
+
+  it('honours Retry-After on 429 and 503 and stops the run', async () => {
+    for (const fault of ['http-429', 'http-503'] as const) {
+      const { engine, store, clock, submit, transport } = setup({ fault: script(fault), retryAfterSeconds: 120 });
+      const a = await submit(1);
+      await submit(2);
+      const summary = await engine.run();
+      expect(transport.sent).toHaveLength(1);
+      expect(summary.stopped).toBe(fault === 'http-429' ? 'rate_limited' : 'server_unavailable');
+      expect(store.entry(a.seq).nextAttemptAt).toBe(clock.now() + 120_000);
+      expect(summary.nextRunAt).toBe(clock.now() + 120_000);
+    }
+  });
+
+  it('pauses the whole queue on 401, keeps every entry as it was, and goes on after resume()', async () => {
+    const { engine, store, submit, transport, server, events } = setup({ fault: script('none', 'http-401') });
+    await submit(1, [1, 2]);
+    await submit(2, [3]);
+    const before = store.all();
+
+    const summary = await engine.run();
+
+    expect(summary).toMatchObject({ stopped: 'needs_sign_in', sent: 1, complete: false });
+    expect(summary.nextRunAt).toBeUndefined();
+    expect(engine.state()).toMatchObject({ status: 'needs_sign_in', lastError: { status: 401 } });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'paused', reason: 'needs_sign_in' }));
+    const after = store.all();
+    expect(after.slice(1)).toEqual(before.slice(1)); // the 401'd entry and the rest untouched
+    expect(after[0]!.state).toBe('done');
+
+    expect(await engine.run()).toMatchObject({ stopped: 'needs_sign_in', attempted: 0 });
+    expect(transport.sent).toHaveLength(2);
+
+    engine.resume();
+    expect(engine.state().status).toBe('idle');
+    expect(await engine.run()).toMatchObject({ sent: 4, complete: true });
+    expect(server.inspections.size).toBe(2);
+    expect(store.byState('pending')).toEqual([]);
+  });
+
+  it('sets poison entries (409, 400) aside with the server message and delivers the others', async () => {
+    const { engine, store, submit, server } = setup();
+    const first = await submit(1, [1]);
+    const conflicting = await submit(2, [2]);
+    const invalid = await submit(3);
+    const last = await submit(4, [4]);
+    server.force(conflicting.key, 409, 'conflict', '该测评（版本 1）已以不同内容提交过；修改请提交新版本');
+    server.force(invalid.key, 400, 'invalid_request', '测评内容不完整或有误：T02 未评分', {
+      issues: [{ path: 'answers', message: 'T02 未评分' }],
+    });
+
+    const summary = await engine.run();
+
+    expect(summary).toMatchObject({ sent: 5, attention: 2, retried: 0, complete: true });
+    expect(server.inspections.has(first.key) && server.inspections.has(last.key)).toBe(true);
+    expect(store.entry(conflicting.seq)).toMatchObject({
+      state: 'attention',
+      lastError: { status: 409, code: 'conflict', message: '该测评（版本 1）已以不同内容提交过；修改请提交新版本' },
+    });
+    expect(store.entry(invalid.seq)).toMatchObject({
+      state: 'attention',
+      lastError: { status: 400, code: 'invalid_request', message: '测评内容不完整或有误：T02 未评分' },
+    });
+    expect(store.byState('pending')).toEqual([]);
+    expect(await engine.run()).toMatchObject({ attempted: 0 }); // attention entries wait for a person
+  });
+
+  it('marks 403, 404, 413 and 415 for attention too', async () => {
+    const { engine, store, submit, server } = setup();
+    const cases = [
+      [403, 'forbidden', '您未被分配测评该点位（城关站）'],
+      [404, 'not_found', '找不到所请求的内容。'],
+      [413, 'payload_too_large', '上传内容过大。'],
+      [415, 'unsupported_media_type', '不支持的文件类型，只接受 JPEG、PNG 或 WebP 图片。'],
+    ] as const;
+    const submitted = [];
+    for (const [i, [status, code, message]] of cases.entries()) {
+      const entry = await submit(i + 1);
+      server.force(entry.key, status, code, message);
+      submitted.push(entry);
+    }
+    const summary = await engine.run();
+    expect(summary.attention).toBe(4);
+    submitted.forEach((entry, i) =>
+      expect(store.entry(entry.seq).lastError).toEqual({
+        status: cases[i]![0],
+        code: cases[i]![1],
+        message: cases[i]![2],
+      }),
+    );
+  });
+
+  it('on 422 missing_photos re-sends exactly the listed photos, then the inspection, in the same run', async () => {
+    const { engine, store, submit, server, sentKeys, clock } = setup();
+    const { inspection, photos, key, seq } = await submit(1, [1, 2, 3]);
+    const lost = photos[0]!;
+    // Photo 1 went up and was confirmed earlier, then the server lost it (restored from a backup).
+    await server.putPhoto({ sha256: lost.sha256, blob: lost.blob, contentType: 'image/jpeg', bytes: 64 });
+    await store.markDone(store.entryByKey('photo', lost.sha256)!.seq, clock.now());
+    server.forgetPhoto(lost.sha256);
+    const logBefore = server.log.length;
+
+    const summary = await engine.run();
+
+    const short = (sha: string) => `photo:${sha.slice(0, 8)}`;
+    expect(sentKeys()).toEqual([
+      short(photos[1]!.sha256),
+      short(photos[2]!.sha256),
+      `inspection:${inspection.id.slice(0, 8)}`,
+      short(lost.sha256),
+      `inspection:${inspection.id.slice(0, 8)}`,
+    ]);
+    expect(server.log.slice(logBefore).map((entry) => entry.status)).toEqual([201, 201, 422, 201, 201]);
+    expect(summary).toMatchObject({ sent: 4, complete: true });
+    expect(server.inserts.get(key)).toBe(1);
+    expect(store.entry(seq).state).toBe('done');
+    expect(store.byState('pending')).toEqual([]);
+  });
+
+  it('sets a submission aside when a photo the server lacks is gone from this device', async () => {
+    const { engine, store, submit, server, clock } = setup();
+    const { photos, seq } = await submit(1, [1]);
+    await store.markDone(store.entryByKey('photo', photos[0]!.sha256)!.seq, clock.now());
+    store.removePhoto(photos[0]!.sha256); // evicted after it was confirmed; the server then lost it
+
+    await engine.run();
+
+    expect(server.inspections.size).toBe(0);
+    expect(store.entry(seq)).toMatchObject({ state: 'attention', lastError: { status: 422, code: 'missing_photos' } });
+    expect(store.entry(seq).lastError!.message).toContain('已不在本机');
+  });
+
+  it('sets a photo no longer on this device aside, and its submission with it', async () => {
+    const { engine, store, submit, server } = setup();
+    const { photos, seq } = await submit(1, [1, 2]);
+    store.removePhoto(photos[0]!.sha256);
+
+    const summary = await engine.run();
+
+    expect(store.entryByKey('photo', photos[0]!.sha256)).toMatchObject({
+      state: 'attention',
+      lastError: { code: 'photo_missing_locally' },
+    });
+    expect(server.photos.has(photos[1]!.sha256)).toBe(true);
+    expect(store.entry(seq).state).toBe('attention');
+    expect(summary).toMatchObject({ attention: 2, sent: 1 });
+  });
+
+  it('retries a hash_mismatch (damaged in transit) unless the local photo itself is damaged', async () => {
+    const transit = setup({ hashBlob: async () => 'x' });
+    const damaged = await transit.submit(1, [1]);
+    transit.server.force(damaged.photos[0]!.sha256, 400, 'hash_mismatch', '照片内容与其指纹不符，可能在传输中损坏。');
+    await transit.engine.run();
+    expect(transit.store.entryByKey('photo', damaged.photos[0]!.sha256)).toMatchObject({
+      state: 'attention',
+      lastError: { code: 'photo_damaged_locally' },
+    });
+
+    const intact = setup();
+    const sent = await intact.submit(1, [1]);
+    intact.server.force(sent.photos[0]!.sha256, 400, 'hash_mismatch', '照片内容与其指纹不符，可能在传输中损坏。');
+    const summary = await intact.engine.run();
+    expect(summary).toMatchObject({ retried: 1, waiting: 1 });
+    expect(intact.store.entryByKey('photo', sent.photos[0]!.sha256)).toMatchObject({
+      state: 'pending',
+      lastError: { code: 'hash_mismatch' },
+    });
+    intact.server.unforce(sent.photos[0]!.sha256);
+    intact.clock.advance(BACKOFF_CAP_MS);
+    expect(await intact.engine.run()).toMatchObject({ sent: 2, complete: true });
+  });
+
+  it('delivers a recheck after its after-photos', async () => {
+    const { engine, store, server, transport, clock } = setup();
+    const photo = await makePhoto(9);
+    store.addPhoto(photo.sha256, photo.blob);
+    const recheck = makeRecheck(testUuid(77), [photo.sha256]);
+    store.submitRecheck(recheck, clock.now());
+
+    expect(await engine.run()).toMatchObject({ sent: 2, complete: true });
+    expect(transport.sent.map((request) => request.kind)).toEqual(['photo', 'recheck']);
+    expect(server.rechecks.has(recheck.id)).toBe(true);
+  });
+
+  it('records lastSyncAt only after a run that delivered everything due', async () => {
+    const { engine, store, clock, submit } = setup({ fault: script('drop-request') });
+    await submit(1);
+    await engine.run();
+    expect(store.lastSyncAt).toBeUndefined();
+    clock.advance(5_000);
+    const summary = await engine.run();
+    expect(summary.complete).toBe(true);
+    expect(store.lastSyncAt).toBe(summary.finishedAt);
+  });
+
+  it('reports progress: run and entry events with photos n/m and bytes', async () => {
+    const { engine, submit, events } = setup();
+    const { photos } = await submit(1, [1, 2]);
+    await engine.run();
+
+    expect(events.map((event) => event.type)).toEqual([
+      'run-started',
+      'entry-started',
+      'entry-finished',
+      'entry-started',
+      'entry-finished',
+      'entry-started',
+      'entry-finished',
+      'run-finished',
+    ]);
+    const finished = events.filter((event) => event.type === 'entry-finished');
+    expect(finished.map((event) => [event.outcome, event.progress.photosDone, event.progress.photosTotal])).toEqual([
+      ['sent', 1, 2],
+      ['sent', 2, 2],
+      ['sent', 2, 2],
+    ]);
+    const last = finished.at(-1)!.progress;
+    expect(last.kind).toBe('inspection');
+    expect(last.bytesDone).toBe(last.bytesTotal);
+    expect(finished[0]!.progress.bytesDone).toBe(photos[0]!.blob.size);
+    const started = events.find((event) => event.type === 'entry-started');
+    expect(started).toMatchObject({ entry: { kind: 'photo', key: photos[0]!.sha256, bytes: 64 } });
+  });
+
+  it('emits an error event with what happens next', async () => {
+    const { engine, submit, events, clock } = setup({ fault: script('http-500') });
+    await submit(1);
+    await engine.run();
+    expect(events).toContainEqual({
+      type: 'error',
+      at: clock.now(),
+      action: 'retry',
+      error: { status: 500, code: 'internal_error', message: '服务器内部错误，请稍后重试。' },
+      entry: expect.objectContaining({ kind: 'inspection' }) as unknown,
+      nextAttemptAt: clock.now() + 1_000,
+    });
+  });
+
+  it('asks for the next run when a held submission can go, and never for "now" after a full run', async () => {
+    const { engine, store, clock, submit } = setup({ fault: script('http-500') });
+    const { photos } = await submit(1, [1]);
+    const summary = await engine.run(); // the photo fails (1 s), its inspection is held behind it
+    const photoEntry = store.entryByKey('photo', photos[0]!.sha256)!;
+    expect(summary.nextRunAt).toBe(photoEntry.nextAttemptAt);
+
+    // A store whose nextAttemptAt is the plain minimum says "now" for the held inspection.
+    store.nextAttemptAt = async () => clock.now();
+    expect((await engine.run()).nextRunAt).toBe(clock.now() + HELD_RECHECK_MS);
+  });
+
+  it('runs once at a time: a second run() during a run shares it', async () => {
+    const { engine, submit, transport } = setup();
+    await submit(1, [1]);
+    const [a, b] = await Promise.all([engine.run(), engine.run()]);
+    expect(a).toEqual(b);
+    expect(transport.sent).toHaveLength(2);
+  });
+
+  it('ends the run on a store failure, losing nothing', async () => {
+    const { engine, store, submit } = setup();
+    const { seq } = await submit(1);
+    store.failNext = new Error('QuotaExceededError');
+    const summary = await engine.run();
+    expect(summary).toMatchObject({ stopped: 'store_error', complete: false });
+    expect(store.entry(seq).state).toBe('pending');
+    expect(await engine.run()).toMatchObject({ sent: 1, complete: true });
+  });
+
+  it('leaves the entry in flight untouched when the run is cancelled', async () => {
+    const { engine, store, submit } = setup({ fault: script('hang') });
+    const { seq } = await submit(1);
+    const controller = new AbortController();
+    const running = engine.run({ signal: controller.signal });
+    await Promise.resolve();
+    controller.abort();
+    expect(await running).toMatchObject({ stopped: 'aborted', retried: 0 });
+    expect(store.entry(seq)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+});

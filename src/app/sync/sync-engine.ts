@@ -1,0 +1,648 @@
+/**
+ * The outbox engine: one `run()` drains every due outbox entry to the server, and decides, for
+ * each answer, whether the entry is done, waits and retries, waits for a person, or whether the
+ * whole queue pauses. It owns no storage and no network: the store, the transport, the clock and
+ * the timers are injected (sync-store.ts), so tests drive it with fakes and fault schedules.
+ *
+ * Order: per group (an inspection or a recheck with its photos) the photos first, one request
+ * each, then the submission, PUT exactly as frozen at submit. The store hands entries over in
+ * that order and holds a submission back while a photo of its group waits for a retry.
+ *
+ * Outcomes, classified with the API client's error types and the shared catalogue
+ * (src/domain/errors.ts):
+ *   201, 200              done (200: the server already had it, a retry's duplicate acknowledgement)
+ *   NetworkError/timeout  retry with backoff and end the run: no point hammering a dead network
+ *   429, 502/503/504      retry after Retry-After (else backoff) and end the run
+ *   408, 500, other 5xx   retry with backoff; the run goes on with other groups
+ *   401                   pause the whole queue ('needs_sign_in'), entries untouched, until resume()
+ *   422 missing_photos    requeue exactly the listed photos, send them, then the submission again
+ *   400 hash_mismatch     the bytes were damaged on the way: retry, unless the local photo itself
+ *                         no longer matches its hash (then it needs attention)
+ *   other 4xx             needs attention with the server's message; the run goes on (no poison
+ *                         entry stalls the queue)
+ *
+ * Backoff (backoff.ts) counts consecutive retryable failures in this engine: a success resets
+ * it and wakes every backing-off entry, and so does `resetBackoff()` (the `online` event, the
+ * "立即同步" button). A request whose answer comes after the engine gave up on it (its
+ * deadline passed, or the run was cancelled) changes nothing: only the first settlement counts,
+ * and the store ignores retries of entries already done.
+ */
+import { ApiRequestError, NetworkError } from '../api/api-client';
+import { retryAfterMs, retryDelayMs } from './backoff';
+import type {
+  PhotoSyncEntry,
+  SubmissionSyncEntry,
+  SyncEntry,
+  SyncEntryKind,
+  SyncError,
+  SyncStore,
+  SyncTransport,
+  TransportResult,
+} from './sync-store';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const browserTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Backstop per request, beyond the transport's own timeouts: a fetch that never settles (seen
+ * on mobile Safari after backgrounding) must not hold the queue forever.
+ */
+export const DEFAULT_REQUEST_DEADLINE_MS = 15 * 60_000;
+
+export interface SyncEngineOptions {
+  store: SyncStore;
+  transport: SyncTransport;
+  clock: Clock;
+  /** [0, 1), for the backoff's jitter. */
+  random?: () => number;
+  onEvent?: (event: SyncEvent) => void;
+  requestDeadlineMs?: number;
+  timers?: Timers;
+  /** SHA-256 of a Blob in lowercase hex; default Web Crypto. Used only after a `hash_mismatch`. */
+  hashBlob?: (blob: Blob) => Promise<string>;
+}
+
+export type EngineStatus = 'idle' | 'running' | 'needs_sign_in';
+
+/** Which entry an event is about. */
+export interface EntryRef {
+  seq: number;
+  kind: SyncEntryKind;
+  key: string;
+  groupId: string;
+  bytes: number;
+}
+
+/** Progress of one submission with its photos, over every entry of its group in the outbox. */
+export interface GroupProgress {
+  groupId: string;
+  /** Undefined when the group holds only photos (a photo requeued for another submission). */
+  kind?: 'inspection' | 'recheck';
+  photosDone: number;
+  photosTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export type EntryOutcome =
+  /** 201: stored now. */
+  | 'sent'
+  /** 200: the server already had it. */
+  | 'duplicate'
+  /** Failed; pending again at `nextAttemptAt`. */
+  | 'retry'
+  /** Waits for a person (state 'attention'), with the server's message. */
+  | 'attention'
+  /** A submission left pending because one of its photos must be retried first. */
+  | 'waiting'
+  /** 401: the queue paused; the entry is untouched. */
+  | 'paused'
+  /** The run was cancelled while the request was in flight; the entry is untouched. */
+  | 'aborted';
+
+export type StopReason =
+  | 'offline'
+  | 'rate_limited'
+  | 'server_unavailable'
+  | 'needs_sign_in'
+  | 'aborted'
+  /** Reading or writing the outbox failed (IndexedDB closed, quota): nothing was lost. */
+  | 'store_error';
+
+export interface RunSummary {
+  startedAt: number;
+  finishedAt: number;
+  /** Requests' entries handled this run (photos re-sent after a 422 included). */
+  attempted: number;
+  sent: number;
+  duplicates: number;
+  retried: number;
+  attention: number;
+  waiting: number;
+  bytesSent: number;
+  /** Set when the run ended early; every entry not reached is untouched and still due. */
+  stopped?: StopReason;
+  /** Everything due was delivered or set aside for a person (no retry pending, not stopped). */
+  complete: boolean;
+  /**
+   * When the next run is worth starting: after a stop, the retry time of the failure that
+   * stopped it; else when the earliest pending entry is due. Undefined when nothing is pending,
+   * or while the queue is paused for sign-in.
+   */
+  nextRunAt?: number;
+}
+
+export type SyncEvent =
+  | { type: 'run-started'; at: number }
+  | { type: 'entry-started'; at: number; entry: EntryRef; progress: GroupProgress }
+  | {
+      type: 'entry-finished';
+      at: number;
+      entry: EntryRef;
+      outcome: EntryOutcome;
+      /** HTTP status of the answer, when there was one. */
+      status?: number;
+      error?: SyncError;
+      nextAttemptAt?: number;
+      progress: GroupProgress;
+    }
+  | {
+      type: 'error';
+      at: number;
+      /** What happens next: retried later, waits for a person, needs sign-in, or the run stopped (store). */
+      action: 'retry' | 'attention' | 'sign_in' | 'store';
+      error: SyncError;
+      entry?: EntryRef;
+      nextAttemptAt?: number;
+    }
+  | { type: 'paused'; at: number; reason: 'needs_sign_in'; error: SyncError }
+  | { type: 'resumed'; at: number }
+  | { type: 'run-finished'; at: number; summary: RunSummary };
+
+export interface EngineState {
+  status: EngineStatus;
+  /** The entry in flight and its group's progress, while running. */
+  current?: { entry: EntryRef; progress: GroupProgress };
+  lastRun?: RunSummary;
+  lastError?: SyncError;
+  /** Consecutive retryable failures: the backoff exponent of the next failure. */
+  failureStreak: number;
+}
+
+export interface RunOptions {
+  /** Cancels the run: the request in flight is aborted and its entry left untouched. */
+  signal?: AbortSignal;
+}
+
+export interface SyncEngine {
+  /** Drains every due entry. A call while a run is going returns that run. */
+  run(options?: RunOptions): Promise<RunSummary>;
+  state(): EngineState;
+  /** After a new sign-in: the queue may go on. */
+  resume(): void;
+  /** Back online or "立即同步": the backoff starts over and every pending entry is due now. */
+  resetBackoff(): Promise<void>;
+}
+
+/** The run was cancelled: not a failure of the entry. */
+class RunAborted extends Error {
+  override name = 'RunAborted';
+}
+
+interface EntryResult {
+  outcome: EntryOutcome;
+  status?: number;
+  error?: SyncError;
+  nextAttemptAt?: number;
+  stop?: StopReason;
+}
+
+interface RunContext {
+  signal?: AbortSignal;
+  attempted: Set<number>;
+  progress: Map<string, GroupProgress>;
+  summary: RunSummary;
+}
+
+const SERVER_DOWN = new Set([502, 503, 504]);
+
+/** See `RunSummary.nextRunAt`: when a finished run still finds "due" entries it could not send. */
+export const HELD_RECHECK_MS = 30_000;
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { store, transport, clock } = options;
+  const random = options.random ?? Math.random;
+  const timers = options.timers ?? browserTimers;
+  const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const hashBlob = options.hashBlob ?? sha256Hex;
+
+  let status: EngineStatus = 'idle';
+  let failureStreak = 0;
+  let current: EngineState['current'];
+  let lastRun: RunSummary | undefined;
+  let lastError: SyncError | undefined;
+  let inflight: Promise<RunSummary> | undefined;
+
+  function emit(event: SyncEvent): void {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      // A broken listener must not break sync.
+      console.error('sync event listener failed', error);
+    }
+  }
+
+  function run(runOptions: RunOptions = {}): Promise<RunSummary> {
+    if (inflight) return inflight;
+    if (status === 'needs_sign_in') return Promise.resolve(pausedSummary());
+    inflight = drain(runOptions.signal).finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  function pausedSummary(): RunSummary {
+    const now = clock.now();
+    return { ...emptySummary(now), finishedAt: now, stopped: 'needs_sign_in', complete: false };
+  }
+
+  async function drain(signal: AbortSignal | undefined): Promise<RunSummary> {
+    status = 'running';
+    const ctx: RunContext = { signal, attempted: new Set(), progress: new Map(), summary: emptySummary(clock.now()) };
+    const summary = ctx.summary;
+    emit({ type: 'run-started', at: summary.startedAt });
+    let retryAt: number | undefined;
+    try {
+      drainLoop: for (;;) {
+        const batch = (await store.pendingEntries(clock.now())).filter((entry) => !ctx.attempted.has(entry.seq));
+        if (batch.length === 0) break;
+        // Groups with an entry to retry: their later submissions wait, as the store would hold
+        // them (a missing photo would get a 422; a later revision must not overtake an earlier one).
+        const held = new Set<string>();
+        for (const entry of batch) {
+          if (ctx.attempted.has(entry.seq)) continue; // already handled (a photo re-sent after a 422)
+          if (signal?.aborted) {
+            summary.stopped = 'aborted';
+            break drainLoop;
+          }
+          ctx.attempted.add(entry.seq);
+          if (entry.kind !== 'photo' && held.has(entry.groupId)) {
+            summary.waiting += 1;
+            continue;
+          }
+          const result = await processEntry(entry, ctx, true);
+          if (result.outcome === 'retry' || result.outcome === 'waiting') held.add(entry.groupId);
+          if (result.stop) {
+            summary.stopped = result.stop;
+            retryAt = result.nextAttemptAt;
+            break drainLoop;
+          }
+        }
+      }
+    } catch (error) {
+      summary.stopped = 'store_error';
+      lastError = { code: 'store_error', message: `本机存储读写失败，同步已暂停：${describe(error)}` };
+      emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
+    }
+
+    current = undefined;
+    if (status === 'running') status = 'idle';
+    summary.finishedAt = clock.now();
+    summary.complete = summary.stopped === undefined && summary.retried === 0 && summary.waiting === 0;
+    try {
+      if (summary.stopped !== 'needs_sign_in') {
+        const next = await store.nextAttemptAt();
+        summary.nextRunAt = next === undefined ? undefined : retryAt === undefined ? next : Math.max(next, retryAt);
+        if (summary.stopped === undefined && next !== undefined && next <= summary.finishedAt) {
+          // The run went through everything sendable, yet the store says something is due now:
+          // an entry queued after the last look (its submit asks for a run itself), entries a
+          // success woke after they had failed in this run, or a store whose nextAttemptAt
+          // ignores held submissions. Look again a little later rather than spin.
+          summary.nextRunAt = summary.finishedAt + HELD_RECHECK_MS;
+        }
+      }
+      if (summary.complete && summary.sent + summary.duplicates > 0) await store.setLastSyncAt(summary.finishedAt);
+    } catch (error) {
+      summary.stopped ??= 'store_error';
+      summary.complete = false;
+      lastError = { code: 'store_error', message: `本机存储读写失败：${describe(error)}` };
+      emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
+    }
+    lastRun = summary;
+    emit({ type: 'run-finished', at: summary.finishedAt, summary: { ...summary } });
+    return { ...summary };
+  }
+
+  async function processEntry(entry: SyncEntry, ctx: RunContext, mayRequeue: boolean): Promise<EntryResult> {
+    const progress = await groupProgress(entry.groupId, ctx);
+    const ref = entryRef(entry);
+    current = { entry: ref, progress: { ...progress } };
+    emit({ type: 'entry-started', at: clock.now(), entry: ref, progress: { ...progress } });
+
+    const result = entry.kind === 'photo' ? await sendPhoto(entry, ctx) : await sendSubmission(entry, ctx, mayRequeue);
+
+    const summary = ctx.summary;
+    summary.attempted += 1;
+    switch (result.outcome) {
+      case 'sent':
+      case 'duplicate':
+        if (result.outcome === 'sent') summary.sent += 1;
+        else summary.duplicates += 1;
+        summary.bytesSent += ref.bytes;
+        progress.bytesDone += ref.bytes;
+        if (entry.kind === 'photo' && entry.state !== 'done')
+          progress.photosDone = Math.min(progress.photosTotal, progress.photosDone + 1);
+        break;
+      case 'retry':
+        summary.retried += 1;
+        break;
+      case 'attention':
+        summary.attention += 1;
+        break;
+      case 'waiting':
+        summary.waiting += 1;
+        break;
+      default:
+        break;
+    }
+    emit({
+      type: 'entry-finished',
+      at: clock.now(),
+      entry: ref,
+      outcome: result.outcome,
+      ...(result.status !== undefined && { status: result.status }),
+      ...(result.error && { error: result.error }),
+      ...(result.nextAttemptAt !== undefined && { nextAttemptAt: result.nextAttemptAt }),
+      progress: { ...progress },
+    });
+    return result;
+  }
+
+  async function sendPhoto(entry: PhotoSyncEntry, ctx: RunContext): Promise<EntryResult> {
+    const upload = await store.photoForUpload(entry.key);
+    if (!upload) {
+      return attention(entry, {
+        code: 'photo_missing_locally',
+        message: '本机已找不到这张照片，无法上传。请在该记录中重新拍摄后再提交。',
+      });
+    }
+    const answer = await request(ctx, (signal) => transport.putPhoto(upload, { signal }));
+    if ('result' in answer) return done(entry, answer.result.status);
+    const { error } = answer;
+    if (error instanceof ApiRequestError && error.code === 'hash_mismatch') {
+      const local = await hashBlob(upload.blob).catch(() => undefined);
+      if (local !== undefined && local !== entry.key) {
+        return attention(entry, {
+          status: error.status,
+          code: 'photo_damaged_locally',
+          message: '本机保存的照片已损坏（内容与其指纹不符），无法上传。请重新拍摄。',
+        });
+      }
+      return retry(entry, toSyncError(error), undefined);
+    }
+    return failed(entry, error);
+  }
+
+  async function sendSubmission(
+    entry: SubmissionSyncEntry,
+    ctx: RunContext,
+    mayRequeue: boolean,
+  ): Promise<EntryResult> {
+    const answer = await request(ctx, (signal) =>
+      entry.kind === 'inspection'
+        ? transport.putInspection(entry.payload, { signal })
+        : transport.putRecheck(entry.payload, { signal }),
+    );
+    if ('result' in answer) return done(entry, answer.result.status);
+    const { error } = answer;
+    if (error instanceof ApiRequestError && error.status === 422) {
+      const missing = missingPhotosOf(error);
+      // A second 422 right after sending the photos (or one without a list): try again later.
+      if (!mayRequeue || missing === undefined) return retry(entry, toSyncError(error), undefined);
+      return resendMissingPhotos(entry, missing, error, ctx);
+    }
+    return failed(entry, error);
+  }
+
+  /** 422 `missing_photos`: send exactly the listed photos, then the submission once more. */
+  async function resendMissingPhotos(
+    entry: SubmissionSyncEntry,
+    missing: string[],
+    error: ApiRequestError,
+    ctx: RunContext,
+  ): Promise<EntryResult> {
+    const requeue = await store.requeuePhotos(entry.groupId, missing, clock.now());
+    if (requeue.missingLocally.length > 0 || requeue.inAttention.length > 0) {
+      const parts = [];
+      if (requeue.missingLocally.length > 0) parts.push(`${requeue.missingLocally.length} 张照片已不在本机`);
+      if (requeue.inAttention.length > 0) parts.push(`${requeue.inAttention.length} 张照片被服务器拒收`);
+      return attention(entry, {
+        status: 422,
+        code: 'missing_photos',
+        message: `服务器缺少本记录的照片，且无法补传（${parts.join('，')}）。请重新拍摄这些照片后再提交。`,
+      });
+    }
+    ctx.progress.delete(entry.groupId); // photo counts changed: recount
+    for (const seq of requeue.requeued) {
+      const photo = await store.getEntry(seq);
+      if (photo?.kind !== 'photo') continue;
+      ctx.attempted.add(seq);
+      const result = await processEntry(photo, ctx, false);
+      if (result.outcome === 'sent' || result.outcome === 'duplicate') continue;
+      if (result.outcome === 'attention') {
+        return attention(entry, {
+          status: 422,
+          code: 'missing_photos',
+          message: `本记录的照片无法上传：${result.error?.message ?? '服务器拒收'}`,
+        });
+      }
+      // Retry, pause or cancel: the submission stays pending behind its photo.
+      return { ...result, outcome: result.outcome === 'retry' ? 'waiting' : result.outcome, status: error.status };
+    }
+    return sendSubmission(entry, ctx, false);
+  }
+
+  /** Any failure other than the special cases above, by the shared catalogue's client action. */
+  async function failed(entry: SyncEntry, error: unknown): Promise<EntryResult> {
+    if (error instanceof RunAborted) return { outcome: 'aborted', stop: 'aborted' };
+    if (error instanceof NetworkError) {
+      return retry(entry, { code: error.timedOut ? 'timeout' : 'network', message: error.message }, 'offline');
+    }
+    if (!(error instanceof ApiRequestError)) {
+      return retry(entry, { code: 'network', message: `网络请求失败：${describe(error)}` }, 'offline');
+    }
+    const syncError = toSyncError(error);
+    if (error.status === 401) return pause(syncError);
+    if (error.status === 429) return retry(entry, syncError, 'rate_limited', error.retryAfterSeconds);
+    if (SERVER_DOWN.has(error.status)) return retry(entry, syncError, 'server_unavailable', error.retryAfterSeconds);
+    if (error.action === 'retry') return retry(entry, syncError, undefined, error.retryAfterSeconds);
+    return attention(entry, syncError);
+  }
+
+  async function done(entry: SyncEntry, httpStatus: number): Promise<EntryResult> {
+    const now = clock.now();
+    await store.markDone(entry.seq, now);
+    if (failureStreak > 0) {
+      // The server is reachable again: whatever was backing off may go now.
+      failureStreak = 0;
+      await store.wakePending(now);
+    }
+    return { outcome: httpStatus === 200 ? 'duplicate' : 'sent', status: httpStatus };
+  }
+
+  async function retry(
+    entry: SyncEntry,
+    error: SyncError,
+    stop: StopReason | undefined,
+    retryAfterSeconds?: number,
+  ): Promise<EntryResult> {
+    const now = clock.now();
+    const delay =
+      retryAfterSeconds !== undefined ? retryAfterMs(retryAfterSeconds) : retryDelayMs(failureStreak, random);
+    failureStreak += 1;
+    const nextAttemptAt = now + delay;
+    await store.markRetry(entry.seq, { nextAttemptAt, error });
+    lastError = error;
+    emit({ type: 'error', at: now, action: 'retry', error, entry: entryRef(entry), nextAttemptAt });
+    return {
+      outcome: 'retry',
+      error,
+      nextAttemptAt,
+      ...(error.status !== undefined && { status: error.status }),
+      ...(stop && { stop }),
+    };
+  }
+
+  async function attention(entry: SyncEntry, error: SyncError): Promise<EntryResult> {
+    await store.markAttention(entry.seq, error);
+    lastError = error;
+    emit({ type: 'error', at: clock.now(), action: 'attention', error, entry: entryRef(entry) });
+    return { outcome: 'attention', error, ...(error.status !== undefined && { status: error.status }) };
+  }
+
+  function pause(error: SyncError): EntryResult {
+    status = 'needs_sign_in';
+    lastError = error;
+    const at = clock.now();
+    emit({ type: 'error', at, action: 'sign_in', error });
+    emit({ type: 'paused', at, reason: 'needs_sign_in', error });
+    return { outcome: 'paused', error, status: 401, stop: 'needs_sign_in' };
+  }
+
+  /**
+   * One request with the run's cancellation and the deadline. Only the first settlement
+   * counts: an answer arriving after the engine gave up is dropped here.
+   */
+  function request(
+    ctx: RunContext,
+    send: (signal: AbortSignal) => Promise<TransportResult>,
+  ): Promise<{ result: TransportResult } | { error: unknown }> {
+    return new Promise((resolve) => {
+      const controller = new AbortController();
+      let settled = false;
+      const settle = (value: { result: TransportResult } | { error: unknown }) => {
+        if (settled) return;
+        settled = true;
+        timers.clearTimeout(timer);
+        ctx.signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onAbort = () => {
+        controller.abort();
+        settle({ error: new RunAborted('sync cancelled') });
+      };
+      const timer = timers.setTimeout(() => {
+        controller.abort();
+        settle({ error: new NetworkError('请求超时', true) });
+      }, deadlineMs);
+      if (ctx.signal?.aborted) return onAbort();
+      ctx.signal?.addEventListener('abort', onAbort);
+      let sending: Promise<TransportResult>;
+      try {
+        sending = send(controller.signal);
+      } catch (error) {
+        return settle({ error });
+      }
+      sending.then(
+        (result) => settle({ result }),
+        (error: unknown) => settle({ error }),
+      );
+    });
+  }
+
+  async function groupProgress(groupId: string, ctx: RunContext): Promise<GroupProgress> {
+    const known = ctx.progress.get(groupId);
+    if (known) return known;
+    const entries = await store.entriesOfGroup(groupId);
+    const progress: GroupProgress = { groupId, photosDone: 0, photosTotal: 0, bytesDone: 0, bytesTotal: 0 };
+    for (const entry of entries) {
+      const bytes = entryBytes(entry);
+      progress.bytesTotal += bytes;
+      if (entry.state === 'done') progress.bytesDone += bytes;
+      if (entry.kind === 'photo') {
+        progress.photosTotal += 1;
+        if (entry.state === 'done') progress.photosDone += 1;
+      } else {
+        progress.kind = entry.kind;
+      }
+    }
+    ctx.progress.set(groupId, progress);
+    return progress;
+  }
+
+  return {
+    run,
+    state: () => ({
+      status,
+      failureStreak,
+      ...(current && { current: { entry: { ...current.entry }, progress: { ...current.progress } } }),
+      ...(lastRun && { lastRun: { ...lastRun } }),
+      ...(lastError && { lastError: { ...lastError } }),
+    }),
+    resume() {
+      if (status !== 'needs_sign_in') return;
+      status = inflight ? 'running' : 'idle';
+      emit({ type: 'resumed', at: clock.now() });
+    },
+    async resetBackoff() {
+      failureStreak = 0;
+      await store.wakePending(clock.now());
+    },
+  };
+}
+
+function emptySummary(now: number): RunSummary {
+  return {
+    startedAt: now,
+    finishedAt: now,
+    attempted: 0,
+    sent: 0,
+    duplicates: 0,
+    retried: 0,
+    attention: 0,
+    waiting: 0,
+    bytesSent: 0,
+    complete: true,
+  };
+}
+
+function entryRef(entry: SyncEntry): EntryRef {
+  return { seq: entry.seq, kind: entry.kind, key: entry.key, groupId: entry.groupId, bytes: entryBytes(entry) };
+}
+
+function entryBytes(entry: SyncEntry): number {
+  if (entry.bytes !== undefined) return entry.bytes;
+  return entry.kind === 'photo' ? 0 : new TextEncoder().encode(JSON.stringify(entry.payload)).length;
+}
+
+function toSyncError(error: ApiRequestError): SyncError {
+  return { status: error.status, ...(error.code && { code: error.code }), message: error.message };
+}
+
+function missingPhotosOf(error: ApiRequestError): string[] | undefined {
+  const list = error.body.missingPhotos;
+  if (!Array.isArray(list)) return undefined;
+  const hashes = list.filter((item): item is string => typeof item === 'string');
+  return hashes.length > 0 ? hashes : undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** SHA-256 of a Blob as lowercase hex (Web Crypto: needs a secure context in browsers). */
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
