@@ -1,0 +1,477 @@
+/**
+ * `npm run bench:server`: figures for the sync server on loopback, printed as a table (not a
+ * test: nothing fails on a slow machine). The real app (`buildApp`) runs once on SQLite in a
+ * temp folder and once on a throwaway PostgreSQL (scripts/pg/throwaway.mjs; skipped with a note
+ * when it cannot start). For each engine:
+ *
+ * - inspection PUTs: 2,000 distinct valid inspections (prepared up front, after 20 for warm-up; 80 % full marks, 15 %
+ *   with a small deduction, 5 % under the threshold so they open rectifications), sent by eight
+ *   inspectors at concurrency 8 — requests per second, p50 and p99 latency;
+ * - photo uploads: 200 distinct 1 MiB bodies with JPEG magic bytes and their real SHA-256, at
+ *   concurrency 4, against the app and against a bare node:http server on another port that only
+ *   receives and discards the same bytes, taking turns in blocks of 25 so both see the same
+ *   machine load — MiB/s of both and their ratio (target > 0.7);
+ * - the round report: a round of 10,000 inspections, filled through the server's own service
+ *   (`putInspection`), then `GET /api/rounds/{id}/report` timed, median of 5 (aim < 300 ms).
+ *
+ * SQLite runs as the server runs it (WAL, synchronous=FULL: one fsync per commit) except while
+ * the 10,000-inspection round is filled, which is not measured. The throwaway PostgreSQL runs with
+ * fsync off (its data dies with it), so its write figures flatter a production PostgreSQL.
+ *
+ *   npm run bench:server                 # both engines
+ *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { inspectionSchema, type InspectionInput, type User } from '../src/domain/wire';
+import { buildApp } from '../src/server/app';
+import type { SignedInUser } from '../src/server/auth/guard';
+import { createUser } from '../src/server/auth/users';
+import { PROJECT_ROOT } from '../src/server/config';
+import type { ServerContext } from '../src/server/context';
+import { loadRubrics, type RubricStore } from '../src/server/rubric-store';
+import { putInspection } from '../src/server/services/inspections';
+import { openDatabase } from '../src/server/storage/database';
+import { createPhotoStore } from '../src/server/storage/photo-store';
+import { startThrowawayPostgres } from './pg/throwaway.mjs';
+
+const PUTS = 2_000;
+const WARM_UP_PUTS = 20;
+const PUT_CONCURRENCY = 8;
+const PHOTOS = 200;
+const PHOTO_BYTES = 1024 * 1024;
+const PHOTO_CONCURRENCY = 4;
+/** Photos per block: the bare server and the app take turns, block by block. */
+const PHOTO_BLOCK = 25;
+const REPORT_INSPECTIONS = 10_000;
+const REPORT_RUNS = 5;
+const INSPECTORS = 8;
+const PASSWORD = 'bench-password';
+
+interface EngineFigures {
+  engine: string;
+  putsPerSecond: number;
+  p50: number;
+  p99: number;
+  putErrors: number;
+  photoMiBs: number;
+  bareMiBs: number;
+  photoErrors: number;
+  reportMs: number;
+  reportRuns: number[];
+  fillSeconds: number;
+}
+
+interface Response {
+  status: number;
+  body: string;
+}
+
+/** One HTTP request on a keep-alive agent; the body is sent with its Content-Length. */
+function send(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { ...headers, ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Runs `task` over the items with at most `concurrency` at a time. */
+async function pool<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+/** A bare node:http server that reads and discards each request body, then answers 201. */
+async function startBareServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    request.on('data', () => {});
+    request.on('end', () => {
+      response.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
+      response.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Distinct bodies that pass the server's checks: JPEG magic bytes, then random bytes; with their SHA-256. */
+function photoBodies(count: number, bytes: number): { sha256: string; body: Buffer }[] {
+  return Array.from({ length: count }, () => {
+    const body = randomBytes(bytes);
+    body.set([0xff, 0xd8, 0xff, 0xe0], 0);
+    return { sha256: createHash('sha256').update(body).digest('hex'), body };
+  });
+}
+
+/** Uploads the bodies at the given concurrency; returns the seconds taken and the number of unexpected answers. */
+async function uploadAll(
+  port: number,
+  path: (sha256: string) => string,
+  headers: Record<string, string>,
+  bodies: readonly { sha256: string; body: Buffer }[],
+): Promise<{ seconds: number; errors: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: PHOTO_CONCURRENCY });
+  let errors = 0;
+  const started = performance.now();
+  await pool(bodies, PHOTO_CONCURRENCY, async ({ sha256, body }) => {
+    const response = await send(agent, port, 'PUT', path(sha256), { ...headers, 'content-type': 'image/jpeg' }, body);
+    if (response.status !== 201) errors++;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { seconds, errors };
+}
+
+type Profile = 'full' | 'minor' | 'poor';
+
+/** 80 % full marks, 15 % a small deduction (stays above 90), 5 % two missing items (under 90: rectifications). */
+function profileOf(index: number): Profile {
+  const slot = index % 20;
+  return slot === 0 ? 'poor' : slot <= 3 ? 'minor' : 'full';
+}
+
+function stationAnswers(rubrics: RubricStore, profile: Profile, photos: readonly string[], index: number) {
+  const items = rubrics.get('2021')!.types.station.items;
+  const photo = (n: number) => [photos[(index + n) % photos.length]!];
+  return items.map((item): InspectionInput['answers'][number] => {
+    if (profile === 'minor' && item.id === 'T16')
+      return { itemId: item.id, grade: 'B', defects: 1, note: '1处公益广告破损', photos: photo(0) };
+    if (profile === 'poor' && item.id === 'T06')
+      return { itemId: item.id, grade: 'C#', note: '组织架构图未上墙', photos: photo(1) };
+    if (profile === 'poor' && item.id === 'T07')
+      return { itemId: item.id, grade: 'C#', note: '工作制度未上墙', photos: photo(2) };
+    return { itemId: item.id, grade: 'A', photos: [] };
+  });
+}
+
+function inspection(
+  rubrics: RubricStore,
+  roundId: string,
+  siteId: string,
+  index: number,
+  photos: readonly string[],
+): InspectionInput {
+  const minutes = index % (12 * 60);
+  const submitted = new Date(Date.UTC(2021, 6, 5 + (index % 10), 1, 0) + minutes * 60_000);
+  return {
+    id: randomUUID(),
+    revision: 1,
+    roundId,
+    siteId,
+    rubricVersion: '2021',
+    startedAt: new Date(submitted.getTime() - 40 * 60_000).toISOString(),
+    submittedAt: submitted.toISOString(),
+    location: { lat: 33.7 + (index % 100) / 1000, lng: 113.3 + (index % 77) / 1000, accuracy: 12 },
+    answers: stationAnswers(rubrics, profileOf(index), photos, index),
+  };
+}
+
+async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | undefined): Promise<EngineFigures> {
+  const dataDir = await mkdtemp(join(tmpdir(), `civic-bench-${engine}-`));
+  const rubrics = await loadRubrics(join(PROJECT_ROOT, 'rubric'));
+  const storage = await openDatabase({ dataDir, databaseUrl });
+  const ctx: ServerContext = {
+    db: storage.db,
+    engine: storage.engine,
+    photos: createPhotoStore(dataDir),
+    rubrics,
+    now: () => new Date(),
+  };
+  const app = await buildApp({ ctx, logger: false });
+  const bare = await startBareServer();
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: PUT_CONCURRENCY });
+    const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const call = async (token: string, method: string, path: string, body: unknown, expected: number) => {
+      const response = await send(agent, port, method, path, json(token), JSON.stringify(body));
+      if (response.status !== expected)
+        throw new Error(`${method} ${path} → ${response.status} ${response.body.slice(0, 300)}`);
+      return JSON.parse(response.body) as unknown;
+    };
+
+    // Users (created directly, as the admin would through POST /api/users), signed in over HTTP.
+    const now = new Date();
+    const supervisor = await createUser(
+      storage.db,
+      { username: 'bench-supervisor', password: PASSWORD, displayName: '压测督导', role: 'supervisor' },
+      now,
+    );
+    const inspectors: User[] = [];
+    for (let n = 1; n <= INSPECTORS; n++)
+      inspectors.push(
+        await createUser(
+          storage.db,
+          { username: `bench-inspector${n}`, password: PASSWORD, displayName: `压测测评员${n}`, role: 'inspector' },
+          now,
+        ),
+      );
+    const signIn = async (username: string) => {
+      const response = await send(
+        agent,
+        port,
+        'POST',
+        '/api/session',
+        { 'content-type': 'application/json' },
+        JSON.stringify({ username, password: PASSWORD }),
+      );
+      return (JSON.parse(response.body) as { token: string }).token;
+    };
+    const office = await signIn('bench-supervisor');
+    const tokens = await Promise.all(inspectors.map((user) => signIn(user.username)));
+
+    // Sites, two rounds and their assignments, through the API.
+    const siteIds = Array.from(
+      { length: WARM_UP_PUTS + PUTS + REPORT_INSPECTIONS },
+      (_, i) => `B-T${String(i).padStart(5, '0')}`,
+    );
+    const sites = siteIds.map((id, i) => ({
+      id,
+      name: `压测实践站${i}`,
+      type: 'station',
+      district: `压测${(i % 6) + 1}区`,
+      lat: 33.7,
+      lng: 113.3,
+    }));
+    for (let start = 0; start < sites.length; start += 5000)
+      await call(office, 'PUT', '/api/sites', sites.slice(start, start + 5000), 200);
+    const round = {
+      rubricVersion: '2021',
+      rectifyBelow: 90,
+      rectifyDays: 15,
+      startsOn: '2021-07-05',
+      endsOn: '2021-07-16',
+    };
+    await call(office, 'POST', '/api/rounds', { ...round, id: 'bench-puts', name: '压测：提交' }, 201);
+    await call(office, 'POST', '/api/rounds', { ...round, id: 'bench-report', name: '压测：一万份测评' }, 201);
+    const assign = async (roundId: string, ids: readonly string[], offset: number) => {
+      const pairs = ids.map((siteId, i) => ({ siteId, userId: inspectors[(offset + i) % INSPECTORS]!.id }));
+      for (let start = 0; start < pairs.length; start += 5000)
+        await call(office, 'PUT', `/api/rounds/${roundId}/assignments`, pairs.slice(start, start + 5000), 200);
+    };
+    const putSites = siteIds.slice(0, WARM_UP_PUTS + PUTS);
+    const reportSites = siteIds.slice(WARM_UP_PUTS + PUTS);
+    await assign('bench-puts', putSites, 0);
+    await assign('bench-report', reportSites, 0);
+
+    // Evidence photos that the deductions reference (small, uploaded once).
+    const evidence = photoBodies(24, 48 * 1024);
+    for (const { sha256, body } of evidence) {
+      const response = await send(
+        agent,
+        port,
+        'PUT',
+        `/api/photos/${sha256}`,
+        { authorization: `Bearer ${office}`, 'content-type': 'image/jpeg' },
+        body,
+      );
+      if (response.status !== 201) throw new Error(`photo upload → ${response.status} ${response.body}`);
+    }
+    const evidenceHashes = evidence.map((photo) => photo.sha256);
+
+    // 1. Inspection PUTs, bodies prepared up front.
+    const requests = putSites.map((siteId, i) => {
+      const body = inspection(rubrics, 'bench-puts', siteId, i, evidenceHashes);
+      return { path: `/api/inspections/${body.id}`, token: tokens[i % INSPECTORS]!, body: JSON.stringify(body) };
+    });
+    for (const warm of requests.slice(0, WARM_UP_PUTS))
+      await send(agent, port, 'PUT', warm.path, json(warm.token), warm.body);
+    const latencies: number[] = [];
+    let putErrors = 0;
+    const putStarted = performance.now();
+    await pool(requests.slice(WARM_UP_PUTS), PUT_CONCURRENCY, async ({ path, token, body }) => {
+      const started = performance.now();
+      const response = await send(agent, port, 'PUT', path, json(token), body);
+      latencies.push(performance.now() - started);
+      if (response.status !== 201) putErrors++;
+    });
+    const putSeconds = (performance.now() - putStarted) / 1000;
+    latencies.sort((a, b) => a - b);
+
+    // 2. Photo upload throughput: the bare server, then the app, with the same bytes.
+    const uploads = photoBodies(PHOTOS, PHOTO_BYTES);
+    const warmUploads = photoBodies(8, PHOTO_BYTES);
+    const photoPath = (sha256: string) => `/api/photos/${sha256}`;
+    const auth = { authorization: `Bearer ${tokens[0]!}` };
+    await uploadAll(bare.port, photoPath, auth, warmUploads);
+    await uploadAll(port, photoPath, auth, warmUploads);
+    // Interleaved blocks, so that both servers see the same load from whatever else runs on the machine.
+    let bareSeconds = 0;
+    let appSeconds = 0;
+    let photoErrors = 0;
+    for (let start = 0; start < uploads.length; start += PHOTO_BLOCK) {
+      const block = uploads.slice(start, start + PHOTO_BLOCK);
+      const bareRun = await uploadAll(bare.port, photoPath, auth, block);
+      const appRun = await uploadAll(port, photoPath, auth, block);
+      bareSeconds += bareRun.seconds;
+      appSeconds += appRun.seconds;
+      photoErrors += bareRun.errors + appRun.errors;
+    }
+    const mebibytes = (PHOTOS * PHOTO_BYTES) / (1024 * 1024);
+
+    // 3. The report of a round of 10,000 inspections, filled through the service (not timed).
+    const fillStarted = performance.now();
+    if (engine === 'sqlite') await sql`pragma synchronous = OFF`.execute(storage.db);
+    const asOffice: SignedInUser = { ...supervisor, tokenHash: '' };
+    const fill = reportSites.map((siteId, i) =>
+      inspectionSchema.parse(inspection(rubrics, 'bench-report', siteId, i, evidenceHashes)),
+    );
+    await pool(fill, PUT_CONCURRENCY, async (body) => {
+      const { created } = await putInspection(ctx, asOffice, body);
+      if (!created) throw new Error(`inspection ${body.id} was not created`);
+    });
+    if (engine === 'sqlite') await sql`pragma synchronous = FULL`.execute(storage.db);
+    const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+    const report = (await call(office, 'GET', '/api/rounds/bench-report/report', undefined, 200)) as {
+      byType: { station: { sites: number; inspected: number } };
+    };
+    if (report.byType.station.inspected !== REPORT_INSPECTIONS)
+      throw new Error(`report counts ${report.byType.station.inspected} inspected, not ${REPORT_INSPECTIONS}`);
+    const reportRuns: number[] = [];
+    for (let run = 0; run < REPORT_RUNS; run++) {
+      const started = performance.now();
+      const response = await send(agent, port, 'GET', '/api/rounds/bench-report/report', {
+        authorization: `Bearer ${office}`,
+      });
+      reportRuns.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`report → ${response.status}`);
+    }
+    agent.destroy();
+
+    return {
+      engine,
+      putsPerSecond: PUTS / putSeconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      putErrors,
+      photoMiBs: mebibytes / appSeconds,
+      bareMiBs: mebibytes / bareSeconds,
+      photoErrors,
+      reportMs: median(reportRuns),
+      reportRuns,
+      fillSeconds,
+    };
+  } finally {
+    await app.close();
+    await bare.close();
+    await storage.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function table(rows: readonly EngineFigures[]): string {
+  const header = ['engine', 'PUT/s', 'p50 ms', 'p99 ms', 'photo MiB/s', 'bare MiB/s', 'ratio', 'report ms'];
+  const cells = rows.map((row) => [
+    row.engine,
+    row.putsPerSecond.toFixed(0),
+    row.p50.toFixed(1),
+    row.p99.toFixed(1),
+    row.photoMiBs.toFixed(1),
+    row.bareMiBs.toFixed(1),
+    (row.photoMiBs / row.bareMiBs).toFixed(2),
+    row.reportMs.toFixed(0),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
+  const line = (values: readonly string[]) =>
+    values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `civic-inspect server benchmark: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), loopback`,
+  );
+  console.log(
+    `${PUTS} inspection PUTs at concurrency ${PUT_CONCURRENCY}; ${PHOTOS} × 1 MiB photos at concurrency ${PHOTO_CONCURRENCY}; report of ${REPORT_INSPECTIONS} inspections, median of ${REPORT_RUNS}\n`,
+  );
+  const rows: EngineFigures[] = [];
+  const notes: string[] = [];
+  console.log('sqlite: running…');
+  rows.push(await benchEngine('sqlite', undefined));
+  if (process.env.CIVIC_SKIP_PG === '1') {
+    notes.push('postgres: skipped (CIVIC_SKIP_PG=1)');
+  } else {
+    let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined;
+    try {
+      cluster = await startThrowawayPostgres();
+    } catch (error) {
+      notes.push(`postgres: skipped, the throwaway cluster did not start: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (cluster) {
+      try {
+        console.log('postgres: running…');
+        rows.push(await benchEngine('postgres', cluster.url));
+      } finally {
+        await cluster.stop();
+      }
+    }
+  }
+  console.log(`\n${table(rows)}\n`);
+  for (const row of rows) {
+    const ratio = row.photoMiBs / row.bareMiBs;
+    console.log(
+      `${row.engine}: report runs ${row.reportRuns.map((ms) => ms.toFixed(0)).join(', ')} ms (aim < 300: ${row.reportMs < 300 ? 'met' : 'MISSED'}); ` +
+        `photo ratio ${ratio.toFixed(2)} (target > 0.7: ${ratio > 0.7 ? 'met' : 'MISSED'}); ` +
+        `10,000-inspection fill ${row.fillSeconds.toFixed(1)} s` +
+        (row.putErrors + row.photoErrors > 0
+          ? `; UNEXPECTED ANSWERS: ${row.putErrors} PUTs, ${row.photoErrors} photos`
+          : ''),
+    );
+  }
+  for (const note of notes) console.log(note);
+  console.log(
+    'notes: SQLite as served (WAL, synchronous=FULL); the throwaway PostgreSQL runs with fsync off. Not a test: figures vary with the machine.',
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
