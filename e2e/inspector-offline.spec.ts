@@ -141,4 +141,20 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   const referenced = payload.answers.flatMap((answer) => answer.photos);
   expect(new Set(referenced)).toEqual(new Set(photos.map((entry) => entry.key)));
   expect(payload.answers.find((answer) => answer.itemId === 'T16')).toMatchObject({ grade: 'C#' });
+  await expect(page.getByTestId('sync-badge')).toHaveText('待同步 1');
+
+  // The network returns: the outbox drains by itself, and the server holds the inspection once.
+  await server.start();
+  await context.setOffline(false);
+  await expect(page.getByTestId('sync-badge')).toHaveText('已全部同步', { timeout: 30_000 });
+  await expect(page.getByText('已同步到服务器（第 1 版）。')).toBeVisible();
+  expect((await readOutbox(page)).every((entry) => entry.state === 'done')).toBe(true);
+  const stored = (await seed.call('GET', `/api/inspections?roundId=R2021-07`)) as {
+    id: string;
+    score: number;
+    revision: number;
+  }[];
+  expect(stored).toEqual([
+    expect.objectContaining({ id: inspections[0]!.groupId, revision: 1, score: 88.31, fullMarks: false }),
+  ]);
 });

@@ -30,6 +30,7 @@ import { expect, test } from './harness/photo-harness-fixture';
 const ORDINARY = path.join(PHOTO_FIXTURES, 'ordinary-640x480.jpg');
 const NOT_A_PHOTO = path.join(PHOTO_FIXTURES, 'not-a-photo.jpg');
 const TRUNCATED = path.join(PHOTO_FIXTURES, 'truncated.jpg');
+const TRANSPARENT_PNG = path.join(PHOTO_FIXTURES, 'transparent-320x240.png');
 
 const isRed = ({ r, g, b }: RegionStats) => r > 170 && g < 80 && b < 80;
 const isBlue = ({ r, g, b }: RegionStats) => b > 170 && r < 80 && g < 100;
@@ -197,6 +198,18 @@ test('a small ordinary JPEG keeps its size; a recheck photo carries the 复查 b
   }
   expectColour(recheckBadge, 'red', 'the 复查 badge of the recheck photo');
   expectColour(inspectionBadge, 'red', 'the same place on the inspection photo', false);
+});
+
+test('a transparent PNG from the gallery comes out on white, not black', async ({ page, photoHarness }) => {
+  await page.goto(photoHarness.pageUrl);
+  const photo = succeeded(await processFile(page, TRANSPARENT_PNG, BENCH_STAMP));
+  expect({ width: photo.width, height: photo.height }).toEqual({ width: 320, height: 240 });
+  const [corner, square] = await sampleStored(page, photo.sha256, 'photo', [
+    { x: 4, y: 4, width: 20, height: 20 },
+    { x: 140, y: 70, width: 40, height: 40 },
+  ]);
+  expect(corner!.luma, `top-left corner ${rgb(corner)}`).toBeGreaterThan(240);
+  expectColour(square, 'blue', 'the square');
 });
 
 test('lowers the JPEG quality until the photo fits the byte budget', async ({ page, photoHarness }) => {

@@ -13,7 +13,8 @@
  *   stored bottom-left  blue   → displayed top-left
  *
  * Outputs in e2e/fixtures/photos/: ordinary-640x480.jpg (no EXIF), exif6-4000x3000.jpg,
- * truncated.jpg (the first 200 bytes of a JPEG) and not-a-photo.jpg (text).
+ * transparent-320x240.png (a blue square on a transparent background), truncated.jpg (the
+ * first 200 bytes of a JPEG) and not-a-photo.jpg (text).
  */
 /* global document -- drawJpeg runs in the page */
 import { chromium } from '@playwright/test';
@@ -156,6 +157,18 @@ async function main() {
     const rotated = spliceAfterSoi(stored, exifOrientationSegment(6));
     if (rotated.length > 4 * 1024 * 1024) throw new Error(`the 12 MP fixture is ${rotated.length} bytes, over 4 MiB`);
     write('exif6-4000x3000.jpg', rotated);
+
+    // A gallery screenshot with a transparent background: must come out white, not black.
+    const transparent = await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 240;
+      const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+      context.fillStyle = 'rgb(20, 40, 220)';
+      context.fillRect(120, 60, 80, 60);
+      return canvas.toDataURL('image/png').split(',')[1] ?? '';
+    });
+    write('transparent-320x240.png', Buffer.from(transparent, 'base64'));
 
     write('truncated.jpg', ordinary.subarray(0, 200));
     write('not-a-photo.jpg', Buffer.from('这不是照片 — this is a text file named .jpg\n', 'utf8'));

@@ -98,7 +98,7 @@ export interface PhotoHarnessApi {
    * Times a fixed busy loop on the main thread and in a throwaway worker: run once without and
    * once with a CPU throttle, the ratios are the slowdown each thread really got.
    */
-  calibrate(): Promise<{ mainMs: number; workerMs: number }>;
+  calibrate(rounds: number): Promise<{ mainMs: number; workerMs: number }>;
   /** A PNG (base64) of a stored photo, for a human to look at in the test report. */
   storedAsPng(sha256: string): Promise<string>;
 }

@@ -62,15 +62,15 @@ export async function measurePhotoToStored(page: Page, options: MeasureOptions):
   await page.goto(options.pageUrl);
   await page.locator('#status').filter({ hasText: 'ready' }).waitFor();
   const measurements: PhotoMeasurement[] = [];
-  const calibrate = () => page.evaluate(() => window.photoHarness.calibrate());
-  const unthrottled = throttle.mode === 'none' ? undefined : await calibrate();
+  const calibrate = (rounds: number) => page.evaluate((count) => window.photoHarness.calibrate(count), rounds);
+  const unthrottled = throttle.mode === 'none' ? undefined : await calibrate(3);
   for (let run = 1; run <= (options.runs ?? 1); run += 1) {
     const active = await applyThrottle(page, throttle);
     let outcome;
     let slowdown: PhotoMeasurement['slowdown'];
     try {
       if (unthrottled) {
-        const throttled = await calibrate();
+        const throttled = await calibrate(1);
         slowdown = {
           main: throttled.mainMs / unthrottled.mainMs,
           worker: throttled.workerMs / unthrottled.workerMs,

@@ -4,10 +4,11 @@ import { Link, Route, Switch } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';
 import { SitesPage } from './features/sites/SitesPage';
+import { SyncBadge, SyncPage } from './features/sync/SyncPage';
 import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { ServicesProvider, useServices, type AppServices } from './services';
-import { signIn, signOut } from './session/session-service';
+import { signIn, signOut, wasSessionExpired } from './session/session-service';
 import { unsyncedCount } from './db/session';
 import { LanguageSwitch } from './ui/LanguageSwitch';
 
@@ -53,7 +54,10 @@ function Screens() {
     return (
       <>
         <Header />
-        <SignInPage onSignIn={(username, password) => signIn(services, username, password)} />
+        <SignInPage
+          onSignIn={(username, password) => signIn(services, username, password)}
+          notice={wasSessionExpired() ? t('session.expired') : undefined}
+        />
       </>
     );
   }
@@ -98,6 +102,9 @@ function SignedIn({ user }: { user: User }) {
           />
         )}
       </Route>
+      <Route path="/sync">
+        <SyncPage />
+      </Route>
       <Route>
         <SitesPage user={user} />
       </Route>
@@ -119,6 +126,7 @@ function Header({ user }: { user?: User }) {
         {t('app.shortName')}
       </Link>
       <nav className="app-nav">
+        {user && <SyncBadge />}
         {user && <span>{t('session.signedInAs', { name: user.displayName })}</span>}
         {user && (
           <button type="button" className="button button--small" onClick={() => void leave()}>

@@ -2,10 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { openCivicDatabase } from './db/database';
-import { getSession } from './db/session';
+import { clearSession, getSession } from './db/session';
 import { initI18n } from './i18n';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices } from './services';
+import { markSessionExpired } from './session/session-service';
+import { createSyncService } from './sync/sync-service';
 import './ui/styles.css';
 
 const container = document.getElementById('root');
@@ -16,6 +18,17 @@ async function start() {
   await initI18n().catch((error: unknown) => console.error('i18n initialisation failed', error));
   const db = await openCivicDatabase();
   const services = createServices(db, (await getSession(db))?.token);
+  services.sync = createSyncService({
+    db,
+    api: services.api,
+    // The server no longer accepts the token: ask for a new sign-in; drafts and the outbox stay.
+    onSignInNeeded: () => {
+      markSessionExpired();
+      services.setToken(undefined);
+      void clearSession(db);
+    },
+  });
+  services.sync.start();
   root.render(
     <StrictMode>
       <App services={services} />

@@ -7,6 +7,7 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { createApiClient, type ApiClient } from './api/api-client';
 import type { CivicDatabase } from './db/database';
 import { createPhotoProcessor, type PhotoProcessor } from './photos/photo-processor';
+import type { SyncService } from './sync/sync-service';
 
 export interface AppServices {
   db: CivicDatabase;
@@ -15,6 +16,8 @@ export interface AppServices {
   now: () => Date;
   /** The bearer token in memory, mirrored from the stored session. */
   setToken: (token: string | undefined) => void;
+  /** The outbox's sync; absent in component tests that do not need it. */
+  sync?: SyncService;
 }
 
 export function createServices(db: CivicDatabase, token: string | undefined): AppServices {

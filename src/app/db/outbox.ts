@@ -122,6 +122,14 @@ export async function nextAttemptAt(db: CivicDatabase): Promise<string | undefin
 }
 
 /** All entries of one submission (its photos and every revision), in queue order. */
+/** Kind, group and retry time of every pending entry: when the next one can be sent (sync's `sendableAt`). */
+export async function pendingTimings(
+  db: CivicDatabase,
+): Promise<Pick<OutboxEntry, 'seq' | 'kind' | 'groupId' | 'nextAttemptAt'>[]> {
+  const pending = await readTransaction(db, ['outbox'], () => db.outbox.where('state').equals('pending').toArray());
+  return pending.map(({ seq, kind, groupId, nextAttemptAt }) => ({ seq, kind, groupId, nextAttemptAt }));
+}
+
 export function entriesOfGroup(db: CivicDatabase, groupId: string): Promise<OutboxEntry[]> {
   return readTransaction(db, ['outbox'], () => db.outbox.where('groupId').equals(groupId).sortBy('seq'));
 }

@@ -43,6 +43,8 @@ export interface Rectification {
   status: 'open' | 'closed';
   /** sha256 of the inspection's photos of this item. */
   beforePhotos: string[];
+  /** The inspector's note on the item, when the server sends one (part of the original finding). */
+  note?: string;
   closedAt?: string | null;
   lastVerdict?: RectificationVerdict;
 }

@@ -50,7 +50,8 @@ export async function processPhoto(
     throw new PhotoProcessingError('too_small', `${originalSize.width} × ${originalSize.height}`);
   }
 
-  let photo = resize(bitmap, fitWithin(originalSize, maxLongEdge));
+  // A PNG or WebP (a screenshot from the gallery) may be transparent, which JPEG would turn black.
+  let photo = resize(bitmap, fitWithin(originalSize, maxLongEdge), { whiteBackground: !isJpeg(original) });
   clock.lap('resize');
 
   drawWatermark(photo, stamp);
@@ -69,7 +70,7 @@ export async function processPhoto(
   const jpeg = await encoded.blob.arrayBuffer();
   clock.lap('encode');
 
-  const thumbnailCanvas = resize(photo, fitWithin(photo, thumbnailLongEdge), false);
+  const thumbnailCanvas = resize(photo, fitWithin(photo, thumbnailLongEdge), { releaseSource: false });
   const thumbnail = await (await encode(thumbnailCanvas, THUMBNAIL_QUALITY)).arrayBuffer();
   clock.lap('thumbnail');
 
@@ -118,11 +119,24 @@ async function decode(original: ArrayBuffer): Promise<ImageBitmap> {
   }
 }
 
-/**
- * Draws `source` at `target` size through the halving steps of `downscalePlan`, releasing each
- * step once drawn from. `releaseSource` is false when the caller still needs the source.
- */
-function resize(source: Drawable, target: Size, releaseSource = true): OffscreenCanvas {
+function isJpeg(bytes: ArrayBuffer): boolean {
+  const [a, b, c] = new Uint8Array(bytes, 0, Math.min(3, bytes.byteLength));
+  return a === 0xff && b === 0xd8 && c === 0xff;
+}
+
+interface ResizeOptions {
+  /** False when the caller still needs the source (default true: release it). */
+  releaseSource?: boolean;
+  /** Paint the first step white before drawing, for sources that may be transparent. */
+  whiteBackground?: boolean;
+}
+
+/** Draws `source` at `target` size through the halving steps of `downscalePlan`, releasing each step once drawn from. */
+function resize(
+  source: Drawable,
+  target: Size,
+  { releaseSource = true, whiteBackground = false }: ResizeOptions = {},
+): OffscreenCanvas {
   const plan = downscalePlan({ width: source.width, height: source.height }, target);
   // Already the right size (a small photo): a canvas is still needed to draw the watermark on.
   if (plan.length === 0) plan.push({ ...target });
@@ -135,6 +149,10 @@ function resize(source: Drawable, target: Size, releaseSource = true): Offscreen
     // (140 → 45 ms for the 12 MP photo) for no visible difference at these ratios.
     context.imageSmoothingEnabled = true;
     context.imageSmoothingQuality = 'low';
+    if (whiteBackground && current === source) {
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, step.width, step.height);
+    }
     context.drawImage(current, 0, 0, step.width, step.height);
     if (current !== source || releaseSource) release(current);
     current = canvas;

@@ -6,6 +6,17 @@ import type { AppServices } from '../services';
 import { saveBootstrap, saveSession, signOutKeepingWork } from '../db/session';
 import type { Bootstrap } from '../db/types';
 
+let sessionExpired = false;
+
+/** The server refused the stored token (401 during sync): the sign-in page says why. */
+export function markSessionExpired(): void {
+  sessionExpired = true;
+}
+
+export function wasSessionExpired(): boolean {
+  return sessionExpired;
+}
+
 export async function signIn(services: AppServices, username: string, password: string): Promise<void> {
   const { token, user } = await services.api.signIn(username, password);
   services.setToken(token);
@@ -13,6 +24,8 @@ export async function signIn(services: AppServices, username: string, password: 
   const bootstrap = await services.api.bootstrap<Bootstrap>();
   await saveBootstrap(services.db, bootstrap);
   await saveSession(services.db, { token, user, now: services.now() });
+  sessionExpired = false;
+  void services.sync?.resume();
 }
 
 /** Downloads the user's rounds, sites, rubric and rectifications again (while online). */

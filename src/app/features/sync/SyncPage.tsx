@@ -1,0 +1,120 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { useOutboxSummary } from '../../db/live';
+import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
+import { useServices } from '../../services';
+import type { EngineState } from '../../sync/sync-engine';
+import type { SyncService } from '../../sync/sync-service';
+
+const IDLE: EngineState = { status: 'idle', failureStreak: 0 };
+const noSubscription = () => () => undefined;
+
+/** The sync engine's state for React (idle when the app runs without sync, as in tests). */
+export function useSyncState(sync: SyncService | undefined): EngineState {
+  return useSyncExternalStore(sync?.subscribe ?? noSubscription, sync?.getSnapshot ?? (() => IDLE));
+}
+
+const shanghaiTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
+
+/** What waits to be uploaded, how far each upload got, what went wrong and what to do about it. */
+export function SyncPage() {
+  const { t } = useTranslation();
+  const { db, sync } = useServices();
+  const outbox = useOutboxSummary(db);
+  const state = useSyncState(sync);
+  const [usage, setUsage] = useState<StorageUsage>();
+  useEffect(() => {
+    void storageUsage().then(setUsage);
+  }, [outbox]);
+  if (!outbox) return <p role="status">{t('common.loading')}</p>;
+  const { summary, lastSyncAt } = outbox;
+  const open = summary.groups.filter((group) => group.state !== 'done');
+  const stopped = state.lastRun?.stopped;
+  const running = state.status === 'running';
+
+  return (
+    <section>
+      <h1>{t('sync.title')}</h1>
+      <p className="muted">
+        {lastSyncAt ? t('sync.lastSync', { time: shanghaiTime(lastSyncAt) }) : t('sync.neverSynced')}
+      </p>
+      {state.status === 'needs_sign_in' && <p className="notice notice--error">{t('sync.needsSignIn')}</p>}
+      {stopped && stopped !== 'needs_sign_in' && summary.pending > 0 && (
+        <p className="notice">{t(`sync.stopped.${stopped}`)}</p>
+      )}
+      <div className="toolbar">
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={running || !sync}
+          onClick={() => void sync?.syncNow()}
+        >
+          {running ? t('sync.running') : t('sync.now')}
+        </button>
+        {summary.bytesPending > 0 && (
+          <span className="muted">{t('sync.pendingBytes', { size: formatBytes(summary.bytesPending) })}</span>
+        )}
+      </div>
+      {open.length === 0 && <p className="notice notice--ok">{t('sync.empty')}</p>}
+      <ul className="site-list">
+        {open.map((group) => {
+          const current = state.current?.progress.groupId === group.groupId ? state.current.progress : undefined;
+          const bytesDone = current?.bytesDone ?? group.bytesDone;
+          const bytesTotal = current?.bytesTotal ?? group.bytesTotal;
+          return (
+            <li key={group.groupId} className="sync-group" data-testid="sync-group">
+              <div className="toolbar">
+                <strong className="toolbar__grow">
+                  {group.kind === 'inspection'
+                    ? t('sync.group.inspection', { revision: group.revision ?? 1 })
+                    : t('sync.group.recheck')}
+                </strong>
+                <span className={group.state === 'attention' ? 'badge badge--warn' : 'badge'}>
+                  {t(`sync.state.${group.state}`)}
+                </span>
+              </div>
+              <p className="muted">
+                {t('sync.photos', { done: current?.photosDone ?? group.photosDone, total: group.photosTotal })} ·{' '}
+                {formatBytes(bytesDone)} / {formatBytes(bytesTotal)}
+              </p>
+              <progress max={Math.max(1, bytesTotal)} value={bytesDone} aria-label={t('sync.title')} />
+              {group.state === 'attention' && group.lastError && (
+                <p className="notice notice--error">
+                  {t('sync.attentionHelp')} {group.lastError.message}
+                  {group.lastError.status ? ` (HTTP ${group.lastError.status})` : ''}
+                </p>
+              )}
+              {group.state === 'pending' && group.lastError && (
+                <p className="muted">{t('sync.retryInfo', { message: group.lastError.message })}</p>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {usage && (
+        <p className="muted">
+          {t('storage.usage', { used: formatBytes(usage.usedBytes), free: formatBytes(usage.freeBytes) })}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The header's badge: how many submissions wait; links to the sync page. */
+export function SyncBadge() {
+  const { t } = useTranslation();
+  const { db, sync } = useServices();
+  const outbox = useOutboxSummary(db);
+  const state = useSyncState(sync);
+  const waiting = outbox?.summary.groups.filter((group) => group.state !== 'done').length ?? 0;
+  return (
+    <Link href="/sync" className="sync-badge" data-testid="sync-badge" aria-live="polite">
+      {state.status === 'running'
+        ? t('sync.running')
+        : waiting > 0
+          ? t('sync.badge', { count: waiting })
+          : t('sync.badgeNone')}
+    </Link>
+  );
+}

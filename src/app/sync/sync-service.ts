@@ -1,0 +1,76 @@
+/**
+ * The sync engine and its scheduler, put together for the running app: the Dexie outbox as the
+ * store, the API client as the transport, the browser's window/document/navigator as the
+ * triggers. React reads its state through `subscribe`/`getSnapshot` (useSyncExternalStore).
+ * When the server answers 401 the queue pauses and `onSignInNeeded` runs; after the next
+ * sign-in, `resume()` lets it go on. Nothing is dropped in between.
+ */
+import type { ApiClient } from '../api/api-client';
+import type { CivicDatabase } from '../db/database';
+import { OUTBOX_CHANGED } from '../platform/events';
+import { createDexieSyncStore } from './dexie-store';
+import { createHttpTransport } from './http-transport';
+import { createSyncEngine, type EngineState, type SyncEvent } from './sync-engine';
+import { browserEnvironment, createSyncScheduler } from './sync-scheduler';
+
+export interface SyncService {
+  start: () => void;
+  stop: () => void;
+  /** "立即同步". */
+  syncNow: () => Promise<void>;
+  /** After signing in again. */
+  resume: () => Promise<void>;
+  subscribe: (listener: () => void) => () => void;
+  getSnapshot: () => EngineState;
+}
+
+export function createSyncService(options: {
+  db: CivicDatabase;
+  api: ApiClient;
+  onSignInNeeded: () => void;
+}): SyncService {
+  const listeners = new Set<() => void>();
+  let snapshot: EngineState = { status: 'idle', failureStreak: 0 };
+  const publish = () => {
+    snapshot = engine.state();
+    listeners.forEach((listener) => listener());
+  };
+  const engine = createSyncEngine({
+    store: createDexieSyncStore(options.db),
+    transport: createHttpTransport(options.api),
+    clock: { now: () => Date.now() },
+    onEvent: (event: SyncEvent) => {
+      if (event.type === 'paused') options.onSignInNeeded();
+      // The event itself is published after the engine has recorded it in its state.
+      queueMicrotask(publish);
+    },
+  });
+  const scheduler = createSyncScheduler({
+    engine,
+    ...browserEnvironment(),
+    onError: (error) => console.error('sync run failed', error),
+  });
+  const onOutboxChanged = () => void scheduler.requestSync('submit');
+
+  return {
+    start: () => {
+      window.addEventListener(OUTBOX_CHANGED, onOutboxChanged);
+      scheduler.start();
+    },
+    stop: () => {
+      window.removeEventListener(OUTBOX_CHANGED, onOutboxChanged);
+      scheduler.stop();
+    },
+    syncNow: async () => {
+      await scheduler.syncNow();
+    },
+    resume: async () => {
+      await scheduler.resume();
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+  };
+}
