@@ -61,6 +61,8 @@ export const en: Messages = {
     progress: '{{answered}}/{{total}} graded',
     unanswered: '{{count}} to grade',
     allAnswered: 'All graded',
+    restA: 'Grade the rest A',
+    restAConfirm: 'Have you checked the other {{count}} items on site and found them in order? Grade them all A?',
     nextUnanswered: 'Next ungraded',
     submit: 'Submit inspection',
     submitting: 'Submitting…',

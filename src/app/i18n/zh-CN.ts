@@ -62,6 +62,8 @@ export const zhCN = {
     progress: '已评 {{answered}}/{{total}} 项',
     unanswered: '未评 {{count}} 项',
     allAnswered: '全部已评',
+    restA: '未评项全部评 A',
+    restAConfirm: '确认其余 {{count}} 项都已现场查看且符合要求，全部评为 A？',
     nextUnanswered: '下一未评项',
     submit: '提交测评',
     submitting: '正在提交…',

@@ -32,7 +32,10 @@ const card = (itemId: string) => document.getElementById(`item-${itemId}`)!;
 beforeAll(async () => {
   await initI18n();
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 describe('the checklist', () => {
   it('shows every item of the rubric grouped by category, with the points of each grade', () => {
@@ -60,6 +63,23 @@ describe('the checklist', () => {
     expect(screen.getByTestId('running-score').textContent).toBe('97.96 分');
     expect(within(card('T03')).getByRole('radio', { name: /^B/ }).getAttribute('aria-checked')).toBe('true');
     expect(screen.getByTestId('unanswered-count').textContent).toBe(`未评 ${station.items.length - 1} 项`);
+  });
+
+  it('grades every remaining item A after a confirmation, leaving the graded ones as they are', () => {
+    const { props } = renderChecklist();
+    fireEvent.click(within(card('T03')).getByRole('radio', { name: /^B/ }));
+    const confirm = vi.fn().mockReturnValueOnce(false).mockReturnValueOnce(true);
+    vi.stubGlobal('confirm', confirm);
+    fireEvent.click(screen.getByRole('button', { name: '未评项全部评 A' }));
+    expect(screen.getByTestId('unanswered-count').textContent).toBe(`未评 ${station.items.length - 1} 项`);
+    fireEvent.click(screen.getByRole('button', { name: '未评项全部评 A' }));
+    expect(confirm).toHaveBeenLastCalledWith(
+      `确认其余 ${station.items.length - 1} 项都已现场查看且符合要求，全部评为 A？`,
+    );
+    expect(screen.getByTestId('unanswered-count').textContent).toBe('全部已评');
+    expect(within(card('T03')).getByRole('radio', { name: /^B/ }).getAttribute('aria-checked')).toBe('true');
+    expect(props.onAnswerChange).toHaveBeenCalledWith('T20', { grade: 'A', defects: undefined });
+    expect(props.onAnswerChange).not.toHaveBeenCalledWith('T03', { grade: 'A', defects: undefined });
   });
 
   it('derives the grade of a counted item from the number of defects', () => {

@@ -78,6 +78,13 @@ export function ChecklistForm(props: ChecklistFormProps) {
   };
 
   const score = runningScore(rubric.items, answers);
+  // Most sites are in order: after noting the problems, the rest is one deliberate, confirmed tap.
+  const gradeRestA = () => {
+    if (!window.confirm(t('inspect.restAConfirm', { count: score.unanswered }))) return;
+    for (const item of rubric.items) {
+      if (answers[item.id]?.grade === undefined) change(item.id, { grade: 'A', defects: undefined });
+    }
+  };
   const problems = itemProblems(rubric, form.formState.errors);
   const goTo = (itemId: string | undefined) => {
     if (!itemId) return;
@@ -115,6 +122,11 @@ export function ChecklistForm(props: ChecklistFormProps) {
             onClick={() => goTo(nextUnanswered(rubric.items, answers, focusedItem()))}
           >
             {t('inspect.nextUnanswered')}
+          </button>
+        )}
+        {score.unanswered > 0 && !readOnly && (
+          <button type="button" className="button button--small" onClick={gradeRestA}>
+            {t('inspect.restA')}
           </button>
         )}
       </div>
