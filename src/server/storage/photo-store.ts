@@ -111,26 +111,27 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
     await mkdir(tmpDir, { recursive: true });
     const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
-    let file: FileHandle | undefined = await open(tempPath, 'wx');
+    let file: FileHandle | undefined;
     try {
+      // Hash while the body streams in, keeping the chunks (at most maxBytes) to write them with
+      // one call: per-chunk awaited writes cost more than the whole upload's hashing.
       const hash = createHash('sha256');
+      const chunks: Buffer[] = [];
       let bytes = 0;
-      let head = Buffer.alloc(0);
       let contentType: ImageType | null = null;
       for await (const chunk of source.iterator({ destroyOnReturn: false })) {
-        const data: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+        const data: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array | string);
         bytes += data.length;
         if (bytes > maxBytes) throw new PhotoTooLarge(maxBytes);
-        if (!contentType && head.length < SNIFF_BYTES) {
-          head = Buffer.concat([head, data.subarray(0, SNIFF_BYTES - head.length)]);
-          if (head.length >= SNIFF_BYTES) contentType = sniffOrThrow(head);
-        }
+        chunks.push(data);
+        if (!contentType && bytes >= SNIFF_BYTES) contentType = sniffOrThrow(Buffer.concat(chunks, SNIFF_BYTES));
         hash.update(data);
-        await writeAll(file, data);
       }
-      contentType ??= sniffOrThrow(head);
+      contentType ??= sniffOrThrow(Buffer.concat(chunks));
       const actual = hash.digest('hex');
       if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
+      file = await open(tempPath, 'wx');
+      await file.writeFile(Buffer.concat(chunks, bytes));
       await file.sync();
       await file.close();
       file = undefined;
@@ -212,13 +213,6 @@ function sniffOrThrow(head: Buffer): ImageType {
   const type = sniffImageType(head);
   if (!type) throw new PhotoUnsupportedType();
   return type;
-}
-
-async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
-  for (let offset = 0; offset < data.length;) {
-    const { bytesWritten } = await file.write(data, offset, data.length - offset);
-    offset += bytesWritten;
-  }
 }
 
 async function exists(path: string): Promise<boolean> {
