@@ -6,7 +6,7 @@ import { clearSession, getSession } from './db/session';
 import { initI18n } from './i18n';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices } from './services';
-import { markSessionExpired } from './session/session-service';
+import { markSessionExpired, refreshBootstrap } from './session/session-service';
 import { createSyncService } from './sync/sync-service';
 import './ui/styles.css';
 
@@ -27,6 +27,8 @@ async function start() {
       services.setToken(undefined);
       void clearSession(db);
     },
+    // Closed rectifications and accepted inspections show as such without "更新任务".
+    onDelivered: () => void refreshBootstrap(services).catch(() => undefined),
   });
   services.sync.start();
   root.render(

@@ -24,11 +24,15 @@ export interface SyncService {
   getSnapshot: () => EngineState;
 }
 
-export function createSyncService(options: {
+export interface SyncServiceOptions {
   db: CivicDatabase;
   api: ApiClient;
   onSignInNeeded: () => void;
-}): SyncService {
+  /** After a run that delivered something: e.g. download the server's new view of the work. */
+  onDelivered?: () => void;
+}
+
+export function createSyncService(options: SyncServiceOptions): SyncService {
   const listeners = new Set<() => void>();
   let snapshot: EngineState = { status: 'idle', failureStreak: 0 };
   const publish = () => {
@@ -48,6 +52,9 @@ export function createSyncService(options: {
   const scheduler = createSyncScheduler({
     engine,
     ...browserEnvironment(),
+    onRun: (summary) => {
+      if (summary.sent > 0) options.onDelivered?.();
+    },
     onError: (error) => console.error('sync run failed', error),
   });
   const onOutboxChanged = () => void scheduler.requestSync('submit');
