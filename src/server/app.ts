@@ -2,15 +2,21 @@
  * The HTTP server: one Fastify instance serving the JSON API under /api and the built app.
  * Its dependencies come in as a `ServerContext`, so tests build it on a temp folder.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import { ERRORS } from '../domain/errors';
 import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
-import { installSecurityHeaders } from './http/security-headers';
+import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
+import { rejectUnstorableText } from './http/validate';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { healthRoutes } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
+import { officeRoutes } from './routes/office';
 import { photoRoutes } from './routes/photos';
+import { publicationRoutes } from './routes/publication';
+import { publicRankingRoutes } from './routes/public-ranking';
+import { recheckProgressRoutes } from './routes/recheck-progress';
 import { rectificationRoutes } from './routes/rectifications';
 import { roundRoutes } from './routes/rounds';
 import { rubricRoutes } from './routes/rubrics';
@@ -27,6 +33,8 @@ export interface AppOptions {
 }
 
 export const JSON_BODY_LIMIT = 2 * 1024 * 1024;
+/** Longer path parameters are answered by `frameworkErrors` (404) without reaching a route. */
+const MAX_PARAM_LENGTH = 1024;
 
 export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -34,10 +42,25 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
     bodyLimit: JSON_BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // URLs the router rejects before any route runs, answered in the {error, message} form
+    // (with the security headers: no hook runs for these): bad percent-encoding (`%ED%A0%80`) is
+    // a 400; a parameter too long to be any id names nothing.
+    frameworkErrors: (error, _request, reply) => {
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'invalid_request';
+      void (reply as FastifyReply)
+        .headers(SECURITY_HEADERS)
+        .status(ERRORS[code].status)
+        .send({ error: code, message: ERRORS[code].zh });
+    },
   });
   logOneLinePerRequest(app);
+  endConnectionsWhenClosing(app);
   installErrorHandler(app);
   installSecurityHeaders(app);
+  // JSON routes take JSON only: text/plain is a 415 like any other type, not a string body.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => rejectUnstorableText(request));
 
   const api = { prefix: '/api', ctx };
   await app.register(healthRoutes, api);
@@ -50,6 +73,10 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
   await app.register(photoRoutes, api);
   await app.register(inspectionRoutes, api);
   await app.register(rectificationRoutes, api);
+  await app.register(recheckProgressRoutes, api);
+  await app.register(officeRoutes, api);
+  await app.register(publicationRoutes, api);
+  await app.register(publicRankingRoutes, api);
 
   if (distDir) await serveApp(app, distDir);
   app.setNotFoundHandler((request, reply) => {
@@ -59,6 +86,22 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
     throw new ApiError('not_found');
   });
   return app;
+}
+
+/**
+ * Graceful shutdown: `close()` lets in-flight requests finish, but Node closes only the
+ * keep-alive connections that are idle at that moment; a connection whose response was still
+ * going out (a photo download) would then stay open until the client drops it — up to the
+ * 72 s keep-alive — and `close()` with it. Such connections end once their response is out.
+ */
+function endConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onResponse', async (request) => {
+    if (closing) request.raw.socket?.end();
+  });
 }
 
 /** One structured line per request: method, path (no query), status, ms. Never headers or bodies. */

@@ -3,6 +3,7 @@
  * the photo files, the rubric and the clock (injected so tests can move time).
  */
 import type { Kysely } from 'kysely';
+import type { ScryptCost } from './auth/passwords';
 import type { RubricStore } from './rubric-store';
 import type { Database } from './storage/schema';
 import type { PhotoStore } from './storage/photo-store';
@@ -13,4 +14,6 @@ export interface ServerContext {
   photos: PhotoStore;
   rubrics: RubricStore;
   now: () => Date;
+  /** scrypt cost of new password hashes; unset in production (SCRYPT_COST). API tests lower it to stay fast. */
+  passwordCost?: ScryptCost;
 }

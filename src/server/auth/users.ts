@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { User, UserInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
-import { hashPassword, verifyPassword } from './passwords';
+import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
 import { newToken, TOKEN_LIFETIME_DAYS, tokenHash } from './tokens';
 
 export const MAX_FAILURES = 10;
@@ -17,14 +17,19 @@ export function toUser(row: Pick<Row<'users'>, 'id' | 'username' | 'display_name
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
 }
 
-export async function createUser(db: Kysely<Database>, input: UserInput, now: Date): Promise<User> {
+export async function createUser(
+  db: Kysely<Database>,
+  input: UserInput,
+  now: Date,
+  passwordCost?: ScryptCost,
+): Promise<User> {
   const username = input.username.toLowerCase();
   const row = {
     id: randomUUID(),
     username,
     display_name: input.displayName,
     role: input.role,
-    password_hash: await hashPassword(input.password),
+    password_hash: await hashPassword(input.password, passwordCost),
     disabled: 0 as const,
     created_at: now.toISOString(),
   };
@@ -45,6 +50,13 @@ export interface SignInResult {
 
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * Signs in. Every attempt first takes one of the username's 10 attempts per 15 minutes (a row
+ * in `sign_in_failures`), under a per-username lock, and only then spends the slow password
+ * check; a success gives the row back and clears the count. So guesses sent all at once are
+ * counted like guesses sent one by one: the 11th gets 429 without a password check. (The lock
+ * is per process: the server is one process.)
+ */
 export async function signIn(
   db: Kysely<Database>,
   username: string,
@@ -52,15 +64,7 @@ export async function signIn(
   now: Date,
 ): Promise<SignInResult> {
   const name = username.toLowerCase();
-  const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-  const { failures } = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('failures'))
-    .where('username', '=', name)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
-  if (Number(failures) >= MAX_FAILURES)
-    throw new ApiError('too_many_attempts', undefined, { retryAfterSeconds: FAILURE_WINDOW_MS / 1000 });
+  await takeAttempt(db, name, now);
 
   const row = await db
     .selectFrom('users')
@@ -72,10 +76,7 @@ export async function signIn(
   const valid = row
     ? await verifyPassword(password, row.password_hash)
     : await verifyPassword(password, await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'))));
-  if (!row || !valid) {
-    await db.insertInto('sign_in_failures').values({ username: name, at: now.toISOString() }).execute();
-    throw new ApiError('invalid_credentials');
-  }
+  if (!row || !valid) throw new ApiError('invalid_credentials');
   const token = newToken();
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sign_in_failures').where('username', '=', name).execute();
@@ -91,6 +92,40 @@ export async function signIn(
       .execute();
   });
   return { token, user: toUser(row) };
+}
+
+/** 429 when the username has used its attempts; otherwise records this one as a failure until it succeeds. */
+async function takeAttempt(db: Kysely<Database>, name: string, now: Date): Promise<void> {
+  await oneAtATime(name, async () => {
+    const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    const { failures, oldest } = await db
+      .selectFrom('sign_in_failures')
+      .select((eb) => [eb.fn.countAll<number>().as('failures'), eb.fn.min('at').as('oldest')])
+      .where('username', '=', name)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(failures) >= MAX_FAILURES) {
+      // Attempts come back as the oldest failure of the window leaves it.
+      const freedAt = Date.parse(oldest ?? since) + FAILURE_WINDOW_MS;
+      const retryAfterSeconds = Math.max(1, Math.ceil((freedAt - now.getTime()) / 1000));
+      throw new ApiError('too_many_attempts', undefined, { retryAfterSeconds });
+    }
+    await db.insertInto('sign_in_failures').values({ username: name, at: now.toISOString() }).execute();
+  });
+}
+
+const attemptLocks = new Map<string, Promise<unknown>>();
+
+/** Runs `task` after every earlier task of the same key has settled. */
+async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const run = (attemptLocks.get(key) ?? Promise.resolve()).then(task);
+  const settled = run.catch(() => undefined);
+  attemptLocks.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (attemptLocks.get(key) === settled) attemptLocks.delete(key);
+  }
 }
 
 export async function signOut(db: Kysely<Database>, hash: string, now: Date): Promise<void> {
@@ -115,10 +150,11 @@ export async function ensureAdmin(
   db: Kysely<Database>,
   adminPassword: string | undefined,
   now: Date,
+  passwordCost?: ScryptCost,
 ): Promise<{ password: string; generated: boolean } | undefined> {
   const existing = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (existing) return undefined;
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now);
+  await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now, passwordCost);
   return { password, generated: adminPassword === undefined };
 }

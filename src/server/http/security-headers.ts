@@ -21,16 +21,19 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+} as const;
+
+/** On every response that goes through a route or the not-found handler (frameworkErrors set them itself). */
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (_request, reply, payload) => {
-    void reply.headers({
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=()',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    });
+    void reply.headers(SECURITY_HEADERS);
     return payload;
   });
 }

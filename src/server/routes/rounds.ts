@@ -5,7 +5,7 @@ import { assignmentsSchema, roundInputSchema, type Assignment } from '../../doma
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { parseBody } from '../http/validate';
+import { isStorableText, parseBody } from '../http/validate';
 import { isOffice } from '../services/access';
 import { roundReport } from '../services/reports';
 import { isUniqueViolation } from '../services/unique-violation';
@@ -105,14 +105,18 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
   });
 
   app.get<RoundParams>('/rounds/:roundId/report', { preHandler: office }, async (request) => {
-    const report = await roundReport(ctx.db, ctx.rubrics, request.params.roundId);
+    const { roundId } = request.params;
+    const report = isStorableText(roundId) ? await roundReport(ctx.db, ctx.rubrics, roundId) : undefined;
     if (!report) throw new ApiError('not_found', `找不到测评轮次 ${request.params.roundId}`);
     return report;
   });
 };
 
 async function findRound(db: Kysely<Database>, roundId: string) {
-  const round = await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
+  // An id the database cannot even hold (NUL: PostgreSQL would fail the query) names nothing.
+  const round = isStorableText(roundId)
+    ? await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst()
+    : undefined;
   if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
   return round;
 }

@@ -6,7 +6,7 @@ import { allow, currentUser } from '../auth/guard';
 import { createUser, revokeSessionsOf, toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { parseBody } from '../http/validate';
+import { isStorableText, parseBody } from '../http/validate';
 
 const userUpdateSchema = z.object({
   displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))),
@@ -22,7 +22,7 @@ const userUpdateSchema = z.object({
 export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post('/users', { preHandler: allow(ctx.db, ctx.now, 'admin') }, async (request, reply) => {
     const input = parseBody(userInputSchema, request.body);
-    return reply.status(201).send(await createUser(ctx.db, input, ctx.now()));
+    return reply.status(201).send(await createUser(ctx.db, input, ctx.now(), ctx.passwordCost));
   });
 
   app.get('/users', { preHandler: allow(ctx.db, ctx.now, 'admin', 'supervisor') }, async () => {
@@ -40,6 +40,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
     async (request) => {
       const update = parseBody(userUpdateSchema, request.body);
       const { userId } = request.params;
+      if (!isStorableText(userId)) throw new ApiError('not_found', '找不到该用户');
       if (
         userId === currentUser(request).id &&
         (update.disabled === true || (update.role && update.role !== 'admin'))
@@ -54,7 +55,9 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           ...(update.displayName !== undefined && { display_name: update.displayName }),
           ...(update.role !== undefined && { role: update.role }),
           ...(update.disabled !== undefined && { disabled: update.disabled ? (1 as const) : (0 as const) }),
-          ...(update.password !== undefined && { password_hash: await hashPassword(update.password) }),
+          ...(update.password !== undefined && {
+            password_hash: await hashPassword(update.password, ctx.passwordCost),
+          }),
         };
         if (Object.keys(changes).length > 0)
           await trx.updateTable('users').set(changes).where('id', '=', userId).execute();

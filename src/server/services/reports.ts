@@ -4,24 +4,35 @@
  * server and app can never disagree on a figure.
  */
 import type { Kysely } from 'kysely';
-import { buildRoundReport, type RoundReport } from '../../domain/report';
+import { buildRoundReport, latestResults, type InspectionResult, type RoundReport } from '../../domain/report';
 import type { Deduction } from '../../domain/scoring';
 import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
+import { addExamplePhotos } from './report-photos';
+
+export interface RoundReportOptions {
+  /** Count only inspections received up to this instant (a published ranking's cut-off). */
+  receivedUpTo?: string;
+  /** Photos per common problem (`commonProblems[].examplePhotos`); 0 leaves the field out. Default 3. */
+  examplePhotos?: number;
+}
 
 export async function roundReport(
   db: Kysely<Database>,
   rubrics: RubricStore,
   roundId: string,
+  options: RoundReportOptions = {},
 ): Promise<RoundReport | undefined> {
   const round = await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
   if (!round) return undefined;
+  const { receivedUpTo } = options;
   const [sites, inspections, stored] = await Promise.all([
     scopeSites(db, roundId),
     db
       .selectFrom('inspections')
       .select(['id', 'revision', 'site_id', 'submitted_at', 'received_at', 'score', 'full_marks', 'deductions_json'])
       .where('round_id', '=', roundId)
+      .$if(receivedUpTo !== undefined, (query) => query.where('received_at', '<=', receivedUpTo!))
       .execute(),
     db
       .selectFrom('rectifications')
@@ -37,22 +48,30 @@ export async function roundReport(
       file.items.map((item) => [item.id, item.title] as const),
     ),
   );
-  return buildRoundReport({
+  const results: InspectionResult[] = inspections.map((row) => ({
+    inspectionId: row.id,
+    revision: row.revision,
+    siteId: row.site_id,
+    submittedAt: row.submitted_at,
+    receivedAt: row.received_at,
+    score: row.score,
+    fullMarks: row.full_marks === 1,
+    deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
+  }));
+  const report = buildRoundReport({
     round: { id: round.id, rectifyBelow: round.rectify_below, rectifyDays: round.rectify_days },
     sites,
-    results: inspections.map((row) => ({
-      inspectionId: row.id,
-      revision: row.revision,
-      siteId: row.site_id,
-      submittedAt: row.submitted_at,
-      receivedAt: row.received_at,
-      score: row.score,
-      fullMarks: row.full_marks === 1,
-      deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
-    })),
+    results,
     itemTitle: (itemId) => titles.get(itemId) ?? itemId,
     rectificationState: (siteId, itemId) => states.get(`${siteId}\u0000${itemId}`),
   });
+  const perProblem = options.examplePhotos ?? 3;
+  if (perProblem > 0) {
+    const inScope = new Set(sites.map((site) => site.id));
+    const latest = latestResults(results.filter((result) => inScope.has(result.siteId)));
+    await addExamplePhotos(db, roundId, report, [...latest.values()], perProblem);
+  }
+  return report;
 }
 
 /** A round's scope: the distinct sites assigned in it. */

@@ -63,7 +63,12 @@ export interface LastVerdict {
   checkedBy: string;
 }
 
-export function rectificationView(row: Row<'rectifications'>, lastVerdict?: LastVerdict) {
+/**
+ * A rectification as listed. `note` is the inspector's note on the item in the inspection the
+ * rectification follows (absent when there was none): part of the original finding a rechecker
+ * sees beside the before-photos. An addition to API.md's fields, so older clients ignore it.
+ */
+export function rectificationView(row: Row<'rectifications'>, lastVerdict?: LastVerdict, findingNote?: string) {
   return {
     id: row.id,
     roundId: row.round_id,
@@ -74,6 +79,7 @@ export function rectificationView(row: Row<'rectifications'>, lastVerdict?: Last
     status: row.status,
     beforePhotos: JSON.parse(row.before_photos_json) as string[],
     closedAt: row.closed_at,
+    ...(findingNote !== undefined && { note: findingNote }),
     ...(lastVerdict && { lastVerdict }),
   };
 }

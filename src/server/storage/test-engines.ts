@@ -4,6 +4,10 @@
  * fresh database created for the suite and dropped after it, so suites never see each other's
  * rows. Without TEST_DATABASE_URL the PostgreSQL suite shows as skipped. The role in
  * TEST_DATABASE_URL needs CREATEDB.
+ *
+ * Suites that start the real server (src/server/test-support/api-harness.ts) pass
+ * `{ openStorage: false }`: the server opens the engine's database itself, from `dataDir()` and
+ * `databaseUrl()`, as `npm start` does, and may close and reopen it (restart tests).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,12 +31,21 @@ export function testDatabaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;
 }
 
-export function describeEachEngine(name: string, fn: (engine: EngineUnderTest) => void): void {
-  describe(`${name} [sqlite]`, () => suite('sqlite', fn));
-  describe.skipIf(!testDatabaseUrl())(`${name} [postgres]`, () => suite('postgres', fn));
+export interface EngineSuiteOptions {
+  /** Open the engine's storage for the suite (default true); false leaves opening to the suite. */
+  openStorage?: boolean;
 }
 
-function suite(engine: Engine, fn: (engine: EngineUnderTest) => void): void {
+export function describeEachEngine(
+  name: string,
+  fn: (engine: EngineUnderTest) => void,
+  options: EngineSuiteOptions = {},
+): void {
+  describe(`${name} [sqlite]`, () => suite('sqlite', fn, options));
+  describe.skipIf(!testDatabaseUrl())(`${name} [postgres]`, () => suite('postgres', fn, options));
+}
+
+function suite(engine: Engine, fn: (engine: EngineUnderTest) => void, options: EngineSuiteOptions): void {
   let storage: Storage | undefined;
   let dataDir: string | undefined;
   let database: FreshDatabase | undefined;
@@ -40,7 +53,7 @@ function suite(engine: Engine, fn: (engine: EngineUnderTest) => void): void {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), `civic-storage-${engine}-`));
     if (engine === 'postgres') database = await createFreshDatabase(testDatabaseUrl()!);
-    storage = await openDatabase({ dataDir, databaseUrl: database?.url });
+    if (options.openStorage !== false) storage = await openDatabase({ dataDir, databaseUrl: database?.url });
   });
 
   afterAll(async () => {

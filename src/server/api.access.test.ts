@@ -1,0 +1,237 @@
+/**
+ * Beyond roles: inspectors touch only the sites assigned to them in that round, and read only
+ * the photos their own work references (or that they uploaded); recheckers read the
+ * before-photos of the rectifications of their assigned sites; supervisors and admins read
+ * everything. Refusals are 403 (404 for another inspector's inspection) and store nothing.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine } from './storage/test-engines';
+import {
+  countRows,
+  expectStatus,
+  jpeg,
+  sha256,
+  site,
+  useApiServer,
+  type Actor,
+  type ErrorBody,
+  type RoundView,
+  type Team,
+} from './test-support/api-harness';
+
+describeEachEngine(
+  'who may touch which site and photo',
+  (engine) => {
+    const h = useApiServer(engine);
+    let team: Team;
+    /** A second inspector and a second rechecker, assigned elsewhere. */
+    let inspector2: Actor;
+    let rechecker2: Actor;
+    let july: RoundView;
+    let august: RoundView;
+    /** Photos of the inspector's inspection of a-1 (under the threshold: rectifications) and of a-2 (over it). */
+    let beforePhoto: string;
+    let minorPhoto: string;
+    let inspectionId: string;
+
+    beforeAll(async () => {
+      team = await h.fx.team();
+      [inspector2, rechecker2] = await Promise.all([
+        h.fx.createUser(team.admin.token, 'inspector'),
+        h.fx.createUser(team.admin.token, 'rechecker'),
+      ]);
+      const office = team.supervisor.token;
+      await h.fx.upsertSites(office, [
+        site('station', 'a-1'),
+        site('station', 'a-2'),
+        site('station', 'b-1', '卫东区'),
+        site('station', 'c-1', '湛河区'),
+      ]);
+      july = await h.fx.createRound(office, { id: 'R-july' });
+      august = await h.fx.createRound(office, { id: 'R-august', startsOn: '2021-08-01', endsOn: '2021-08-31' });
+      await h.fx.assign(office, july.id, [
+        { siteId: 'a-1', userId: team.inspector.id },
+        { siteId: 'a-2', userId: team.inspector.id },
+        { siteId: 'a-1', userId: team.rechecker.id },
+        { siteId: 'a-2', userId: team.rechecker.id },
+        { siteId: 'b-1', userId: inspector2.id },
+        { siteId: 'b-1', userId: rechecker2.id },
+        { siteId: 'c-1', userId: team.rechecker.id },
+      ]);
+      await h.fx.assign(office, august.id, [{ siteId: 'a-1', userId: inspector2.id }]);
+
+      const poor = await h.fx.submitInspection(team.inspector.token, {
+        roundId: july.id,
+        siteId: 'a-1',
+        type: 'station',
+        grades: { T16: 'C#', T18: 'C#' },
+      });
+      expectStatus(poor.response, 201, 'a-1');
+      inspectionId = poor.body.id;
+      beforePhoto = poor.body.answers.find((answer) => answer.itemId === 'T16')!.photos[0]!;
+      const minor = await h.fx.submitInspection(team.inspector.token, {
+        roundId: july.id,
+        siteId: 'a-2',
+        type: 'station',
+        grades: { T20: 'C' },
+      });
+      expectStatus(minor.response, 201, 'a-2');
+      minorPhoto = minor.body.answers.find((answer) => answer.itemId === 'T20')!.photos[0]!;
+    });
+
+    describe('inspections', () => {
+      it.each([
+        { what: 'a site assigned to another inspector', roundId: 'R-july', siteId: 'b-1' },
+        { what: 'a site assigned only to a rechecker', roundId: 'R-july', siteId: 'c-1' },
+        { what: 'a site assigned to them in another round only', roundId: 'R-august', siteId: 'a-2' },
+        { what: 'their site, in a round where someone else has it', roundId: 'R-august', siteId: 'a-1' },
+      ])('an inspector may not inspect $what (403, nothing stored)', async ({ roundId, siteId }) => {
+        const before = await countRows(h.server.ctx);
+        const { response } = await h.fx.submitInspection(team.inspector.token, {
+          roundId,
+          siteId,
+          type: 'station',
+          grades: { T16: 'C#' },
+        });
+        expect(response.status).toBe(403);
+        expect((response.body as unknown as ErrorBody).error).toBe('forbidden');
+        const after = await countRows(h.server.ctx);
+        expect({ ...after, photos: 0 }).toEqual({ ...before, photos: 0 }); // the photo upload itself is allowed
+      });
+
+      it('supervisors and admins may inspect any site of a round, assigned to them or not', async () => {
+        for (const who of [team.supervisor, team.admin]) {
+          const { response } = await h.fx.submitInspection(who.token, {
+            roundId: 'R-august',
+            siteId: 'a-1',
+            type: 'station',
+          });
+          expect(response.status).toBe(201);
+        }
+      });
+
+      it("another inspector cannot replay or overwrite an inspection's id", async () => {
+        const stored = await h.api.get<Record<string, unknown>>(
+          `/api/inspections/${inspectionId}`,
+          team.inspector.token,
+        );
+        const { score: _s, fullMarks: _f, receivedAt: _r, inspectorId: _i, ...body } = stored.body;
+        const replay = await h.api.put<ErrorBody>(`/api/inspections/${inspectionId}`, body, inspector2.token);
+        expect(replay.status).toBe(403);
+        // Its own retry is fine.
+        expect((await h.api.put(`/api/inspections/${inspectionId}`, body, team.inspector.token)).status).toBe(200);
+      });
+
+      it("an inspector lists and reads only their own inspections; another's is 404", async () => {
+        const own = await h.api.get<{ id: string; inspectorId: string }[]>('/api/inspections', team.inspector.token);
+        expect(own.body.length).toBe(2);
+        expect(own.body.every((row) => row.inspectorId === team.inspector.id)).toBe(true);
+        expect((await h.api.get<unknown[]>('/api/inspections', inspector2.token)).body).toEqual([]);
+        const other = await h.api.get<ErrorBody>(`/api/inspections/${inspectionId}`, inspector2.token);
+        expect([other.status, other.body.error]).toEqual([404, 'not_found']);
+        const all = await h.api.get<unknown[]>('/api/inspections?roundId=R-july', team.supervisor.token);
+        expect(all.body.length).toBe(2);
+      });
+    });
+
+    describe('sites and rounds', () => {
+      it('inspectors and recheckers see only their assigned sites and rounds; the office sees all', async () => {
+        const ids = async (actor: Actor, query = '') =>
+          (await h.api.get<{ id: string }[]>(`/api/sites${query}`, actor.token)).body.map((s) => s.id).sort();
+        expect(await ids(team.inspector)).toEqual(['a-1', 'a-2']);
+        expect(await ids(inspector2)).toEqual(['a-1', 'b-1']);
+        expect(await ids(inspector2, '?roundId=R-july')).toEqual(['b-1']);
+        expect(await ids(team.rechecker)).toEqual(['a-1', 'a-2', 'c-1']);
+        expect(await ids(team.supervisor)).toEqual(['a-1', 'a-2', 'b-1', 'c-1']);
+        expect(await ids(team.supervisor, '?roundId=R-august')).toEqual(['a-1']);
+
+        const rounds = async (actor: Actor) =>
+          (await h.api.get<{ id: string }[]>('/api/rounds', actor.token)).body.map((r) => r.id).sort();
+        expect(await rounds(team.inspector)).toEqual(['R-july']);
+        expect(await rounds(inspector2)).toEqual(['R-august', 'R-july']);
+        expect(await rounds(team.admin)).toEqual(['R-august', 'R-july']);
+      });
+    });
+
+    describe('photos', () => {
+      const read = (sha: string, actor: Actor) => h.api.get(`/api/photos/${sha}`, actor.token);
+
+      it('gives the bytes and their type to those who may read them', async () => {
+        const response = await read(beforePhoto, team.inspector);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('image/jpeg');
+        expect(sha256(response.bytes)).toBe(beforePhoto);
+      });
+
+      it.each([
+        ['the inspector whose inspection references it', 'inspector', 200],
+        ['another inspector', 'inspector2', 403],
+        ['the rechecker of the site (a before-photo of its rectification)', 'rechecker', 200],
+        ['a rechecker of another site', 'rechecker2', 403],
+        ['a supervisor', 'supervisor', 200],
+        ['an admin', 'admin', 200],
+      ] as const)('a before-photo: %s → %i', async (_who, actor, status) => {
+        expect((await read(beforePhoto, actorOf(actor))).status).toBe(status);
+      });
+
+      it('a photo of a site that need not rectify is not a before-photo: its rechecker gets 403', async () => {
+        expect((await read(minorPhoto, team.rechecker)).status).toBe(403);
+        expect((await read(minorPhoto, team.inspector)).status).toBe(200);
+        expect((await read(minorPhoto, team.supervisor)).status).toBe(200);
+      });
+
+      it('the uploader reads an unreferenced photo; nobody else in the field does', async () => {
+        const bytes = jpeg();
+        expect((await h.api.putPhoto(bytes, inspector2.token)).status).toBe(201);
+        const sha = sha256(bytes);
+        expect((await read(sha, inspector2)).status).toBe(200);
+        expect((await read(sha, team.inspector)).status).toBe(403);
+        expect((await read(sha, team.rechecker)).status).toBe(403);
+        expect((await read(sha, team.supervisor)).status).toBe(200);
+      });
+
+      it("a recheck's after-photo is readable by its rechecker and the office, not by the inspector", async () => {
+        const [rectification] = await h.fx.rectifications(team.rechecker.token, '?roundId=R-july');
+        const after = jpeg({ label: 'after' });
+        const [afterSha] = await h.fx.uploadPhotos(team.rechecker.token, [after]);
+        const recheck = h.fx.recheck(rectification!.id, { verdict: 'fixed', photos: [afterSha!] });
+        expectStatus(await h.api.put(`/api/rechecks/${recheck.id}`, recheck, team.rechecker.token), 201, 'recheck');
+        expect((await read(afterSha!, team.rechecker)).status).toBe(200);
+        expect((await read(afterSha!, team.supervisor)).status).toBe(200);
+        expect((await read(afterSha!, team.inspector)).status).toBe(403);
+        expect((await read(afterSha!, rechecker2)).status).toBe(403);
+      });
+
+      it('a photo nobody uploaded: 404 to the office, 403 in the field (nothing to learn)', async () => {
+        const sha = sha256(jpeg());
+        expect((await read(sha, team.supervisor)).status).toBe(404);
+        expect((await read(sha, team.inspector)).status).toBe(403);
+      });
+    });
+
+    describe('rectifications and rechecks', () => {
+      it('recheckers list the rectifications of their assigned sites only', async () => {
+        const mine = await h.fx.rectifications(team.rechecker.token);
+        expect(mine.map((r) => r.siteId)).toEqual(['a-1', 'a-1']);
+        expect(await h.fx.rectifications(rechecker2.token)).toEqual([]);
+        expect((await h.fx.rectifications(team.supervisor.token)).length).toBe(2);
+      });
+
+      it('a rechecker of another site may not recheck (403, nothing stored)', async () => {
+        const [rectification] = await h.fx.rectifications(team.supervisor.token);
+        const before = await countRows(h.server.ctx);
+        const recheck = h.fx.recheck(rectification!.id);
+        const response = await h.api.put<ErrorBody>(`/api/rechecks/${recheck.id}`, recheck, rechecker2.token);
+        expect([response.status, response.body.error]).toEqual([403, 'forbidden']);
+        expect(await countRows(h.server.ctx)).toEqual(before);
+      });
+    });
+
+    function actorOf(name: 'inspector' | 'inspector2' | 'rechecker' | 'rechecker2' | 'supervisor' | 'admin'): Actor {
+      if (name === 'inspector2') return inspector2;
+      if (name === 'rechecker2') return rechecker2;
+      return team[name];
+    }
+  },
+  { openStorage: false },
+);

@@ -1,0 +1,112 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as z from 'zod/mini';
+import { instantSchema, roundInputSchema, roundPatchSchema } from '../../domain/wire';
+import { allow } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText, parseBody } from '../http/validate';
+import { roundResults } from '../services/round-results';
+import { inspectionSummaryView, roundView } from '../services/views';
+import type { Database } from '../storage/schema';
+
+type RoundParams = { Params: { roundId: string } };
+
+const feedQuerySchema = z.object({ since: z.optional(instantSchema) });
+
+/** Fields that decide scores, rectifications and due dates: fixed once the first result is in. */
+const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const;
+
+/**
+ * What the office workspace needs beyond the contract (supervisor or admin):
+ *
+ * - `PATCH /api/rounds/{roundId}` — edit a round. The body is any of its fields; merged into
+ *   the stored round, the result is checked with the domain's `roundInputSchema`. Rubric
+ *   version, threshold and days change only while the round has no inspection (409 after):
+ *   the rectifications already opened were computed with them.
+ * - `GET /api/rounds/{roundId}/results` — each in-scope site's result with its grades per item
+ *   (exports).
+ * - `GET /api/rounds/{roundId}/inspections?since=` — the round's inspection summaries received
+ *   at or after `since` (all without it): the live results list polls this instead of the whole list.
+ */
+export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  app.patch<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) => {
+    const patch = parseBody(roundPatchSchema, request.body);
+    const round = await findRound(ctx.db, request.params.roundId);
+    const current = roundView(round);
+    const merged = parseBody(roundInputSchema, { ...current, ...patch, id: round.id });
+    if (!ctx.rubrics.get(merged.rubricVersion)) {
+      const message = `未知的评分标准版本 ${merged.rubricVersion}（可用：${ctx.rubrics.versions().join('、')}）`;
+      throw new ApiError('invalid_request', message, { issues: [{ path: 'rubricVersion', message }] });
+    }
+    const changesScoring = SCORING_FIELDS.some((field) => merged[field] !== current[field]);
+    if (changesScoring) {
+      const inspected = await ctx.db
+        .selectFrom('inspections')
+        .select('id')
+        .where('round_id', '=', round.id)
+        .limit(1)
+        .executeTakeFirst();
+      if (inspected) {
+        throw new ApiError(
+          'conflict',
+          '本轮已收到测评结果，评分标准版本、整改分数线和整改天数不能再修改（已生成的整改清单依据原设置）',
+        );
+      }
+    }
+    const values = {
+      name: merged.name,
+      rubric_version: merged.rubricVersion,
+      rectify_below: merged.rectifyBelow,
+      rectify_days: merged.rectifyDays,
+      starts_on: merged.startsOn,
+      ends_on: merged.endsOn,
+    };
+    await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
+    return roundView({ ...round, ...values });
+  });
+
+  app.get<RoundParams>('/rounds/:roundId/results', { preHandler: office }, async (request) => {
+    const round = await findRound(ctx.db, request.params.roundId);
+    return roundResults(ctx.db, round.id);
+  });
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/inspections',
+    { preHandler: office },
+    async (request, reply) => {
+      const { since } = parseBody(feedQuerySchema, { ...request.query });
+      const round = await findRound(ctx.db, request.params.roundId);
+      const rows = await ctx.db
+        .selectFrom('inspections')
+        .select([
+          'id',
+          'revision',
+          'round_id',
+          'site_id',
+          'inspector_id',
+          'submitted_at',
+          'received_at',
+          'score',
+          'full_marks',
+        ])
+        .where('round_id', '=', round.id)
+        // Inclusive: two arrivals in the same millisecond are never split across polls (the client dedupes).
+        .$if(since !== undefined, (query) => query.where('received_at', '>=', new Date(since!).toISOString()))
+        .orderBy('received_at', 'desc')
+        .execute();
+      void reply.header('Cache-Control', 'no-store');
+      return rows.map(inspectionSummaryView);
+    },
+  );
+};
+
+async function findRound(db: Kysely<Database>, roundId: string) {
+  const round = isStorableText(roundId)
+    ? await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst()
+    : undefined;
+  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
+  return round;
+}

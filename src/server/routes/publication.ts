@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { allow } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText } from '../http/validate';
+import { findPublication, publish, unpublish, type Publication } from '../services/publication';
+
+type RoundParams = { Params: { roundId: string } };
+
+/**
+ * Publishing a round's district ranking (supervisor or admin):
+ *
+ * - `POST /api/rounds/{roundId}/publication` → 201 `{token, url, publishedAt}` on first
+ *   publication; 200 with the same token and a new cut-off when already published.
+ * - `GET` the same path → 200 the publication, 404 while unpublished.
+ * - `DELETE` → 204; the public link is a 404 from then on (404 when nothing was published).
+ *
+ * `url` is the app's public page, `{origin}/public/{token}`, the origin being the one the
+ * request came to.
+ */
+export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  const roundIdOf = async (request: FastifyRequest<RoundParams>) => {
+    const { roundId } = request.params;
+    const round = isStorableText(roundId)
+      ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
+      : undefined;
+    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
+    return round.id;
+  };
+
+  const view = (request: FastifyRequest, publication: Publication) => ({
+    ...publication,
+    url: `${request.protocol}://${request.host}/public/${publication.token}`,
+  });
+
+  app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
+    const { created, publication } = await publish(ctx.db, await roundIdOf(request), ctx.now());
+    return reply.status(created ? 201 : 200).send(view(request, publication));
+  });
+
+  app.get<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request) => {
+    const publication = await findPublication(ctx.db, await roundIdOf(request));
+    if (!publication) throw new ApiError('not_found', '该轮次的排名尚未发布');
+    return view(request, publication);
+  });
+
+  app.delete<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
+    if (!(await unpublish(ctx.db, await roundIdOf(request)))) throw new ApiError('not_found', '该轮次的排名尚未发布');
+    return reply.status(204).send();
+  });
+};

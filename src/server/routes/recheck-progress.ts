@@ -1,0 +1,49 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { cityDate } from '../../domain/dates';
+import { recheckResultsCsv } from '../../domain/recheck-export';
+import { allow } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { findRoundRow, recheckExportRows, recheckHistory, rectificationProgress } from '../services/recheck-progress';
+
+type RoundParams = { Params: { roundId: string } };
+
+/**
+ * The office's view of the recheck visits (supervisor or admin):
+ *
+ *   GET /api/rounds/{roundId}/rectification-progress   closed / open / overdue per type, district
+ *                                                       and site, and which sites are closed out
+ *   GET /api/rounds/{roundId}/recheck-results.csv      the recheck results, UTF-8 CSV with BOM
+ *   GET /api/rectifications/{id}/rechecks              every verdict on one rectification
+ *
+ * 404 for a round or rectification that does not exist.
+ */
+export const recheckProgressRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  const roundOr404 = async (roundId: string) => {
+    const round = await findRoundRow(ctx.db, roundId);
+    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
+    return round;
+  };
+
+  app.get<RoundParams>('/rounds/:roundId/rectification-progress', { preHandler: office }, async (request) =>
+    rectificationProgress(ctx, await roundOr404(request.params.roundId)),
+  );
+
+  app.get<RoundParams>('/rounds/:roundId/recheck-results.csv', { preHandler: office }, async (request, reply) => {
+    const round = await roundOr404(request.params.roundId);
+    const csv = recheckResultsCsv(await recheckExportRows(ctx, round), cityDate(ctx.now()));
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="rechecks-${round.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .send(csv);
+  });
+
+  app.get<{ Params: { id: string } }>('/rectifications/:id/rechecks', { preHandler: office }, async (request) => {
+    const history = await recheckHistory(ctx.db, request.params.id);
+    if (!history) throw new ApiError('not_found', `找不到整改项 ${request.params.id}`);
+    return history;
+  });
+};
