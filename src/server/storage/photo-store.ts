@@ -4,8 +4,9 @@
  * photo's identity everywhere (device, wire, database), so a name is written once and never
  * changes; the `photos` table holds who uploaded what, this folder holds the bytes.
  *
- * Crash safety: bytes go to `photos/tmp/` while being hashed and counted, are fsynced, then
- * linked under their real name (which fails if it exists: no-clobber, so exactly one of two
+ * Crash safety: the body is hashed and counted while it streams in and held in memory (at most
+ * the 15 MiB limit); once size, type and hash are right it is written to `photos/tmp/` in one
+ * call, fsynced, then linked under its real name (which fails if it exists: no-clobber, so exactly one of two
  * concurrent uploads reports `created`) and the folder is fsynced. A crash therefore never
  * leaves a half photo under a real name, only temp files, which `sweepTempFiles()` deletes at
  * start-up. Rejected uploads (too large, wrong hash, not an image) leave nothing behind.
