@@ -4,6 +4,7 @@ import { App } from './App';
 import { openCivicDatabase } from './db/database';
 import { clearSession, getSession } from './db/session';
 import { initI18n } from './i18n';
+import { keepStorageInCheck } from './platform/retention';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices } from './services';
 import { markSessionExpired, refreshBootstrap } from './session/session-service';
@@ -28,7 +29,11 @@ async function start() {
       void clearSession(db);
     },
     // Closed rectifications and accepted inspections show as such without "更新任务".
-    onDelivered: () => void refreshBootstrap(services).catch(() => undefined),
+    // And old confirmed photos make room when the phone's storage runs short.
+    onDelivered: () => {
+      void refreshBootstrap(services).catch(() => undefined);
+      void keepStorageInCheck(db, services.now()).catch((error: unknown) => console.error('retention failed', error));
+    },
   });
   services.sync.start();
   root.render(

@@ -5,6 +5,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { CivicDatabase } from './database';
+import { getMeta, type MetaKey } from './meta';
 import { getInspection, siteStates } from './inspection-reads';
 import { photosOf } from './photos';
 import { outboxSummary, lastSyncAt } from './outbox';
@@ -61,4 +62,9 @@ export function useOutboxSummary(db: CivicDatabase) {
 /** Drafts with content plus submissions not yet on the server (sign-out warning, update guard). */
 export function useUnsyncedCount(db: CivicDatabase) {
   return useLiveQuery(() => unsyncedCount(db), [db]);
+}
+
+/** One device setting from the meta store (undefined while loading or never set). */
+export function useMeta<K extends MetaKey>(db: CivicDatabase, key: K) {
+  return useLiveQuery(() => getMeta(db, key), [db, key]);
 }

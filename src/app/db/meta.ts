@@ -5,6 +5,7 @@
  *   lastSyncAt        ISO instant of the last sync that reached the server (sync screen)
  *   persistRequested  navigator.storage.persist() was asked (ask once, after the first save)
  *   storageEstimate   the last navigator.storage.estimate() {usage, quota, at} (shown offline)
+ *   photoKeepDays     how many days photos the server confirmed stay on this device at least
  */
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import type { Instant } from './types';
@@ -19,6 +20,7 @@ export interface MetaValues {
   lastSyncAt: string;
   persistRequested: { at: string; granted: boolean };
   storageEstimate: StorageEstimateCache;
+  photoKeepDays: number;
 }
 
 export type MetaKey = keyof MetaValues;

@@ -58,3 +58,14 @@ export async function deletePhotoIfUnreferenced(db: CivicDatabase, sha256: strin
   await db.photos.delete(sha256);
   return true;
 }
+
+/** Bytes the photos store holds (photos and their thumbnails): what eviction can free at most. */
+export async function photoStoreBytes(db: CivicDatabase): Promise<number> {
+  let total = 0;
+  await readTransaction(db, ['photos'], () =>
+    db.photos.each((photo) => {
+      total += photo.bytes + photo.thumbnail.size;
+    }),
+  );
+  return total;
+}

@@ -230,6 +230,10 @@ export const en: Messages = {
     },
   },
   storage: {
+    keepDays: 'Keep uploaded photos on this device for at least',
+    days: '{{count}} days',
+    keepDaysHelp:
+      'When the phone runs short of space, uploaded photos older than this are removed from the device (the server keeps them); photos not yet uploaded are never removed.',
     full: 'The phone storage is full and the latest change was not saved. Everything saved before is still there. Delete photos or apps you do not need, then try again.',
     usage: '{{used}} used on this device, about {{free}} free',
   },

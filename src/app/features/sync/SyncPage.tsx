@@ -1,7 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { useOutboxSummary } from '../../db/live';
+import { useMeta, useOutboxSummary } from '../../db/live';
+import { setMeta } from '../../db/meta';
+import { DEFAULT_PHOTO_KEEP_DAYS, PHOTO_KEEP_DAY_CHOICES } from '../../platform/retention';
 import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
 import { useServices } from '../../services';
 import type { EngineState } from '../../sync/sync-engine';
@@ -24,6 +26,7 @@ export function SyncPage() {
   const outbox = useOutboxSummary(db);
   const state = useSyncState(sync);
   const [usage, setUsage] = useState<StorageUsage>();
+  const keepDays = useMeta(db, 'photoKeepDays');
   useEffect(() => {
     void storageUsage().then(setUsage);
   }, [outbox]);
@@ -97,6 +100,21 @@ export function SyncPage() {
           {t('storage.usage', { used: formatBytes(usage.usedBytes), free: formatBytes(usage.freeBytes) })}
         </p>
       )}
+      <label className="field">
+        <span className="field__label">{t('storage.keepDays')}</span>
+        <select
+          className="field__input"
+          value={keepDays ?? DEFAULT_PHOTO_KEEP_DAYS}
+          onChange={(event) => void setMeta(db, 'photoKeepDays', Number(event.target.value))}
+        >
+          {PHOTO_KEEP_DAY_CHOICES.map((days) => (
+            <option key={days} value={days}>
+              {t('storage.days', { count: days })}
+            </option>
+          ))}
+        </select>
+        <span className="muted">{t('storage.keepDaysHelp')}</span>
+      </label>
     </section>
   );
 }
