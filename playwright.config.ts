@@ -6,6 +6,8 @@
 import { defineConfig } from '@playwright/test';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Specs of the supervisor workspace: run in the desktop project only. */
+const OFFICE_SPECS = /office[^/]*\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,7 +41,14 @@ export default defineConfig({
   projects: [
     {
       name: 'phone',
+      testIgnore: OFFICE_SPECS,
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+    {
+      // The office workspace is for supervisors at a desk.
+      name: 'desktop',
+      testMatch: OFFICE_SPECS,
+      use: { viewport: { width: 1440, height: 900 }, acceptDownloads: true },
     },
   ],
 });

@@ -1,6 +1,47 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/** The lazy entries of the office workspace and the public ranking page (desktop, online). */
+const OFFICE_ENTRIES = [
+  /\/src\/app\/features\/office\/OfficeWorkspace\.tsx$/,
+  /\/src\/app\/features\/public\/PublicRankingPage\.tsx$/,
+];
+
+/**
+ * Finds the chunks that only the office and public pages reach — everything not reachable from
+ * the app's entry without going through one of OFFICE_ENTRIES — so that the service worker does
+ * not precache them: the inspector's phone never downloads the office workspace.
+ */
+function officeOnlyChunks(): { plugin: Plugin; files: Set<string> } {
+  const files = new Set<string>();
+  const plugin: Plugin = {
+    name: 'civic-office-only-chunks',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle).flatMap((output) =>
+          output.type === 'chunk' ? [[output.fileName, output] as const] : [],
+        ),
+      );
+      const isOfficeEntry = (id: string | null) =>
+        id !== null && OFFICE_ENTRIES.some((pattern) => pattern.test(id.replaceAll('\\', '/')));
+      const reached = new Set<string>();
+      const visit = (fileName: string) => {
+        const chunk = chunks.get(fileName);
+        if (!chunk || reached.has(fileName) || isOfficeEntry(chunk.facadeModuleId)) return;
+        reached.add(fileName);
+        for (const next of [...chunk.imports, ...chunk.dynamicImports]) visit(next);
+      };
+      for (const chunk of chunks.values()) if (chunk.isEntry) visit(chunk.fileName);
+      files.clear();
+      for (const fileName of chunks.keys()) if (!reached.has(fileName)) files.add(fileName);
+    },
+  };
+  return { plugin, files };
+}
+
+const officeChunks = officeOnlyChunks();
 
 /** Theme red of the icons (scripts/make-icons.mjs) and of index.html's theme-color. */
 const THEME_COLOR = '#b71c1c';
@@ -8,6 +49,7 @@ const THEME_COLOR = '#b71c1c';
 export default defineConfig({
   plugins: [
     react(),
+    officeChunks.plugin,
     VitePWA({
       // Prompt from day one: autoUpdate reloads the page under the user (vite-plugin-pwa #433).
       registerType: 'prompt',
@@ -40,6 +82,13 @@ export default defineConfig({
         // Only the build output: the plugin adds manifest, icons and includeAssets itself, so a
         // wider glob would precache them twice.
         globPatterns: ['**/*.{js,css,html}'],
+        // …minus the office workspace's chunks (see officeOnlyChunks above).
+        manifestTransforms: [
+          async (entries) => ({
+            manifest: entries.filter((entry) => !officeChunks.files.has(entry.url)),
+            warnings: [],
+          }),
+        ],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,

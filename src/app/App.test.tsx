@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { openCivicDatabase, type CivicDatabase } from './db/database';
+import { saveSession } from './db/session';
 import { LANGUAGE_STORAGE_KEY, initI18n, setLanguage } from './i18n';
 import { createServices } from './services';
 
@@ -45,5 +46,20 @@ describe('App shell', () => {
   it('shows no update prompt while no new version waits', () => {
     render(<App services={createServices(db, undefined)} />);
     expect(screen.queryByTestId('update-prompt')).toBeNull();
+  });
+
+  it('keeps the API token while the stored session is still being read (the sync starts before it)', async () => {
+    const user = { id: 'u-1', username: 'zhang.wei', displayName: '张伟', role: 'inspector' as const };
+    await saveSession(db, { token: 'stored-token', user });
+    const services = createServices(db, 'stored-token');
+    const tokens: (string | undefined)[] = [];
+    const setToken = services.setToken;
+    services.setToken = (token) => {
+      tokens.push(token);
+      setToken(token);
+    };
+    render(<App services={services} />);
+    await vi.waitFor(() => expect(tokens).toContain('stored-token'));
+    expect(tokens).not.toContain(undefined);
   });
 });

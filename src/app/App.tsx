@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Route, Switch } from 'wouter';
+import { Link, Route, Switch, useRoute } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';
 import { SitesPage } from './features/sites/SitesPage';
@@ -20,6 +20,14 @@ const InspectPage = lazy(() =>
 const SignInPage = lazy(() =>
   import('./features/session/SignInPage').then((module) => ({ default: module.SignInPage })),
 );
+// Recheckers' screens (list and item): their own chunk, precached like the others.
+const RecheckScreens = lazy(() =>
+  import('./features/recheck/RecheckScreens').then((module) => ({ default: module.RecheckScreens })),
+);
+
+// Lazy chunks the inspector's phone never downloads (nor precaches: see vite.config.ts).
+const OfficeWorkspace = lazy(() => import('./features/office/OfficeWorkspace'));
+const PublicRankingPage = lazy(() => import('./features/public/PublicRankingPage'));
 
 /** The app: sign-in until there is a session, then the signed-in user's screens. */
 export function App({ services }: { services: AppServices }) {
@@ -39,8 +47,25 @@ function Screens() {
   const services = useServices();
   const { t } = useTranslation();
   const session = useSessionRecord(services.db);
-  useEffect(() => services.setToken(session?.token), [services, session?.token]);
+  // Only once the session is read (undefined = still loading): clearing the token meanwhile sent
+  // the sync started at launch without it, and the server's 401 signed the inspector out.
+  useEffect(() => {
+    if (session !== undefined) services.setToken(session?.token);
+  }, [services, session]);
   useUpdateGuard();
+  const [isPublic, publicParams] = useRoute<{ token: string }>('/public/:token');
+
+  // A published ranking is open to anyone, signed in or not.
+  if (isPublic) {
+    return (
+      <>
+        <Header user={session?.user} />
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <PublicRankingPage token={publicParams.token} />
+        </Suspense>
+      </>
+    );
+  }
 
   if (session === undefined) {
     return (
@@ -91,6 +116,14 @@ function Loading() {
 }
 
 function SignedIn({ user }: { user: User }) {
+  const { t } = useTranslation();
+  if (user.role === 'supervisor' || user.role === 'admin') {
+    return (
+      <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+        <OfficeWorkspace user={user} />
+      </Suspense>
+    );
+  }
   return (
     <Switch>
       <Route path="/inspect/:roundId/:siteId">
@@ -105,9 +138,7 @@ function SignedIn({ user }: { user: User }) {
       <Route path="/sync">
         <SyncPage />
       </Route>
-      <Route>
-        <SitesPage user={user} />
-      </Route>
+      <Route>{user.role === 'rechecker' ? <RecheckScreens user={user} /> : <SitesPage user={user} />}</Route>
     </Switch>
   );
 }

@@ -107,6 +107,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
   }
 
   return {
+    /** Any JSON call, for feature modules that wrap their own endpoints (src/app/api/office-api.ts). */
+    request,
     signIn: (username: string, password: string) =>
       request<{ token: string; user: User }>('POST', '/api/session', { username, password }).then((r) => r.data),
     signOut: () => request<unknown>('DELETE', '/api/session').then(() => undefined),
@@ -122,6 +124,19 @@ export function createApiClient(options: ApiClientOptions = {}) {
       const token = options.getToken?.();
       const response = await doFetch(`${baseUrl}/api/photos/${sha256}`, {
         headers: token ? { Authorization: `Bearer ${token}` } : {},
+        ...(init?.signal && { signal: init.signal }),
+      }).catch(() => {
+        throw new NetworkError('无法连接服务器', false);
+      });
+      if (!response.ok) throw toApiError(response, await readBody(response));
+      return response.blob();
+    },
+    /** A GET whose answer is a file (a CSV export…), as a Blob; errors as typed as every call's. */
+    getBlob: async (path: string, init?: RequestOptions): Promise<Blob> => {
+      const token = options.getToken?.();
+      const response = await doFetch(`${baseUrl}${path}`, {
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+        cache: 'no-store',
         ...(init?.signal && { signal: init.signal }),
       }).catch(() => {
         throw new NetworkError('无法连接服务器', false);

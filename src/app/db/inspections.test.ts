@@ -268,6 +268,15 @@ describe('submitInspection', () => {
       grade: 'A',
       photos: [],
     });
+    // What was recorded at capture travels with the answers, one entry per photo.
+    expect(payload.photoMeta).toEqual(
+      Object.fromEntries(
+        [p1, p2, p3].map((photo) => [
+          photo.sha256,
+          { capturedAt: photo.capturedAt, lat: 33.7, lng: 113.3, accuracy: 12 },
+        ]),
+      ),
+    );
     expect(await getInspection(db, draft.id)).toMatchObject({ status: 'submitted', submittedAt: at(10).toISOString() });
 
     // A second submit (double tap, retry after a crash) adds nothing.

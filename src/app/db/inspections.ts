@@ -11,6 +11,7 @@
  */
 import type { AnswerGrade } from '../../domain/grades';
 import { gradeForDefects, type RubricFile, type RubricItem } from '../../domain/rubric';
+import type { Inspection } from '../../domain/wire';
 import { toIso, writeTransaction, type CivicDatabase } from './database';
 import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
@@ -221,7 +222,9 @@ export function submitInspection(db: CivicDatabase, id: string, now: Instant): P
       }
       const frozen = freezeInspection(file, inspection, nowIso);
       if (!frozen.ok) return frozen;
-      const { payload } = frozen;
+      // Capture time and GPS of each photo travel beside the answers: a burned-in watermark can
+      // be faked, the data recorded at capture is what the office checks.
+      const payload = { ...frozen.payload, ...(await photoMetaOf(db, frozen.payload)) };
       await queuePhotosInTransaction(
         db,
         id,
@@ -276,6 +279,22 @@ export function amendInspection(db: CivicDatabase, id: string, now: Instant): Pr
 
 // ---------------------------------------------------------------------------------------------
 // Inside transactions.
+
+/** `photoMeta` of API v1 for the photos an inspection references (none when they have none). */
+async function photoMetaOf(db: CivicDatabase, payload: Inspection): Promise<Pick<Inspection, 'photoMeta'>> {
+  const hashes = [...new Set(payload.answers.flatMap((answer) => answer.photos))];
+  const photos = await db.photos.bulkGet(hashes);
+  const meta: NonNullable<Inspection['photoMeta']> = {};
+  for (const photo of photos) {
+    if (!photo) continue;
+    meta[photo.sha256] = {
+      capturedAt: photo.capturedAt,
+      ...(photo.gps && { lat: photo.gps.lat, lng: photo.gps.lng }),
+      ...(photo.gps?.accuracy !== undefined && { accuracy: photo.gps.accuracy }),
+    };
+  }
+  return Object.keys(meta).length > 0 ? { photoMeta: meta } : {};
+}
 
 async function editableInspection(db: CivicDatabase, id: string): Promise<LocalInspection> {
   const inspection = await db.inspections.get(id);

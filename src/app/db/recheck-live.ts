@@ -38,7 +38,7 @@ export function useRecheckPhotos(db: CivicDatabase, recheckId: string | undefine
 /** The stored before-photos among the given hashes, in that order. */
 export function useBeforePhotos(db: CivicDatabase, sha256s: readonly string[]) {
   const key = sha256s.join(',');
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the list
+  // The joined hashes stand for the list: a new array with the same hashes does not re-query.
   return useLiveQuery(() => getBeforePhotos(db, sha256s), [db, key]);
 }
 

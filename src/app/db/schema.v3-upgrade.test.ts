@@ -140,7 +140,10 @@ describe('schema upgrade v2 → v3', () => {
       { ...beforePhoto, contentType: 'image/jpeg', bytes: beforePhoto.blob.size, blob: beforePhoto.blob },
       at(11),
     );
-    expect(await getBeforePhoto(db, beforePhoto.sha256)).toMatchObject({ bytes: 2048, fetchedAt: at(11).toISOString() });
+    expect(await getBeforePhoto(db, beforePhoto.sha256)).toMatchObject({
+      bytes: 2048,
+      fetchedAt: at(11).toISOString(),
+    });
     expect(await beforePhotoStats(db)).toEqual({
       photos: 1,
       full: 1,

@@ -1,10 +1,14 @@
-/** Typed translation keys: `t('app.name')` is checked against the zh-CN catalogue. */
+/**
+ * Typed translation keys: `t('app.name')` is checked against the zh-CN catalogue, and
+ * `useTranslation('office')` against the office workspace's (a lazy chunk; type-only import).
+ */
 import 'i18next';
+import type { OfficeMessages } from '../features/office/i18n/zh-CN';
 import type { Messages } from './zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Messages };
+    resources: { translation: Messages; office: OfficeMessages };
   }
 }

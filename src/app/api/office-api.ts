@@ -1,0 +1,136 @@
+/**
+ * The office workspace's calls to the v1 API (and the project's extras: round editing, results
+ * with grades, the `since` feed, publication), typed, over the app's one API client — so the
+ * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
+ * of the public ranking page. Imported only by lazy chunks (office and public pages).
+ */
+import type { AnswerGrade } from '../../domain/grades';
+import type { DistrictTally, RoundReport } from '../../domain/report';
+import type { Rubric } from '../../domain/rubric';
+import type {
+  Assignment,
+  Inspection,
+  Role,
+  Round,
+  RoundInput,
+  RoundPatch,
+  Site,
+  User,
+  UserInput,
+} from '../../domain/wire';
+import type { ApiClient } from './api-client';
+
+export interface UserView extends User {
+  disabled: boolean;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+}
+
+export interface InspectionSummary {
+  id: string;
+  revision: number;
+  roundId: string;
+  siteId: string;
+  inspectorId: string;
+  submittedAt: string;
+  receivedAt: string;
+  score: number;
+  fullMarks: boolean;
+}
+
+export type InspectionDetail = Inspection & InspectionSummary;
+
+export interface RoundResult {
+  inspectionId: string;
+  revision: number;
+  siteId: string;
+  inspectorId: string;
+  submittedAt: string;
+  receivedAt: string;
+  score: number;
+  fullMarks: boolean;
+  grades: Record<string, AnswerGrade>;
+  defects?: Record<string, number>;
+  notes?: Record<string, string>;
+}
+
+export interface Publication {
+  token: string;
+  url: string;
+  publishedAt: string;
+}
+
+export interface PublicRanking {
+  round: { name: string; startsOn: string; endsOn: string };
+  publishedAt: string;
+  districts: DistrictTally[];
+}
+
+export type OfficeApi = ReturnType<typeof createOfficeApi>;
+
+const path = (value: string) => encodeURIComponent(value);
+
+export function createOfficeApi(api: ApiClient) {
+  const get = <T>(url: string, signal?: AbortSignal) =>
+    api.request<T>('GET', url, undefined, signal ? { signal } : {}).then((r) => r.data);
+  const send = <T>(method: string, url: string, body?: object) =>
+    api.request<T>(method, url, body, { timeoutMs: 120_000 }).then((r) => r.data);
+  const rubrics = new Map<string, Promise<Rubric>>();
+
+  return {
+    users: (signal?: AbortSignal) => get<UserView[]>('/api/users', signal),
+    createUser: (input: UserInput) => send<User>('POST', '/api/users', input),
+    updateUser: (userId: string, patch: UserPatch) => send<UserView>('PATCH', `/api/users/${path(userId)}`, patch),
+
+    sites: (signal?: AbortSignal) => get<Site[]>('/api/sites', signal),
+    roundSites: (roundId: string, signal?: AbortSignal) => get<Site[]>(`/api/sites?roundId=${path(roundId)}`, signal),
+    putSites: (sites: Site[]) => send<{ upserted: number }>('PUT', '/api/sites', sites),
+
+    rounds: (signal?: AbortSignal) => get<Round[]>('/api/rounds', signal),
+    round: (roundId: string, signal?: AbortSignal) => get<Round>(`/api/rounds/${path(roundId)}`, signal),
+    createRound: (input: RoundInput) => send<Round>('POST', '/api/rounds', input),
+    updateRound: (roundId: string, patch: RoundPatch) => send<Round>('PATCH', `/api/rounds/${path(roundId)}`, patch),
+
+    assignments: (roundId: string, signal?: AbortSignal) =>
+      get<Assignment[]>(`/api/rounds/${path(roundId)}/assignments`, signal),
+    assign: (roundId: string, pairs: Assignment[]) =>
+      send<{ assigned: number }>('PUT', `/api/rounds/${path(roundId)}/assignments`, pairs),
+    unassign: (roundId: string, pairs: Assignment[]) =>
+      send<{ removed: number }>('DELETE', `/api/rounds/${path(roundId)}/assignments`, pairs),
+
+    /** Every inspection summary of the round, or (with `since`) those received at or after it. */
+    inspections: (roundId: string, since?: string, signal?: AbortSignal) =>
+      get<InspectionSummary[]>(
+        `/api/rounds/${path(roundId)}/inspections${since ? `?since=${encodeURIComponent(since)}` : ''}`,
+        signal,
+      ),
+    inspection: (id: string, revision?: number, signal?: AbortSignal) =>
+      get<InspectionDetail>(`/api/inspections/${path(id)}${revision ? `?revision=${revision}` : ''}`, signal),
+    results: (roundId: string, signal?: AbortSignal) =>
+      get<RoundResult[]>(`/api/rounds/${path(roundId)}/results`, signal),
+    report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
+    /** A rubric version, fetched once per session. */
+    rubric: (version: string) => {
+      let rubric = rubrics.get(version);
+      if (!rubric) {
+        rubric = get<Rubric>(`/api/rubrics/${path(version)}`);
+        rubric.catch(() => rubrics.delete(version));
+        rubrics.set(version, rubric);
+      }
+      return rubric;
+    },
+    photo: (sha256: string, signal?: AbortSignal) => api.getPhoto(sha256, signal ? { signal } : {}),
+
+    publication: (roundId: string, signal?: AbortSignal) =>
+      get<Publication>(`/api/rounds/${path(roundId)}/publication`, signal),
+    publish: (roundId: string) => send<Publication>('POST', `/api/rounds/${path(roundId)}/publication`, {}),
+    unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
+    publicRanking: (token: string, signal?: AbortSignal) =>
+      get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
+  };
+}

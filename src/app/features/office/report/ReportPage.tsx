@@ -1,0 +1,86 @@
+/**
+ * The round report page: headline figures, the tables per type and per district, the district
+ * ranking chart, the common problems with example photos, the rectification list, exports.
+ * Refreshes by itself as inspections arrive.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SITE_TYPES } from '../../../../domain/rubric';
+import { ExportPanel } from '../export/ExportPanel';
+import { useRound } from '../rounds/round-context';
+import { cityToday } from '../shared/format';
+import { LoadState } from '../shared/LoadState';
+import { useOffice } from '../shared/office-context';
+import { PhotoViewer, type PhotoEntry } from '../shared/photos';
+import { DistrictChart } from './DistrictChart';
+import { CommonProblems, DistrictTable, RectificationList, TypeTable } from './ReportTables';
+import { useRoundReport } from './use-round-report';
+
+export function ReportPage() {
+  const { t } = useTranslation('office');
+  const { now } = useOffice();
+  const { siteById } = useRound();
+  const loaded = useRoundReport();
+  const [viewer, setViewer] = useState<{ photos: PhotoEntry[]; index: number }>();
+
+  if (!loaded.data) return <LoadState error={loaded.error} onRetry={loaded.reload} />;
+  const { report, itemTitle } = loaded.data;
+  const total = (key: 'sites' | 'inspected' | 'fullMarks' | 'toRectify') =>
+    SITE_TYPES.reduce((sum, type) => sum + report.byType[type][key], 0);
+  const today = cityToday(now());
+
+  return (
+    <div className="report" data-testid="report" data-ready="true">
+      <ul className="headline" aria-label={t('report.headline')}>
+        <li>
+          <span className="headline__value">{total('sites')}</span>
+          <span className="headline__label">{t('report.sites')}</span>
+        </li>
+        <li>
+          <span className="headline__value">{total('inspected')}</span>
+          <span className="headline__label">{t('report.inspected')}</span>
+        </li>
+        <li>
+          <span className="headline__value">{total('fullMarks')}</span>
+          <span className="headline__label">{t('report.fullMarks')}</span>
+        </li>
+        <li>
+          <span className="headline__value">{total('toRectify')}</span>
+          <span className="headline__label">{t('report.toRectify')}</span>
+        </li>
+      </ul>
+      <div className="report__grid">
+        <section className="office-card">
+          <TypeTable report={report} />
+        </section>
+        <section className="office-card">
+          <DistrictTable report={report} />
+        </section>
+      </div>
+      <section className="office-card">
+        <DistrictChart districts={report.byDistrict} />
+      </section>
+      <section className="office-card">
+        <CommonProblems
+          report={report}
+          onOpenPhoto={(photos, index, title) =>
+            setViewer({ photos: photos.map((sha256) => ({ sha256, caption: title })), index })
+          }
+        />
+      </section>
+      <section className="office-card">
+        <h2>{t('report.rectifications')}</h2>
+        <RectificationList report={report} siteById={siteById} itemTitle={itemTitle} today={today} />
+      </section>
+      <ExportPanel />
+      {viewer && (
+        <PhotoViewer
+          photos={viewer.photos}
+          index={viewer.index}
+          onIndex={(index) => setViewer({ ...viewer, index })}
+          onClose={() => setViewer(undefined)}
+        />
+      )}
+    </div>
+  );
+}

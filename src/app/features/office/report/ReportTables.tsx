@@ -1,0 +1,276 @@
+/**
+ * The round report's tables, exactly the figures of `GET /api/rounds/{id}/report`: per site
+ * type and per district (sites, inspected, full marks, to rectify, average; districts with
+ * their rank), the common problems with counts and example photos, and the rectification list
+ * with due dates, overdue ones marked (Asia/Shanghai today).
+ */
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ReportRectification, RoundReport } from '../../../../domain/report';
+import { SITE_TYPES } from '../../../../domain/rubric';
+import type { Site } from '../../../../domain/wire';
+import { formatScore, isOverdue } from '../shared/format';
+import { PhotoThumb } from '../shared/photos';
+import { VirtualTable, type Column } from '../shared/VirtualTable';
+
+function TallyCells({
+  row,
+}: {
+  row: { sites: number; inspected: number; fullMarks: number; toRectify: number; averageScore: number | null };
+}) {
+  return (
+    <>
+      <td className="num">{row.sites}</td>
+      <td className="num">{row.inspected}</td>
+      <td className="num">{row.fullMarks}</td>
+      <td className="num">{row.toRectify}</td>
+      <td className="num">{formatScore(row.averageScore)}</td>
+    </>
+  );
+}
+
+function TallyHeads() {
+  const { t } = useTranslation('office');
+  return (
+    <>
+      <th scope="col" className="num">
+        {t('report.sites')}
+      </th>
+      <th scope="col" className="num">
+        {t('report.inspected')}
+      </th>
+      <th scope="col" className="num">
+        {t('report.fullMarks')}
+      </th>
+      <th scope="col" className="num">
+        {t('report.toRectify')}
+      </th>
+      <th scope="col" className="num">
+        {t('report.average')}
+      </th>
+    </>
+  );
+}
+
+export function TypeTable({ report }: { report: RoundReport }) {
+  const { t } = useTranslation('office');
+  const total = (key: 'sites' | 'inspected' | 'fullMarks' | 'toRectify') =>
+    SITE_TYPES.reduce((sum, type) => sum + report.byType[type][key], 0);
+  return (
+    <table className="data-table" data-testid="report-by-type">
+      <caption>{t('report.byType')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('report.type')}</th>
+          <TallyHeads />
+        </tr>
+      </thead>
+      <tbody>
+        {SITE_TYPES.map((type) => (
+          <tr key={type}>
+            <th scope="row">{t(`siteType.${type}`)}</th>
+            <TallyCells row={report.byType[type]} />
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{t('report.total')}</th>
+          <td className="num">{total('sites')}</td>
+          <td className="num">{total('inspected')}</td>
+          <td className="num">{total('fullMarks')}</td>
+          <td className="num">{total('toRectify')}</td>
+          <td className="num">—</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+export function DistrictTable({ report }: { report: RoundReport }) {
+  const { t } = useTranslation('office');
+  return (
+    <table className="data-table" data-testid="report-by-district">
+      <caption>{t('report.byDistrict')}</caption>
+      <thead>
+        <tr>
+          <th scope="col" className="num">
+            {t('report.rank')}
+          </th>
+          <th scope="col">{t('report.district')}</th>
+          <TallyHeads />
+        </tr>
+      </thead>
+      <tbody>
+        {report.byDistrict.map((row) => (
+          <tr key={row.district}>
+            <td className="num">{row.rank ?? '—'}</td>
+            <th scope="row">{row.district}</th>
+            <TallyCells row={row} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function CommonProblems({
+  report,
+  limit = 20,
+  onOpenPhoto,
+}: {
+  report: RoundReport;
+  limit?: number;
+  onOpenPhoto?: (photos: string[], index: number, title: string) => void;
+}) {
+  const { t } = useTranslation('office');
+  if (report.commonProblems.length === 0) return <p className="muted">{t('report.noProblems')}</p>;
+  return (
+    <table className="data-table" data-testid="report-problems">
+      <caption>{t('report.problems')}</caption>
+      <thead>
+        <tr>
+          <th scope="col" className="num">
+            {t('report.index')}
+          </th>
+          <th scope="col">{t('report.item')}</th>
+          <th scope="col" className="num">
+            {t('report.problemSites')}
+          </th>
+          <th scope="col">{t('report.examples')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.commonProblems.slice(0, limit).map((problem, index) => (
+          <tr key={problem.itemId}>
+            <td className="num">{index + 1}</td>
+            <th scope="row">
+              <span className="item-id">{problem.itemId}</span> {problem.title}
+            </th>
+            <td className="num">{problem.sites}</td>
+            <td>
+              <span className="thumb-row">
+                {(problem.examplePhotos ?? []).map((sha256, photoIndex) => (
+                  <PhotoThumb
+                    key={sha256}
+                    size="small"
+                    sha256={sha256}
+                    alt={`${problem.itemId} ${problem.title}`}
+                    {...(onOpenPhoto && {
+                      onOpen: () =>
+                        onOpenPhoto(problem.examplePhotos ?? [], photoIndex, `${problem.itemId} ${problem.title}`),
+                    })}
+                  />
+                ))}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RectificationList({
+  report,
+  siteById,
+  itemTitle,
+  today,
+}: {
+  report: RoundReport;
+  siteById: ReadonlyMap<string, Site>;
+  itemTitle: (itemId: string) => string;
+  today: string;
+}) {
+  const { t } = useTranslation('office');
+  const [show, setShow] = useState<'all' | 'open' | 'overdue'>('all');
+  const rows = useMemo(
+    () =>
+      [...report.rectifications]
+        .filter((row) => (show === 'all' ? true : show === 'open' ? row.status === 'open' : isOverdue(row, today)))
+        .sort(
+          (a, b) =>
+            a.dueOn.localeCompare(b.dueOn) || a.siteId.localeCompare(b.siteId) || a.itemId.localeCompare(b.itemId),
+        ),
+    [report.rectifications, show, today],
+  );
+  const overdue = useMemo(
+    () => report.rectifications.filter((row) => isOverdue(row, today)).length,
+    [report.rectifications, today],
+  );
+  const columns: Column<ReportRectification>[] = [
+    {
+      key: 'site',
+      header: t('report.site'),
+      width: 'minmax(12rem, 3fr)',
+      render: (row) => siteById.get(row.siteId)?.name ?? row.siteId,
+    },
+    {
+      key: 'district',
+      header: t('report.district'),
+      width: '6rem',
+      render: (row) => siteById.get(row.siteId)?.district ?? '',
+    },
+    {
+      key: 'item',
+      header: t('report.item'),
+      width: 'minmax(12rem, 3fr)',
+      render: (row) => (
+        <>
+          <span className="item-id">{row.itemId}</span> {itemTitle(row.itemId)}
+        </>
+      ),
+    },
+    { key: 'grade', header: t('report.grade'), width: '4rem', render: (row) => row.grade },
+    { key: 'dueOn', header: t('report.dueOn'), width: '7rem', render: (row) => row.dueOn },
+    {
+      key: 'status',
+      header: t('report.status'),
+      width: '8rem',
+      render: (row) =>
+        row.status === 'closed' ? (
+          <span className="badge badge--ok">{t('report.closed')}</span>
+        ) : isOverdue(row, today) ? (
+          <span className="badge badge--bad">{t('report.overdue')}</span>
+        ) : (
+          <span className="badge badge--warn">{t('report.open')}</span>
+        ),
+    },
+  ];
+  return (
+    <div data-testid="report-rectifications">
+      <div className="toolbar">
+        <p role="status" className="toolbar__grow">
+          {t('report.rectificationCount', {
+            count: report.rectifications.length,
+            open: report.rectifications.filter((row) => row.status === 'open').length,
+            overdue,
+            today,
+          })}
+        </p>
+        <label className="field">
+          <span className="visually-hidden">{t('report.show')}</span>
+          <select
+            className="field__input"
+            value={show}
+            onChange={(event) => setShow(event.target.value as typeof show)}
+          >
+            <option value="all">{t('report.showAll')}</option>
+            <option value="open">{t('report.showOpen')}</option>
+            <option value="overdue">{t('report.showOverdue')}</option>
+          </select>
+        </label>
+      </div>
+      <VirtualTable
+        label={t('report.rectifications')}
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.id}
+        rowClassName={(row) => (isOverdue(row, today) ? 'vtable__row--bad' : undefined)}
+        height={420}
+        empty={t('report.noRectifications')}
+        testId="rectification-table"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+// @vitest-environment happy-dom
+/**
+ * The import preview as the supervisor sees it: a GBK CSV (the committed fixture, bytes as Excel
+ * on Chinese Windows saves them) chosen in the file input shows every row — new, update, error
+ * with the reason in Chinese — and only the good rows are sent after the confirm button.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Site } from '../../../../domain/wire';
+import { initI18n, setLanguage } from '../../../i18n';
+import { registerOfficeMessages } from '../i18n';
+import { ImportPreviewView, ImportSites } from './ImportSites';
+import { buildPreview } from './site-import';
+
+const gbkBytes = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'sites-gbk.csv'));
+
+beforeAll(async () => {
+  await initI18n();
+  registerOfficeMessages();
+});
+afterEach(async () => {
+  cleanup();
+  await setLanguage('zh-CN');
+});
+
+const rowOf = (text: string) => screen.getByText(text).closest('[role="row"]') as HTMLElement;
+
+function choose(input: HTMLElement, file: File) {
+  fireEvent.change(input, { target: { files: [file] } });
+}
+
+describe('import preview', () => {
+  it('previews a GBK CSV row by row and imports only the good rows on confirm', async () => {
+    const onImport = vi.fn<(sites: Site[]) => Promise<void>>().mockResolvedValue(undefined);
+    render(<ImportSites existingIds={new Set(['XH-C'])} onImport={onImport} />);
+
+    choose(screen.getByLabelText('选择 CSV 或 Excel 文件'), new File([gbkBytes], '点位-GBK.csv', { type: 'text/csv' }));
+
+    const summary = await screen.findByTestId('import-summary');
+    expect(summary.textContent).toBe('共 7 行：新增 3，更新 1，有误 3');
+    expect(screen.getByText(/编码 GBK/)).toBeTruthy();
+
+    // Good rows, decoded from GBK.
+    expect(within(rowOf('新华区新时代文明实践中心')).getByText('更新')).toBeTruthy();
+    expect(within(rowOf('曙光街社区新时代文明实践站')).getByText('新增')).toBeTruthy();
+    // Bad rows with their reasons.
+    expect(within(rowOf('XH-S-003')).getByText('名称：必填')).toBeTruthy();
+    const badType = rowOf('青石山社区新时代文明实践站');
+    expect(within(badType).getByText('有误')).toBeTruthy();
+    expect(within(badType).getByText('类型：应为中心、所或站')).toBeTruthy();
+    expect(within(rowOf('重复的站')).getByText('编号：与第 4 行编号重复')).toBeTruthy();
+    expect(onImport).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole('button', { name: '导入 4 个点位（跳过 3 行有误的）' }));
+    await waitFor(() => expect(onImport).toHaveBeenCalledTimes(1));
+    expect(onImport.mock.calls[0]![0].map((site) => site.id)).toEqual(['XH-C', 'XH-I-01', 'XH-S-001', 'XH-S-002']);
+    expect(await screen.findByText('已导入 4 个点位。')).toBeTruthy();
+    expect(screen.queryByTestId('import-preview')).toBeNull();
+  });
+
+  it('sends nothing when the preview is discarded', async () => {
+    const onImport = vi.fn<(sites: Site[]) => Promise<void>>().mockResolvedValue(undefined);
+    render(<ImportSites existingIds={new Set()} onImport={onImport} />);
+    choose(
+      screen.getByLabelText('选择 CSV 或 Excel 文件'),
+      new File(['\uFEFF编号,名称,类型,区县\r\nS1,站一,站,新华区\r\n'], 'utf8.csv', { type: 'text/csv' }),
+    );
+    expect((await screen.findByTestId('import-summary')).textContent).toBe('共 1 行：新增 1，更新 0，有误 0');
+    expect(screen.getByText(/编码 UTF-8/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '放弃' }));
+    expect(screen.queryByTestId('import-preview')).toBeNull();
+    expect(onImport).not.toHaveBeenCalled();
+  });
+
+  it('says which required columns are missing and offers no import', () => {
+    const preview = { fileName: 'x.csv', format: 'csv' as const, ...buildPreview([['编号', '名称']], new Set()) };
+    render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
+    expect(screen.getByRole('alert').textContent).toBe('缺少必需的列：类型、区县。请检查表头。');
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: '导入 0 个点位' }).disabled).toBe(true);
+  });
+
+  it('speaks English when the user chose it', async () => {
+    await setLanguage('en');
+    const preview = {
+      fileName: 'x.csv',
+      format: 'csv' as const,
+      ...buildPreview(
+        [
+          ['id', 'name', 'type', 'district'],
+          ['S1', '', 'station', 'Xinhua'],
+        ],
+        new Set(),
+      ),
+    };
+    render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
+    expect(screen.getByTestId('import-summary').textContent).toBe('1 rows: 0 new, 0 updates, 1 with errors');
+    expect(screen.getByText('Name：required')).toBeTruthy();
+  });
+});

@@ -1,0 +1,180 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import { cityDate } from '../../../domain/dates';
+import { isOverdue } from '../../../domain/rectification-progress';
+import { useBeforePhotoStats, useRecheckTasks } from '../../db/recheck-live';
+import { formatBytes } from '../../platform/storage';
+import { useServices } from '../../services';
+import { refreshBootstrap } from '../../session/session-service';
+import { useRubricText } from '../inspect/rubric-text';
+import { groupTasks, needsRecheck, taskState, type TaskState } from './recheck-list';
+import { startBeforePhotoDownload, useBeforePhotoDownload } from './use-before-photo-download';
+import './recheck.css';
+
+const STATE_BADGE: Record<TaskState, string> = {
+  todo: 'badge',
+  draft: 'badge badge--draft',
+  submitted: 'badge badge--warn',
+  synced: 'badge badge--ok',
+};
+
+/**
+ * The rechecker's list: the downloaded rectifications grouped by district and site, with due
+ * dates (Asia/Shanghai), what is overdue and where each item stands on this device; how many
+ * before-photos are stored; "更新任务" downloads the tasks and photos again.
+ */
+export function RecheckListPage() {
+  const { t } = useTranslation();
+  const services = useServices();
+  const text = useRubricText();
+  const tasks = useRecheckTasks(services.db);
+  const stats = useBeforePhotoStats(services.db);
+  const download = useBeforePhotoDownload();
+  const [chosenRound, setChosenRound] = useState<string>();
+  const [refresh, setRefresh] = useState<{ busy: boolean; message?: string; ok?: boolean }>({ busy: false });
+
+  // Photos are fetched once the list is shown (right after sign-in too) and whenever the network returns.
+  useEffect(() => {
+    const start = () => void startBeforePhotoDownload(services).catch(() => undefined);
+    start();
+    window.addEventListener('online', start);
+    return () => window.removeEventListener('online', start);
+  }, [services]);
+
+  const rounds = useMemo(() => {
+    const byId = new Map((tasks ?? []).flatMap((task) => (task.round ? [[task.round.id, task.round] as const] : [])));
+    return [...byId.values()].sort((a, b) => b.startsOn.localeCompare(a.startsOn) || a.id.localeCompare(b.id));
+  }, [tasks]);
+  const roundId = chosenRound ?? rounds[0]?.id;
+  const inRound = useMemo(
+    () => (tasks ?? []).filter((task) => roundId === undefined || task.rectification.roundId === roundId),
+    [tasks, roundId],
+  );
+  const groups = useMemo(() => groupTasks(inRound), [inRound]);
+
+  const update = async () => {
+    setRefresh({ busy: true });
+    try {
+      await refreshBootstrap(services);
+      setRefresh({ busy: false, ok: true, message: t('recheck.refreshed') });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      setRefresh({ busy: false, ok: false, message: t('recheck.refreshFailed', { message }) });
+    }
+    await startBeforePhotoDownload(services).catch(() => undefined);
+  };
+
+  if (!tasks) return <p role="status">{t('common.loading')}</p>;
+  const today = cityDate(services.now());
+  const total = inRound.length;
+  const open = inRound.filter(needsRecheck).length;
+
+  return (
+    <section className="recheck">
+      <h1>{t('recheck.title')}</h1>
+      <div className="toolbar">
+        {rounds.length > 1 ? (
+          <label className="field toolbar__grow">
+            <span className="field__label">{t('recheck.round')}</span>
+            <select className="field__input" value={roundId} onChange={(event) => setChosenRound(event.target.value)}>
+              {rounds.map((round) => (
+                <option key={round.id} value={round.id}>
+                  {round.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p className="muted toolbar__grow">{rounds[0]?.name}</p>
+        )}
+        <button type="button" className="button button--small" disabled={refresh.busy} onClick={() => void update()}>
+          {refresh.busy ? t('recheck.refreshing') : t('recheck.refresh')}
+        </button>
+      </div>
+      {refresh.message && (
+        <p className={`notice${refresh.ok ? ' notice--ok' : ''}`} role="status">
+          {refresh.message}
+        </p>
+      )}
+      <p className="muted" role="status" data-testid="before-photo-status">
+        {download.phase === 'running' && download.total > 0
+          ? t('recheck.photos.downloading', { done: download.done, total: download.total })
+          : t('recheck.photos.stored', {
+              stored: stats?.photos ?? 0,
+              total: download.phase === 'done' ? download.result.total : (stats?.photos ?? 0),
+              full: stats?.full ?? 0,
+              size: formatBytes(stats?.storedBytes ?? 0),
+            })}
+        {download.phase === 'done' && download.result.offline && <> {t('recheck.photos.offline')}</>}
+        {download.phase === 'done' && download.result.failed > 0 && (
+          <> {t('recheck.photos.failed', { count: download.result.failed })}</>
+        )}
+      </p>
+      {total === 0 ? (
+        <p className="notice">{t('recheck.empty')}</p>
+      ) : (
+        <p className="muted" data-testid="recheck-count">
+          {t('recheck.count', { open, total })}
+        </p>
+      )}
+      {groups.map((group) => (
+        <div key={group.district}>
+          <h2 className="site-list__district">{group.district}</h2>
+          {group.sites.map((site) => (
+            <section key={site.siteId} className="recheck-site" aria-labelledby={`site-${site.siteId}`}>
+              <h3 id={`site-${site.siteId}`} className="recheck-site__title">
+                <span>{site.siteName}</span>
+                {site.closedOut ? (
+                  <span className="badge badge--ok">{t('recheck.siteClosedOut')}</span>
+                ) : (
+                  <span className="recheck-site__meta">
+                    {t('recheck.siteSummary', { open: site.open, total: site.tasks.length })}
+                  </span>
+                )}
+              </h3>
+              <ul className="site-list">
+                {site.tasks.map((task) => {
+                  const { rectification } = task;
+                  const state = taskState(task);
+                  const overdue = isOverdue(rectification, today);
+                  return (
+                    <li key={rectification.id}>
+                      <Link
+                        className={`site-list__link${overdue ? ' recheck-task--overdue' : ''}`}
+                        href={`/recheck/${encodeURIComponent(rectification.id)}`}
+                        data-rectification-id={rectification.id}
+                      >
+                        <span>
+                          <span className="site-list__name">
+                            {rectification.itemId} {task.item ? text.item(task.item).title : ''}
+                          </span>
+                          <span className="site-list__meta">
+                            {' '}
+                            {rectification.grade} · {t('recheck.due', { date: rectification.dueOn })}
+                          </span>
+                        </span>
+                        <span className="recheck-task__badges">
+                          {overdue && <span className="badge badge--overdue">{t('recheck.overdue')}</span>}
+                          {rectification.status === 'closed' && state === 'todo' ? (
+                            <span className="badge badge--ok">{t('recheck.closedOut')}</span>
+                          ) : (
+                            <span className={STATE_BADGE[state]}>
+                              {task.recheck?.verdict && state !== 'todo'
+                                ? `${t(`recheck.verdict.${task.recheck.verdict}`)} · ${t(`recheck.state.${state}`)}`
+                                : t(`recheck.state.${state}`)}
+                            </span>
+                          )}
+                        </span>
+                      </Link>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          ))}
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * The rechecker's list, worked out from the downloaded rectifications and the local rechecks:
+ * grouped by district (Chinese collation) and site, items by id; what state each is in on this
+ * device; what still needs a visit. Pure, so the list's rules are tested without a browser.
+ */
+import type { RecheckTask } from '../../db/recheck-reads';
+
+export type TaskState = 'todo' | 'draft' | 'submitted' | 'synced';
+
+/** Where the rechecker is with this item on this device. */
+export function taskState(task: Pick<RecheckTask, 'recheck'>): TaskState {
+  const recheck = task.recheck;
+  if (!recheck) return 'todo';
+  if (recheck.status !== 'draft') return recheck.status;
+  const touched = recheck.verdict !== undefined || Boolean(recheck.note) || recheck.photos.length > 0;
+  return touched ? 'draft' : 'todo';
+}
+
+/** Open on the server and no verdict sent from this device yet. */
+export function needsRecheck(task: RecheckTask): boolean {
+  const state = taskState(task);
+  return task.rectification.status === 'open' && (state === 'todo' || state === 'draft');
+}
+
+export interface SiteGroup {
+  siteId: string;
+  siteName: string;
+  district: string;
+  tasks: RecheckTask[];
+  /** Items still to recheck. */
+  open: number;
+  /** Every rectification of the site is closed on the server (销号). */
+  closedOut: boolean;
+}
+
+export interface DistrictGroup {
+  district: string;
+  sites: SiteGroup[];
+}
+
+export function groupTasks(tasks: readonly RecheckTask[]): DistrictGroup[] {
+  const bySite = new Map<string, RecheckTask[]>();
+  for (const task of tasks) {
+    const siteId = task.rectification.siteId;
+    bySite.set(siteId, [...(bySite.get(siteId) ?? []), task]);
+  }
+  const sites: SiteGroup[] = [...bySite].map(([siteId, list]) => {
+    const site = list[0]!.site;
+    return {
+      siteId,
+      siteName: site?.name ?? siteId,
+      district: site?.district ?? '',
+      tasks: list.sort((a, b) => a.rectification.itemId.localeCompare(b.rectification.itemId)),
+      open: list.filter(needsRecheck).length,
+      closedOut: list.every((task) => task.rectification.status === 'closed'),
+    };
+  });
+  const districts = new Map<string, SiteGroup[]>();
+  for (const site of sites) districts.set(site.district, [...(districts.get(site.district) ?? []), site]);
+  return [...districts]
+    .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
+    .map(([district, list]) => ({
+      district,
+      sites: list.sort((a, b) => a.siteName.localeCompare(b.siteName, 'zh-CN') || a.siteId.localeCompare(b.siteId)),
+    }));
+}
