@@ -6,8 +6,9 @@
 import * as z from 'zod/mini';
 import { GRADES, type Grade } from './grades';
 
-export const SITE_TYPES = ['center', 'institute', 'station'] as const;
-export type SiteType = (typeof SITE_TYPES)[number];
+import { SITE_TYPES, type SiteType } from './ids';
+
+export { SITE_TYPES, type SiteType };
 
 export const RUBRIC_ITEM_ID = /^[A-Z][0-9]{2,3}$/;
 export const RUBRIC_VERSION = /^[0-9A-Za-z._-]{1,32}$/;

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { SITE_TYPES } from '../../../domain/rubric';
+import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
 import { useRoundSites, useRounds } from '../../db/live';
 import { useServices } from '../../services';
