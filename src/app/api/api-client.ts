@@ -106,6 +106,20 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return { status: response.status, data: data as T };
   }
 
+  /** A GET whose answer is a file (a photo, a CSV export…), as a Blob; errors as typed as every call's. */
+  async function getBlob(path: string, init?: RequestOptions): Promise<Blob> {
+    const token = options.getToken?.();
+    const response = await doFetch(`${baseUrl}${path}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      // No cache override: photos are immutable and cached by their headers; exports say no-cache.
+      ...(init?.signal && { signal: init.signal }),
+    }).catch(() => {
+      throw new NetworkError('无法连接服务器', false);
+    });
+    if (!response.ok) throw toApiError(response, await readBody(response));
+    return response.blob();
+  }
+
   return {
     /** Any JSON call, for feature modules that wrap their own endpoints (src/app/api/office-api.ts). */
     request,
@@ -120,30 +134,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
         ...init,
         contentType: blob.type || 'image/jpeg',
       }),
-    getPhoto: async (sha256: string, init?: RequestOptions): Promise<Blob> => {
-      const token = options.getToken?.();
-      const response = await doFetch(`${baseUrl}/api/photos/${sha256}`, {
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-        ...(init?.signal && { signal: init.signal }),
-      }).catch(() => {
-        throw new NetworkError('无法连接服务器', false);
-      });
-      if (!response.ok) throw toApiError(response, await readBody(response));
-      return response.blob();
-    },
-    /** A GET whose answer is a file (a CSV export…), as a Blob; errors as typed as every call's. */
-    getBlob: async (path: string, init?: RequestOptions): Promise<Blob> => {
-      const token = options.getToken?.();
-      const response = await doFetch(`${baseUrl}${path}`, {
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-        cache: 'no-store',
-        ...(init?.signal && { signal: init.signal }),
-      }).catch(() => {
-        throw new NetworkError('无法连接服务器', false);
-      });
-      if (!response.ok) throw toApiError(response, await readBody(response));
-      return response.blob();
-    },
+    getBlob,
+    /** A stored photo's bytes (the office's gallery, recheckers' before-photos). */
+    getPhoto: (sha256: string, init?: RequestOptions) => getBlob(`/api/photos/${sha256}`, init),
     putInspection: (inspection: InspectionInput, init?: RequestOptions) =>
       request<{ id: string; revision: number; score: number; fullMarks: boolean }>(
         'PUT',
