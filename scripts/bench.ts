@@ -4,7 +4,9 @@
  * - JavaScript loaded before the inspector's first screen (gzip), budget ≤ 150 kB;
  * - offline cold start to an interactive checklist at 4× CPU throttling, budget ≤ 1.0 s;
  * - a 12 MP photo from the file input to stored (e2e/harness/photo-bench.ts), budget ≤ 1.5 s,
- *   no main-thread task over 50 ms, ≤ 400 kB.
+ *   no main-thread task over 50 ms, ≤ 400 kB;
+ * - sync (scripts/bench/sync-bench.ts): photo sync throughput against a plain fetch loop of the
+ *   same requests, ratio target ≥ 0.8, and the time to drain 100 inspections with 300 photos.
  */
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -14,6 +16,7 @@ import { ensureAppBuild } from '../src/server/app-build';
 import { PROJECT_ROOT } from '../src/server/config';
 import { measureOfflineColdStart } from './bench/cold-start';
 import { measureFirstLoad } from './bench/first-load';
+import { runSyncBenchInOwnBrowser } from './bench/sync-bench';
 
 const distDir = path.join(PROJECT_ROOT, 'dist');
 await ensureAppBuild(PROJECT_ROOT, distDir, console.log);
@@ -37,3 +40,6 @@ try {
 
 console.log('\n12 MP photo, file input to stored (budget ≤ 1500 ms, no main-thread task > 50 ms, ≤ 400 kB)');
 await runPhotoBench({ log: (line) => console.log(`  ${line}`) });
+
+console.log('\nSync: photo throughput against a plain fetch loop (target ratio ≥ 0.8); 100 inspections drained');
+await runSyncBenchInOwnBrowser({ log: (line) => console.log(`  ${line}`) });

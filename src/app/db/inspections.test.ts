@@ -20,7 +20,7 @@ import {
   submitInspection,
   updateAnswer,
 } from './inspections';
-import { entriesOfGroup } from './outbox';
+import { entriesOfGroup, markDone } from './outbox';
 import { saveBootstrap } from './session';
 import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION, testDatabase, type TestDatabase } from './test-support';
 import type { InspectionOutboxEntry, LocalInspection } from './types';
@@ -342,6 +342,26 @@ describe('amendInspection', () => {
     expect(second.payload).toMatchObject({ revision: 2, submittedAt: at(6).toISOString() });
     expect(second.payload.answers.find((a) => a.itemId === 'T18')).toMatchObject({ grade: 'A', defects: 0 });
     expect(inspectionSchema.safeParse(second.payload).success).toBe(true);
+  });
+
+  it('does not send again a photo the server already has when the amendment is submitted', async () => {
+    const draft = await open();
+    await gradeAllA(draft.id, ['T18']);
+    const photo = await makePhoto('uploaded');
+    await updateAnswer(db, draft.id, 'T18', { defects: 1 }, at(1));
+    await attachPhoto(db, draft.id, 'T18', photo, at(1));
+    await submitInspection(db, draft.id, at(2));
+    const [photoEntry] = await entriesOfGroup(db, draft.id);
+    await markDone(db, [photoEntry!.seq], at(3)); // the photo arrived; revision 1 has not yet
+    await amendInspection(db, draft.id, at(4));
+    await updateAnswer(db, draft.id, 'T18', { defects: 2 }, at(5));
+    await submitInspection(db, draft.id, at(6));
+    const entries = await entriesOfGroup(db, draft.id);
+    expect(entries.map((entry) => [entry.key, entry.state])).toEqual([
+      [photo.sha256, 'done'],
+      [`${draft.id}@1`, 'pending'],
+      [`${draft.id}@2`, 'pending'],
+    ]);
   });
 });
 

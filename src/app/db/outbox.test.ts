@@ -56,30 +56,31 @@ async function submitted(siteId: string, photos: NewPhoto[], minutes = 10) {
 }
 
 describe('markDone', () => {
-  it('confirms a photo, then flips the inspection to synced', async () => {
+  it('marks a photo done, then flips the inspection to synced and confirms its photos', async () => {
     const [p1, p2] = await Promise.all([makePhoto('p1'), makePhoto('p2')]);
     const { id, entries } = await submitted('S1', [p1, p2]);
     const [e1, e2, inspection] = entries;
 
-    await markDone(db, e1!.seq, at(20));
+    await markDone(db, [e1!.seq], at(20));
     expect(await getEntry(db, e1!.seq)).toMatchObject({ state: 'done', doneAt: at(20).toISOString() });
-    expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBe(at(20).toISOString());
-    expect((await getPhoto(db, p2.sha256))?.confirmedAt).toBeUndefined();
+    expect(await getEntry(db, e2!.seq)).toMatchObject({ state: 'pending' });
+    // The photo row (with its Blob) is not rewritten for this: it is confirmed with the inspection.
+    expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBeUndefined();
     expect((await getInspection(db, id))?.status).toBe('submitted');
 
-    await markDone(db, e2!.seq, at(21));
-    await markDone(db, inspection!.seq, at(22));
+    await markDone(db, [e2!.seq, inspection!.seq], at(22)); // several answers, one write
     expect((await getInspection(db, id))?.status).toBe('synced');
     expect((await entriesOfGroup(db, id)).map((entry) => entry.state)).toEqual(['done', 'done', 'done']);
+    for (const photo of [p1, p2]) expect((await getPhoto(db, photo.sha256))?.confirmedAt).toBe(at(22).toISOString());
 
-    await markDone(db, inspection!.seq, at(30)); // idempotent
+    await markDone(db, [inspection!.seq], at(30)); // idempotent
     expect(await getEntry(db, inspection!.seq)).toMatchObject({ doneAt: at(22).toISOString() });
   });
 
   it('an accepted inspection confirms its photos too (the server holds them all)', async () => {
     const [p1] = await Promise.all([makePhoto('p1')]);
     const { id, entries } = await submitted('S1', [p1]);
-    await markDone(db, entries[1]!.seq, at(20));
+    await markDone(db, [entries[1]!.seq], at(20));
     expect(await getEntry(db, entries[0]!.seq)).toMatchObject({ state: 'done' });
     expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBe(at(20).toISOString());
     expect((await getInspection(db, id))?.status).toBe('synced');
@@ -88,11 +89,11 @@ describe('markDone', () => {
   it('leaves an amended draft alone when an earlier revision is confirmed', async () => {
     const { id, entries } = await submitted('S1', []);
     await amendInspection(db, id, at(15));
-    await markDone(db, entries[0]!.seq, at(20));
+    await markDone(db, [entries[0]!.seq], at(20));
     expect(await getInspection(db, id)).toMatchObject({ status: 'draft', revision: 2 });
     await submitInspection(db, id, at(25));
     const [, second] = await entriesOfGroup(db, id);
-    await markDone(db, second!.seq, at(30));
+    await markDone(db, [second!.seq], at(30));
     expect(await getInspection(db, id)).toMatchObject({ status: 'synced', revision: 2 });
   });
 
@@ -102,14 +103,16 @@ describe('markDone', () => {
     await attachRecheckPhoto(db, recheck.id, await makePhoto('after'));
     await submitRecheck(db, recheck.id, at(5));
     const [photo, verdict] = await entriesOfGroup(db, recheck.id);
-    await markDone(db, photo!.seq, at(6));
+    await markDone(db, [photo!.seq], at(6));
     expect((await getRecheck(db, recheck.id))?.status).toBe('submitted');
-    await markDone(db, verdict!.seq, at(7));
+    await markDone(db, [verdict!.seq], at(7));
     expect((await getRecheck(db, recheck.id))?.status).toBe('synced');
   });
 
-  it('rejects an unknown entry', async () => {
-    await expect(markDone(db, 999, at(1))).rejects.toThrow(/999/);
+  it('rejects an unknown entry, and records none of the others given with it', async () => {
+    const { entries } = await submitted('S1', []);
+    await expect(markDone(db, [entries[0]!.seq, 999], at(1))).rejects.toThrow(/999/);
+    expect(await getEntry(db, entries[0]!.seq)).toMatchObject({ state: 'pending' });
   });
 });
 
@@ -128,7 +131,7 @@ describe('pendingEntries', () => {
   it('holds an inspection back while one of its photos waits for a retry', async () => {
     const a = await submitted('S1', [await makePhoto('a1'), await makePhoto('a2')], 10);
     const [photo1, photo2, inspection] = a.entries;
-    await markDone(db, photo1!.seq, at(11));
+    await markDone(db, [photo1!.seq], at(11));
     await markRetry(db, photo2!.seq, { nextAttemptAt: at(20), error: { message: 'network' } });
     expect(await getEntry(db, photo2!.seq)).toMatchObject({
       attempts: 1,
@@ -164,7 +167,7 @@ describe('requeuePhotos (422 missing_photos)', () => {
     const [p1, p2, loose] = await Promise.all([makePhoto('p1'), makePhoto('p2'), makePhoto('loose')]);
     const { id, entries } = await submitted('S1', [p1, p2]);
     const [e1, e2, inspection] = entries;
-    await markDone(db, e1!.seq, at(11));
+    await markDone(db, [e1!.seq], at(11));
     await markAttention(db, e2!.seq, { status: 415, code: 'unsupported_media_type', message: 'not a JPEG' });
     // A photo stored on the device but never queued (attached to a draft elsewhere).
     const other = await openInspection(db, {
@@ -201,7 +204,7 @@ describe('outboxSummary', () => {
     const [p1, p2] = await Promise.all([makePhoto('p1', 1000), makePhoto('p2', 3000)]);
     const a = await submitted('S1', [p1, p2]);
     const b = await submitted('S2', []);
-    await markDone(db, a.entries[0]!.seq, at(20));
+    await markDone(db, [a.entries[0]!.seq], at(20));
     await markAttention(db, b.entries[0]!.seq, { status: 403, code: 'forbidden', message: '您的账号无权进行此操作。' });
     const jsonA = a.entries[2]!.bytes;
     const jsonB = b.entries[0]!.bytes;

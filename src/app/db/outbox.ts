@@ -17,7 +17,15 @@
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { getMeta, setMeta } from './meta';
-import type { Instant, OutboxEntry, OutboxError, OutboxKind, OutboxState } from './types';
+import type {
+  InspectionOutboxEntry,
+  Instant,
+  OutboxEntry,
+  OutboxError,
+  OutboxKind,
+  OutboxState,
+  RecheckOutboxEntry,
+} from './types';
 
 // ---------------------------------------------------------------------------------------------
 // Queueing, inside the submit transactions of inspections.ts and rechecks.ts.
@@ -37,14 +45,9 @@ export async function queuePhotosInTransaction(
   for (const sha256 of new Set(sha256s)) {
     const photo = await db.photos.get(sha256);
     if (!photo || photo.confirmedAt !== undefined) continue;
-    const queued = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
-    if (queued && queued.state !== 'done') continue;
-    if (queued) {
-      // Done before but not confirmed on the row (a requeue cleared it): send again.
-      await db.outbox.update(queued.seq, { state: 'pending', nextAttemptAt: nowIso, doneAt: undefined });
-      added.push(queued.seq);
-      continue;
-    }
+    // Queued already: pending or needing attention, it will go (or waits for a person); done,
+    // the server holds it (should it lose it, its 422 `missing_photos` queues it again).
+    if (await db.outbox.where('[kind+key]').equals(['photo', sha256]).first()) continue;
     added.push(
       await db.outbox.add({
         kind: 'photo',
@@ -158,50 +161,69 @@ export async function photoForUpload(db: CivicDatabase, sha256: string): Promise
 // Moving entries, for the sync engine.
 
 /**
- * The server confirmed the entry (201 or 200). A photo: its row gets `confirmedAt`. An
- * inspection or recheck: the local record becomes 'synced' when it still is that revision
- * (an amended draft stays a draft), and every photo it references is confirmed too — the
- * server accepted it, so it holds them all. Idempotent.
+ * The server confirmed these entries (201 or 200), all in one transaction: the engine records
+ * its confirmations behind the next request and hands over together those that piled up meanwhile,
+ * because each IndexedDB write transaction costs milliseconds, as much as a photo's upload on a
+ * fast link. Idempotent.
+ *
+ * - A photo: done; the server holds its bytes. Its row is left as it is: rewriting a row that
+ *   holds a Blob costs as much again, and nothing needs the photo confirmed before the
+ *   submission that uses it is.
+ * - An inspection or recheck: the local record becomes 'synced' when it still is that revision
+ *   (an amended draft stays a draft), and every photo it references is confirmed (`confirmedAt`,
+ *   which lets retention.ts evict it later) with its entry done — the server accepted the
+ *   submission, so it holds them all.
  */
-export async function markDone(db: CivicDatabase, seq: number, now: Instant): Promise<void> {
+export async function markDone(db: CivicDatabase, seqs: readonly number[], now: Instant): Promise<void> {
   const nowIso = toIso(now);
   await writeTransaction(db, ['outbox', 'photos', 'inspections', 'rechecks'], async () => {
-    const entry = await db.outbox.get(seq);
-    if (!entry) throw new RecordNotFoundError('outbox', seq);
-    if (entry.state !== 'done') await db.outbox.update(seq, { state: 'done', doneAt: nowIso });
-    switch (entry.kind) {
-      case 'photo':
-        await confirmPhotos(db, [entry.key], nowIso);
-        break;
-      case 'inspection': {
-        const inspection = await db.inspections.get(entry.payload.id);
-        if (inspection && inspection.revision === entry.payload.revision && inspection.status === 'submitted') {
-          await db.inspections.update(inspection.id, { status: 'synced' });
-        }
-        await confirmPhotos(
-          db,
-          entry.payload.answers.flatMap((answer) => answer.photos),
-          nowIso,
-        );
-        break;
-      }
-      case 'recheck': {
-        const recheck = await db.rechecks.get(entry.payload.id);
-        if (recheck?.status === 'submitted') await db.rechecks.update(recheck.id, { status: 'synced' });
-        await confirmPhotos(db, entry.payload.photos, nowIso);
-        break;
-      }
+    // Few requests, each over many keys: every IndexedDB request costs, in the browser's process.
+    const entries = await db.outbox.bulkGet([...seqs]);
+    const missing = seqs.find((seq, index) => entries[index] === undefined);
+    if (missing !== undefined) throw new RecordNotFoundError('outbox', missing);
+    const given = entries as OutboxEntry[];
+    const submissions = given.filter((entry) => entry.kind !== 'photo');
+    const photos = [...new Set(submissions.flatMap(photosOfSubmission))];
+    const photoEntries = await db.outbox
+      .where('[kind+key]')
+      .anyOf(photos.map((sha256) => ['photo', sha256]))
+      .toArray();
+    const finished = new Map<number, OutboxEntry>();
+    for (const entry of [...given, ...photoEntries]) {
+      if (entry.state !== 'done') finished.set(entry.seq, { ...entry, state: 'done', doneAt: nowIso });
     }
+    await db.outbox.bulkPut([...finished.values()]);
+    await markSubmissionsSynced(db, submissions);
+    await confirmPhotos(db, photos, nowIso);
   });
 }
 
-async function confirmPhotos(db: CivicDatabase, sha256s: readonly string[], nowIso: string): Promise<void> {
-  for (const sha256 of new Set(sha256s)) {
-    const photo = await db.photos.get(sha256);
-    if (photo && photo.confirmedAt === undefined) await db.photos.update(sha256, { confirmedAt: nowIso });
-    const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
-    if (entry && entry.state !== 'done') await db.outbox.update(entry.seq, { state: 'done', doneAt: nowIso });
+function photosOfSubmission(entry: InspectionOutboxEntry | RecheckOutboxEntry): string[] {
+  return entry.kind === 'inspection' ? entry.payload.answers.flatMap((answer) => answer.photos) : entry.payload.photos;
+}
+
+/** Local records whose submitted revision the server accepted become 'synced' (an amended draft stays a draft). */
+async function markSubmissionsSynced(
+  db: CivicDatabase,
+  submissions: readonly (InspectionOutboxEntry | RecheckOutboxEntry)[],
+): Promise<void> {
+  for (const entry of submissions) {
+    if (entry.kind === 'inspection') {
+      const inspection = await db.inspections.get(entry.payload.id);
+      if (inspection && inspection.revision === entry.payload.revision && inspection.status === 'submitted') {
+        await db.inspections.put({ ...inspection, status: 'synced' });
+      }
+    } else {
+      const recheck = await db.rechecks.get(entry.payload.id);
+      if (recheck?.status === 'submitted') await db.rechecks.put({ ...recheck, status: 'synced' });
+    }
   }
+}
+
+async function confirmPhotos(db: CivicDatabase, sha256s: readonly string[], nowIso: string): Promise<void> {
+  const rows = await db.photos.bulkGet([...sha256s]);
+  const unconfirmed = rows.filter((row) => row !== undefined && row.confirmedAt === undefined);
+  await db.photos.bulkPut(unconfirmed.map((row) => ({ ...row!, confirmedAt: nowIso })));
 }
 
 /** A failure worth retrying (network, timeout, 408, 429, 5xx): attempts + 1, try again at `nextAttemptAt`. */

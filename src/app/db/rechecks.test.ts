@@ -99,7 +99,7 @@ describe('rechecks', () => {
     await updateVerdict(db, first.id, { verdict: 'not_fixed' });
     expect(await submitRecheck(db, first.id, at(1))).toEqual({ ok: true });
     const [entry] = await entriesOfGroup(db, first.id);
-    await markDone(db, entry!.seq, at(2));
+    await markDone(db, [entry!.seq], at(2));
     expect((await recheckFor(db, 'RX2'))?.status).toBe('synced');
 
     const revised = await reviseRecheck(db, first.id, at(3));

@@ -39,7 +39,7 @@ async function inspect(siteId: string, photos: NewPhoto[]) {
 async function submitAndConfirm(id: string, confirmDay: number, { inspectionToo = true } = {}) {
   await submitInspection(db, id, day(0));
   for (const entry of await entriesOfGroup(db, id)) {
-    if (entry.kind === 'photo' || inspectionToo) await markDone(db, entry.seq, day(confirmDay));
+    if (entry.kind === 'photo' || inspectionToo) await markDone(db, [entry.seq], day(confirmDay));
   }
 }
 

@@ -179,8 +179,8 @@ describe('schema upgrade v1 → v2', () => {
     expect(await submitInspection(db, DRAFT_ID, at(11))).toEqual({ ok: true, revision: 1 });
     expect((await entriesOfGroup(db, DRAFT_ID)).map((e) => e.key)).toEqual([p1.sha256, `${DRAFT_ID}@1`]); // p2 was confirmed
     const [photoEntry, sentEntry] = await entriesOfGroup(db, SENT_ID);
-    await markDone(db, photoEntry!.seq, at(12));
-    await markDone(db, sentEntry!.seq, at(12));
+    await markDone(db, [photoEntry!.seq], at(12));
+    await markDone(db, [sentEntry!.seq], at(12));
     expect((await getInspection(db, SENT_ID))?.status).toBe('synced');
     await expect(openRecheck(db, 'RX1', at(13))).resolves.toMatchObject({ status: 'draft' });
     db.close();

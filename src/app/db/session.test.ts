@@ -107,7 +107,7 @@ describe('signing out with unsynced work', () => {
     await updateVerdict(db, recheck.id, { verdict: 'not_fixed' });
     expect(await unsyncedCount(db)).toBe(3);
 
-    for (const entry of await entriesOfGroup(db, done.id)) await markDone(db, entry.seq, at(6));
+    for (const entry of await entriesOfGroup(db, done.id)) await markDone(db, [entry.seq], at(6));
     expect(await unsyncedCount(db)).toBe(2);
 
     expect(await signOutKeepingWork(db)).toEqual({ unsynced: 2 });

@@ -98,7 +98,7 @@ describe('http transport', () => {
     store.addPhoto(photo.sha256, photo.blob);
     const inspection = makeInspection({ id: testUuid(1), photos: [photo.sha256] });
     store.submitInspection(inspection, clock.now());
-    await store.markDone(store.entryByKey('photo', photo.sha256)!.seq, clock.now()); // "already uploaded"
+    await store.markDone([store.entryByKey('photo', photo.sha256)!.seq], clock.now()); // "already uploaded"
 
     const engine = createSyncEngine({ store, transport: createHttpTransport(createApiClient({ fetch })), clock });
     expect(await engine.run()).toMatchObject({ sent: 2, complete: true });

@@ -319,7 +319,7 @@ describe('sync engine', () => {
     const lost = photos[0]!;
     // Photo 1 went up and was confirmed earlier, then the server lost it (restored from a backup).
     await server.putPhoto({ sha256: lost.sha256, blob: lost.blob, contentType: 'image/jpeg', bytes: 64 });
-    await store.markDone(store.entryByKey('photo', lost.sha256)!.seq, clock.now());
+    await store.markDone([store.entryByKey('photo', lost.sha256)!.seq], clock.now());
     server.forgetPhoto(lost.sha256);
     const logBefore = server.log.length;
 
@@ -343,7 +343,7 @@ describe('sync engine', () => {
   it('sets a submission aside when a photo the server lacks is gone from this device', async () => {
     const { engine, store, submit, server, clock } = setup();
     const { photos, seq } = await submit(1, [1]);
-    await store.markDone(store.entryByKey('photo', photos[0]!.sha256)!.seq, clock.now());
+    await store.markDone([store.entryByKey('photo', photos[0]!.sha256)!.seq], clock.now());
     store.removePhoto(photos[0]!.sha256); // evicted after it was confirmed; the server then lost it
 
     await engine.run();
@@ -498,5 +498,94 @@ describe('sync engine', () => {
     controller.abort();
     expect(await running).toMatchObject({ stopped: 'aborted', retried: 0 });
     expect(store.entry(seq)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('reads the next photo ahead and writes the confirmations behind the requests, a group in one write', async () => {
+    const { engine, store, submit, transport } = setup();
+    const { photos, key } = await submit(1, [1, 2]);
+    const log: string[] = [];
+    const short = (sha256: string) => (sha256 === photos[0]!.sha256 ? 'p1' : 'p2');
+    const photoForUpload = store.photoForUpload.bind(store);
+    store.photoForUpload = async (sha256) => {
+      log.push(`read ${short(sha256)}`);
+      return photoForUpload(sha256);
+    };
+    const markDone = store.markDone.bind(store);
+    store.markDone = async (seqs, now) => {
+      const names = seqs.map((seq) => (store.entry(seq).kind === 'photo' ? short(store.entry(seq).key) : 'inspection'));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a slow IndexedDB write
+      await markDone(seqs, now);
+      log.push(`confirmed ${names.join(' + ')}`);
+    };
+    const putPhoto = transport.putPhoto.bind(transport);
+    transport.putPhoto = (upload, init) => {
+      log.push(`send ${short(upload.sha256)}`);
+      return putPhoto(upload, init);
+    };
+    const putInspection = transport.putInspection.bind(transport);
+    transport.putInspection = (inspection, init) => {
+      log.push('send inspection');
+      return putInspection(inspection, init);
+    };
+
+    const summary = await engine.run();
+
+    expect(summary).toMatchObject({ sent: 3, complete: true });
+    expect(log).toEqual([
+      'read p1',
+      'send p1',
+      'read p2', // while p1 is on its way
+      'send p2',
+      'send inspection', // the server has both photos: no need to wait for the local records
+      'confirmed p1 + p2 + inspection', // the photos' held for their submission's: one write, before run() resolves
+    ]);
+    expect(store.byState('done').map((entry) => entry.key)).toEqual([photos[0]!.sha256, photos[1]!.sha256, key]);
+  });
+
+  it('keeps the store in order behind a confirmation: a later failure is recorded after it', async () => {
+    const { engine, store, submit } = setup({ fault: script('none', 'http-500') });
+    const { photos } = await submit(1, [1, 2]);
+    const calls: string[] = [];
+    const markDone = store.markDone.bind(store);
+    store.markDone = async (seqs, now) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await markDone(seqs, now);
+      calls.push(`done ${seqs.join(',')}`);
+    };
+    const markRetry = store.markRetry.bind(store);
+    store.markRetry = async (seq, retry) => {
+      calls.push(`retry ${seq}`);
+      return markRetry(seq, retry);
+    };
+    const first = store.entryByKey('photo', photos[0]!.sha256)!.seq;
+    const second = store.entryByKey('photo', photos[1]!.sha256)!.seq;
+
+    expect(await engine.run()).toMatchObject({ sent: 1, retried: 1, waiting: 1 });
+    expect(calls).toEqual([`done ${first}`, `retry ${second}`]);
+  });
+
+  it('fails the run as a store error when a confirmation cannot be written; the entries go again (200)', async () => {
+    const { engine, store, server, submit, transport } = setup();
+    await submit(1, [1]);
+    await submit(2, [2]);
+    const markDone = store.markDone.bind(store);
+    let broken = true;
+    store.markDone = async (seqs, now) => {
+      if (broken) throw new Error('QuotaExceededError');
+      return markDone(seqs, now);
+    };
+
+    const first = await engine.run();
+    expect(first).toMatchObject({ stopped: 'store_error', complete: false });
+    expect(store.byState('done')).toEqual([]);
+    // Noticed before the next group (the first group's photo waited for its inspection's answer,
+    // to be written with it): nothing more is sent on a store that records nothing.
+    expect(transport.sent.map((request) => request.kind)).toEqual(['photo', 'inspection']);
+
+    broken = false;
+    const second = await engine.run();
+    expect(second).toMatchObject({ duplicates: 2, sent: 2, complete: true }); // the first group again: 200
+    expect(store.byState('pending')).toEqual([]);
+    expect(server.inserts.get(`${testUuid(1)}@1`)).toBe(1);
   });
 });

@@ -21,6 +21,16 @@
  *   other 4xx             needs attention with the server's message; the run goes on (no poison
  *                         entry stalls the queue)
  *
+ * Pipelining, so that local bookkeeping does not sit between uploads (each IndexedDB write
+ * transaction costs milliseconds, as much as a photo's upload on a fast link): while a request is
+ * in flight, what the batch's next entry needs is read from the store (its photo's bytes, its
+ * group's entries: read-ahead), and a 2xx is recorded with `markDone` behind the next request
+ * (write-behind) instead of before it. Every other store call, and the end of `run()`, waits
+ * until those confirmations are written (and fails the run with `store_error` if one could not
+ * be), so the store never sees anything out of order. A confirmation lost with the page (closed
+ * right after the answer) leaves the entry pending: it is sent again and the server answers 200,
+ * as when the answer itself is lost.
+ *
  * Backoff (backoff.ts) counts consecutive retryable failures in this engine: a success resets
  * it and wakes every backing-off entry, and so does `resetBackoff()` (the `online` event, the
  * "立即同步" button). A request whose answer comes after the engine gave up on it (its
@@ -29,8 +39,11 @@
  */
 import { ApiRequestError, NetworkError } from '../api/api-client';
 import { retryAfterMs, retryDelayMs } from './backoff';
+import { createConfirmationQueue } from './confirmation-queue';
+import { browserTimers, type Timers } from './timers';
 import type {
   PhotoSyncEntry,
+  PhotoUpload,
   SubmissionSyncEntry,
   SyncEntry,
   SyncEntryKind,
@@ -44,15 +57,7 @@ export interface Clock {
   now(): number;
 }
 
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const browserTimers: Timers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export { browserTimers, type Timers } from './timers';
 
 /**
  * Backstop per request, beyond the transport's own timeouts: a fetch that never settles (seen
@@ -69,6 +74,8 @@ export interface SyncEngineOptions {
   onEvent?: (event: SyncEvent) => void;
   requestDeadlineMs?: number;
   timers?: Timers;
+  /** How long a photo's confirmation may wait to be written with its submission's (confirmation-queue.ts). */
+  confirmationHoldMs?: number;
   /** SHA-256 of a Blob in lowercase hex; default Web Crypto. Used only after a `hash_mismatch`. */
   hashBlob?: (blob: Blob) => Promise<string>;
 }
@@ -213,6 +220,11 @@ interface RunContext {
   attempted: Set<number>;
   progress: Map<string, GroupProgress>;
   summary: RunSummary;
+  /** The entry the batch goes on with after the current one: its photo bytes are read ahead… */
+  next?: SyncEntry;
+  readAhead?: { seq: number; upload: Promise<PhotoUpload | undefined> };
+  /** …and so are its group's entries when it starts a new group (for progress). */
+  groupAhead?: { groupId: string; entries: Promise<SyncEntry[]> };
 }
 
 const SERVER_DOWN = new Set([502, 503, 504]);
@@ -221,9 +233,17 @@ const SERVER_DOWN = new Set([502, 503, 504]);
 export const HELD_RECHECK_MS = 30_000;
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
-  const { store, transport, clock } = options;
-  const random = options.random ?? Math.random;
+  const { transport, clock } = options;
+  // Write-behind of confirmations (see the header and confirmation-queue.ts): every store call
+  // but the two reads ahead waits for them, and sees a failure as its own.
   const timers = options.timers ?? browserTimers;
+  const confirmations = createConfirmationQueue((seqs, now) => options.store.markDone(seqs, now), {
+    timers,
+    ...(options.confirmationHoldMs !== undefined && { holdMs: options.confirmationHoldMs }),
+  });
+  const confirmed = () => confirmations.flushed();
+  const store = afterConfirmations(options.store, confirmed);
+  const random = options.random ?? Math.random;
   const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   const hashBlob = options.hashBlob ?? sha256Hex;
 
@@ -270,12 +290,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Groups with an entry to retry: their later submissions wait, as the store would hold
         // them (a missing photo would get a 422; a later revision must not overtake an earlier one).
         const held = new Set<string>();
-        for (const entry of batch) {
+        for (const [index, entry] of batch.entries()) {
           if (ctx.attempted.has(entry.seq)) continue; // already handled (a photo re-sent after a 422)
+          ctx.next = batch[index + 1];
           if (signal?.aborted) {
             summary.stopped = 'aborted';
             break drainLoop;
           }
+          // A confirmation written behind has failed: stop here (store_error) rather than go on
+          // sending what could not be recorded either.
+          if (confirmations.failed) await confirmed();
           ctx.attempted.add(entry.seq);
           if (entry.kind !== 'photo' && held.has(entry.groupId)) {
             summary.waiting += 1;
@@ -301,6 +325,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     summary.finishedAt = clock.now();
     summary.complete = summary.stopped === undefined && summary.retried === 0 && summary.waiting === 0;
     try {
+      ctx.readAhead = undefined;
+      ctx.groupAhead = undefined;
+      await confirmed();
       if (summary.stopped !== 'needs_sign_in') {
         const next = await store.nextAttemptAt();
         summary.nextRunAt = next === undefined ? undefined : retryAt === undefined ? next : Math.max(next, retryAt);
@@ -370,7 +397,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function sendPhoto(entry: PhotoSyncEntry, ctx: RunContext): Promise<EntryResult> {
-    const upload = await store.photoForUpload(entry.key);
+    const readAhead = ctx.readAhead?.seq === entry.seq ? ctx.readAhead.upload : undefined;
+    ctx.readAhead = undefined;
+    const upload = await (readAhead ?? store.photoForUpload(entry.key));
     if (!upload) {
       return attention(entry, {
         code: 'photo_missing_locally',
@@ -434,6 +463,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
     }
     ctx.progress.delete(entry.groupId); // photo counts changed: recount
+    if (ctx.groupAhead?.groupId === entry.groupId) ctx.groupAhead = undefined;
     for (const seq of requeue.requeued) {
       const photo = await store.getEntry(seq);
       if (photo?.kind !== 'photo') continue;
@@ -472,7 +502,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function done(entry: SyncEntry, httpStatus: number): Promise<EntryResult> {
     const now = clock.now();
-    await store.markDone(entry.seq, now);
+    confirmations.add(entry.seq, now, { hold: entry.kind === 'photo' });
     if (failureStreak > 0) {
       // The server is reachable again: whatever was backing off may go now.
       failureStreak = 0;
@@ -554,6 +584,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       } catch (error) {
         return settle({ error });
       }
+      readAhead(ctx);
       sending.then(
         (result) => settle({ result }),
         (error: unknown) => settle({ error }),
@@ -561,10 +592,32 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
   }
 
+  /**
+   * While a request is in flight: read what the batch's next entry will need — its photo's bytes,
+   * and its group's entries if it starts a new group — so that neither read queues behind the
+   * confirmation written once this request is answered. A failure shows when they are used.
+   */
+  function readAhead(ctx: RunContext): void {
+    const next = ctx.next;
+    if (!next || ctx.attempted.has(next.seq)) return;
+    if (next.kind === 'photo' && ctx.readAhead?.seq !== next.seq) {
+      const upload = store.photoForUpload(next.key);
+      upload.catch(() => undefined);
+      ctx.readAhead = { seq: next.seq, upload };
+    }
+    if (!ctx.progress.has(next.groupId) && ctx.groupAhead?.groupId !== next.groupId) {
+      const entries = store.entriesOfGroup(next.groupId);
+      entries.catch(() => undefined);
+      ctx.groupAhead = { groupId: next.groupId, entries };
+    }
+  }
+
   async function groupProgress(groupId: string, ctx: RunContext): Promise<GroupProgress> {
     const known = ctx.progress.get(groupId);
     if (known) return known;
-    const entries = await store.entriesOfGroup(groupId);
+    const ahead = ctx.groupAhead?.groupId === groupId ? ctx.groupAhead.entries : undefined;
+    ctx.groupAhead = undefined;
+    const entries = await (ahead ?? store.entriesOfGroup(groupId));
     const progress: GroupProgress = { groupId, photosDone: 0, photosTotal: 0, bytesDone: 0, bytesTotal: 0 };
     for (const entry of entries) {
       const bytes = entryBytes(entry);
@@ -599,6 +652,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       failureStreak = 0;
       await store.wakePending(clock.now());
     },
+  };
+}
+
+/**
+ * The store as the engine uses it: every call waits for the confirmations written behind
+ * (`confirmed`), except the two reads that may run alongside them — a photo's bytes (read ahead)
+ * and a group's entries (progress only).
+ */
+function afterConfirmations(store: SyncStore, confirmed: () => Promise<void>): SyncStore {
+  // Looked up at each call, not bound once: the store object may be changed after creation.
+  const after =
+    <K extends Exclude<keyof SyncStore, 'entriesOfGroup' | 'photoForUpload'>>(name: K) =>
+    async (...args: Parameters<SyncStore[K]>): Promise<Awaited<ReturnType<SyncStore[K]>>> => {
+      await confirmed();
+      const method = store[name] as (...a: Parameters<SyncStore[K]>) => Promise<Awaited<ReturnType<SyncStore[K]>>>;
+      return method.apply(store, args);
+    };
+  return {
+    pendingEntries: after('pendingEntries'),
+    entriesOfGroup: (groupId) => store.entriesOfGroup(groupId),
+    getEntry: after('getEntry'),
+    photoForUpload: (sha256) => store.photoForUpload(sha256),
+    markDone: after('markDone'),
+    markRetry: after('markRetry'),
+    markAttention: after('markAttention'),
+    requeuePhotos: after('requeuePhotos'),
+    wakePending: after('wakePending'),
+    nextAttemptAt: after('nextAttemptAt'),
+    setLastSyncAt: after('setLastSyncAt'),
   };
 }
 

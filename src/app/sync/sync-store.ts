@@ -95,10 +95,11 @@ export interface SyncStore {
   /** The bytes of a photo; undefined when this device no longer has it. */
   photoForUpload(sha256: string): Promise<PhotoUpload | undefined>;
   /**
-   * The server confirmed the entry (201 or 200). For a submission, its photos are confirmed
-   * too (the server accepted it, so it holds them). Idempotent.
+   * The server confirmed these entries (201 or 200): recorded together, in one write. For a
+   * submission, its photos are confirmed too (the server accepted it, so it holds them).
+   * Idempotent.
    */
-  markDone(seq: number, now: number): Promise<void>;
+  markDone(seqs: readonly number[], now: number): Promise<void>;
   /** A failure worth retrying: attempts + 1, due again at `nextAttemptAt`. No-op on a done entry. */
   markRetry(seq: number, retry: { nextAttemptAt: number; error: SyncError }): Promise<void>;
   /** A failure a retry will not fix: the entry waits for a person; others go on. No-op on a done entry. */

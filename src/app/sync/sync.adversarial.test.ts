@@ -220,10 +220,12 @@ describe('sync under adversarial conditions', () => {
     const dying = faultyTransport(server, {
       fault: (request) => (request.key === photos[1]!.sha256 ? 'hang' : 'none'),
     });
-    const closedTab = createSyncEngine({ store, transport: dying, clock });
+    // Its confirmation waits a moment for company (confirmation-queue.ts), then is written while
+    // the next upload is still running.
+    const closedTab = createSyncEngine({ store, transport: dying, clock, confirmationHoldMs: 5 });
     void closedTab.run();
     await until(() => dying.sent.length === 2);
-    expect(store.entryByKey('photo', photos[0]!.sha256)!.state).toBe('done');
+    await until(() => store.entryByKey('photo', photos[0]!.sha256)!.state === 'done');
 
     // Tab 2, later, on the same outbox.
     clock.advance(60_000);

@@ -63,7 +63,7 @@ describe('the rechecker’s tasks', () => {
     await updateVerdict(db, b.id, { verdict: 'not_fixed' }, at(3));
     await submitRecheck(db, b.id, at(4));
     expect((await states()).B).toBe('submitted');
-    for (const entry of await entriesOfGroup(db, b.id)) await markDone(db, entry.seq, at(5));
+    for (const entry of await entriesOfGroup(db, b.id)) await markDone(db, [entry.seq], at(5));
     expect(await states()).toEqual({ A: 'draft', B: 'synced', C: 'todo', D: 'todo', E: 'todo' });
 
     const tasks = await recheckTasks(db);

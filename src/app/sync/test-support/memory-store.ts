@@ -140,21 +140,20 @@ export class MemoryStore implements SyncStore {
     return { sha256, blob: photo.blob, contentType: photo.blob.type || 'image/jpeg', bytes: photo.blob.size };
   }
 
-  async markDone(seq: number, now: number): Promise<void> {
+  async markDone(seqs: readonly number[], now: number): Promise<void> {
     this.maybeFail();
-    const entry = this.find(seq);
-    if (entry.state !== 'done') Object.assign(entry, { state: 'done', doneAt: now });
-    const confirm =
-      entry.kind === 'photo'
-        ? [entry.key]
-        : entry.kind === 'inspection'
-          ? entry.payload.answers.flatMap((answer) => answer.photos)
-          : entry.payload.photos;
-    for (const sha256 of new Set(confirm)) {
-      const photo = this.photos.get(sha256);
-      if (photo && photo.confirmedAt === undefined) photo.confirmedAt = now;
-      const photoEntry = this.entries.find((other) => other.kind === 'photo' && other.key === sha256);
-      if (photoEntry && photoEntry.state !== 'done') Object.assign(photoEntry, { state: 'done', doneAt: now });
+    const entries = seqs.map((seq) => this.find(seq)); // all or nothing, as one transaction
+    for (const entry of entries) {
+      if (entry.state !== 'done') Object.assign(entry, { state: 'done', doneAt: now });
+      if (entry.kind === 'photo') continue; // the row is confirmed with its submission
+      const confirm =
+        entry.kind === 'inspection' ? entry.payload.answers.flatMap((answer) => answer.photos) : entry.payload.photos;
+      for (const sha256 of new Set(confirm)) {
+        const photo = this.photos.get(sha256);
+        if (photo && photo.confirmedAt === undefined) photo.confirmedAt = now;
+        const photoEntry = this.entries.find((other) => other.kind === 'photo' && other.key === sha256);
+        if (photoEntry && photoEntry.state !== 'done') Object.assign(photoEntry, { state: 'done', doneAt: now });
+      }
     }
   }
 
@@ -227,14 +226,8 @@ export class MemoryStore implements SyncStore {
     for (const sha256 of new Set(sha256s)) {
       const photo = this.photos.get(sha256);
       if (!photo || photo.confirmedAt !== undefined) continue;
-      const queued = this.entries.find((entry) => entry.kind === 'photo' && entry.key === sha256);
-      if (queued && queued.state !== 'done') continue;
-      if (queued) {
-        Object.assign(queued, { state: 'pending', nextAttemptAt: now });
-        delete queued.doneAt;
-        added.push(queued.seq);
-        continue;
-      }
+      // Queued already: it will go, waits for a person, or the server holds it (done).
+      if (this.entries.some((entry) => entry.kind === 'photo' && entry.key === sha256)) continue;
       added.push(this.add({ kind: 'photo', key: sha256, groupId, payload: sha256, now, bytes: photo.blob.size }));
     }
     return added;
