@@ -11,12 +11,11 @@ import { ServicesProvider, useServices, type AppServices } from './services';
 import { signIn, signOut, wasSessionExpired } from './session/session-service';
 import { unsyncedCount } from './db/session';
 import { LanguageSwitch } from './ui/LanguageSwitch';
+import { loadInspectPage } from './lazy-screens';
 
 // Route-level chunks: the phone's first screen loads neither the checklist (react-hook-form, zod)
 // nor the sign-in form (shown once per device); the service worker precaches both for offline.
-const InspectPage = lazy(() =>
-  import('./features/inspect/InspectPage').then((module) => ({ default: module.InspectPage })),
-);
+const InspectPage = lazy(() => loadInspectPage().then((module) => ({ default: module.InspectPage })));
 const SignInPage = lazy(() =>
   import('./features/session/SignInPage').then((module) => ({ default: module.SignInPage })),
 );

@@ -4,6 +4,7 @@ import { App } from './App';
 import { openCivicDatabase } from './db/database';
 import { clearSession, getSession } from './db/session';
 import { initI18n } from './i18n';
+import { loadInspectPage } from './lazy-screens';
 import { keepStorageInCheck } from './platform/retention';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices } from './services';
@@ -16,6 +17,9 @@ if (!container) throw new Error('index.html has no #root element');
 const root = createRoot(container);
 
 async function start() {
+  // Opened on a checklist (a reload, or the phone restarting the app there): fetch and run its
+  // code while the database opens, instead of after the first render asks for it.
+  if (window.location.pathname.startsWith('/inspect/')) void loadInspectPage().catch(() => undefined);
   await initI18n().catch((error: unknown) => console.error('i18n initialisation failed', error));
   const db = await openCivicDatabase();
   const services = createServices(db, (await getSession(db))?.token);

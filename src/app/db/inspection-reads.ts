@@ -10,6 +10,22 @@ export function getInspection(db: CivicDatabase, id: string): Promise<LocalInspe
   return readTransaction(db, ['inspections'], () => db.inspections.get(id));
 }
 
+/**
+ * The inspection an inspector works on at a site in a round: their latest local one. Call inside
+ * a transaction over `inspections` (`openInspection` makes one when there is none).
+ */
+export async function currentInspection(
+  db: CivicDatabase,
+  { roundId, siteId, inspectorId }: { roundId: string; siteId: string; inspectorId: string },
+): Promise<LocalInspection | undefined> {
+  const mine = await db.inspections
+    .where('[roundId+siteId]')
+    .equals([roundId, siteId])
+    .filter((inspection) => inspection.inspectorId === inspectorId)
+    .toArray();
+  return mine.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+}
+
 /** The local inspections of a round (optionally only one inspector's). */
 export async function inspectionsForRound(
   db: CivicDatabase,

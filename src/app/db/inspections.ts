@@ -15,6 +15,7 @@ import type { Inspection } from '../../domain/wire';
 import { toIso, writeTransaction, type CivicDatabase } from './database';
 import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
+import { currentInspection } from './inspection-reads';
 import { freezeInspection, type SubmitProblem } from './inspection-wire';
 import { jsonBytes, queuePhotosInTransaction } from './outbox';
 import { deletePhotoIfUnreferenced, prepareNewPhoto } from './photos';
@@ -43,12 +44,7 @@ export interface OpenInspectionInput {
 export async function openInspection(db: CivicDatabase, input: OpenInspectionInput): Promise<LocalInspection> {
   const nowIso = toIso(input.now);
   return writeTransaction(db, ['inspections', 'sites'], async () => {
-    const existing = await db.inspections
-      .where('[roundId+siteId]')
-      .equals([input.roundId, input.siteId])
-      .filter((inspection) => inspection.inspectorId === input.inspectorId)
-      .toArray();
-    const current = existing.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    const current = await currentInspection(db, input);
     if (current) return current;
     const site = await db.sites.get(input.siteId);
     if (!site) throw new RecordNotFoundError('sites', input.siteId);

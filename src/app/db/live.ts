@@ -5,12 +5,11 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { CivicDatabase } from './database';
+import { readChecklist } from './checklist-read';
 import { getMeta, type MetaKey } from './meta';
-import { getInspection, siteStates } from './inspection-reads';
-import { photosOf } from './photos';
+import { siteStates } from './inspection-reads';
 import { outboxSummary, lastSyncAt } from './outbox';
-import { assignedSites, getRound, getRounds, getRubricFile, getSession, getSite, unsyncedCount } from './session';
-import type { SiteType } from '../../domain/rubric';
+import { assignedSites, getRounds, getSession, unsyncedCount } from './session';
 
 /** `undefined` while loading, then the value (which may itself be `null` for "none"). */
 export function useSessionRecord(db: CivicDatabase) {
@@ -29,27 +28,9 @@ export function useRoundSites(db: CivicDatabase, roundId: string | undefined, us
   }, [db, roundId, userId]);
 }
 
-export function useSiteAndRound(db: CivicDatabase, roundId: string, siteId: string) {
-  return useLiveQuery(async () => {
-    const [site, round] = await Promise.all([getSite(db, siteId), getRound(db, roundId)]);
-    return { site: site ?? null, round: round ?? null };
-  }, [db, roundId, siteId]);
-}
-
-export function useRubricFile(db: CivicDatabase, version: string | undefined, type: SiteType | undefined) {
-  return useLiveQuery(
-    async () => (version && type ? ((await getRubricFile(db, version, type)) ?? null) : null),
-    [db, version, type],
-  );
-}
-
-export function useInspection(db: CivicDatabase, id: string | undefined) {
-  return useLiveQuery(async () => (id ? ((await getInspection(db, id)) ?? null) : null), [db, id]);
-}
-
-/** Thumbnails of an owner's photos as object URLs, keyed by hash. The caller revokes them. */
-export function usePhotoRecords(db: CivicDatabase, ownerId: string | undefined) {
-  return useLiveQuery(async () => (ownerId ? photosOf(db, ownerId) : []), [db, ownerId]);
+/** The checklist screen's data (checklist-read.ts), in one read each time anything in it changes. */
+export function useChecklist(db: CivicDatabase, roundId: string, siteId: string, inspectorId: string) {
+  return useLiveQuery(() => readChecklist(db, { roundId, siteId, inspectorId }), [db, roundId, siteId, inspectorId]);
 }
 
 export function useOutboxSummary(db: CivicDatabase) {

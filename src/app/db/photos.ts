@@ -26,7 +26,12 @@ export async function photosOf(db: CivicDatabase, ownerId: string, itemId?: stri
       ? db.photos.where('ownerId').equals(ownerId).toArray()
       : db.photos.where('[ownerId+itemId]').equals([ownerId, itemId]).toArray(),
   );
-  return photos.sort((a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.sha256.localeCompare(b.sha256));
+  return photos.sort(byCaptureTime);
+}
+
+/** Oldest first; the hash breaks ties, so the order is the same on every read. */
+export function byCaptureTime(a: PhotoRecord, b: PhotoRecord): number {
+  return a.capturedAt.localeCompare(b.capturedAt) || a.sha256.localeCompare(b.sha256);
 }
 
 /** A Blob that IndexedDB can keep everywhere: a `File` is copied into a plain Blob of its bytes. */

@@ -12,7 +12,7 @@ import {
   submitInspection,
   updateAnswer,
 } from '../../db/inspections';
-import { useInspection, usePhotoRecords, useRubricFile, useSiteAndRound } from '../../db/live';
+import { useChecklist } from '../../db/live';
 import type { LocalInspection } from '../../db/types';
 import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
@@ -34,11 +34,10 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const services = useServices();
   const { db } = services;
   const text = useRubricText();
-  const context = useSiteAndRound(db, roundId, siteId);
-  const [inspectionId, setInspectionId] = useState<string>();
-  const inspection = useInspection(db, inspectionId);
-  const rubric = useRubricFile(db, context?.round?.rubricVersion, context?.site?.type);
-  const photos = usePhotoRecords(db, inspectionId);
+  const checklist = useChecklist(db, roundId, siteId, user.id);
+  const inspection = checklist?.inspection;
+  const rubric = checklist?.rubric;
+  const photos = checklist?.photos;
   const thumbnails = useThumbnails(photos);
   const [busyPhotos, setBusyPhotos] = useState<Record<string, number>>({});
   const [viewing, setViewing] = useState<string>();
@@ -50,21 +49,23 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
       error instanceof StorageFullError ? t('storage.full') : error instanceof Error ? error.message : String(error),
     );
 
+  // The first visit to this site: make the inspection (the read above then finds it).
+  const round = checklist?.round;
+  const needsOpening = Boolean(checklist?.site && round && checklist.inspection === null);
   useEffect(() => {
-    if (!context?.site || !context.round) return;
+    if (!needsOpening || !round) return;
     openInspection(db, {
       roundId,
       siteId,
       inspectorId: user.id,
-      rubricVersion: context.round.rubricVersion,
+      rubricVersion: round.rubricVersion,
       now: services.now(),
-    })
-      .then((opened) => setInspectionId(opened.id))
-      .catch(report);
-  }, [context?.site, context?.round]); // eslint-disable-line react-hooks/exhaustive-deps
+    }).catch(report);
+  }, [needsOpening]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Location is asked once, when the inspection starts; the answer (or its refusal) is stored.
   const needsLocation = inspection?.status === 'draft' && inspection.location === undefined;
+  const inspectionId = inspection?.id;
   useEffect(() => {
     if (!needsLocation || !inspectionId) return;
     void locateOnce().then(async (outcome) => {
@@ -73,15 +74,9 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     });
   }, [needsLocation, inspectionId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  if (
-    context === undefined ||
-    (context.site && context.round && (inspection === undefined || rubric === undefined || !inspectionId))
-  ) {
-    return <p role="status">{t('common.loading')}</p>;
-  }
-  if (!context.site || !context.round || !inspection || !rubric)
-    return <p className="notice">{t('inspect.notFound')}</p>;
-  const { site } = context;
+  if (checklist === undefined || needsOpening) return <p role="status">{t('common.loading')}</p>;
+  const { site } = checklist;
+  if (!site || !round || !inspection || !rubric) return <p className="notice">{t('inspect.notFound')}</p>;
   const current: LocalInspection = inspection;
   const readOnly = current.status !== 'draft';
 

@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
 import { useRoundSites, useRounds } from '../../db/live';
+import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
 
 const STATE_BADGE = {
@@ -22,6 +23,8 @@ export function SitesPage({ user }: { user: User }) {
   const roundId = chosenRound ?? rounds?.[0]?.id;
   const data = useRoundSites(db, roundId, user.id);
   const [query, setQuery] = useState('');
+  // The next tap is most likely a site: have the checklist's code ready for it.
+  useEffect(() => preloadInspectPageWhenIdle(), []);
 
   const groups = useMemo(() => groupSites(filterSites(data?.sites ?? [], query)), [data, query]);
   if (!rounds || !data) return <p role="status">{t('common.loading')}</p>;
