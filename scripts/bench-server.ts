@@ -10,7 +10,10 @@
  * - photo uploads: 200 distinct 1 MiB bodies with JPEG magic bytes and their real SHA-256, at
  *   concurrency 4, against the app and against a bare node:http server on another port that only
  *   receives and discards the same bytes, taking turns in blocks of 25 so both see the same
- *   machine load — MiB/s of both and their ratio (target > 0.7);
+ *   machine load — MiB/s of both and their ratio (target > 0.7). And against a third server, the
+ *   durable floor: bare, but each body written to a file, fsynced, linked under a name and its
+ *   folder fsynced, as any store must before answering 201 — what the app adds beyond the I/O it
+ *   cannot skip (hashing, the token check, the photos row);
  * - the round report: a round of 10,000 inspections, filled through the server's own service
  *   (`putInspection`), then `GET /api/rounds/{id}/report` timed, median of 5 (aim < 300 ms).
  *
@@ -22,7 +25,7 @@
  *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -61,6 +64,8 @@ interface EngineFigures {
   putErrors: number;
   photoMiBs: number;
   bareMiBs: number;
+  /** The durable floor: bare plus write, fsync, link and folder fsync. */
+  durableMiBs: number;
   photoErrors: number;
   reportMs: number;
   reportRuns: number[];
@@ -130,6 +135,43 @@ async function startBareServer(): Promise<{ port: number; close: () => Promise<v
     request.on('end', () => {
       response.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
       response.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The durable floor: like the bare server, but each body is written to a new file, fsynced, linked
+ * under a second name and the folder fsynced before the 201 — the I/O a store that promises
+ * durability cannot skip. No hashing, no token check, no database.
+ */
+async function startDurableBareServer(dir: string): Promise<{ port: number; close: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  let next = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const name = join(dir, String(next++));
+      void (async () => {
+        const file = await open(`${name}.part`, 'wx');
+        await file.writev(chunks);
+        await file.sync();
+        await file.close();
+        await link(`${name}.part`, name);
+        const folder = await open(dir, 'r');
+        await folder.sync();
+        await folder.close();
+        response.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
+        response.end('{"ok":true}');
+      })().catch((error: unknown) => {
+        response.writeHead(500);
+        response.end(String(error));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -224,6 +266,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   };
   const app = await buildApp({ ctx, logger: false });
   const bare = await startBareServer();
+  const durable = await startDurableBareServer(join(dataDir, 'durable-floor'));
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
@@ -340,18 +383,22 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     const photoPath = (sha256: string) => `/api/photos/${sha256}`;
     const auth = { authorization: `Bearer ${tokens[0]!}` };
     await uploadAll(bare.port, photoPath, auth, warmUploads);
+    await uploadAll(durable.port, photoPath, auth, warmUploads);
     await uploadAll(port, photoPath, auth, warmUploads);
     // Interleaved blocks, so that both servers see the same load from whatever else runs on the machine.
     let bareSeconds = 0;
+    let durableSeconds = 0;
     let appSeconds = 0;
     let photoErrors = 0;
     for (let start = 0; start < uploads.length; start += PHOTO_BLOCK) {
       const block = uploads.slice(start, start + PHOTO_BLOCK);
       const bareRun = await uploadAll(bare.port, photoPath, auth, block);
+      const durableRun = await uploadAll(durable.port, photoPath, auth, block);
       const appRun = await uploadAll(port, photoPath, auth, block);
       bareSeconds += bareRun.seconds;
+      durableSeconds += durableRun.seconds;
       appSeconds += appRun.seconds;
-      photoErrors += bareRun.errors + appRun.errors;
+      photoErrors += bareRun.errors + durableRun.errors + appRun.errors;
     }
     const mebibytes = (PHOTOS * PHOTO_BYTES) / (1024 * 1024);
 
@@ -393,6 +440,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
       putErrors,
       photoMiBs: mebibytes / appSeconds,
       bareMiBs: mebibytes / bareSeconds,
+      durableMiBs: mebibytes / durableSeconds,
       photoErrors,
       reportMs: median(reportRuns),
       reportRuns,
@@ -401,13 +449,25 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   } finally {
     await app.close();
     await bare.close();
+    await durable.close();
     await storage.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
 function table(rows: readonly EngineFigures[]): string {
-  const header = ['engine', 'PUT/s', 'p50 ms', 'p99 ms', 'photo MiB/s', 'bare MiB/s', 'ratio', 'report ms'];
+  const header = [
+    'engine',
+    'PUT/s',
+    'p50 ms',
+    'p99 ms',
+    'photo MiB/s',
+    'bare MiB/s',
+    'ratio',
+    'durable floor MiB/s',
+    'ratio to floor',
+    'report ms',
+  ];
   const cells = rows.map((row) => [
     row.engine,
     row.putsPerSecond.toFixed(0),
@@ -416,6 +476,8 @@ function table(rows: readonly EngineFigures[]): string {
     row.photoMiBs.toFixed(1),
     row.bareMiBs.toFixed(1),
     (row.photoMiBs / row.bareMiBs).toFixed(2),
+    row.durableMiBs.toFixed(1),
+    (row.photoMiBs / row.durableMiBs).toFixed(2),
     row.reportMs.toFixed(0),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i]!.length)));
@@ -458,7 +520,8 @@ async function main(): Promise<void> {
     const ratio = row.photoMiBs / row.bareMiBs;
     console.log(
       `${row.engine}: report runs ${row.reportRuns.map((ms) => ms.toFixed(0)).join(', ')} ms (aim < 300: ${row.reportMs < 300 ? 'met' : 'MISSED'}); ` +
-        `photo ratio ${ratio.toFixed(2)} (target > 0.7: ${ratio > 0.7 ? 'met' : 'MISSED'}); ` +
+        `photo ratio ${ratio.toFixed(2)} (target > 0.7: ${ratio > 0.7 ? 'met' : 'MISSED'}; ` +
+        `${(row.photoMiBs / row.durableMiBs).toFixed(2)} of the durable floor); ` +
         `10,000-inspection fill ${row.fillSeconds.toFixed(1)} s` +
         (row.putErrors + row.photoErrors > 0
           ? `; UNEXPECTED ANSWERS: ${row.putErrors} PUTs, ${row.photoErrors} photos`

@@ -157,6 +157,15 @@ describe('savePhoto', () => {
     expect(await tempFiles()).toEqual([]);
   });
 
+  it('stores again when its folder was removed behind its back (the folders are remembered, not looked up)', async () => {
+    const hash = sha256(JPEG);
+    await store.savePhoto(hash, Readable.from([JPEG]));
+    await rm(join(dataDir, 'photos', hash.slice(0, 2)), { recursive: true });
+    expect((await store.savePhoto(hash, Readable.from([JPEG]))).created).toBe(true);
+    expect(await readFile(store.pathOf(hash))).toEqual(JPEG);
+    expect(await tempFiles()).toEqual([]);
+  });
+
   it('lets concurrent uploads of the same photo all succeed, with one file and one creator', async () => {
     const bytes = bigJpeg(512 * 1024);
     const hash = sha256(bytes);

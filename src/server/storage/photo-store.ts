@@ -97,6 +97,9 @@ export interface PhotoStore {
 export function createPhotoStore(dataDir: string): PhotoStore {
   const root = join(dataDir, 'photos');
   const tmpDir = join(root, 'tmp');
+  /** Folders made by this process: looked up once, not on every upload. */
+  const knownDirs = new Set<string>();
+  let tmpReady: Promise<unknown> | undefined;
 
   function pathOf(sha256: string): string {
     if (!SHA256_HEX.test(sha256)) throw new TypeError(`not a lowercase hex SHA-256: ${sha256}`);
@@ -110,7 +113,10 @@ export function createPhotoStore(dataDir: string): PhotoStore {
   ): Promise<SavedPhoto> {
     const finalPath = pathOf(expectedSha256);
     const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
-    await mkdir(tmpDir, { recursive: true });
+    await (tmpReady ??= mkdir(tmpDir, { recursive: true }).catch((error: unknown) => {
+      tmpReady = undefined; // try again on the next upload
+      throw error;
+    }));
     const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
     let file: FileHandle | undefined;
     try {
@@ -132,7 +138,7 @@ export function createPhotoStore(dataDir: string): PhotoStore {
       const actual = hash.digest('hex');
       if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
       file = await open(tempPath, 'wx');
-      await file.writeFile(Buffer.concat(chunks, bytes));
+      await file.writev(chunks); // the chunks as they came: no copy into one buffer
       await file.sync();
       await file.close();
       file = undefined;
@@ -147,13 +153,19 @@ export function createPhotoStore(dataDir: string): PhotoStore {
   /** Puts the fsynced temp file under its real name; false if that name already exists. */
   async function placeFile(tempPath: string, finalPath: string): Promise<boolean> {
     const dir = dirname(finalPath);
-    const firstCreated = await mkdir(dir, { recursive: true });
+    let firstCreated = knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true });
+    knownDirs.add(dir);
     let created = true;
     try {
       await link(tempPath, finalPath); // atomic and no-clobber; the temp name is removed by the caller
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') created = false;
+      if (code === 'ENOENT' && firstCreated === undefined) {
+        // The folder was removed behind this process's back: make it again, once.
+        knownDirs.delete(dir);
+        firstCreated = await mkdir(dir, { recursive: true });
+        await link(tempPath, finalPath);
+      } else if (code === 'EEXIST') created = false;
       else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
         // A file system without hard links: rename (atomic, but replaces an identical file).
         created = !(await exists(finalPath));
