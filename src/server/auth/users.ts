@@ -6,6 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { User, UserInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
+import type { Storage } from '../storage/database';
+import { exclusively } from '../storage/exclusive';
 import type { Database, Row } from '../storage/schema';
 import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
 import { newToken, TOKEN_LIFETIME_DAYS, tokenHash } from './tokens';
@@ -52,19 +54,21 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Signs in. Every attempt first takes one of the username's 10 attempts per 15 minutes (a row
- * in `sign_in_failures`), under a per-username lock, and only then spends the slow password
- * check; a success gives the row back and clears the count. So guesses sent all at once are
- * counted like guesses sent one by one: the 11th gets 429 without a password check. (The lock
- * is per process: the server is one process.)
+ * in `sign_in_failures`), counted and recorded in one transaction that no other attempt for the
+ * username runs alongside (storage/exclusive.ts: also across server processes sharing a
+ * PostgreSQL database), and only then spends the slow password check; a success gives the row
+ * back and clears the count. So guesses sent all at once are counted like guesses sent one by
+ * one: the 11th gets 429 without a password check.
  */
 export async function signIn(
-  db: Kysely<Database>,
+  storage: Pick<Storage, 'db' | 'engine'>,
   username: string,
   password: string,
   now: Date,
 ): Promise<SignInResult> {
+  const { db } = storage;
   const name = username.toLowerCase();
-  await takeAttempt(db, name, now);
+  await takeAttempt(storage, name, now);
 
   const row = await db
     .selectFrom('users')
@@ -95,10 +99,10 @@ export async function signIn(
 }
 
 /** 429 when the username has used its attempts; otherwise records this one as a failure until it succeeds. */
-async function takeAttempt(db: Kysely<Database>, name: string, now: Date): Promise<void> {
-  await oneAtATime(name, async () => {
+async function takeAttempt(storage: Pick<Storage, 'db' | 'engine'>, name: string, now: Date): Promise<void> {
+  await exclusively(storage, `sign-in:${name}`, async (trx) => {
     const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-    const { failures, oldest } = await db
+    const { failures, oldest } = await trx
       .selectFrom('sign_in_failures')
       .select((eb) => [eb.fn.countAll<number>().as('failures'), eb.fn.min('at').as('oldest')])
       .where('username', '=', name)
@@ -110,22 +114,8 @@ async function takeAttempt(db: Kysely<Database>, name: string, now: Date): Promi
       const retryAfterSeconds = Math.max(1, Math.ceil((freedAt - now.getTime()) / 1000));
       throw new ApiError('too_many_attempts', undefined, { retryAfterSeconds });
     }
-    await db.insertInto('sign_in_failures').values({ username: name, at: now.toISOString() }).execute();
+    await trx.insertInto('sign_in_failures').values({ username: name, at: now.toISOString() }).execute();
   });
-}
-
-const attemptLocks = new Map<string, Promise<unknown>>();
-
-/** Runs `task` after every earlier task of the same key has settled. */
-async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const run = (attemptLocks.get(key) ?? Promise.resolve()).then(task);
-  const settled = run.catch(() => undefined);
-  attemptLocks.set(key, settled);
-  try {
-    return await run;
-  } finally {
-    if (attemptLocks.get(key) === settled) attemptLocks.delete(key);
-  }
 }
 
 export async function signOut(db: Kysely<Database>, hash: string, now: Date): Promise<void> {

@@ -9,7 +9,7 @@ import { parseBody } from '../http/validate';
 export const sessionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post('/session', async (request, reply) => {
     const { username, password } = parseBody(sessionRequestSchema, request.body);
-    return reply.status(200).send(await signIn(ctx.db, username, password, ctx.now()));
+    return reply.status(200).send(await signIn(ctx, username, password, ctx.now()));
   });
 
   app.delete('/session', { preHandler: allow(ctx.db, ctx.now) }, async (request, reply) => {
