@@ -128,6 +128,50 @@ describeEachEngine(
         h.clock.reset();
       });
 
+      it('shows the figures as published: a renamed round or a site added to it changes nothing until republished', async () => {
+        const before = (await publicGet(publication.token)).body;
+        expectStatus(
+          await h.api.patch('/api/rounds/PUB', { name: '2021年7月模拟测评（修订）' }, team.supervisor.token),
+          200,
+          'rename',
+        );
+        expectStatus(
+          await h.api.put('/api/sites', [site('station', 'pub-s4', '新华区')], team.supervisor.token),
+          200,
+          'site',
+        );
+        expectStatus(
+          await h.api.put(
+            '/api/rounds/PUB/assignments',
+            [{ siteId: 'pub-s4', userId: team.inspector.id }],
+            team.supervisor.token,
+          ),
+          200,
+          'assign',
+        );
+        expect((await publicGet(publication.token)).body).toEqual(before);
+
+        h.clock.advance(60_000);
+        expectStatus(await h.api.post('/api/rounds/PUB/publication', {}, team.supervisor.token), 200, 'republish');
+        const after = (await publicGet(publication.token)).body;
+        expect(after.round.name).toBe('2021年7月模拟测评（修订）');
+        expect(after.districts.find((row) => row.district === '新华区')).toMatchObject({ sites: 3, inspected: 2 });
+        h.clock.reset();
+      });
+
+      it('builds and keeps the figures of a link published before they were stored (migration 0003)', async () => {
+        const expected = (await publicGet(publication.token)).body;
+        const { db } = h.server.ctx;
+        await db.updateTable('published_rankings').set({ ranking_json: null }).where('round_id', '=', 'PUB').execute();
+        expect((await publicGet(publication.token)).body).toEqual(expected);
+        const stored = await db
+          .selectFrom('published_rankings')
+          .select('ranking_json')
+          .where('round_id', '=', 'PUB')
+          .executeTakeFirstOrThrow();
+        expect(JSON.parse(stored.ranking_json!)).toEqual(expected);
+      });
+
       it('unpublishes: the link is a 404 from then on, and publishing again makes a new link', async () => {
         expect((await h.api.delete('/api/rounds/PUB/publication', team.supervisor.token)).status).toBe(204);
         expect((await publicGet(publication.token)).status).toBe(404);

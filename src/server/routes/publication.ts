@@ -36,7 +36,7 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
   });
 
   app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
-    const { created, publication } = await publish(ctx.db, await roundIdOf(request), ctx.now());
+    const { created, publication } = await publish(ctx.db, ctx.rubrics, await roundIdOf(request), ctx.now());
     return reply.status(created ? 201 : 200).send(view(request, publication));
   });
 

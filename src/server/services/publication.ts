@@ -7,6 +7,9 @@
  * - Publishing again keeps the token (printed QR codes stay valid) and moves the cut-off
  *   `published_at` to now: the public page shows the figures of the inspections received up to
  *   the last time the office published, never results still arriving.
+ * - The figures are computed when the office publishes and stored with the link
+ *   (`ranking_json`): the public page shows exactly what was published, whatever happens to the
+ *   round afterwards, and a QR code scanned by a crowd costs one row read, not a report each.
  * - The public view holds district ranking figures only — no site ids or names, no people, no
  *   photos, no notes, no round id.
  */
@@ -46,14 +49,18 @@ export async function findPublication(db: Kysely<Database>, roundId: string): Pr
   return row && { token: row.token, publishedAt: row.published_at };
 }
 
-/** Publishes (201, a new token) or republishes (200, same token, new cut-off) a round's ranking. */
+/** Publishes (201, a new token) or republishes (200, same token, new cut-off and figures) a round's ranking. */
 export async function publish(
   db: Kysely<Database>,
+  rubrics: RubricStore,
   roundId: string,
   now: Date,
 ): Promise<{ created: boolean; publication: Publication }> {
   const publishedAt = now.toISOString();
   return db.transaction().execute(async (trx) => {
+    const ranking = await buildPublicRanking(trx, rubrics, roundId, publishedAt);
+    if (!ranking) throw new Error(`round ${roundId} vanished while being published`);
+    const rankingJson = JSON.stringify(ranking);
     const existing = await trx
       .selectFrom('published_rankings')
       .select('token')
@@ -62,7 +69,7 @@ export async function publish(
     if (existing) {
       await trx
         .updateTable('published_rankings')
-        .set({ published_at: publishedAt })
+        .set({ published_at: publishedAt, ranking_json: rankingJson })
         .where('round_id', '=', roundId)
         .execute();
       return { created: false, publication: { token: existing.token, publishedAt } };
@@ -70,7 +77,7 @@ export async function publish(
     const token = newPublicToken();
     await trx
       .insertInto('published_rankings')
-      .values({ round_id: roundId, token, published_at: publishedAt })
+      .values({ round_id: roundId, token, published_at: publishedAt, ranking_json: rankingJson })
       .execute();
     return { created: true, publication: { token, publishedAt } };
   });
@@ -81,6 +88,7 @@ export async function unpublish(db: Kysely<Database>, roundId: string): Promise<
   return Number(result.numDeletedRows) > 0;
 }
 
+/** The published figures behind a public link; undefined for a token that is malformed or not (or no longer) published. */
 export async function publicRanking(
   db: Kysely<Database>,
   rubrics: RubricStore,
@@ -89,22 +97,40 @@ export async function publicRanking(
   if (!PUBLIC_TOKEN.test(token)) return undefined;
   const row = await db
     .selectFrom('published_rankings')
-    .innerJoin('rounds', 'rounds.id', 'published_rankings.round_id')
-    .select([
-      'published_rankings.round_id',
-      'published_rankings.published_at',
-      'rounds.name',
-      'rounds.starts_on',
-      'rounds.ends_on',
-    ])
-    .where('published_rankings.token', '=', token)
+    .select(['round_id', 'published_at', 'ranking_json'])
+    .where('token', '=', token)
     .executeTakeFirst();
   if (!row) return undefined;
-  const report = await roundReport(db, rubrics, row.round_id, { receivedUpTo: row.published_at, examplePhotos: 0 });
-  if (!report) return undefined;
+  if (row.ranking_json !== null) return JSON.parse(row.ranking_json) as PublicRanking;
+  // Published before the figures were stored (migration 0003): build them once, keep them.
+  const ranking = await buildPublicRanking(db, rubrics, row.round_id, row.published_at);
+  if (ranking) {
+    await db
+      .updateTable('published_rankings')
+      .set({ ranking_json: JSON.stringify(ranking) })
+      .where('token', '=', token)
+      .execute();
+  }
+  return ranking;
+}
+
+/** The public page's body: the round's district figures for what was received up to `publishedAt`. */
+async function buildPublicRanking(
+  db: Kysely<Database>,
+  rubrics: RubricStore,
+  roundId: string,
+  publishedAt: string,
+): Promise<PublicRanking | undefined> {
+  const round = await db
+    .selectFrom('rounds')
+    .select(['name', 'starts_on', 'ends_on'])
+    .where('id', '=', roundId)
+    .executeTakeFirst();
+  const report = round && (await roundReport(db, rubrics, roundId, { receivedUpTo: publishedAt, examplePhotos: 0 }));
+  if (!round || !report) return undefined;
   return {
-    round: { name: row.name, startsOn: row.starts_on, endsOn: row.ends_on },
-    publishedAt: row.published_at,
+    round: { name: round.name, startsOn: round.starts_on, endsOn: round.ends_on },
+    publishedAt,
     districts: report.byDistrict.map(({ district, sites, inspected, fullMarks, toRectify, averageScore, rank }) => ({
       district,
       sites,

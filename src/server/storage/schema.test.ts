@@ -99,7 +99,12 @@ const rows: { [T in TableName]: NewRow<T> } = {
     body_json: '{"id":"0d9b8c7a-6e5f-4a3b-8c2d-1e0f9a8b7c6d"}',
   },
   recheck_photos: { recheck_id: '0d9b8c7a-6e5f-4a3b-8c2d-1e0f9a8b7c6d', sha256: sha('b') },
-  published_rankings: { round_id: 'r2021-07', token: 'k3J9x-public-token', published_at: at },
+  published_rankings: {
+    round_id: 'r2021-07',
+    token: 'k3J9x-public-token',
+    published_at: at,
+    ranking_json: '{"districts":[]}',
+  },
 };
 
 const TABLES = Object.keys(rows) as TableName[];

@@ -151,6 +151,8 @@ export interface PublishedRankingsTable {
   round_id: string;
   token: string;
   published_at: string;
+  /** The public page's body as published (JSON); null for rows published before migration 0003. */
+  ranking_json: string | null;
 }
 
 export interface Database {

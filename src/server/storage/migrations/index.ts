@@ -9,10 +9,12 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from '../schema';
 import * as initial from './0001-initial';
 import * as inspectionDeductions from './0002-inspection-deductions';
+import * as publishedRankingFigures from './0003-published-ranking-figures';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-inspection-deductions': inspectionDeductions,
+  '0003-published-ranking-figures': publishedRankingFigures,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
