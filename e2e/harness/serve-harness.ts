@@ -18,13 +18,15 @@ import { build } from 'vite';
 
 const HARNESS_DIR = import.meta.dirname;
 
-const MIME: Record<string, string> = {
+/** Content types of what a harness build holds (its pages, scripts, styles and maps). */
+export const HARNESS_MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.map': 'application/json',
+  '.jpg': 'image/jpeg',
 };
 
 export interface PhotoHarness {
@@ -36,12 +38,25 @@ export interface PhotoHarness {
   close(): Promise<void>;
 }
 
-/** Builds the harness into `outDir` (Vite's production build of e2e/harness/photos.html). */
-export async function buildPhotoHarness(outDir: string): Promise<void> {
+/**
+ * Vite's production build of one harness page (`root/page`) into `outDir`, to be served under
+ * `base`. Inline config: the app's vite.config.ts adds the PWA plugin, which a test page must not have.
+ */
+export async function buildHarnessPage({
+  root,
+  page,
+  outDir,
+  base = '/',
+}: {
+  root: string;
+  page: string;
+  outDir: string;
+  base?: string;
+}): Promise<void> {
   await build({
     configFile: false,
-    root: HARNESS_DIR,
-    base: '/',
+    root,
+    base,
     publicDir: false,
     envDir: false,
     logLevel: 'warn',
@@ -49,9 +64,14 @@ export async function buildPhotoHarness(outDir: string): Promise<void> {
       outDir,
       emptyOutDir: true,
       reportCompressedSize: false,
-      rolldownOptions: { input: path.join(HARNESS_DIR, 'photos.html') },
+      rolldownOptions: { input: path.join(root, page) },
     },
   });
+}
+
+/** Builds the harness into `outDir` (Vite's production build of e2e/harness/photos.html). */
+export function buildPhotoHarness(outDir: string): Promise<void> {
+  return buildHarnessPage({ root: HARNESS_DIR, page: 'photos.html', outDir });
 }
 
 /** Builds the harness and serves it on a free port of 127.0.0.1. */
@@ -66,7 +86,7 @@ export async function startPhotoHarness(): Promise<PhotoHarness> {
   const server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://harness').pathname);
     const file = path.join(outDir, pathname === '/' ? 'photos.html' : pathname);
-    const type = MIME[path.extname(file)];
+    const type = HARNESS_MIME[path.extname(file)];
     if (!file.startsWith(outDir + path.sep) || !type || !isFile(file)) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

@@ -28,10 +28,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { build } from 'vite';
 import config from '../../playwright.config';
 import { ApiSeeder } from '../../e2e/fixtures/seed';
 import { ServerProcess } from '../../e2e/fixtures/server';
+import { buildHarnessPage, HARNESS_MIME } from '../../e2e/harness/serve-harness';
 import { seedStations, stationId } from '../../e2e/fixtures/sync-seed';
 import type { BasePhotos, DrainResult } from './sync-harness-api';
 import './sync-harness-api';
@@ -41,12 +41,6 @@ const PHOTO_12MP = path.resolve(BENCH_DIR, '..', '..', 'e2e', 'fixtures', 'photo
 const HARNESS_BASE = '/sync-harness/';
 /** Passed to Chromium only to find its processes in /proc (an unknown switch is ignored). */
 const BROWSER_MARK = '--civic-sync-bench';
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.jpg': 'image/jpeg',
-};
 
 /** A link emulated with DevTools' network conditions (throughputs in bytes per second). */
 export interface EmulatedLink {
@@ -112,20 +106,7 @@ export async function runSyncBench(browser: Browser, options: SyncBenchOptions =
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'civic-sync-harness-'));
   const server = new ServerProcess();
   try {
-    await build({
-      configFile: false,
-      root: BENCH_DIR,
-      base: HARNESS_BASE,
-      publicDir: false,
-      envDir: false,
-      logLevel: 'warn',
-      build: {
-        outDir,
-        emptyOutDir: true,
-        reportCompressedSize: false,
-        rolldownOptions: { input: path.join(BENCH_DIR, 'sync-harness.html') },
-      },
-    });
+    await buildHarnessPage({ root: BENCH_DIR, page: 'sync-harness.html', outDir, base: HARNESS_BASE });
     await server.start();
     const seed = new ApiSeeder(server.url);
     await seed.signInAdmin();
@@ -142,7 +123,7 @@ export async function runSyncBench(browser: Browser, options: SyncBenchOptions =
         try {
           await route.fulfill({
             body: readFileSync(file),
-            contentType: MIME[path.extname(file)] ?? 'application/octet-stream',
+            contentType: HARNESS_MIME[path.extname(file)] ?? 'application/octet-stream',
           });
         } catch {
           await route.fulfill({ status: 404 });
