@@ -14,14 +14,15 @@ import {
 } from '../../db/inspections';
 import { useChecklist } from '../../db/live';
 import type { LocalInspection } from '../../db/types';
+import { useAttachPhotos } from '../../photos/use-attach-photos';
+import { useThumbnails } from '../../photos/use-thumbnails';
 import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
+import { PhotoViewer } from '../../ui/PhotoViewer';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
-import { PhotoViewer } from './PhotoViewer';
 import { useRubricText } from './rubric-text';
-import { useThumbnails } from './use-thumbnails';
 
 type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
 
@@ -39,7 +40,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const rubric = checklist?.rubric;
   const photos = checklist?.photos;
   const thumbnails = useThumbnails(photos);
-  const [busyPhotos, setBusyPhotos] = useState<Record<string, number>>({});
+  const attachPhotos = useAttachPhotos('inspect.photoFailed');
   const [viewing, setViewing] = useState<string>();
   const [failure, setFailure] = useState<string>();
   const [location, setLocationState] = useState<LocationState>();
@@ -93,47 +94,19 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
 
   const addPhotos = (itemId: string, files: FileList) => {
     const item = rubric.items.find((candidate) => candidate.id === itemId)!;
-    for (const file of Array.from(files)) {
-      setBusyPhotos((busy) => ({ ...busy, [itemId]: (busy[itemId] ?? 0) + 1 }));
-      const takenAt = services.now().toISOString();
-      const gps = current.location ?? undefined;
-      const work = services.photos
-        .process(file, {
-          siteName: site.name,
-          itemLabel: `${item.id} ${item.title}`,
-          inspectorName: user.displayName,
-          takenAt,
-          kind: 'inspection',
-          ...(gps && { gps: { lat: gps.lat, lng: gps.lng, accuracy: gps.accuracy ?? 0 } }),
-        })
-        .then((photo) =>
-          attachPhoto(
-            db,
-            current.id,
-            itemId,
-            {
-              sha256: photo.sha256,
-              blob: photo.blob,
-              thumbnail: photo.thumbnail,
-              width: photo.width,
-              height: photo.height,
-              bytes: photo.bytes,
-              originalBytes: photo.originalBytes,
-              capturedAt: takenAt,
-              inspectorId: user.id,
-              ...(gps && { gps }),
-            },
-            services.now(),
-          ),
-        )
-        .catch((error: unknown) => {
-          throw error instanceof StorageFullError
-            ? error
-            : new Error(t('inspect.photoFailed', { message: error instanceof Error ? error.message : String(error) }));
-        })
-        .finally(() => setBusyPhotos((busy) => ({ ...busy, [itemId]: Math.max(0, (busy[itemId] ?? 1) - 1) })));
-      void save(work);
-    }
+    const works = attachPhotos.add(files, {
+      key: itemId,
+      stamp: {
+        siteName: site.name,
+        itemLabel: `${item.id} ${item.title}`,
+        inspectorName: user.displayName,
+        kind: 'inspection',
+      },
+      gps: current.location ?? undefined,
+      inspectorId: user.id,
+      attach: (photo) => attachPhoto(db, current.id, itemId, photo, services.now()),
+    });
+    for (const work of works) void save(work);
   };
 
   const submit = async () => {
@@ -196,7 +169,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         rubric={rubric}
         answers={current.answers}
         thumbnails={thumbnails}
-        busyPhotos={busyPhotos}
+        busyPhotos={attachPhotos.busy}
         readOnly={readOnly}
         onAnswerChange={changeAnswer}
         onAddPhotos={addPhotos}

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
 import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
 import { roundScore } from '../../../domain/scoring';
+import { PhotoStrip } from '../../ui/PhotoStrip';
 import type { FormAnswer } from './checklist-schema';
 import type { ItemText } from './rubric-text';
 
@@ -96,7 +97,7 @@ export function ItemCard(props: ItemCardProps) {
           onChange={(event) => props.onNote(event.target.value)}
         />
       </label>
-      <PhotoStrip {...props} />
+      <ItemPhotos {...props} />
       {problem && (
         <p className="item-card__problem" role="alert">
           {problem}
@@ -164,8 +165,9 @@ function DefectCounter(props: {
   );
 }
 
-function PhotoStrip(props: ItemCardProps) {
-  const { item, answer, readOnly, thumbnails, busyPhotos } = props;
+/** The item's photos, under a label that says when a deduction still needs one. */
+function ItemPhotos(props: ItemCardProps) {
+  const { item, answer } = props;
   const { t } = useTranslation();
   const needed = item.photoRequired && answer.grade !== undefined && answer.grade !== 'A' && answer.grade !== 'NA';
   return (
@@ -173,64 +175,22 @@ function PhotoStrip(props: ItemCardProps) {
       <div className="photo-strip__label">
         {t('inspect.photos')} {needed && <span className="badge badge--warn">{t('inspect.photoRequired')}</span>}
       </div>
-      <ul className="photo-strip__list">
-        {answer.photos.map((sha256) => (
-          <li key={sha256} className="photo-strip__item">
-            <button
-              type="button"
-              className="photo-strip__thumb"
-              aria-label={t('inspect.viewPhoto')}
-              onClick={() => props.onViewPhoto(sha256)}
-            >
-              {thumbnails[sha256] ? <img src={thumbnails[sha256]} alt="" /> : <span aria-hidden="true">…</span>}
-            </button>
-            {!readOnly && (
-              <button
-                type="button"
-                className="photo-strip__delete"
-                aria-label={t('inspect.deletePhoto')}
-                onClick={() => props.onRemovePhoto(sha256)}
-              >
-                ×
-              </button>
-            )}
-          </li>
-        ))}
-        {busyPhotos > 0 && (
-          <li className="photo-strip__item photo-strip__item--busy" role="status">
-            {t('inspect.processingPhoto')}
-          </li>
-        )}
-      </ul>
-      {!readOnly && (
-        <div className="photo-strip__actions">
-          <label className="button button--primary">
-            {t('inspect.takePhoto')}
-            <input
-              type="file"
-              accept="image/*"
-              capture="environment"
-              className="visually-hidden"
-              onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
-            />
-          </label>
-          <label className="button">
-            {t('inspect.choosePhoto')}
-            <input
-              type="file"
-              accept="image/*"
-              multiple
-              className="visually-hidden"
-              onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
-            />
-          </label>
-        </div>
-      )}
+      <PhotoStrip
+        photos={answer.photos}
+        thumbnails={props.thumbnails}
+        busy={props.busyPhotos}
+        readOnly={props.readOnly}
+        labels={{
+          view: t('inspect.viewPhoto'),
+          remove: t('inspect.deletePhoto'),
+          processing: t('inspect.processingPhoto'),
+          take: t('inspect.takePhoto'),
+          choose: t('inspect.choosePhoto'),
+        }}
+        onAdd={props.onAddPhotos}
+        onRemove={props.onRemovePhoto}
+        onView={props.onViewPhoto}
+      />
     </div>
   );
-}
-
-function pickFiles(input: HTMLInputElement, onFiles: (files: FileList) => void) {
-  if (input.files && input.files.length > 0) onFiles(input.files);
-  input.value = ''; // the same photo can be chosen again after deleting it
 }

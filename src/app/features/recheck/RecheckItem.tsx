@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../domain/wire';
 import { VERDICTS } from '../../../domain/wire';
 import type { LocalRecheck, Rectification } from '../../db/types';
+import { PhotoStrip } from '../../ui/PhotoStrip';
 
 export interface BeforeThumbnail {
   sha256: string;
@@ -104,63 +105,23 @@ export function RecheckItem(props: RecheckItemProps) {
               </span>
             )}
           </h2>
-          <ul className="photo-strip__list" data-testid="after-photos">
-            {recheck.photos.map((sha256) => (
-              <li key={sha256} className="photo-strip__item">
-                <button
-                  type="button"
-                  className="photo-strip__thumb"
-                  aria-label={`${t('recheck.after')} ${t('recheck.viewPhoto')}`}
-                  onClick={() => props.onViewAfter(sha256)}
-                >
-                  {props.afterThumbnails[sha256] ? (
-                    <img src={props.afterThumbnails[sha256]} alt="" />
-                  ) : (
-                    <span aria-hidden="true">…</span>
-                  )}
-                </button>
-                {!readOnly && (
-                  <button
-                    type="button"
-                    className="photo-strip__delete"
-                    aria-label={t('recheck.deletePhoto')}
-                    onClick={() => props.onRemovePhoto(sha256)}
-                  >
-                    ×
-                  </button>
-                )}
-              </li>
-            ))}
-            {props.busyPhotos > 0 && (
-              <li className="photo-strip__item photo-strip__item--busy" role="status">
-                {t('recheck.processingPhoto')}
-              </li>
-            )}
-          </ul>
-          {!readOnly && (
-            <div className="photo-strip__actions">
-              <label className="button button--primary">
-                {t('recheck.takePhoto')}
-                <input
-                  type="file"
-                  accept="image/*"
-                  capture="environment"
-                  className="visually-hidden"
-                  onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
-                />
-              </label>
-              <label className="button">
-                {t('recheck.choosePhoto')}
-                <input
-                  type="file"
-                  accept="image/*"
-                  multiple
-                  className="visually-hidden"
-                  onChange={(event) => pickFiles(event.currentTarget, props.onAddPhotos)}
-                />
-              </label>
-            </div>
-          )}
+          <PhotoStrip
+            photos={recheck.photos}
+            thumbnails={props.afterThumbnails}
+            busy={props.busyPhotos}
+            readOnly={readOnly}
+            testId="after-photos"
+            labels={{
+              view: `${t('recheck.after')} ${t('recheck.viewPhoto')}`,
+              remove: t('recheck.deletePhoto'),
+              processing: t('recheck.processingPhoto'),
+              take: t('recheck.takePhoto'),
+              choose: t('recheck.choosePhoto'),
+            }}
+            onAdd={props.onAddPhotos}
+            onRemove={props.onRemovePhoto}
+            onView={props.onViewAfter}
+          />
         </section>
       </div>
 
@@ -230,9 +191,4 @@ export function RecheckItem(props: RecheckItemProps) {
       )}
     </article>
   );
-}
-
-function pickFiles(input: HTMLInputElement, onFiles: (files: FileList) => void) {
-  if (input.files && input.files.length > 0) onFiles(input.files);
-  input.value = ''; // the same photo can be chosen again after deleting it
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
@@ -15,16 +15,16 @@ import {
   updateVerdict,
 } from '../../db/rechecks';
 import type { GeoLocation, LocalRecheck } from '../../db/types';
+import { useAttachPhotos } from '../../photos/use-attach-photos';
+import { useThumbnails } from '../../photos/use-thumbnails';
 import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
-import { PhotoViewer } from '../inspect/PhotoViewer';
+import { PhotoViewer } from '../../ui/PhotoViewer';
 import { useRubricText } from '../inspect/rubric-text';
-import { useThumbnails } from '../inspect/use-thumbnails';
 import { BeforePhotoViewer } from './BeforePhotoViewer';
 import { RecheckItem } from './RecheckItem';
-import { useBlobUrls } from './use-blob-urls';
 import './recheck.css';
 
 /**
@@ -43,10 +43,8 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
   const afterPhotos = useRecheckPhotos(db, recheckId);
   const afterThumbnails = useThumbnails(afterPhotos);
   const beforePhotos = useBeforePhotos(db, task?.rectification.beforePhotos ?? []);
-  const beforeUrls = useBlobUrls(
-    useMemo(() => beforePhotos?.map((photo) => ({ key: photo.sha256, blob: photo.thumbnail })), [beforePhotos]),
-  );
-  const [busyPhotos, setBusyPhotos] = useState(0);
+  const beforeUrls = useThumbnails(beforePhotos);
+  const attachPhotos = useAttachPhotos('recheck.photoFailed');
   const [viewing, setViewing] = useState<{ side: 'before' | 'after'; sha256: string }>();
   const [problems, setProblems] = useState<string[]>();
   const [failure, setFailure] = useState<string>();
@@ -101,45 +99,19 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
     }, report);
 
   const addPhotos = (files: FileList) => {
-    for (const file of Array.from(files)) {
-      setBusyPhotos((busy) => busy + 1);
-      const takenAt = services.now().toISOString();
-      const work = services.photos
-        .process(file, {
-          siteName,
-          itemLabel: `${rectification.itemId} ${itemTitle}`,
-          inspectorName: user.displayName,
-          takenAt,
-          kind: 'recheck',
-          ...(gps && { gps: { lat: gps.lat, lng: gps.lng, accuracy: gps.accuracy ?? 0 } }),
-        })
-        .then((photo) =>
-          attachRecheckPhoto(
-            db,
-            current.id,
-            {
-              sha256: photo.sha256,
-              blob: photo.blob,
-              thumbnail: photo.thumbnail,
-              width: photo.width,
-              height: photo.height,
-              bytes: photo.bytes,
-              originalBytes: photo.originalBytes,
-              capturedAt: takenAt,
-              inspectorId: user.id,
-              ...(gps && { gps }),
-            },
-            services.now(),
-          ),
-        )
-        .catch((error: unknown) => {
-          throw error instanceof StorageFullError
-            ? error
-            : new Error(t('recheck.photoFailed', { message: error instanceof Error ? error.message : String(error) }));
-        })
-        .finally(() => setBusyPhotos((busy) => Math.max(0, busy - 1)));
-      void save(work);
-    }
+    const works = attachPhotos.add(files, {
+      key: rectificationId,
+      stamp: {
+        siteName,
+        itemLabel: `${rectification.itemId} ${itemTitle}`,
+        inspectorName: user.displayName,
+        kind: 'recheck',
+      },
+      gps,
+      inspectorId: user.id,
+      attach: (photo) => attachRecheckPhoto(db, current.id, photo, services.now()),
+    });
+    for (const work of works) void save(work);
   };
 
   const submit = async () => {
@@ -183,7 +155,7 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
         }))}
         recheck={current}
         afterThumbnails={afterThumbnails}
-        busyPhotos={busyPhotos}
+        busyPhotos={attachPhotos.busy[rectificationId] ?? 0}
         problems={problems}
         onVerdict={(verdict: Verdict) => {
           setProblems(undefined);

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { StorageFullError } from '../db/database';
+import type { GeoLocation, NewPhoto } from '../db/types';
+import { useServices, type AppServices } from '../services';
+import type { PhotoStamp } from './photo-protocol';
+
+/** Where picked photos go: what their watermark says and the record that keeps them. */
+export interface PhotoTarget {
+  /** The busy count is kept under this key (a rubric item; the recheck screen has one list). */
+  key: string;
+  /** The watermark's words; the capture time and position are added per photo. */
+  stamp: Omit<PhotoStamp, 'takenAt' | 'gps'>;
+  gps: GeoLocation | undefined;
+  inspectorId: string;
+  /** Stores the processed photo on its record (an inspection's item, a recheck). */
+  attach: (photo: NewPhoto) => Promise<unknown>;
+}
+
+export interface AttachPhotos {
+  /** Photos still being processed or stored, by target key. */
+  busy: Readonly<Record<string, number>>;
+  /**
+   * Processes each file in the photo worker and attaches it to the target; one promise per file.
+   * A full phone rejects with StorageFullError as it is (the page words that one for every
+   * change); any other failure with an Error worded by `failedKey`.
+   */
+  add: (files: FileList, target: PhotoTarget) => Promise<unknown>[];
+}
+
+/** The checklist and the recheck screen each word a failed photo in their own section. */
+type FailedKey = 'inspect.photoFailed' | 'recheck.photoFailed';
+
+export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
+  const { t } = useTranslation();
+  const services = useServices();
+  const [busy, setBusy] = useState<Record<string, number>>({});
+  const count = (key: string, by: number) =>
+    setBusy((current) => ({ ...current, [key]: Math.max(0, (current[key] ?? 0) + by) }));
+
+  const add = (files: FileList, target: PhotoTarget) =>
+    Array.from(files, (file) => {
+      count(target.key, 1);
+      return processAndAttach(services, file, target)
+        .catch((error: unknown) => {
+          throw error instanceof StorageFullError
+            ? error
+            : new Error(t(failedKey, { message: error instanceof Error ? error.message : String(error) }));
+        })
+        .finally(() => count(target.key, -1));
+    });
+  return { busy, add };
+}
+
+/** One file: watermarked with the time it was picked, then stored with the same time as its capture time. */
+async function processAndAttach(services: AppServices, file: File, target: PhotoTarget): Promise<unknown> {
+  const takenAt = services.now().toISOString();
+  const { gps } = target;
+  const photo = await services.photos.process(file, {
+    ...target.stamp,
+    takenAt,
+    ...(gps && { gps: { lat: gps.lat, lng: gps.lng, accuracy: gps.accuracy ?? 0 } }),
+  });
+  // Only what is stored: the worker's timings and quality stay out of the record.
+  return target.attach({
+    sha256: photo.sha256,
+    blob: photo.blob,
+    thumbnail: photo.thumbnail,
+    width: photo.width,
+    height: photo.height,
+    bytes: photo.bytes,
+    originalBytes: photo.originalBytes,
+    capturedAt: takenAt,
+    inspectorId: target.inspectorId,
+    ...(gps && { gps }),
+  });
+}
