@@ -581,3 +581,50 @@ test('an admin creates a user, changes the role, resets the password and disable
   await expect(page.getByText('已启用 王复查。')).toBeVisible();
   expect((await signIn('second-password-2')).status).toBe(200);
 });
+
+test('a supervisor whose session was revoked elsewhere is sent to sign in again, then continues on the same page', async ({
+  page,
+  server,
+}) => {
+  const t = await team(server.url);
+  await roundWithSites(t);
+  await inspect(server.url, t, { siteId: 'XH-C' });
+  const calls: string[] = [];
+  page.on('request', (request) => calls.push(`${request.method()} ${new URL(request.url()).pathname}`));
+  const office = new OfficePage(page);
+  const signedIn = page.waitForResponse(
+    (response) => response.url().endsWith('/api/session') && response.request().method() === 'POST',
+  );
+  await office.signIn(t.supervisor.username, t.supervisor.password);
+  const { token } = (await (await signedIn).json()) as { token: string };
+  // The rounds list: nothing polls here, so the click below makes the first call after the revocation.
+  const roundLink = page.getByRole('link', { name: ROUND.name, exact: true });
+  await expect(roundLink).toBeVisible();
+
+  // Signed out on another computer: the server revokes this very token.
+  const revoked = await fetch(`${server.url}/api/session`, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(revoked.status).toBe(204);
+
+  // Opening the round gets 401s: the sign-in page says why, instead of an error no retry fixes.
+  await roundLink.click();
+  await expect(page.getByText('登录已失效，请重新登录。未同步的工作都已保存在本机。')).toBeVisible();
+  await expect(page.getByTestId('office')).toHaveCount(0);
+  await expect(page.getByText('加载失败')).toHaveCount(0);
+  expect(new URL(page.url()).pathname).toBe(`/office/rounds/${ROUND.id}`);
+
+  // A wrong password still shows its own error.
+  const signIn = new SignInPage(page);
+  await signIn.signIn(t.supervisor.username, 'wrong-password');
+  await expect(page.getByRole('alert')).toHaveText('用户名或密码错误，请核对后重试。');
+  await signIn.signIn(t.supervisor.username, t.supervisor.password);
+  await expect(page.getByTestId('office')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { level: 1, name: ROUND.name })).toBeVisible();
+  await office.tab('测评结果').click();
+  await expect(page.getByTestId('results-count')).toHaveText('显示 1 条，共 1 条');
+  await expect(page.getByText('登录已失效')).toHaveCount(0);
+  // The office reads the server directly: its sign-ins download no offline copy of the city.
+  expect(calls.filter((call) => call.endsWith('/api/bootstrap'))).toEqual([]);
+});

@@ -2,13 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { openCivicDatabase } from './db/database';
-import { clearSession, getSession } from './db/session';
+import { getSession } from './db/session';
 import { initI18n } from './i18n';
 import { loadInspectPage } from './lazy-screens';
 import { keepStorageInCheck } from './platform/retention';
 import { registerServiceWorker } from './pwa/register-sw';
-import { createServices } from './services';
-import { markSessionExpired, refreshBootstrap } from './session/session-service';
+import { createServices, type AppServices } from './services';
+import { endExpiredSession, refreshBootstrap } from './session/session-service';
 import { createSyncService } from './sync/sync-service';
 import './ui/styles.css';
 
@@ -22,16 +22,17 @@ async function start() {
   if (window.location.pathname.startsWith('/inspect/')) void loadInspectPage().catch(() => undefined);
   await initI18n().catch((error: unknown) => console.error('i18n initialisation failed', error));
   const db = await openCivicDatabase();
-  const services = createServices(db, (await getSession(db))?.token);
+  const services: AppServices = createServices(db, (await getSession(db))?.token, {
+    // Any call the server answers 401 for its token — office pages, exports, recheck downloads,
+    // bootstrap refresh, sync — ends the session here, once for the whole app: the sign-in page
+    // says the session expired; drafts and the outbox stay.
+    onUnauthorized: () => void endExpiredSession(services),
+  });
   services.sync = createSyncService({
     db,
     api: services.api,
-    // The server no longer accepts the token: ask for a new sign-in; drafts and the outbox stay.
-    onSignInNeeded: () => {
-      markSessionExpired();
-      services.setToken(undefined);
-      void clearSession(db);
-    },
+    // The queue paused on a 401: the same ending (the client's hook usually got there first).
+    onSignInNeeded: () => void endExpiredSession(services),
     // Closed rectifications and accepted inspections show as such without "更新任务".
     // And old confirmed photos make room when the phone's storage runs short.
     onDelivered: () => {

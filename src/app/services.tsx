@@ -20,12 +20,21 @@ export interface AppServices {
   sync?: SyncService;
 }
 
-export function createServices(db: CivicDatabase, token: string | undefined): AppServices {
+export interface ServicesOptions {
+  /** The server refused the current token (see the API client's `onUnauthorized`). */
+  onUnauthorized?: () => void;
+}
+
+export function createServices(
+  db: CivicDatabase,
+  token: string | undefined,
+  options: ServicesOptions = {},
+): AppServices {
   let currentToken = token;
   let processor: PhotoProcessor | undefined;
   return {
     db,
-    api: createApiClient({ getToken: () => currentToken }),
+    api: createApiClient({ getToken: () => currentToken, ...options }),
     photos: {
       process: (...args) => (processor ??= createPhotoProcessor()).process(...args),
       dispose: () => processor?.dispose(),

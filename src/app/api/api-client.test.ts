@@ -59,3 +59,73 @@ describe('api client', () => {
     expect(init.body).toBeInstanceOf(Blob);
   });
 });
+
+describe('api client: a refused token', () => {
+  const TOKEN = 'token-abcdefghijklmnopqrstuvwxyz';
+  const refused = () => jsonResponse(401, { error: 'unauthorized', message: '登录已失效' });
+
+  /** A client whose server answers `respond`, with the hook counted. */
+  function client(respond: () => Response, getToken: () => string | undefined = () => TOKEN) {
+    const onUnauthorized = vi.fn();
+    const fetch = vi.fn(async () => respond());
+    return { api: createApiClient({ fetch, getToken, onUnauthorized }), onUnauthorized, fetch };
+  }
+
+  it('calls the hook once for a 401 to a call that carried the token, then rejects as before', async () => {
+    const { api, onUnauthorized } = client(refused);
+    await expect(api.request('GET', '/api/rounds')).rejects.toMatchObject({ status: 401, action: 'sign_in' });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('calls the hook for a file download (photos, exports) too', async () => {
+    const { api, onUnauthorized } = client(refused);
+    await expect(api.getPhoto('a'.repeat(64))).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not call it for a wrong password at sign-in, which sends no token', async () => {
+    const wrong = () => jsonResponse(401, { error: 'invalid_credentials', message: '用户名或密码错误' });
+    const signedOut = client(wrong, () => undefined);
+    await expect(signedOut.api.signIn('a', 'b')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(signedOut.onUnauthorized).not.toHaveBeenCalled();
+    // Even with a token left in memory, signing in neither sends it nor ends anything.
+    const stale = client(wrong);
+    await expect(stale.api.signIn('a', 'b')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    expect(stale.onUnauthorized).not.toHaveBeenCalled();
+    const [, init] = stale.fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect((init.headers as Record<string, string>).Authorization).toBeUndefined();
+  });
+
+  it('does not call it for a call sent without a token, nor for signing out', async () => {
+    const anonymous = client(refused, () => undefined);
+    await expect(anonymous.api.bootstrap()).rejects.toMatchObject({ status: 401 });
+    expect(anonymous.onUnauthorized).not.toHaveBeenCalled();
+    const leaving = client(refused);
+    await expect(leaving.api.signOut()).rejects.toMatchObject({ status: 401 });
+    expect(leaving.onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('does not call it when the token changed while the call was on its way (a new sign-in)', async () => {
+    let token: string | undefined = TOKEN;
+    const { api, onUnauthorized } = client(
+      () => {
+        token = 'token-of-the-new-sign-in-000000';
+        return refused();
+      },
+      () => token,
+    );
+    await expect(api.request('GET', '/api/rounds')).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('does not call it for any other status', async () => {
+    for (const status of [200, 204, 400, 403, 404, 409, 422, 429, 500, 503]) {
+      const { api, onUnauthorized } = client(() =>
+        status === 204 ? new Response(null, { status }) : jsonResponse(status, {}),
+      );
+      await api.request('GET', '/api/rounds').catch(() => undefined);
+      await api.getBlob('/api/rounds/R1/recheck-results.csv').catch(() => undefined);
+      expect(onUnauthorized, String(status)).not.toHaveBeenCalled();
+    }
+  });
+});

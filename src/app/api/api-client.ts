@@ -43,6 +43,14 @@ export interface ApiClientOptions {
   getToken?: () => string | undefined;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /**
+   * The server answered 401 to a request that carried the current token: it no longer accepts
+   * it (expired, revoked by a sign-out elsewhere, the user disabled). Called once per such
+   * answer, before the call rejects, so the app can end the session in one place whatever
+   * feature made the call. Not called for calls sent without a token, nor for an old token's
+   * answer arriving after a new sign-in.
+   */
+  onUnauthorized?: () => void;
 }
 
 export interface RequestOptions {
@@ -50,20 +58,33 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * How a call uses the token: 'send' it (every call but two); 'none' (signing in needs none, and
+ * its 401 is a wrong password); 'ending' (signing out gives the token up: a 401 is no news).
+ */
+type Auth = 'send' | 'none' | 'ending';
+
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions = {}) {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
+  /** Reports a 401 for the token the request carried, if that is still the app's token. */
+  function checkUnauthorized(response: Response, sentToken: string | undefined, auth: Auth): void {
+    if (response.status !== 401 || auth === 'ending' || !sentToken) return;
+    if (options.getToken?.() === sentToken) options.onUnauthorized?.();
+  }
+
   async function request<T>(
     method: string,
     path: string,
     body?: BodyInit | object,
-    init: RequestOptions & { contentType?: string } = {},
+    init: RequestOptions & { contentType?: string; auth?: Auth } = {},
   ): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = options.getToken?.();
+    const auth = init.auth ?? 'send';
+    const token = auth === 'none' ? undefined : options.getToken?.();
     if (token) headers.Authorization = `Bearer ${token}`;
     let payload: BodyInit | undefined;
     if (body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
@@ -102,6 +123,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       init.signal?.removeEventListener('abort', forwardAbort);
     }
     const data = await readBody(response);
+    checkUnauthorized(response, token, auth);
     if (!response.ok) throw toApiError(response, data);
     return { status: response.status, data: data as T };
   }
@@ -116,6 +138,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     }).catch(() => {
       throw new NetworkError('无法连接服务器', false);
     });
+    checkUnauthorized(response, token, 'send');
     if (!response.ok) throw toApiError(response, await readBody(response));
     return response.blob();
   }
@@ -124,8 +147,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** Any JSON call, for feature modules that wrap their own endpoints (src/app/api/office-api.ts). */
     request,
     signIn: (username: string, password: string) =>
-      request<{ token: string; user: User }>('POST', '/api/session', { username, password }).then((r) => r.data),
-    signOut: () => request<unknown>('DELETE', '/api/session').then(() => undefined),
+      request<{ token: string; user: User }>('POST', '/api/session', { username, password }, { auth: 'none' }).then(
+        (r) => r.data,
+      ),
+    signOut: () => request<unknown>('DELETE', '/api/session', undefined, { auth: 'ending' }).then(() => undefined),
     bootstrap: <B>() => request<B>('GET', '/api/bootstrap').then((r) => r.data),
     health: (init?: RequestOptions) =>
       request<{ ok: boolean }>('GET', '/api/health', undefined, init).then((r) => r.data.ok),

@@ -2,34 +2,54 @@
  * Signing in, refreshing the offline copy of the user's work, and signing out, as steps over
  * the API client and the database. Signing out never deletes unsynced work.
  */
+import type { User } from '../../domain/wire';
 import type { AppServices } from '../services';
-import { saveBootstrap, saveSession, signOutKeepingWork } from '../db/session';
+import { clearSession, getSession, saveBootstrap, saveSession, signOutKeepingWork } from '../db/session';
 import type { Bootstrap } from '../db/types';
 
 let sessionExpired = false;
 
-/** The server refused the stored token (401 during sync): the sign-in page says why. */
-export function markSessionExpired(): void {
-  sessionExpired = true;
-}
-
+/** Whether the last session ended because the server refused its token: the sign-in page says so. */
 export function wasSessionExpired(): boolean {
   return sessionExpired;
+}
+
+/**
+ * The server no longer accepts the token (expired, revoked by a sign-out elsewhere, the user
+ * disabled): forget it and go back to the sign-in page, which says why. Only the session row
+ * goes — drafts, photos and the outbox stay and sync after the next sign-in. Wired once in
+ * main.tsx, for the API client's 401s and the sync's pause alike; running it twice is harmless.
+ */
+export async function endExpiredSession(services: AppServices): Promise<void> {
+  sessionExpired = true;
+  services.setToken(undefined);
+  await clearSession(services.db);
+}
+
+/**
+ * Inspectors and recheckers work offline from a downloaded copy of their work. The office
+ * workspace reads the server directly and stores nothing on the device (OfficeWorkspace.tsx),
+ * while its GET /api/bootstrap would be every round, site, assignment and rectification of the
+ * city: supervisors and admins skip it.
+ */
+function keepsOfflineCopy(user: User): boolean {
+  return user.role === 'inspector' || user.role === 'rechecker';
 }
 
 export async function signIn(services: AppServices, username: string, password: string): Promise<void> {
   const { token, user } = await services.api.signIn(username, password);
   services.setToken(token);
-  // Download the work before storing the session, so a signed-in app always has it offline.
-  const bootstrap = await services.api.bootstrap<Bootstrap>();
-  await saveBootstrap(services.db, bootstrap);
+  // Download the work before storing the session, so a signed-in field worker always has it offline.
+  if (keepsOfflineCopy(user)) await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());
   await saveSession(services.db, { token, user, now: services.now() });
   sessionExpired = false;
   void services.sync?.resume();
 }
 
-/** Downloads the user's rounds, sites, rubric and rectifications again (while online). */
+/** Downloads the field worker's rounds, sites, rubric and rectifications again (while online). */
 export async function refreshBootstrap(services: AppServices): Promise<void> {
+  const session = await getSession(services.db);
+  if (!session || !keepsOfflineCopy(session.user)) return;
   await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());
 }
 
