@@ -75,6 +75,13 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     });
   }, [needsLocation, inspectionId]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Opening failed (a full disk): say so, instead of loading for ever.
+  if (needsOpening && failure)
+    return (
+      <p className="notice notice--error" role="alert">
+        {failure}
+      </p>
+    );
   if (checklist === undefined || needsOpening) return <p role="status">{t('common.loading')}</p>;
   const { site } = checklist;
   if (!site || !round || !inspection || !rubric) return <p className="notice">{t('inspect.notFound')}</p>;
