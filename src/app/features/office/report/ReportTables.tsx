@@ -9,48 +9,10 @@ import { useTranslation } from 'react-i18next';
 import type { ReportRectification, RoundReport } from '../../../../domain/report';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { Site } from '../../../../domain/wire';
-import { formatScore, isOverdue } from '../shared/format';
+import { isOverdue } from '../shared/format';
+import { TallyCells, TallyHeads } from '../shared/tally';
 import { PhotoThumb } from '../shared/photos';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
-
-function TallyCells({
-  row,
-}: {
-  row: { sites: number; inspected: number; fullMarks: number; toRectify: number; averageScore: number | null };
-}) {
-  return (
-    <>
-      <td className="num">{row.sites}</td>
-      <td className="num">{row.inspected}</td>
-      <td className="num">{row.fullMarks}</td>
-      <td className="num">{row.toRectify}</td>
-      <td className="num">{formatScore(row.averageScore)}</td>
-    </>
-  );
-}
-
-function TallyHeads() {
-  const { t } = useTranslation('office');
-  return (
-    <>
-      <th scope="col" className="num">
-        {t('report.sites')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.inspected')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.fullMarks')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.toRectify')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.average')}
-      </th>
-    </>
-  );
-}
 
 export function TypeTable({ report }: { report: RoundReport }) {
   const { t } = useTranslation('office');

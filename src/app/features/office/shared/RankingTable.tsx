@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DistrictTally } from '../../../../domain/report';
 import { formatScore } from './format';
+import { TallyCells, TallyHeads } from './tally';
 
 export function RankingTable({ districts, caption }: { districts: readonly DistrictTally[]; caption?: string }) {
   const { t } = useTranslation('office');
@@ -14,19 +15,7 @@ export function RankingTable({ districts, caption }: { districts: readonly Distr
             {t('report.rank')}
           </th>
           <th scope="col">{t('report.district')}</th>
-          <th scope="col" className="num">
-            {t('report.sites')}
-          </th>
-          <th scope="col" className="num">
-            {t('report.inspected')}
-          </th>
-          <th scope="col" className="num">
-            {t('report.fullMarks')}
-          </th>
-          <th scope="col" className="num">
-            {t('report.toRectify')}
-          </th>
-          <th scope="col">{t('report.average')}</th>
+          <TallyHeads />
         </tr>
       </thead>
       <tbody>
@@ -34,16 +23,21 @@ export function RankingTable({ districts, caption }: { districts: readonly Distr
           <tr key={row.district}>
             <td className="num">{row.rank ?? '—'}</td>
             <th scope="row">{row.district}</th>
-            <td className="num">{row.sites}</td>
-            <td className="num">{row.inspected}</td>
-            <td className="num">{row.fullMarks}</td>
-            <td className="num">{row.toRectify}</td>
-            <td>
-              <span className="score-bar">
-                <span className="score-bar__fill" style={{ width: `${row.averageScore ?? 0}%` }} aria-hidden="true" />
-                <span className="score-bar__value">{formatScore(row.averageScore)}</span>
-              </span>
-            </td>
+            <TallyCells
+              row={row}
+              average={
+                <td>
+                  <span className="score-bar">
+                    <span
+                      className="score-bar__fill"
+                      style={{ width: `${row.averageScore ?? 0}%` }}
+                      aria-hidden="true"
+                    />
+                    <span className="score-bar__value">{formatScore(row.averageScore)}</span>
+                  </span>
+                </td>
+              }
+            />
           </tr>
         ))}
       </tbody>
