@@ -30,7 +30,7 @@
 import Dexie, { type DexieOptions, type EntityTable, type PromiseExtended, type Table } from 'dexie';
 import type { Rubric } from '../../domain/rubric';
 import type { Round, Site } from '../../domain/wire';
-import { DATABASE_NAME, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, upgradeToV2 } from './schema';
+import { DATABASE_NAME, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, upgradeToV2, upgradeToV4 } from './schema';
 import type {
   BeforePhotoRecord,
   BootstrapAssignment,
@@ -74,6 +74,7 @@ export class CivicDatabase extends Dexie {
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
+    this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
     // Dexie's own handler (registered first) has already closed the connection.
     this.on('versionchange', () => {
       this.superseded = true;

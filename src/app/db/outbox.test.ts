@@ -6,7 +6,6 @@ import {
   amendInspection,
   attachPhoto,
   getInspection,
-  getPhoto,
   openInspection,
   submitInspection,
   updateAnswer,
@@ -21,6 +20,7 @@ import {
   nextAttemptAt,
   outboxSummary,
   pendingEntries,
+  photoConfirmedAt,
   photoForUpload,
   requeuePhotos,
   retryGroup,
@@ -56,22 +56,31 @@ async function submitted(siteId: string, photos: NewPhoto[], minutes = 10) {
 }
 
 describe('markDone', () => {
-  it('marks a photo done, then flips the inspection to synced and confirms its photos', async () => {
+  it('marks a photo done (the server holds it), then flips the inspection to synced', async () => {
     const [p1, p2] = await Promise.all([makePhoto('p1'), makePhoto('p2')]);
     const { id, entries } = await submitted('S1', [p1, p2]);
     const [e1, e2, inspection] = entries;
+    // Photo rows hold Blobs: confirming never rewrites them (schema v4).
+    let photoWrites = 0;
+    const countWrite = () => void (photoWrites += 1);
+    db.photos.hook('creating', countWrite);
+    db.photos.hook('updating', countWrite);
 
     await markDone(db, [e1!.seq], at(20));
     expect(await getEntry(db, e1!.seq)).toMatchObject({ state: 'done', doneAt: at(20).toISOString() });
     expect(await getEntry(db, e2!.seq)).toMatchObject({ state: 'pending' });
-    // The photo row (with its Blob) is not rewritten for this: it is confirmed with the inspection.
-    expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBeUndefined();
+    expect(await photoConfirmedAt(db, p1.sha256)).toBe(at(20).toISOString());
+    expect(await photoConfirmedAt(db, p2.sha256)).toBeUndefined();
     expect((await getInspection(db, id))?.status).toBe('submitted');
 
     await markDone(db, [e2!.seq, inspection!.seq], at(22)); // several answers, one write
     expect((await getInspection(db, id))?.status).toBe('synced');
     expect((await entriesOfGroup(db, id)).map((entry) => entry.state)).toEqual(['done', 'done', 'done']);
-    for (const photo of [p1, p2]) expect((await getPhoto(db, photo.sha256))?.confirmedAt).toBe(at(22).toISOString());
+    expect(await photoConfirmedAt(db, p1.sha256)).toBe(at(20).toISOString());
+    expect(await photoConfirmedAt(db, p2.sha256)).toBe(at(22).toISOString());
+    expect(photoWrites).toBe(0);
+    db.photos.hook('creating').unsubscribe(countWrite);
+    db.photos.hook('updating').unsubscribe(countWrite);
 
     await markDone(db, [inspection!.seq], at(30)); // idempotent
     expect(await getEntry(db, inspection!.seq)).toMatchObject({ doneAt: at(22).toISOString() });
@@ -82,7 +91,7 @@ describe('markDone', () => {
     const { id, entries } = await submitted('S1', [p1]);
     await markDone(db, [entries[1]!.seq], at(20));
     expect(await getEntry(db, entries[0]!.seq)).toMatchObject({ state: 'done' });
-    expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBe(at(20).toISOString());
+    expect(await photoConfirmedAt(db, p1.sha256)).toBe(at(20).toISOString());
     expect((await getInspection(db, id))?.status).toBe('synced');
   });
 
@@ -186,7 +195,7 @@ describe('requeuePhotos (422 missing_photos)', () => {
     expect(result.requeued).toHaveLength(2);
     expect(result.requeued[0]).toBe(e1!.seq);
     expect(await getEntry(db, e1!.seq)).toMatchObject({ state: 'pending', nextAttemptAt: at(12).toISOString() });
-    expect((await getPhoto(db, p1.sha256))?.confirmedAt).toBeUndefined();
+    expect(await photoConfirmedAt(db, p1.sha256)).toBeUndefined();
 
     // The photos go before the inspection, even the one queued after it.
     await markRetry(db, inspection!.seq, {

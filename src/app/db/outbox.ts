@@ -8,7 +8,9 @@
  *   kind 'recheck'     key = recheck id; payload = the frozen PUT body
  *
  * `[kind+key]` is unique: nothing is ever queued twice. `groupId` (the inspection or recheck id)
- * ties a submission to its photos, for ordering and for progress. Entries are written by the
+ * ties a submission to its photos, for ordering and for progress. A done photo entry is also the
+ * record that the server holds that photo (retention.ts may then evict it; it is never queued
+ * again unless the server says otherwise with a 422). Entries are written by the
  * submit of `inspections.ts` / `rechecks.ts` in the same transaction as the status change, and
  * moved through `pending` → `done` (or `attention`) by the sync engine through the functions
  * below — its store. Done entries stay (they are the proof of what was sent) until
@@ -31,9 +33,9 @@ import type {
 // Queueing, inside the submit transactions of inspections.ts and rechecks.ts.
 
 /**
- * Adds a pending photo entry for each photo that the server has not confirmed and that is not
- * already queued. Runs inside a transaction over `photos` and `outbox`. Photos without a local
- * row are skipped: only confirmed photos are ever evicted, so the server has them.
+ * Adds a pending photo entry for each photo that has none yet. Runs inside a transaction over
+ * `photos` and `outbox`. Photos without a local row are skipped: only confirmed photos are ever
+ * evicted, so the server has them.
  */
 export async function queuePhotosInTransaction(
   db: CivicDatabase,
@@ -44,7 +46,7 @@ export async function queuePhotosInTransaction(
   const added: number[] = [];
   for (const sha256 of new Set(sha256s)) {
     const photo = await db.photos.get(sha256);
-    if (!photo || photo.confirmedAt !== undefined) continue;
+    if (!photo) continue;
     // Queued already: pending or needing attention, it will go (or waits for a person); done,
     // the server holds it (should it lose it, its 422 `missing_photos` queues it again).
     if (await db.outbox.where('[kind+key]').equals(['photo', sha256]).first()) continue;
@@ -74,6 +76,19 @@ export function jsonBytes(payload: unknown): number {
 // Reading, for the sync engine.
 
 /**
+ * The entries in any of these states, through the `[state+nextAttemptAt]` index (every entry
+ * has a `nextAttemptAt`; a separate `state` index would be one more to update on every write).
+ * One state is one key range, which IndexedDB answers in a single request (getAll).
+ */
+export function entriesInState(db: CivicDatabase, ...states: OutboxState[]) {
+  const index = db.outbox.where('[state+nextAttemptAt]');
+  const [only] = states;
+  return states.length === 1 && only
+    ? index.between([only, ''], [only, '\uffff'])
+    : index.inAnyRange(states.map((state) => [[state, ''], [state, '\uffff']]));
+}
+
+/**
  * Entries to send now: pending, due (`nextAttemptAt` ≤ now), in queue order, except that the
  * photos of a submission always come before it (also photos queued again after a 422). A
  * submission waits while a photo of its group, or an earlier submission of its group (an
@@ -81,7 +96,7 @@ export function jsonBytes(payload: unknown): number {
  */
 export async function pendingEntries(db: CivicDatabase, now: Instant): Promise<OutboxEntry[]> {
   const nowIso = toIso(now);
-  const pending = await readTransaction(db, ['outbox'], () => db.outbox.where('state').equals('pending').sortBy('seq'));
+  const pending = await readTransaction(db, ['outbox'], () => entriesInState(db, 'pending').sortBy('seq'));
   const due = (entry: OutboxEntry) => entry.nextAttemptAt <= nowIso;
   const photosByGroup = new Map<string, OutboxEntry[]>();
   for (const entry of pending) {
@@ -124,15 +139,15 @@ export async function nextAttemptAt(db: CivicDatabase): Promise<string | undefin
   return first?.nextAttemptAt;
 }
 
-/** All entries of one submission (its photos and every revision), in queue order. */
 /** Kind, group and retry time of every pending entry: when the next one can be sent (sync's `sendableAt`). */
 export async function pendingTimings(
   db: CivicDatabase,
 ): Promise<Pick<OutboxEntry, 'seq' | 'kind' | 'groupId' | 'nextAttemptAt'>[]> {
-  const pending = await readTransaction(db, ['outbox'], () => db.outbox.where('state').equals('pending').toArray());
+  const pending = await readTransaction(db, ['outbox'], () => entriesInState(db, 'pending').toArray());
   return pending.map(({ seq, kind, groupId, nextAttemptAt }) => ({ seq, kind, groupId, nextAttemptAt }));
 }
 
+/** All entries of one submission (its photos and every revision), in queue order. */
 export function entriesOfGroup(db: CivicDatabase, groupId: string): Promise<OutboxEntry[]> {
   return readTransaction(db, ['outbox'], () => db.outbox.where('groupId').equals(groupId).sortBy('seq'));
 }
@@ -140,6 +155,14 @@ export function entriesOfGroup(db: CivicDatabase, groupId: string): Promise<Outb
 /** One entry by its sequence number. */
 export function getEntry(db: CivicDatabase, seq: number): Promise<OutboxEntry | undefined> {
   return readTransaction(db, ['outbox'], () => db.outbox.get(seq));
+}
+
+/** When the server was known to hold this photo (its entry is done); undefined while it is not. */
+export async function photoConfirmedAt(db: CivicDatabase, sha256: string): Promise<string | undefined> {
+  const entry = await readTransaction(db, ['outbox'], () =>
+    db.outbox.where('[kind+key]').equals(['photo', sha256]).first(),
+  );
+  return entry?.state === 'done' ? entry.doneAt : undefined;
 }
 
 export interface PhotoUpload {
@@ -163,39 +186,60 @@ export async function photoForUpload(db: CivicDatabase, sha256: string): Promise
 /**
  * The server confirmed these entries (201 or 200), all in one transaction: the engine records
  * its confirmations behind the next request and hands over together those that piled up meanwhile,
- * because each IndexedDB write transaction costs milliseconds, as much as a photo's upload on a
- * fast link. Idempotent.
+ * because each IndexedDB write transaction, and each row it writes, costs about a millisecond of
+ * the browser's CPU — as much as a photo's upload on a fast link. Idempotent.
  *
- * - A photo: done; the server holds its bytes. Its row is left as it is: rewriting a row that
- *   holds a Blob costs as much again, and nothing needs the photo confirmed before the
- *   submission that uses it is.
+ * - A photo: done; the server holds its bytes (which lets retention.ts evict it later). Its row
+ *   in `photos` is not touched.
  * - An inspection or recheck: the local record becomes 'synced' when it still is that revision
- *   (an amended draft stays a draft), and every photo it references is confirmed (`confirmedAt`,
- *   which lets retention.ts evict it later) with its entry done — the server accepted the
- *   submission, so it holds them all.
+ *   (an amended draft stays a draft), and the entry of every photo it references is done too —
+ *   the server accepted the submission, so it holds them all.
  */
 export async function markDone(db: CivicDatabase, seqs: readonly number[], now: Instant): Promise<void> {
   const nowIso = toIso(now);
-  await writeTransaction(db, ['outbox', 'photos', 'inspections', 'rechecks'], async () => {
-    // Few requests, each over many keys: every IndexedDB request costs, in the browser's process.
-    const entries = await db.outbox.bulkGet([...seqs]);
-    const missing = seqs.find((seq, index) => entries[index] === undefined);
-    if (missing !== undefined) throw new RecordNotFoundError('outbox', missing);
-    const given = entries as OutboxEntry[];
+  await writeTransaction(db, ['outbox', 'inspections', 'rechecks'], async () => {
+    const nearby = await entriesAround(db, seqs);
+    const given = seqs.map((seq) => nearby.get(seq) ?? throwNotFound(seq));
     const submissions = given.filter((entry) => entry.kind !== 'photo');
-    const photos = [...new Set(submissions.flatMap(photosOfSubmission))];
-    const photoEntries = await db.outbox
-      .where('[kind+key]')
-      .anyOf(photos.map((sha256) => ['photo', sha256]))
-      .toArray();
+    const photos = new Set(submissions.flatMap(photosOfSubmission));
+    // A submission's photos were queued with it, just before it: usually read already.
+    const photoEntries = [...nearby.values()].filter((entry) => entry.kind === 'photo' && photos.delete(entry.key));
+    if (photos.size > 0) {
+      photoEntries.push(
+        ...(await db.outbox
+          .where('[kind+key]')
+          .anyOf([...photos].map((sha256) => ['photo', sha256]))
+          .toArray()),
+      );
+    }
     const finished = new Map<number, OutboxEntry>();
     for (const entry of [...given, ...photoEntries]) {
       if (entry.state !== 'done') finished.set(entry.seq, { ...entry, state: 'done', doneAt: nowIso });
     }
     await db.outbox.bulkPut([...finished.values()]);
     await markSubmissionsSynced(db, submissions);
-    await confirmPhotos(db, photos, nowIso);
   });
+}
+
+/**
+ * The entries with these seqs, and those queued between them, by seq. Every IndexedDB request is
+ * a round trip to the browser's process that costs about as much as the row it reads, so a batch
+ * of neighbouring seqs (a submission and its photos) is one key-range read; scattered seqs are
+ * read one by one.
+ */
+async function entriesAround(db: CivicDatabase, seqs: readonly number[]): Promise<Map<number, OutboxEntry>> {
+  if (seqs.length === 0) return new Map();
+  const low = Math.min(...seqs);
+  const high = Math.max(...seqs);
+  const rows =
+    high - low < seqs.length * 4
+      ? await db.outbox.where(':id').between(low, high, true, true).toArray()
+      : await db.outbox.bulkGet([...seqs]);
+  return new Map(rows.flatMap((row) => (row ? [[row.seq, row] as const] : [])));
+}
+
+function throwNotFound(seq: number): never {
+  throw new RecordNotFoundError('outbox', seq);
 }
 
 function photosOfSubmission(entry: InspectionOutboxEntry | RecheckOutboxEntry): string[] {
@@ -218,12 +262,6 @@ async function markSubmissionsSynced(
       if (recheck?.status === 'submitted') await db.rechecks.put({ ...recheck, status: 'synced' });
     }
   }
-}
-
-async function confirmPhotos(db: CivicDatabase, sha256s: readonly string[], nowIso: string): Promise<void> {
-  const rows = await db.photos.bulkGet([...sha256s]);
-  const unconfirmed = rows.filter((row) => row !== undefined && row.confirmedAt === undefined);
-  await db.photos.bulkPut(unconfirmed.map((row) => ({ ...row!, confirmedAt: nowIso })));
 }
 
 /** A failure worth retrying (network, timeout, 408, 429, 5xx): attempts + 1, try again at `nextAttemptAt`. */
@@ -290,8 +328,8 @@ export interface RequeueResult {
 
 /**
  * The server answered 422 `missing_photos` for a submission of `groupId`: make sure each listed
- * photo has a pending, due entry (a new one, or a done one reopened, clearing the photo's
- * `confirmedAt`), so the engine can send exactly these and then retry the submission.
+ * photo has a pending, due entry (a new one, or a done one reopened: the photo is no longer
+ * confirmed), so the engine can send exactly these and then retry the submission.
  */
 export async function requeuePhotos(
   db: CivicDatabase,
@@ -303,17 +341,16 @@ export async function requeuePhotos(
   return writeTransaction(db, ['outbox', 'photos'], async () => {
     const result: RequeueResult = { requeued: [], inAttention: [], missingLocally: [] };
     for (const sha256 of new Set(sha256s)) {
-      const photo = await db.photos.get(sha256);
+      const stored = (await db.photos.where(':id').equals(sha256).count()) > 0;
       const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
       if (entry?.state === 'attention') {
         result.inAttention.push(sha256);
         continue;
       }
-      if (!photo) {
+      if (!stored) {
         result.missingLocally.push(sha256);
         continue;
       }
-      if (photo.confirmedAt !== undefined) await db.photos.update(sha256, { confirmedAt: undefined });
       if (entry) {
         await db.outbox.update(entry.seq, { state: 'pending', nextAttemptAt: nowIso, doneAt: undefined });
         result.requeued.push(entry.seq);

@@ -5,6 +5,7 @@
  * Call it inside a transaction that covers those three stores.
  */
 import type { CivicDatabase } from './database';
+import { entriesInState } from './outbox';
 import type { OutboxEntry } from './types';
 
 export interface PhotoRefsOptions {
@@ -28,7 +29,7 @@ export async function referencedPhotos(db: CivicDatabase, { includeSynced }: Pho
   for (const recheck of rechecks) {
     if (includeSynced || recheck.status !== 'synced') recheck.photos.forEach((sha) => referenced.add(sha));
   }
-  const unfinished = await db.outbox.where('state').anyOf('pending', 'attention').toArray();
+  const unfinished = await entriesInState(db, 'pending', 'attention').toArray();
   for (const entry of unfinished) entryPhotos(entry).forEach((sha) => referenced.add(sha));
   return referenced;
 }

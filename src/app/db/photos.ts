@@ -2,9 +2,10 @@
  * The `photos` store: each photo once, keyed by the SHA-256 of its JPEG bytes, with a thumbnail
  * and the capture metadata kept as data beside the pixels (time, GPS, inspector, sizes), since a
  * burned-in watermark alone can be faked. Rows are written by `attachPhoto` /
- * `attachRecheckPhoto` in the same transaction as the answer that references them, gain
- * `confirmedAt` when the server confirms them (outbox.ts), and are deleted only by a detach
- * before submit or by the retention sweep (retention.ts), never while unsynced work needs them.
+ * `attachRecheckPhoto` in the same transaction as the answer that references them, never
+ * rewritten (that the server holds one is its done outbox entry: outbox.ts), and deleted only by
+ * a detach before submit or by the retention sweep (retention.ts), never while unsynced work
+ * needs them.
  *
  * Blobs are stored as Blobs made from bytes, never as the live `File` the input gave: iOS
  * Safari fails to store Files in IndexedDB.

@@ -62,7 +62,19 @@ describe('evictConfirmedPhotos', () => {
     // A confirmed photo that a recheck draft uses as its after-photo.
     const recheck = await openRecheck(db, 'RX1', day(0));
     await attachRecheckPhoto(db, recheck.id, inRecheck!);
-    await db.photos.update(inRecheck!.sha256, { confirmedAt: day(1).toISOString() });
+    // (as if it had been uploaded on day 1 for another record that used the same bytes)
+    await db.outbox.add({
+      kind: 'photo',
+      key: inRecheck!.sha256,
+      groupId: 'elsewhere',
+      payload: inRecheck!.sha256,
+      state: 'done',
+      attempts: 1,
+      nextAttemptAt: day(1).toISOString(),
+      createdAt: day(1).toISOString(),
+      doneAt: day(1).toISOString(),
+      bytes: inRecheck!.bytes,
+    });
 
     const result = await evictConfirmedPhotos(db, { keepDays: 30, now: day(40) });
     expect(result.evicted.sort()).toEqual([synced1!.sha256, synced2!.sha256].sort());
@@ -99,13 +111,23 @@ describe('evictConfirmedPhotos', () => {
 });
 
 describe('pruneDoneEntries', () => {
-  it('drops only done entries older than the limit', async () => {
+  it('drops only done entries older than the limit, keeping the confirmation of a photo still stored', async () => {
     const photo = await makePhoto('p');
-    await submitAndConfirm(await inspect('S1', [photo]), 1);
+    const syncedId = await inspect('S1', [photo]);
+    await submitAndConfirm(syncedId, 1);
     const pendingId = await inspect('S2', []);
     await submitInspection(db, pendingId, day(0));
+    const left = async () => (await db.outbox.toArray()).map((entry) => [entry.key, entry.state]);
     expect(await pruneDoneEntries(db, { keepDays: 30, now: day(20) })).toBe(0);
-    expect(await pruneDoneEntries(db, { keepDays: 30, now: day(40) })).toBe(2);
-    expect((await db.outbox.toArray()).map((entry) => [entry.groupId, entry.state])).toEqual([[pendingId, 'pending']]);
+
+    expect(await pruneDoneEntries(db, { keepDays: 30, now: day(40) })).toBe(1); // the inspection's
+    expect(await left()).toEqual([
+      [photo.sha256, 'done'],
+      [`${pendingId}@1`, 'pending'],
+    ]);
+    // Still confirmed, so still evictable; once evicted, its entry goes too.
+    expect((await evictConfirmedPhotos(db, { keepDays: 30, now: day(40) })).evicted).toEqual([photo.sha256]);
+    expect(await pruneDoneEntries(db, { keepDays: 30, now: day(40) })).toBe(1);
+    expect(await left()).toEqual([[`${pendingId}@1`, 'pending']]);
   });
 });

@@ -1,17 +1,19 @@
 /**
  * Local retention: what may leave this device's IndexedDB, and when.
  *
- *   photos  only rows the server confirmed (`confirmedAt`) more than `keepDays` ago, oldest
- *           confirmation first, and NEVER one that an unsynced thing still needs: a draft
- *           (inspection or recheck), a submitted-but-unsynced record, or a pending/attention
- *           outbox entry. An unconfirmed photo is never a candidate at all.
+ *   photos  only rows the server confirmed (their photo entry in the outbox is done) more than
+ *           `keepDays` ago, oldest confirmation first, and NEVER one that an unsynced thing
+ *           still needs: a draft (inspection or recheck), a submitted-but-unsynced record, or a
+ *           pending/attention outbox entry. An unconfirmed photo is never a candidate at all.
  *   outbox  done entries older than `keepDays` (the record of what was sent), so the store does
- *           not grow for ever; unfinished entries are never pruned.
+ *           not grow for ever, except the entry of a photo still stored (it is the record that
+ *           the server holds it); unfinished entries are never pruned.
  *
  * Each sweep is one transaction, so a photo queued or attached during the sweep cannot be
  * deleted by it.
  */
 import { toIso, writeTransaction, type CivicDatabase } from './database';
+import { entriesInState } from './outbox';
 import { referencedPhotos } from './photo-refs';
 import type { Instant } from './types';
 
@@ -41,11 +43,14 @@ export async function evictConfirmedPhotos(db: CivicDatabase, options: EvictionO
     const sizes = new Map<string, number>();
     await db.photos.each((photo) => sizes.set(photo.sha256, photo.bytes + photo.thumbnail.size));
     let remaining = [...sizes.values()].reduce((sum, size) => sum + size, 0);
-    const candidates = await db.photos.where('confirmedAt').below(cutoff).primaryKeys();
+    const candidates = (await entriesInState(db, 'done').toArray())
+      .filter((entry) => entry.kind === 'photo' && entry.doneAt !== undefined && entry.doneAt < cutoff)
+      .sort((a, b) => a.doneAt!.localeCompare(b.doneAt!))
+      .map((entry) => entry.key);
     const result: EvictionResult = { evicted: [], freedBytes: 0, remainingBytes: remaining };
     for (const sha256 of candidates) {
       if (options.targetBytes !== undefined && remaining <= options.targetBytes) break;
-      if (needed.has(sha256)) continue;
+      if (needed.has(sha256) || !sizes.has(sha256)) continue;
       await db.photos.delete(sha256);
       const size = sizes.get(sha256) ?? 0;
       remaining -= size;
@@ -57,19 +62,22 @@ export async function evictConfirmedPhotos(db: CivicDatabase, options: EvictionO
   });
 }
 
-/** Deletes done outbox entries finished more than `keepDays` ago; returns how many. */
+/**
+ * Deletes done outbox entries finished more than `keepDays` ago, except those of photos still
+ * stored here (their confirmation); returns how many.
+ */
 export async function pruneDoneEntries(
   db: CivicDatabase,
   { keepDays, now }: { keepDays: number; now: Instant },
 ): Promise<number> {
   const cutoff = toIso(new Date(toMs(now) - keepDays * DAY_MS));
-  return writeTransaction(db, ['outbox'], () =>
-    db.outbox
-      .where('state')
-      .equals('done')
+  return writeTransaction(db, ['outbox', 'photos'], async () => {
+    const stored = new Set(await db.photos.toCollection().primaryKeys());
+    return entriesInState(db, 'done')
       .filter((entry) => entry.doneAt !== undefined && entry.doneAt < cutoff)
-      .delete(),
-  );
+      .filter((entry) => entry.kind !== 'photo' || !stored.has(entry.key))
+      .delete();
+  });
 }
 
 function toMs(instant: Instant): number {

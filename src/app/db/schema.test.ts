@@ -5,7 +5,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { CivicDatabase } from './database';
 import { getInspection, photosOf, submitInspection, updateAnswer } from './inspections';
-import { entriesOfGroup, markDone } from './outbox';
+import { entriesOfGroup, markDone, photoConfirmedAt } from './outbox';
 import { openRecheck } from './rechecks';
 import { SCHEMA_V1, SCHEMA_VERSION } from './schema';
 import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION } from './test-support';
@@ -163,10 +163,18 @@ describe('schema upgrade v1 → v2', () => {
     // The new indexes answer.
     expect((await photosOf(db, DRAFT_ID)).map((p) => p.sha256).sort()).toEqual([p1.sha256, p2.sha256].sort());
     expect((await photosOf(db, SENT_ID, 'T16')).map((p) => p.sha256)).toEqual([p3.sha256]);
-    expect(await db.photos.where('confirmedAt').above('').primaryKeys()).toEqual([p2.sha256]);
+    // p2 was confirmed: since v4 that is a done photo entry, added at the end of the outbox.
+    expect(await photoConfirmedAt(db, p2.sha256)).toBe(at(3).toISOString());
+    expect(await photoConfirmedAt(db, p1.sha256)).toBeUndefined();
+    const [added, ...none] = (await db.outbox.toArray()).slice(before.outbox!.length);
+    expect(none).toEqual([]);
+    expect(added).toMatchObject({ kind: 'photo', key: p2.sha256, groupId: DRAFT_ID, state: 'done' });
 
     // Everything else is exactly as v1 left it.
-    for (const [table, rows] of Object.entries(before)) expect(await db.table(table).toArray(), table).toEqual(rows);
+    for (const [table, rows] of Object.entries(before)) {
+      const now = await db.table(table).toArray();
+      expect(table === 'outbox' ? now.slice(0, rows.length) : now, table).toEqual(rows);
+    }
     expect(await db.rechecks.count()).toBe(0);
 
     // And the app works on the migrated data.
@@ -177,7 +185,12 @@ describe('schema upgrade v1 → v2', () => {
     });
     await updateAnswer(db, DRAFT_ID, 'T16', { grade: 'A' });
     expect(await submitInspection(db, DRAFT_ID, at(11))).toEqual({ ok: true, revision: 1 });
-    expect((await entriesOfGroup(db, DRAFT_ID)).map((e) => e.key)).toEqual([p1.sha256, `${DRAFT_ID}@1`]); // p2 was confirmed
+    // p2 is not queued again: its done entry (from the upgrade) is already in the group.
+    expect((await entriesOfGroup(db, DRAFT_ID)).map((e) => [e.key, e.state])).toEqual([
+      [p2.sha256, 'done'],
+      [p1.sha256, 'pending'],
+      [`${DRAFT_ID}@1`, 'pending'],
+    ]);
     const [photoEntry, sentEntry] = await entriesOfGroup(db, SENT_ID);
     await markDone(db, [photoEntry!.seq], at(12));
     await markDone(db, [sentEntry!.seq], at(12));
@@ -204,10 +217,11 @@ describe('schema upgrade v1 → v2', () => {
       'session',
       'sites',
     ]);
-    expect(db.photos.schema.indexes.map((index) => index.name).sort()).toEqual([
-      '[ownerId+itemId]',
-      'confirmedAt',
-      'ownerId',
+    expect(db.photos.schema.indexes.map((index) => index.name).sort()).toEqual(['[ownerId+itemId]', 'ownerId']);
+    expect(db.outbox.schema.indexes.map((index) => index.name).sort()).toEqual([
+      '[kind+key]',
+      '[state+nextAttemptAt]',
+      'groupId',
     ]);
     db.close();
   });

@@ -27,6 +27,20 @@
  * the outbox, replaceable at any time): a thumbnail for each, the full photo while a size budget
  * allows (before-photos.ts). A new store only; nothing to move.
  *   beforePhotos   'sha256, fetchedAt'
+ *
+ * v4 (sync throughput, issue 5): confirming a submission wrote every one of its photo rows again
+ * (`confirmedAt`), and every outbox row it touched updated a `state` index that the compound
+ * `[state+nextAttemptAt]` index already answers. Each IndexedDB row written costs about a
+ * millisecond of the browser's CPU, as much as uploading a photo on a fast link. So:
+ * - a photo is confirmed when its outbox entry is done (the server answered its PUT, or accepted
+ *   a submission that uses it); photo rows are never rewritten after capture. The photos'
+ *   `confirmedAt` index goes; a photo v3 had confirmed whose entry was already pruned gets a
+ *   done entry (doneAt = its confirmedAt). The old field stays in old rows, unread: removing it
+ *   would rewrite every stored photo inside the upgrade, on phones that may be short of space.
+ * - the outbox's `state` index goes; queries by state use `[state+nextAttemptAt]`
+ *   (every entry has a `nextAttemptAt`).
+ *   photos         'sha256, ownerId, [ownerId+itemId]'
+ *   outbox         '++seq, &[kind+key], groupId, [state+nextAttemptAt]'
  */
 import type { Transaction } from 'dexie';
 
@@ -56,8 +70,14 @@ export const SCHEMA_V3 = {
   beforePhotos: 'sha256, fetchedAt',
 } as const;
 
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  photos: 'sha256, ownerId, [ownerId+itemId]',
+  outbox: '++seq, &[kind+key], groupId, [state+nextAttemptAt]',
+} as const;
+
 /** The current schema version. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** A photo as v1 stored it. */
 interface PhotoV1 {
@@ -79,4 +99,49 @@ export async function upgradeToV2(tx: Transaction): Promise<void> {
       }
       photo.kind ??= 'inspection';
     });
+}
+
+/** A photo as v3 stored it (only what the v4 upgrade reads). */
+interface PhotoV3 {
+  sha256: string;
+  ownerId: string;
+  bytes: number;
+  confirmedAt?: string;
+}
+
+/**
+ * v3 → v4: a photo is confirmed by a done outbox entry. Photos v3 had confirmed but whose entry
+ * retention already pruned get one back, dated by their confirmation, so they stay evictable and
+ * are never uploaded again. Photo rows themselves are only read.
+ */
+export async function upgradeToV4(tx: Transaction): Promise<void> {
+  const confirmed: PhotoV3[] = [];
+  await tx
+    .table<PhotoV3, string>('photos')
+    .toCollection()
+    .each((photo) => {
+      if (photo.confirmedAt !== undefined) confirmed.push(photo);
+    });
+  const outbox = tx.table<{ kind: string; key: string }, number>('outbox');
+  const queued = await outbox
+    .where('[kind+key]')
+    .anyOf(confirmed.map((photo) => ['photo', photo.sha256]))
+    .toArray();
+  const hasEntry = new Set(queued.map((entry) => entry.key));
+  await outbox.bulkAdd(
+    confirmed
+      .filter((photo) => !hasEntry.has(photo.sha256))
+      .map((photo) => ({
+        kind: 'photo',
+        key: photo.sha256,
+        groupId: photo.ownerId,
+        payload: photo.sha256,
+        state: 'done',
+        attempts: 0,
+        nextAttemptAt: photo.confirmedAt!,
+        createdAt: photo.confirmedAt!,
+        doneAt: photo.confirmedAt!,
+        bytes: photo.bytes,
+      })),
+  );
 }

@@ -12,6 +12,7 @@
 import type { Rubric, RubricFile, SiteType } from '../../domain/rubric';
 import type { Round, Site, User } from '../../domain/wire';
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
+import { entriesInState } from './outbox';
 import type { Bootstrap, BootstrapAssignment, Instant, Rectification, SessionRecord } from './types';
 
 /** Stores the token and user after a successful sign-in. */
@@ -52,10 +53,7 @@ export async function signOutKeepingWork(db: CivicDatabase): Promise<{ unsynced:
 export async function unsyncedCount(db: CivicDatabase): Promise<number> {
   return readTransaction(db, ['outbox', 'inspections', 'rechecks'], async () => {
     const work = new Set<string>();
-    await db.outbox
-      .where('state')
-      .anyOf('pending', 'attention')
-      .each((entry) => work.add(entry.groupId));
+    await entriesInState(db, 'pending', 'attention').each((entry) => work.add(entry.groupId));
     await db.inspections
       .where('status')
       .equals('draft')

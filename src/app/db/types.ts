@@ -134,8 +134,9 @@ export interface PhotoRecord {
   bytes: number;
   /** Size of the file the camera produced, before resizing. */
   originalBytes: number;
-  /** When the server confirmed it holds these bytes; unset until then. */
-  confirmedAt?: string;
+  // Whether the server holds it is its outbox entry's business (a done photo entry, see
+  // outbox.ts): a row holding Blobs is never rewritten after capture. Rows from schema v3 may
+  // still carry a `confirmedAt` field, which nothing reads.
 }
 
 /** What the photo pipeline hands over to be stored. */
@@ -202,6 +203,7 @@ interface OutboxEntryBase {
   nextAttemptAt: string;
   lastError?: OutboxError;
   createdAt: string;
+  /** When the server confirmed it; for a photo entry, when the server is known to hold the photo. */
   doneAt?: string;
   /** Bytes this entry uploads (the photo's size, or the JSON's length): for progress. */
   bytes: number;

@@ -34,57 +34,62 @@ function manualTimers() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('createConfirmationQueue', () => {
-  it('writes the first confirmation at once and those that arrive meanwhile together, in order', async () => {
+  it('lets confirmations wait up to holdMs from the oldest, then writes them all in one write, in order', async () => {
     const { writes, markDone, seqs } = controlledWrites();
-    const queue = createConfirmationQueue(markDone, manualTimers());
+    const { timers, pending, fire } = manualTimers();
+    const queue = createConfirmationQueue(markDone, { timers, holdMs: 1000 });
     queue.add(1, 100);
-    await tick();
     queue.add(2, 101);
     queue.add(3, 102);
     await tick();
-    expect(seqs()).toEqual([[1]]); // one write at a time
+    expect(seqs()).toEqual([]);
+    expect([...pending.values()].map((timer) => timer.ms)).toEqual([1000]); // one timer, from the oldest
+    fire();
+    await tick();
+    expect(seqs()).toEqual([[1, 2, 3]]);
+    expect(writes[0]!.now).toBe(102);
+    writes[0]!.finish();
+    await queue.flushed();
+  });
+
+  it('writes one at a time: what is answered during a write waits for the next one', async () => {
+    const { writes, markDone, seqs } = controlledWrites();
+    const { timers, fire } = manualTimers();
+    const queue = createConfirmationQueue(markDone, { timers });
+    queue.add(1, 100);
+    fire();
+    await tick();
+    queue.add(2, 101);
+    queue.add(3, 102);
+    fire();
+    await tick();
+    expect(seqs()).toEqual([[1]]);
     writes[0]!.finish();
     await tick();
     expect(seqs()).toEqual([[1], [2, 3]]);
-    expect(writes[1]!.now).toBe(102);
     const flushed = queue.flushed();
     writes[1]!.finish();
     await expect(flushed).resolves.toBeUndefined();
   });
 
-  it("holds a photo's confirmation for its submission's: one write for the group", async () => {
+  it('writes at once when MAX_HELD wait, on flush, and on writeNow (page hidden)', async () => {
     const { writes, markDone, seqs } = controlledWrites();
     const { timers, pending } = manualTimers();
-    const queue = createConfirmationQueue(markDone, { timers, holdMs: 500 });
-    queue.add(1, 100, { hold: true });
-    queue.add(2, 101, { hold: true });
+    const queue = createConfirmationQueue(markDone, { timers });
+    for (let seq = 1; seq <= MAX_HELD; seq++) queue.add(seq, 200);
     await tick();
-    expect(seqs()).toEqual([]);
-    expect([...pending.values()].map((timer) => timer.ms)).toEqual([500]); // one timer for the held ones
-    queue.add(3, 102); // the submission
-    await tick();
-    expect(seqs()).toEqual([[1, 2, 3]]);
+    expect(seqs()[0]).toHaveLength(MAX_HELD);
     expect(pending.size).toBe(0);
     writes[0]!.finish();
-    await queue.flushed();
-  });
 
-  it('writes held confirmations when the hold runs out (a slow next upload), when many wait, and on flush', async () => {
-    const { writes, markDone, seqs } = controlledWrites();
-    const { timers, fire } = manualTimers();
-    const queue = createConfirmationQueue(markDone, { timers });
-    queue.add(1, 100, { hold: true });
-    fire();
+    queue.add(98, 300);
+    queue.writeNow();
     await tick();
-    expect(seqs()).toEqual([[1]]);
-    writes[0]!.finish();
-
-    for (let seq = 10; seq < 10 + MAX_HELD; seq++) queue.add(seq, 200, { hold: true });
-    await tick();
-    expect(seqs()[1]).toHaveLength(MAX_HELD);
+    expect(seqs()[1]).toEqual([98]);
+    expect(pending.size).toBe(0);
     writes[1]!.finish();
 
-    queue.add(99, 300, { hold: true });
+    queue.add(99, 400);
     const flushed = queue.flushed();
     await tick();
     expect(seqs()[2]).toEqual([99]);
@@ -94,8 +99,10 @@ describe('createConfirmationQueue', () => {
 
   it('reports a failed write once, to the next flush, and goes on writing later confirmations', async () => {
     const { writes, markDone, seqs } = controlledWrites();
-    const queue = createConfirmationQueue(markDone, manualTimers());
+    const { timers, fire } = manualTimers();
+    const queue = createConfirmationQueue(markDone, { timers });
     queue.add(1, 100);
+    queue.writeNow(); // does not take the failure away from the engine
     await tick();
     writes[0]!.finish(new Error('QuotaExceededError'));
     await tick();
@@ -103,6 +110,7 @@ describe('createConfirmationQueue', () => {
     await expect(queue.flushed()).rejects.toThrow('QuotaExceededError');
     expect(queue.failed).toBe(false);
     queue.add(2, 101);
+    fire();
     await tick();
     writes[1]!.finish();
     await expect(queue.flushed()).resolves.toBeUndefined();

@@ -1,39 +1,41 @@
 /**
- * The sync engine's confirmations, written behind the next request (see sync-engine.ts): each
- * 2xx is queued here and the engine goes on sending. Writes are few and run one at a time, in
- * order, so the store sees confirmations in the order the answers came:
+ * The sync engine's confirmations, written behind the requests (see sync-engine.ts): each 2xx is
+ * queued here and the engine goes on sending. Writes run one at a time, in order, so the store
+ * sees confirmations in the order the answers came.
  *
- * - A photo's confirmation is held (`hold`) for up to `holdMs`, so that on a fast link it is
- *   written together with its submission's: one IndexedDB write transaction per submission
- *   instead of one per request. Each costs several milliseconds of the browser's CPU (measured:
- *   5–15 ms in Chromium 150 on a database holding photos), as much as a photo's upload on a
- *   fast link. On a slow link the next upload outlasts `holdMs`, and the photo is recorded while
- *   it runs: a page closed then does not send it again.
- * - Everything else starts a write at once; what piles up while one write runs goes in the next.
- * - Held confirmations are written anyway once `MAX_HELD` pile up, and whenever someone waits
- *   for `flushed()` (the engine does before any other store call and at the end of a run).
+ * A confirmation waits up to `holdMs` (from the oldest one waiting) for company, then everything
+ * waiting is written in ONE IndexedDB transaction. Measured in Chromium 150 (`npm run bench`): a
+ * write transaction committed while uploads are in flight costs the browser's process 20–30 ms
+ * of CPU, whatever it holds — four times a photo's upload on a fast link — while one write at
+ * the end of a whole drain cost next to nothing. So on a fast link a second's worth of answers
+ * (dozens of requests) makes one write; on a slow link, where one upload outlasts `holdMs`, each
+ * answer is recorded while the next upload runs.
  *
- * A confirmation lost with the page (closed before its write) leaves the entry pending: it is sent
- * again and the server answers 200 — the bytes travel twice, nothing is duplicated.
+ * Waiting confirmations are also written once `MAX_HELD` pile up (bounding what a crash can take
+ * back), and whenever someone waits for `flushed()`: the engine does before any other store call,
+ * at the end of a run, and when the page is hidden.
+ *
+ * A confirmation lost with the page (killed before its write) leaves the entry pending: it is
+ * sent again and the server answers 200 — at most `holdMs` of uploads travel twice, nothing is
+ * duplicated.
  */
 import type { Timers } from './timers';
 
 export interface ConfirmationQueue {
-  /**
-   * Queues the confirmation of entry `seq`, answered at `now`; `hold` lets it wait for the next
-   * confirmation that is not held (a photo for its submission).
-   */
-  add(seq: number, now: number, options?: { hold?: boolean }): void;
+  /** Queues the confirmation of entry `seq`, answered at `now` (written within `holdMs`). */
+  add(seq: number, now: number): void;
+  /** Starts writing what waits now, without waiting for it (the page is being hidden). */
+  writeNow(): void;
   /** True once a write has failed (until `flushed` reports it). */
   readonly failed: boolean;
   /** Resolves when everything queued so far is written; rejects with the first failure since the last call. */
   flushed(): Promise<void>;
 }
 
-/** Held confirmations written anyway once this many wait (a submission with many photos). */
-export const MAX_HELD = 8;
-/** How long a held confirmation waits for company (see the header). */
-export const DEFAULT_HOLD_MS = 500;
+/** Confirmations written anyway once this many wait. */
+export const MAX_HELD = 64;
+/** How long a confirmation waits for company (see the header). */
+export const DEFAULT_HOLD_MS = 1000;
 
 export function createConfirmationQueue(
   markDone: (seqs: readonly number[], now: number) => Promise<void>,
@@ -67,12 +69,13 @@ export function createConfirmationQueue(
   };
 
   return {
-    add(seq, now, { hold = false } = {}) {
+    add(seq, now) {
       waiting.push(seq);
       latest = now;
-      if (!hold || waiting.length >= MAX_HELD) schedule();
+      if (waiting.length >= MAX_HELD) schedule();
       else if (!scheduled && holdTimer === undefined) holdTimer = timers.setTimeout(schedule, holdMs);
     },
+    writeNow: schedule,
     get failed() {
       return failure !== undefined;
     },

@@ -21,13 +21,14 @@
  *   other 4xx             needs attention with the server's message; the run goes on (no poison
  *                         entry stalls the queue)
  *
- * Pipelining, so that local bookkeeping does not sit between uploads (each IndexedDB write
- * transaction costs milliseconds, as much as a photo's upload on a fast link): while a request is
- * in flight, what the batch's next entry needs is read from the store (its photo's bytes, its
- * group's entries: read-ahead), and a 2xx is recorded with `markDone` behind the next request
- * (write-behind) instead of before it. Every other store call, and the end of `run()`, waits
- * until those confirmations are written (and fails the run with `store_error` if one could not
- * be), so the store never sees anything out of order. A confirmation lost with the page (closed
+ * Pipelining, so that local bookkeeping does not sit between uploads (an IndexedDB write
+ * transaction committed during uploads costs the browser 20–30 ms of CPU, several photos' upload
+ * on a fast link): while a request is in flight, what the batch's next entry needs is read from
+ * the store (its photo's bytes, its group's entries: read-ahead), and 2xx answers are recorded
+ * with `markDone` behind the requests, up to a second's worth in one write (write-behind,
+ * confirmation-queue.ts). Every other store call, the end of `run()` and a hidden page wait
+ * until those confirmations are written (and the run fails with `store_error` if one could not
+ * be), so the store never sees anything out of order. A confirmation lost with the page (killed
  * right after the answer) leaves the entry pending: it is sent again and the server answers 200,
  * as when the answer itself is lost.
  *
@@ -74,7 +75,7 @@ export interface SyncEngineOptions {
   onEvent?: (event: SyncEvent) => void;
   requestDeadlineMs?: number;
   timers?: Timers;
-  /** How long a photo's confirmation may wait to be written with its submission's (confirmation-queue.ts). */
+  /** How long a confirmation may wait to be written with the next ones (confirmation-queue.ts). */
   confirmationHoldMs?: number;
   /** SHA-256 of a Blob in lowercase hex; default Web Crypto. Used only after a `hash_mismatch`. */
   hashBlob?: (blob: Blob) => Promise<string>;
@@ -200,6 +201,11 @@ export interface SyncEngine {
   resume(): void;
   /** Back online or "立即同步": the backoff starts over and every pending entry is due now. */
   resetBackoff(): Promise<void>;
+  /**
+   * The page is being hidden (and may be killed): write the confirmations waiting behind the
+   * requests now, rather than send those entries again later. A failure shows in the run.
+   */
+  saveConfirmations(): void;
 }
 
 /** The run was cancelled: not a failure of the entry. */
@@ -502,7 +508,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function done(entry: SyncEntry, httpStatus: number): Promise<EntryResult> {
     const now = clock.now();
-    confirmations.add(entry.seq, now, { hold: entry.kind === 'photo' });
+    confirmations.add(entry.seq, now);
     if (failureStreak > 0) {
       // The server is reachable again: whatever was backing off may go now.
       failureStreak = 0;
@@ -652,6 +658,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       failureStreak = 0;
       await store.wakePending(clock.now());
     },
+    saveConfirmations: () => confirmations.writeNow(),
   };
 }
 

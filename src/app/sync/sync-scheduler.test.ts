@@ -95,6 +95,7 @@ function fakeEngine(autoFinish = true) {
     ),
     resume: vi.fn(),
     resetBackoff: vi.fn(async () => undefined),
+    saveConfirmations: vi.fn(),
   };
   return engine;
 }
@@ -174,6 +175,7 @@ describe('sync scheduler: triggers', () => {
     expect(reasons.at(-1)).toBe('online');
 
     doc.show('hidden');
+    expect(engine.saveConfirmations).toHaveBeenCalledTimes(1); // the page may be killed now
     doc.show('visible');
     await flush();
     expect(reasons.at(-1)).toBe('visible');

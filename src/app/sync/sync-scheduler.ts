@@ -65,7 +65,7 @@ export interface NavigatorLike {
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export interface SyncSchedulerOptions {
-  engine: Pick<SyncEngine, 'run' | 'resume' | 'resetBackoff'>;
+  engine: Pick<SyncEngine, 'run' | 'resume' | 'resetBackoff' | 'saveConfirmations'>;
   window: EventTargetLike;
   document: DocumentLike;
   navigator: NavigatorLike;
@@ -134,7 +134,11 @@ export function createSyncScheduler(options: SyncSchedulerOptions): SyncSchedule
   };
   const onVisibility = () => {
     if (doc.visibilityState === 'visible') void requestSync('visible');
-    else clearTimer();
+    else {
+      clearTimer();
+      // A hidden page may be killed without another word: record what the server confirmed.
+      engine.saveConfirmations();
+    }
   };
   const onWorkerMessage = (event: MessageEvent) => {
     if (isSyncRequestMessage(event.data)) void requestSync('background-sync');
