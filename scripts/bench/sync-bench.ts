@@ -61,7 +61,7 @@ export const EMULATED_LINKS: EmulatedLink[] = [
 ];
 
 export interface SyncBenchOptions {
-  /** Loopback rounds of (a), each one engine drain and one plain loop (default 3). */
+  /** Loopback rounds of (a), each one engine drain and one plain loop (default 5: the link is a shared 2-core VM here, rounds vary by ±15 %). */
   rounds?: number;
   /** Inspections per drain in (a) (default 20, i.e. 60 photos). */
   throughputInspections?: number;
@@ -97,7 +97,7 @@ const median = (values: number[]) => {
 
 export async function runSyncBench(browser: Browser, options: SyncBenchOptions = {}): Promise<SyncBenchResult> {
   const log = options.log ?? console.log;
-  const rounds = options.rounds ?? 3;
+  const rounds = options.rounds ?? 5;
   const perDrain = options.throughputInspections ?? 20;
   const drainCount = options.drainInspections ?? 100;
   const links = options.links ?? EMULATED_LINKS;

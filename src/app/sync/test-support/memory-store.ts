@@ -21,7 +21,6 @@ export type StoredEntry = SyncEntry & { nextAttemptAt: number; createdAt: number
 
 interface StoredPhoto {
   blob: Blob;
-  confirmedAt?: number;
 }
 
 export class MemoryStore implements SyncStore {
@@ -83,8 +82,9 @@ export class MemoryStore implements SyncStore {
     return entry && structuredClone(entry);
   }
 
+  /** As the Dexie outbox: a photo is confirmed when its entry is done. */
   photoConfirmed(sha256: string): boolean {
-    return this.photos.get(sha256)?.confirmedAt !== undefined;
+    return this.photos.has(sha256) && this.entryByKey('photo', sha256)?.state === 'done';
   }
 
   // ------------------------------------------------------------------------------------------
@@ -145,12 +145,10 @@ export class MemoryStore implements SyncStore {
     const entries = seqs.map((seq) => this.find(seq)); // all or nothing, as one transaction
     for (const entry of entries) {
       if (entry.state !== 'done') Object.assign(entry, { state: 'done', doneAt: now });
-      if (entry.kind === 'photo') continue; // the row is confirmed with its submission
+      if (entry.kind === 'photo') continue;
       const confirm =
         entry.kind === 'inspection' ? entry.payload.answers.flatMap((answer) => answer.photos) : entry.payload.photos;
       for (const sha256 of new Set(confirm)) {
-        const photo = this.photos.get(sha256);
-        if (photo && photo.confirmedAt === undefined) photo.confirmedAt = now;
         const photoEntry = this.entries.find((other) => other.kind === 'photo' && other.key === sha256);
         if (photoEntry && photoEntry.state !== 'done') Object.assign(photoEntry, { state: 'done', doneAt: now });
       }
@@ -185,7 +183,6 @@ export class MemoryStore implements SyncStore {
         result.missingLocally.push(sha256);
         continue;
       }
-      delete photo.confirmedAt;
       if (entry) {
         Object.assign(entry, { state: 'pending', nextAttemptAt: now });
         delete entry.doneAt;
@@ -225,7 +222,7 @@ export class MemoryStore implements SyncStore {
     const added: number[] = [];
     for (const sha256 of new Set(sha256s)) {
       const photo = this.photos.get(sha256);
-      if (!photo || photo.confirmedAt !== undefined) continue;
+      if (!photo) continue;
       // Queued already: it will go, waits for a person, or the server holds it (done).
       if (this.entries.some((entry) => entry.kind === 'photo' && entry.key === sha256)) continue;
       added.push(this.add({ kind: 'photo', key: sha256, groupId, payload: sha256, now, bytes: photo.blob.size }));
