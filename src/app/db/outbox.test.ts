@@ -106,6 +106,29 @@ describe('markDone', () => {
     expect(await getInspection(db, id)).toMatchObject({ status: 'synced', revision: 2 });
   });
 
+  it('finishes the photos of a submission wherever they were queued, and many submissions in one call', async () => {
+    const [p1, p2] = await Promise.all([makePhoto('p1'), makePhoto('p2')]);
+    const { id, entries } = await submitted('S1', [p1]);
+    await amendInspection(db, id, at(15));
+    await attachPhoto(db, id, 'T18', p2);
+    await submitInspection(db, id, at(16));
+    const other = await submitted('S2', []);
+    const [p1Entry, first, p2Entry, second] = await entriesOfGroup(db, id);
+    expect([p1Entry, first].map((entry) => entry!.seq)).toEqual(entries.map((entry) => entry.seq));
+
+    // Revision 2 alone: its photos are p1 (queued with revision 1) and p2 (just before it).
+    await markDone(db, [second!.seq], at(20));
+    expect((await entriesOfGroup(db, id)).map((entry) => entry.state)).toEqual(['done', 'pending', 'done', 'done']);
+    expect(await photoConfirmedAt(db, p1.sha256)).toBe(at(20).toISOString());
+    expect(await getInspection(db, id)).toMatchObject({ status: 'synced', revision: 2 });
+
+    // Answers to entries of different submissions, in one call.
+    await markDone(db, [first!.seq, other.entries[0]!.seq], at(21));
+    expect(await getEntry(db, first!.seq)).toMatchObject({ state: 'done', doneAt: at(21).toISOString() });
+    expect((await getInspection(db, other.id))?.status).toBe('synced');
+    expect(p2Entry?.key).toBe(p2.sha256);
+  });
+
   it('flips a recheck to synced', async () => {
     const recheck = await openRecheck(db, 'RX1', at(0));
     await updateVerdict(db, recheck.id, { verdict: 'fixed' });

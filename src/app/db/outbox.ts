@@ -184,10 +184,10 @@ export async function photoForUpload(db: CivicDatabase, sha256: string): Promise
 // Moving entries, for the sync engine.
 
 /**
- * The server confirmed these entries (201 or 200), all in one transaction: the engine records
- * its confirmations behind the next request and hands over together those that piled up meanwhile,
- * because each IndexedDB write transaction, and each row it writes, costs about a millisecond of
- * the browser's CPU — as much as a photo's upload on a fast link. Idempotent.
+ * The server confirmed these entries (201 or 200), all in one transaction: the engine hands
+ * over up to a second's worth of answers at once (sync/confirmation-queue.ts), because each
+ * IndexedDB write transaction committed during uploads costs the browser's process 20–30 ms of
+ * CPU, and each request in it about one more. Idempotent.
  *
  * - A photo: done; the server holds its bytes (which lets retention.ts evict it later). Its row
  *   in `photos` is not touched.
