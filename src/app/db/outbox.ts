@@ -85,7 +85,12 @@ export function entriesInState(db: CivicDatabase, ...states: OutboxState[]) {
   const [only] = states;
   return states.length === 1 && only
     ? index.between([only, ''], [only, '\uffff'])
-    : index.inAnyRange(states.map((state) => [[state, ''], [state, '\uffff']]));
+    : index.inAnyRange(
+        states.map((state) => [
+          [state, ''],
+          [state, '\uffff'],
+        ]),
+      );
 }
 
 /**
