@@ -288,14 +288,25 @@ function timed<T extends object>(
   return wrapped;
 }
 
-/** Time spent in requests and between them (from one answer to the next request). */
+/**
+ * Time with at least one request in flight, and time with none between the first request and
+ * the last answer (the engine's own serial overhead). The engine overlaps photo uploads, so
+ * spans are merged first.
+ */
 function requestTimes(spans: [number, number][]): { inRequests: number; between: number } {
   let inRequests = 0;
   let between = 0;
-  spans.forEach(([start, end], index) => {
-    inRequests += end - start;
-    if (index > 0) between += start - spans[index - 1]![1];
-  });
+  let busyUntil: number | undefined;
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (busyUntil === undefined || start > busyUntil) {
+      if (busyUntil !== undefined) between += start - busyUntil;
+      inRequests += end - start;
+      busyUntil = end;
+    } else if (end > busyUntil) {
+      inRequests += end - busyUntil;
+      busyUntil = end;
+    }
+  }
   return { inRequests, between };
 }
 

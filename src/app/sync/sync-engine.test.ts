@@ -1,9 +1,67 @@
 import { describe, expect, it } from 'vitest';
+import { ApiRequestError, NetworkError } from '../api/api-client';
 import { BACKOFF_CAP_MS, retryAfterMs, retryDelayMs } from './backoff';
 import { createSyncEngine, HELD_RECHECK_MS, type SyncEngineOptions, type SyncEvent } from './sync-engine';
 import { faultyTransport, FakeClock, FakeServer, type Fault, type ServerRequest } from './test-support/fake-server';
 import { makeInspection, makePhoto, makeRecheck, testUuid } from './test-support/fixtures';
 import { MemoryStore } from './test-support/memory-store';
+import type { SyncTransport, TransportResult } from './sync-store';
+
+/** A request held by `heldTransport` until the test lets it through or fails it. */
+interface HeldRequest {
+  name: string;
+  signal: AbortSignal;
+  pass(): void;
+  fail(error: Error): void;
+}
+
+/**
+ * Every request waits until the test answers it: `pass()` forwards it to the transport below,
+ * `fail(error)` answers with that error. `inFlight()` names the requests not answered yet.
+ */
+function heldTransport(name: (kind: string, key: string) => string) {
+  const requests: HeldRequest[] = [];
+  const answered = new Set<HeldRequest>();
+  const wrap = (inner: SyncTransport): SyncTransport => ({
+    putPhoto: (upload, init) => hold(name('photo', upload.sha256), init.signal, () => inner.putPhoto(upload, init)),
+    putInspection: (inspection, init) =>
+      hold(name('inspection', inspection.id), init.signal, () => inner.putInspection(inspection, init)),
+    putRecheck: (recheck, init) =>
+      hold(name('recheck', recheck.id), init.signal, () => inner.putRecheck(recheck, init)),
+  });
+  function hold(label: string, signal: AbortSignal, forward: () => Promise<TransportResult>) {
+    return new Promise<TransportResult>((resolve, reject) => {
+      const request: HeldRequest = {
+        name: label,
+        signal,
+        pass: () => {
+          answered.add(request);
+          forward().then(resolve, reject);
+        },
+        fail: (error) => {
+          answered.add(request);
+          reject(error);
+        },
+      };
+      requests.push(request);
+    });
+  }
+  const find = (label: string) => {
+    const request = requests.find((r) => r.name === label && !answered.has(r));
+    if (!request) throw new Error(`no request ${label} in flight`);
+    return request;
+  };
+  return {
+    wrap,
+    inFlight: () => requests.filter((request) => !answered.has(request)).map((request) => request.name),
+    pass: (label: string) => find(label).pass(),
+    fail: (label: string, error: Error) => find(label).fail(error),
+    request: (label: string) => requests.find((r) => r.name === label)!,
+  };
+}
+
+/** Lets every pending promise callback and timer of 0 ms run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Faults for the next requests in order, then none. */
 function script(...faults: Fault[]): (request: ServerRequest) => Fault {
@@ -15,6 +73,8 @@ function setup(
     fault?: (request: ServerRequest) => Fault;
     retryAfterSeconds?: number;
     random?: () => number;
+    /** Puts something between the engine and the fault-injecting transport. */
+    wrapTransport?: (transport: SyncTransport) => SyncTransport;
   } & Partial<Pick<SyncEngineOptions, 'hashBlob'>> = {},
 ) {
   const clock = new FakeClock();
@@ -27,7 +87,7 @@ function setup(
   const events: SyncEvent[] = [];
   const engine = createSyncEngine({
     store,
-    transport,
+    transport: options.wrapTransport?.(transport) ?? transport,
     clock,
     random: options.random ?? (() => 1),
     onEvent: (event) => events.push(event),
@@ -587,5 +647,75 @@ describe('sync engine', () => {
     expect(second).toMatchObject({ duplicates: 4, sent: 0, complete: true }); // everything again: 200
     expect(store.byState('pending')).toEqual([]);
     expect(server.inserts.get(`${testUuid(1)}@1`)).toBe(1);
+  });
+
+  it('keeps two photos on the way at once, and sends a submission only once its photos are answered', async () => {
+    const names = new Map<string, string>();
+    const held = heldTransport((kind, key) => names.get(key) ?? kind);
+    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const a = await submit(1, [1, 2, 3]);
+    const b = await submit(2, [4]);
+    a.photos.forEach((photo, i) => names.set(photo.sha256, `a${i + 1}`));
+    names.set(b.photos[0]!.sha256, 'b1');
+    names.set(a.inspection.id, 'inspection a');
+    names.set(b.inspection.id, 'inspection b');
+
+    const running = engine.run();
+    await settle();
+    expect(held.inFlight()).toEqual(['a1', 'a2']);
+    held.pass('a2'); // answered first: the order of answers does not matter
+    await settle();
+    expect(held.inFlight()).toEqual(['a1']); // a3 waits for the answer it queues behind
+    held.pass('a1');
+    await settle();
+    expect(held.inFlight()).toEqual(['a3']); // never the submission while a photo of it is on the way
+    held.pass('a3');
+    await settle();
+    expect(held.inFlight()).toEqual(['inspection a', 'b1']); // the next group's photo goes alongside
+    held.pass('b1');
+    held.pass('inspection a');
+    await settle();
+    expect(held.inFlight()).toEqual(['inspection b']);
+    held.pass('inspection b');
+
+    expect(await running).toMatchObject({ sent: 6, complete: true });
+    expect(store.byState('pending')).toEqual([]);
+  });
+
+  it('gives up the photo sent ahead when the run stops, and leaves its entry untouched', async () => {
+    const names = new Map<string, string>();
+    const held = heldTransport((kind, key) => names.get(key) ?? kind);
+    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const { photos } = await submit(1, [1, 2]);
+    photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
+
+    const running = engine.run();
+    await settle();
+    expect(held.inFlight()).toEqual(['p1', 'p2']);
+    held.fail('p1', new NetworkError('无法连接服务器', false));
+
+    expect(await running).toMatchObject({ attempted: 1, retried: 1, stopped: 'offline' });
+    expect(held.request('p2').signal.aborted).toBe(true);
+    expect(store.entryByKey('photo', photos[0]!.sha256)).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(store.entryByKey('photo', photos[1]!.sha256)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('records the answer of a photo sent ahead when the one before it fails and the run goes on', async () => {
+    const names = new Map<string, string>();
+    const held = heldTransport((kind, key) => names.get(key) ?? kind);
+    const { engine, store, submit, server } = setup({ wrapTransport: held.wrap });
+    const { photos, seq } = await submit(1, [1, 2]);
+    photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
+
+    const running = engine.run();
+    await settle();
+    held.pass('p2');
+    held.fail('p1', new ApiRequestError(500, 'internal_error', '服务器内部错误', {}, undefined));
+
+    expect(await running).toMatchObject({ sent: 1, retried: 1, waiting: 1 });
+    expect(store.entryByKey('photo', photos[1]!.sha256)!.state).toBe('done');
+    expect(server.photos.has(photos[1]!.sha256)).toBe(true);
+    expect(store.entryByKey('photo', photos[0]!.sha256)).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(store.entry(seq)).toMatchObject({ state: 'pending', attempts: 0 }); // held behind p1
   });
 });

@@ -21,16 +21,20 @@
  *   other 4xx             needs attention with the server's message; the run goes on (no poison
  *                         entry stalls the queue)
  *
- * Pipelining, so that local bookkeeping does not sit between uploads (an IndexedDB write
- * transaction committed during uploads costs the browser 20–30 ms of CPU, several photos' upload
- * on a fast link): while a request is in flight, what the batch's next entry needs is read from
- * the store (its photo's bytes, its group's entries: read-ahead), and 2xx answers are recorded
- * with `markDone` behind the requests, up to a second's worth in one write (write-behind,
- * confirmation-queue.ts). Every other store call, the end of `run()` and a hidden page wait
- * until those confirmations are written (and the run fails with `store_error` if one could not
- * be), so the store never sees anything out of order. A confirmation lost with the page (killed
- * right after the answer) leaves the entry pending: it is sent again and the server answers 200,
- * as when the answer itself is lost.
+ * Pipelining, so that neither local bookkeeping nor the server's write sits between uploads (an
+ * IndexedDB write transaction committed during uploads costs the browser 20–30 ms of CPU, several
+ * photos' upload on a fast link; the server fsyncs each photo before it answers):
+ * - while a request is in flight, the next photo is already on its way, so up to two photos
+ *   are uploading at once; a submission goes alone, after every photo before it was answered.
+ *   Answers are handled in queue order whatever order they come in. When the run stops, a
+ *   photo sent ahead is given up (aborted, its entry untouched: sent again, answered 200);
+ * - the bytes of the next few photos and the next group's entries are read ahead (read-ahead);
+ * - 2xx answers are recorded with `markDone` behind the requests, up to a second's worth in
+ *   one write (write-behind, confirmation-queue.ts). Every other store call, the end of
+ *   `run()` and a hidden page wait until those confirmations are written (and the run fails
+ *   with `store_error` if one could not be), so the store never sees anything out of order. A
+ *   confirmation lost with the page (killed right after the answer) leaves the entry pending:
+ *   it is sent again and the server answers 200, as when the answer itself is lost.
  *
  * Backoff (backoff.ts) counts consecutive retryable failures in this engine: a success resets
  * it and wakes every backing-off entry, and so does `resetBackoff()` (the `online` event, the
@@ -226,14 +230,39 @@ interface RunContext {
   attempted: Set<number>;
   progress: Map<string, GroupProgress>;
   summary: RunSummary;
-  /** The entry the batch goes on with after the current one: its photo bytes are read ahead… */
-  next?: SyncEntry;
-  readAhead?: { seq: number; upload: Promise<PhotoUpload | undefined> };
-  /** …and so are its group's entries when it starts a new group (for progress). */
+  /** The entries the batch goes on with after the current one: the next photos' bytes are read… */
+  coming: readonly SyncEntry[];
+  reads: Map<number, Promise<PhotoUpload | undefined>>;
+  /** …the next entry, when a photo, is sent… */
+  ahead?: PhotoAhead;
+  /** …and its group's entries are read when it starts a new group (for progress). */
   groupAhead?: { groupId: string; entries: Promise<SyncEntry[]> };
 }
 
+type Answer = { result: TransportResult } | { error: unknown };
+
+/** A request under way: its answer (only the first settlement counts) and a way to give up on it. */
+interface InFlight {
+  answer: Promise<Answer>;
+  /** Aborts the request; its answer becomes `RunAborted` and its entry is left untouched. */
+  cancel(): void;
+}
+
+/** The next photo, already on its way while the current request is in flight (see the header). */
+interface PhotoAhead {
+  seq: number;
+  upload: Promise<PhotoUpload | undefined>;
+  /** Undefined when the photo is missing locally (nothing was sent). */
+  sending: Promise<InFlight | undefined>;
+}
+
 const SERVER_DOWN = new Set([502, 503, 504]);
+
+/**
+ * How many entries past the current one the run reads photos' bytes for: enough that a read
+ * never holds up an upload (Blobs read from IndexedDB are handles to files, not the bytes).
+ */
+const PHOTOS_READ_AHEAD = 4;
 
 /** See `RunSummary.nextRunAt`: when a finished run still finds "due" entries it could not send. */
 export const HELD_RECHECK_MS = 30_000;
@@ -285,7 +314,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function drain(signal: AbortSignal | undefined): Promise<RunSummary> {
     status = 'running';
-    const ctx: RunContext = { signal, attempted: new Set(), progress: new Map(), summary: emptySummary(clock.now()) };
+    const ctx: RunContext = {
+      signal,
+      attempted: new Set(),
+      progress: new Map(),
+      summary: emptySummary(clock.now()),
+      coming: [],
+      reads: new Map(),
+    };
     const summary = ctx.summary;
     emit({ type: 'run-started', at: summary.startedAt });
     let retryAt: number | undefined;
@@ -298,7 +334,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const held = new Set<string>();
         for (const [index, entry] of batch.entries()) {
           if (ctx.attempted.has(entry.seq)) continue; // already handled (a photo re-sent after a 422)
-          ctx.next = batch[index + 1];
+          ctx.coming = batch.slice(index + 1, index + 1 + PHOTOS_READ_AHEAD);
           if (signal?.aborted) {
             summary.stopped = 'aborted';
             break drainLoop;
@@ -331,7 +367,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     summary.finishedAt = clock.now();
     summary.complete = summary.stopped === undefined && summary.retried === 0 && summary.waiting === 0;
     try {
-      ctx.readAhead = undefined;
+      cancelAhead(ctx);
+      ctx.reads.clear();
       ctx.groupAhead = undefined;
       await confirmed();
       if (summary.stopped !== 'needs_sign_in') {
@@ -403,16 +440,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function sendPhoto(entry: PhotoSyncEntry, ctx: RunContext): Promise<EntryResult> {
-    const readAhead = ctx.readAhead?.seq === entry.seq ? ctx.readAhead.upload : undefined;
-    ctx.readAhead = undefined;
-    const upload = await (readAhead ?? store.photoForUpload(entry.key));
+    const ahead = ctx.ahead?.seq === entry.seq ? ctx.ahead : undefined;
+    if (ahead) ctx.ahead = undefined;
+    const upload = await (ahead?.upload ?? readPhoto(entry, ctx));
     if (!upload) {
       return attention(entry, {
         code: 'photo_missing_locally',
         message: '本机已找不到这张照片，无法上传。请在该记录中重新拍摄后再提交。',
       });
     }
-    const answer = await request(ctx, (signal) => transport.putPhoto(upload, { signal }));
+    const inFlight = (await ahead?.sending) ?? startRequest(ctx, (signal) => transport.putPhoto(upload, { signal }));
+    lookAhead(ctx);
+    const answer = await inFlight.answer;
     if ('result' in answer) return done(entry, answer.result.status);
     const { error } = answer;
     if (error instanceof ApiRequestError && error.code === 'hash_mismatch') {
@@ -434,11 +473,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     ctx: RunContext,
     mayRequeue: boolean,
   ): Promise<EntryResult> {
-    const answer = await request(ctx, (signal) =>
+    const inFlight = startRequest(ctx, (signal) =>
       entry.kind === 'inspection'
         ? transport.putInspection(entry.payload, { signal })
         : transport.putRecheck(entry.payload, { signal }),
     );
+    lookAhead(ctx);
+    const answer = await inFlight.answer;
     if ('result' in answer) return done(entry, answer.result.status);
     const { error } = answer;
     if (error instanceof ApiRequestError && error.status === 422) {
@@ -557,65 +598,97 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /**
-   * One request with the run's cancellation and the deadline. Only the first settlement
-   * counts: an answer arriving after the engine gave up is dropped here.
+   * Starts one request with the run's cancellation and the deadline. Only the first settlement
+   * counts: an answer arriving after the engine gave up on it is dropped here.
    */
-  function request(
-    ctx: RunContext,
-    send: (signal: AbortSignal) => Promise<TransportResult>,
-  ): Promise<{ result: TransportResult } | { error: unknown }> {
-    return new Promise((resolve) => {
-      const controller = new AbortController();
+  function startRequest(ctx: RunContext, send: (signal: AbortSignal) => Promise<TransportResult>): InFlight {
+    const controller = new AbortController();
+    let settle!: (value: Answer) => void;
+    const answer = new Promise<Answer>((resolve) => {
       let settled = false;
-      const settle = (value: { result: TransportResult } | { error: unknown }) => {
+      settle = (value) => {
         if (settled) return;
         settled = true;
         timers.clearTimeout(timer);
         ctx.signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
-      const onAbort = () => {
-        controller.abort();
-        settle({ error: new RunAborted('sync cancelled') });
-      };
-      const timer = timers.setTimeout(() => {
-        controller.abort();
-        settle({ error: new NetworkError('请求超时', true) });
-      }, deadlineMs);
-      if (ctx.signal?.aborted) return onAbort();
-      ctx.signal?.addEventListener('abort', onAbort);
-      let sending: Promise<TransportResult>;
-      try {
-        sending = send(controller.signal);
-      } catch (error) {
-        return settle({ error });
-      }
-      readAhead(ctx);
-      sending.then(
+    });
+    const cancel = () => {
+      controller.abort();
+      settle({ error: new RunAborted('sync cancelled') });
+    };
+    const onAbort = cancel;
+    const timer = timers.setTimeout(() => {
+      controller.abort();
+      settle({ error: new NetworkError('请求超时', true) });
+    }, deadlineMs);
+    if (ctx.signal?.aborted) {
+      cancel();
+      return { answer, cancel };
+    }
+    ctx.signal?.addEventListener('abort', onAbort);
+    try {
+      send(controller.signal).then(
         (result) => settle({ result }),
         (error: unknown) => settle({ error }),
       );
-    });
+    } catch (error) {
+      settle({ error });
+    }
+    return { answer, cancel };
   }
 
   /**
-   * While a request is in flight: read what the batch's next entry will need — its photo's bytes,
-   * and its group's entries if it starts a new group — so that neither read queues behind the
-   * confirmation written once this request is answered. A failure shows when they are used.
+   * While a request is in flight, get the batch's next entries going: read the bytes of the next
+   * few photos (an IndexedDB read takes a few milliseconds before its upload can start), start
+   * the upload of the next entry when it is a photo, so that two photos are on the way at once
+   * (the server's write of one overlaps the other's transfer), and read the next entry's group
+   * if it starts a new one (progress). A submission is never sent ahead: it goes only after
+   * every photo before it has been answered. Nothing here waits for the confirmations written
+   * behind; a failure shows when what was read is used.
    */
-  function readAhead(ctx: RunContext): void {
-    const next = ctx.next;
+  function lookAhead(ctx: RunContext): void {
+    const coming = ctx.coming.filter((entry) => !ctx.attempted.has(entry.seq));
+    for (const entry of coming) {
+      if (entry.kind === 'photo' && !ctx.reads.has(entry.seq)) {
+        const upload = store.photoForUpload(entry.key);
+        upload.catch(() => undefined);
+        ctx.reads.set(entry.seq, upload);
+      }
+    }
+    const next = ctx.coming[0];
     if (!next || ctx.attempted.has(next.seq)) return;
-    if (next.kind === 'photo' && ctx.readAhead?.seq !== next.seq) {
-      const upload = store.photoForUpload(next.key);
-      upload.catch(() => undefined);
-      ctx.readAhead = { seq: next.seq, upload };
+    if (next.kind === 'photo' && ctx.ahead?.seq !== next.seq) {
+      const upload = readPhoto(next, ctx);
+      const sending = upload.then((found) =>
+        found ? startRequest(ctx, (signal) => transport.putPhoto(found, { signal })) : undefined,
+      );
+      sending.catch(() => undefined);
+      ctx.ahead = { seq: next.seq, upload, sending };
     }
     if (!ctx.progress.has(next.groupId) && ctx.groupAhead?.groupId !== next.groupId) {
       const entries = store.entriesOfGroup(next.groupId);
       entries.catch(() => undefined);
       ctx.groupAhead = { groupId: next.groupId, entries };
     }
+  }
+
+  /** A photo's bytes: read ahead already, or now. */
+  function readPhoto(entry: PhotoSyncEntry, ctx: RunContext): Promise<PhotoUpload | undefined> {
+    const read = ctx.reads.get(entry.seq);
+    ctx.reads.delete(entry.seq);
+    return read ?? store.photoForUpload(entry.key);
+  }
+
+  /** A photo sent ahead that the run will not get to (it stopped): abandon it, entry untouched. */
+  function cancelAhead(ctx: RunContext): void {
+    const ahead = ctx.ahead;
+    ctx.ahead = undefined;
+    ahead?.sending.then(
+      (inFlight) => inFlight?.cancel(),
+      () => undefined,
+    );
   }
 
   async function groupProgress(groupId: string, ctx: RunContext): Promise<GroupProgress> {
