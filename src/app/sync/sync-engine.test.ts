@@ -11,7 +11,8 @@ import type { SyncTransport, TransportResult } from './sync-store';
 interface HeldRequest {
   name: string;
   signal: AbortSignal;
-  pass(): void;
+  /** Resolves once the transport below has answered (the fake server does real async work). */
+  pass(): Promise<void>;
   fail(error: Error): void;
 }
 
@@ -36,7 +37,10 @@ function heldTransport(name: (kind: string, key: string) => string) {
         signal,
         pass: () => {
           answered.add(request);
-          forward().then(resolve, reject);
+          const answer = forward();
+          answer.then(resolve, reject);
+          const then = () => settle().then(() => undefined);
+          return answer.then(then, then);
         },
         fail: (error) => {
           answered.add(request);
@@ -56,7 +60,11 @@ function heldTransport(name: (kind: string, key: string) => string) {
     inFlight: () => requests.filter((request) => !answered.has(request)).map((request) => request.name),
     pass: (label: string) => find(label).pass(),
     fail: (label: string, error: Error) => find(label).fail(error),
-    request: (label: string) => requests.find((r) => r.name === label)!,
+    request: (label: string) => {
+      const request = requests.find((r) => r.name === label);
+      if (!request) throw new Error(`no request ${label} was sent`);
+      return request;
+    },
   };
 }
 
@@ -663,20 +671,20 @@ describe('sync engine', () => {
     const running = engine.run();
     await settle();
     expect(held.inFlight()).toEqual(['a1', 'a2']);
-    held.pass('a2'); // answered first: the order of answers does not matter
+    await held.pass('a2'); // answered first: the order of answers does not matter
     await settle();
     expect(held.inFlight()).toEqual(['a1']); // a3 waits for the answer it queues behind
-    held.pass('a1');
+    await held.pass('a1');
     await settle();
     expect(held.inFlight()).toEqual(['a3']); // never the submission while a photo of it is on the way
-    held.pass('a3');
+    await held.pass('a3');
     await settle();
     expect(held.inFlight()).toEqual(['inspection a', 'b1']); // the next group's photo goes alongside
-    held.pass('b1');
-    held.pass('inspection a');
+    await held.pass('b1');
+    await held.pass('inspection a');
     await settle();
     expect(held.inFlight()).toEqual(['inspection b']);
-    held.pass('inspection b');
+    await held.pass('inspection b');
 
     expect(await running).toMatchObject({ sent: 6, complete: true });
     expect(store.byState('pending')).toEqual([]);
@@ -700,6 +708,33 @@ describe('sync engine', () => {
     expect(store.entryByKey('photo', photos[1]!.sha256)).toMatchObject({ state: 'pending', attempts: 0 });
   });
 
+  it('never sends the photo ahead when the run stops while its bytes are still being read', async () => {
+    const names = new Map<string, string>();
+    const held = heldTransport((kind, key) => names.get(key) ?? kind);
+    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const { photos } = await submit(1, [1, 2]);
+    photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
+    const photoForUpload = store.photoForUpload.bind(store);
+    let readSecond!: () => void;
+    const secondRead = new Promise<void>((resolve) => (readSecond = resolve));
+    store.photoForUpload = async (sha256) => {
+      if (sha256 === photos[1]!.sha256) await secondRead; // a slow IndexedDB read
+      return photoForUpload(sha256);
+    };
+
+    const running = engine.run();
+    await settle();
+    expect(held.inFlight()).toEqual(['p1']);
+    held.fail('p1', new NetworkError('无法连接服务器', false));
+    expect(await running).toMatchObject({ stopped: 'offline' });
+    readSecond();
+    await settle();
+
+    expect(held.inFlight()).toEqual([]);
+    expect(() => held.request('p2')).toThrow();
+    expect(store.entryByKey('photo', photos[1]!.sha256)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
   it('records the answer of a photo sent ahead when the one before it fails and the run goes on', async () => {
     const names = new Map<string, string>();
     const held = heldTransport((kind, key) => names.get(key) ?? kind);
@@ -709,7 +744,7 @@ describe('sync engine', () => {
 
     const running = engine.run();
     await settle();
-    held.pass('p2');
+    await held.pass('p2');
     held.fail('p1', new ApiRequestError(500, 'internal_error', '服务器内部错误', {}, undefined));
 
     expect(await running).toMatchObject({ sent: 1, retried: 1, waiting: 1 });

@@ -252,8 +252,9 @@ interface InFlight {
 interface PhotoAhead {
   seq: number;
   upload: Promise<PhotoUpload | undefined>;
-  /** Undefined when the photo is missing locally (nothing was sent). */
+  /** Undefined when the photo is missing locally, or the run gave it up before it was read. */
   sending: Promise<InFlight | undefined>;
+  givenUp: boolean;
 }
 
 const SERVER_DOWN = new Set([502, 503, 504]);
@@ -661,11 +662,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!next || ctx.attempted.has(next.seq)) return;
     if (next.kind === 'photo' && ctx.ahead?.seq !== next.seq) {
       const upload = readPhoto(next, ctx);
-      const sending = upload.then((found) =>
-        found ? startRequest(ctx, (signal) => transport.putPhoto(found, { signal })) : undefined,
+      const ahead: PhotoAhead = { seq: next.seq, upload, sending: Promise.resolve(undefined), givenUp: false };
+      ahead.sending = upload.then((found) =>
+        found && !ahead.givenUp ? startRequest(ctx, (signal) => transport.putPhoto(found, { signal })) : undefined,
       );
-      sending.catch(() => undefined);
-      ctx.ahead = { seq: next.seq, upload, sending };
+      ahead.sending.catch(() => undefined);
+      ctx.ahead = ahead;
     }
     if (!ctx.progress.has(next.groupId) && ctx.groupAhead?.groupId !== next.groupId) {
       const entries = store.entriesOfGroup(next.groupId);
@@ -685,7 +687,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function cancelAhead(ctx: RunContext): void {
     const ahead = ctx.ahead;
     ctx.ahead = undefined;
-    ahead?.sending.then(
+    if (!ahead) return;
+    ahead.givenUp = true; // not sent at all if its bytes are still being read
+    ahead.sending.then(
       (inFlight) => inFlight?.cancel(),
       () => undefined,
     );
