@@ -3,12 +3,14 @@
  * filters (district, type, score, full marks, to rectify, inspector, dates, a search box). The
  * round's feed polls the server, so new inspections appear by themselves and are highlighted.
  */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
+import { SITE_TYPES } from '../../../../domain/rubric';
+import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
 import { useRound } from '../rounds/round-context';
+import { Field } from '../shared/Field';
 import { formatClock, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { VirtualTable, type Column, type SortDirection } from '../shared/VirtualTable';
@@ -54,8 +56,7 @@ export function ResultsPage() {
     return users.filter((user) => ids.has(user.id));
   }, [feed.inspections, users]);
 
-  const set = <K extends keyof ResultFilter>(key: K, value: ResultFilter[K]) =>
-    setFilter((previous) => ({ ...previous, [key]: value }));
+  const set: SetFilter = (key, value) => setFilter((previous) => ({ ...previous, [key]: value }));
   const onSort = (key: string) =>
     setSort((previous) => ({
       key: key as SortKey,
@@ -131,124 +132,7 @@ export function ResultsPage() {
 
   return (
     <div className="results">
-      <div className="filters" role="search" aria-label={t('results.filters')}>
-        <label className="field">
-          <span className="field__label">{t('results.search')}</span>
-          <input
-            className="field__input"
-            type="search"
-            value={filter.query}
-            onChange={(event) => set('query', event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.district')}</span>
-          <select
-            className="field__input"
-            value={filter.district}
-            onChange={(event) => set('district', event.target.value)}
-          >
-            <option value="">{t('common.all')}</option>
-            {districts.map((district) => (
-              <option key={district}>{district}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.type')}</span>
-          <select
-            className="field__input"
-            value={filter.type}
-            onChange={(event) => set('type', event.target.value as SiteType | '')}
-          >
-            <option value="">{t('common.all')}</option>
-            {SITE_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`siteType.${type}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.fullMarks')}</span>
-          <select
-            className="field__input"
-            value={filter.fullMarks}
-            onChange={(event) => set('fullMarks', event.target.value as ResultFilter['fullMarks'])}
-          >
-            <option value="all">{t('common.all')}</option>
-            <option value="yes">{t('results.full')}</option>
-            <option value="no">{t('results.notFull')}</option>
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.rectify')}</span>
-          <select
-            className="field__input"
-            value={filter.rectify}
-            onChange={(event) => set('rectify', event.target.value as ResultFilter['rectify'])}
-          >
-            <option value="all">{t('common.all')}</option>
-            <option value="yes">{t('results.mustRectify')}</option>
-            <option value="no">{t('results.noRectify')}</option>
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.inspector')}</span>
-          <select
-            className="field__input"
-            value={filter.inspectorId}
-            onChange={(event) => set('inspectorId', event.target.value)}
-          >
-            <option value="">{t('common.all')}</option>
-            {inspectors.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.from')}</span>
-          <input
-            className="field__input"
-            type="date"
-            value={filter.from}
-            onChange={(event) => set('from', event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.to')}</span>
-          <input
-            className="field__input"
-            type="date"
-            value={filter.to}
-            onChange={(event) => set('to', event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.minScore')}</span>
-          <input
-            className="field__input"
-            type="number"
-            min={0}
-            max={100}
-            value={filter.minScore}
-            onChange={(event) => set('minScore', event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('results.maxScore')}</span>
-          <input
-            className="field__input"
-            type="number"
-            min={0}
-            max={100}
-            value={filter.maxScore}
-            onChange={(event) => set('maxScore', event.target.value)}
-          />
-        </label>
-      </div>
+      <ResultFilters filter={filter} set={set} districts={districts} inspectors={inspectors} />
       <div className="toolbar">
         <label className="choice">
           <input type="checkbox" checked={latestOnly} onChange={(event) => setLatestOnly(event.target.checked)} />
@@ -282,5 +166,106 @@ export function ResultsPage() {
         testId="results-table"
       />
     </div>
+  );
+}
+
+type SetFilter = <K extends keyof ResultFilter>(key: K, value: ResultFilter[K]) => void;
+
+/** The filter bar above the results: a search box, drop-downs, dates and score bounds. */
+function ResultFilters(props: {
+  filter: ResultFilter;
+  set: SetFilter;
+  districts: readonly string[];
+  inspectors: readonly UserView[];
+}) {
+  const { t } = useTranslation('office');
+  // The drop-downs and inputs only offer values of their filter's type.
+  const bind = <K extends keyof ResultFilter>(key: K) => ({
+    value: props.filter[key],
+    onChange: (value: string) => props.set(key, value as ResultFilter[K]),
+  });
+  return (
+    <div className="filters" role="search" aria-label={t('results.filters')}>
+      <FilterInput label={t('results.search')} type="search" {...bind('query')} />
+      <FilterSelect label={t('results.district')} {...bind('district')}>
+        {props.districts.map((district) => (
+          <option key={district}>{district}</option>
+        ))}
+      </FilterSelect>
+      <FilterSelect label={t('results.type')} {...bind('type')}>
+        {SITE_TYPES.map((type) => (
+          <option key={type} value={type}>
+            {t(`siteType.${type}`)}
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterSelect label={t('results.fullMarks')} all="all" {...bind('fullMarks')}>
+        <option value="yes">{t('results.full')}</option>
+        <option value="no">{t('results.notFull')}</option>
+      </FilterSelect>
+      <FilterSelect label={t('results.rectify')} all="all" {...bind('rectify')}>
+        <option value="yes">{t('results.mustRectify')}</option>
+        <option value="no">{t('results.noRectify')}</option>
+      </FilterSelect>
+      <FilterSelect label={t('results.inspector')} {...bind('inspectorId')}>
+        {props.inspectors.map((user) => (
+          <option key={user.id} value={user.id}>
+            {user.displayName}
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterInput label={t('results.from')} type="date" {...bind('from')} />
+      <FilterInput label={t('results.to')} type="date" {...bind('to')} />
+      <FilterInput label={t('results.minScore')} type="number" min={0} max={100} {...bind('minScore')} />
+      <FilterInput label={t('results.maxScore')} type="number" min={0} max={100} {...bind('maxScore')} />
+    </div>
+  );
+}
+
+interface FilterProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** One filter's drop-down: "all" (the filter's `all` value) first, then the given options. */
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  all = '',
+  children,
+}: FilterProps & { all?: string; children: ReactNode }) {
+  const { t } = useTranslation('office');
+  return (
+    <Field label={label}>
+      <select className="field__input" value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value={all}>{t('common.all')}</option>
+        {children}
+      </select>
+    </Field>
+  );
+}
+
+/** One filter's text, date or number box. */
+function FilterInput({
+  label,
+  type,
+  min,
+  max,
+  value,
+  onChange,
+}: FilterProps & { type: string; min?: number; max?: number }) {
+  return (
+    <Field label={label}>
+      <input
+        className="field__input"
+        type={type}
+        min={min}
+        max={max}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </Field>
   );
 }
