@@ -5,15 +5,16 @@
  * their due dates. The issuer and date can be adjusted before printing; navigation and these
  * controls are hidden in print (styles.css, `@page` A4).
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { latestResults } from '../../../../domain/report';
 import { useRound } from '../rounds/round-context';
+import { Field } from '../shared/Field';
 import { cityToday } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { useRoundReport } from '../report/use-round-report';
-import { ATTACHMENT_HEADER, buildBulletin, RANKING_HEADER } from './bulletin';
+import { ATTACHMENT_HEADER, buildBulletin, RANKING_HEADER, type Bulletin } from './bulletin';
 
 export function BulletinPage() {
   const { t } = useTranslation('office');
@@ -50,116 +51,114 @@ export function BulletinPage() {
   return (
     <div className="bulletin-page">
       <div className="toolbar toolbar--wrap no-print">
-        <label className="field">
-          <span className="field__label">{t('bulletin.issuer')}</span>
+        <Field label={t('bulletin.issuer')}>
           <input className="field__input" value={issuer} onChange={(event) => setIssuer(event.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('bulletin.date')}</span>
+        </Field>
+        <Field label={t('bulletin.date')}>
           <input
             className="field__input"
             type="date"
             value={issuedOn}
             onChange={(event) => setIssuedOn(event.target.value)}
           />
-        </label>
+        </Field>
         <span className="toolbar__grow muted">{t('bulletin.hint')}</span>
         <button type="button" className="button button--primary" onClick={() => window.print()}>
           {t('bulletin.print')}
         </button>
       </div>
-      <article className="bulletin" data-testid="bulletin" lang="zh-CN">
-        <h1 className="bulletin__title">{bulletin.title}</h1>
-        <p className="bulletin__salutation">{bulletin.salutation}</p>
-        <p className="bulletin__para">{bulletin.opening}</p>
-        <h2 className="bulletin__heading">{bulletin.overview.heading}</h2>
-        {bulletin.overview.paragraphs.map((text) => (
-          <p key={text} className="bulletin__para">
-            {text}
-          </p>
+      <BulletinText bulletin={bulletin} />
+    </div>
+  );
+}
+
+/** The bulletin itself, as printed. */
+function BulletinText({ bulletin }: { bulletin: Bulletin }) {
+  return (
+    <article className="bulletin" data-testid="bulletin" lang="zh-CN">
+      <h1 className="bulletin__title">{bulletin.title}</h1>
+      <p className="bulletin__salutation">{bulletin.salutation}</p>
+      <p className="bulletin__para">{bulletin.opening}</p>
+      <h2 className="bulletin__heading">{bulletin.overview.heading}</h2>
+      <Paragraphs texts={bulletin.overview.paragraphs} />
+      <h2 className="bulletin__heading">{bulletin.ranking.heading}</h2>
+      <Paragraphs texts={bulletin.ranking.paragraphs} />
+      <BulletinTable testId="bulletin-ranking" header={RANKING_HEADER}>
+        {bulletin.ranking.rows.map((row) => (
+          <tr key={row.district}>
+            <td>{row.rank}</td>
+            <td>{row.district}</td>
+            <td>{row.sites}</td>
+            <td>{row.inspected}</td>
+            <td>{row.fullMarks}</td>
+            <td>{row.toRectify}</td>
+            <td>{row.averageScore}</td>
+          </tr>
         ))}
-        <h2 className="bulletin__heading">{bulletin.ranking.heading}</h2>
-        {bulletin.ranking.paragraphs.map((text) => (
-          <p key={text} className="bulletin__para">
-            {text}
-          </p>
-        ))}
-        <table className="bulletin__table" data-testid="bulletin-ranking">
-          <thead>
-            <tr>
-              {RANKING_HEADER.map((head) => (
-                <th key={head} scope="col">
-                  {head}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {bulletin.ranking.rows.map((row) => (
-              <tr key={row.district}>
-                <td>{row.rank}</td>
-                <td>{row.district}</td>
-                <td>{row.sites}</td>
-                <td>{row.inspected}</td>
-                <td>{row.fullMarks}</td>
-                <td>{row.toRectify}</td>
-                <td>{row.averageScore}</td>
+      </BulletinTable>
+      <h2 className="bulletin__heading">{bulletin.problems.heading}</h2>
+      <Paragraphs texts={bulletin.problems.paragraphs} />
+      <Paragraphs texts={bulletin.problems.items} />
+      <h2 className="bulletin__heading">{bulletin.requirements.heading}</h2>
+      <Paragraphs texts={bulletin.requirements.paragraphs} />
+      <p className="bulletin__sign">
+        {bulletin.issuer}
+        <br />
+        {bulletin.issuedOn}
+      </p>
+      {bulletin.attachment.rows.length > 0 && (
+        <section className="bulletin__attachment">
+          <h2 className="bulletin__heading">{bulletin.attachment.heading}</h2>
+          <BulletinTable testId="bulletin-attachment" header={ATTACHMENT_HEADER}>
+            {bulletin.attachment.rows.map((row) => (
+              <tr key={row.index}>
+                <td className="nowrap">{row.index}</td>
+                <td className="nowrap">{row.district}</td>
+                <td>{row.name}</td>
+                <td className="nowrap">{row.type}</td>
+                <td className="nowrap">{row.score}</td>
+                <td className="bulletin__problems">{row.problems}</td>
+                <td className="nowrap">{row.dueOn}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        <h2 className="bulletin__heading">{bulletin.problems.heading}</h2>
-        {bulletin.problems.paragraphs.map((text) => (
-          <p key={text} className="bulletin__para">
-            {text}
-          </p>
-        ))}
-        {bulletin.problems.items.map((text) => (
-          <p key={text} className="bulletin__para">
-            {text}
-          </p>
-        ))}
-        <h2 className="bulletin__heading">{bulletin.requirements.heading}</h2>
-        {bulletin.requirements.paragraphs.map((text) => (
-          <p key={text} className="bulletin__para">
-            {text}
-          </p>
-        ))}
-        <p className="bulletin__sign">
-          {bulletin.issuer}
-          <br />
-          {bulletin.issuedOn}
-        </p>
-        {bulletin.attachment.rows.length > 0 && (
-          <section className="bulletin__attachment">
-            <h2 className="bulletin__heading">{bulletin.attachment.heading}</h2>
-            <table className="bulletin__table" data-testid="bulletin-attachment">
-              <thead>
-                <tr>
-                  {ATTACHMENT_HEADER.map((head) => (
-                    <th key={head} scope="col">
-                      {head}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {bulletin.attachment.rows.map((row) => (
-                  <tr key={row.index}>
-                    <td className="nowrap">{row.index}</td>
-                    <td className="nowrap">{row.district}</td>
-                    <td>{row.name}</td>
-                    <td className="nowrap">{row.type}</td>
-                    <td className="nowrap">{row.score}</td>
-                    <td className="bulletin__problems">{row.problems}</td>
-                    <td className="nowrap">{row.dueOn}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-        )}
-      </article>
-    </div>
+          </BulletinTable>
+        </section>
+      )}
+    </article>
+  );
+}
+
+/** A section's paragraphs of body text. */
+function Paragraphs({ texts }: { texts: readonly string[] }) {
+  return texts.map((text) => (
+    <p key={text} className="bulletin__para">
+      {text}
+    </p>
+  ));
+}
+
+/** The ranking and the attachment share the bulletin's table layout: column heads over the rows. */
+function BulletinTable({
+  testId,
+  header,
+  children,
+}: {
+  testId: string;
+  header: readonly string[];
+  children: ReactNode;
+}) {
+  return (
+    <table className="bulletin__table" data-testid={testId}>
+      <thead>
+        <tr>
+          {header.map((head) => (
+            <th key={head} scope="col">
+              {head}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
   );
 }
