@@ -10,7 +10,7 @@ import type { ReportRectification, RoundReport } from '../../../../domain/report
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { Site } from '../../../../domain/wire';
 import { isOverdue } from '../shared/format';
-import { TallyCells, TallyHeads } from '../shared/tally';
+import { DistrictRankTable, TallyCells, TallyHeads } from '../shared/tally';
 import { PhotoThumb } from '../shared/photos';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
 
@@ -52,27 +52,12 @@ export function TypeTable({ report }: { report: RoundReport }) {
 export function DistrictTable({ report }: { report: RoundReport }) {
   const { t } = useTranslation('office');
   return (
-    <table className="data-table" data-testid="report-by-district">
-      <caption>{t('report.byDistrict')}</caption>
-      <thead>
-        <tr>
-          <th scope="col" className="num">
-            {t('report.rank')}
-          </th>
-          <th scope="col">{t('report.district')}</th>
-          <TallyHeads />
-        </tr>
-      </thead>
-      <tbody>
-        {report.byDistrict.map((row) => (
-          <tr key={row.district}>
-            <td className="num">{row.rank ?? '—'}</td>
-            <th scope="row">{row.district}</th>
-            <TallyCells row={row} />
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DistrictRankTable
+      districts={report.byDistrict}
+      caption={t('report.byDistrict')}
+      className="data-table"
+      testId="report-by-district"
+    />
   );
 }
 

@@ -1,6 +1,7 @@
 /** The tally columns (sites, inspected, full marks, to rectify, average) shared by the office's ranking tables. */
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { DistrictTally } from '../../../../domain/report';
 import { formatScore } from './format';
 
 /** A tally's counts and average as table cells: report tables and the published ranking. */
@@ -44,5 +45,46 @@ export function TallyHeads() {
         {t('report.average')}
       </th>
     </>
+  );
+}
+
+/** Districts by rank with their tallies: the report's table and the published ranking differ only in the average. */
+export function DistrictRankTable({
+  districts,
+  caption,
+  className,
+  testId,
+  average,
+}: {
+  districts: readonly DistrictTally[];
+  caption?: string;
+  className: string;
+  testId: string;
+  /** The average's cell of a row, when it is shown otherwise than as a number. */
+  average?: (row: DistrictTally) => ReactNode;
+}) {
+  const { t } = useTranslation('office');
+  return (
+    <table className={className} data-testid={testId}>
+      {caption && <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col" className="num">
+            {t('report.rank')}
+          </th>
+          <th scope="col">{t('report.district')}</th>
+          <TallyHeads />
+        </tr>
+      </thead>
+      <tbody>
+        {districts.map((row) => (
+          <tr key={row.district}>
+            <td className="num">{row.rank ?? '—'}</td>
+            <th scope="row">{row.district}</th>
+            <TallyCells row={row} average={average?.(row)} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
