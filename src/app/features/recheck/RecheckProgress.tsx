@@ -148,15 +148,7 @@ function ProgressBody(props: {
             <th scope="col" className="num">
               {t('recheck.progress.rectifications')}
             </th>
-            <th scope="col" className="num">
-              {t('recheck.progress.closed')}
-            </th>
-            <th scope="col" className="num">
-              {t('recheck.progress.open')}
-            </th>
-            <th scope="col" className="num">
-              {t('recheck.progress.overdue')}
-            </th>
+            <StateCountHeads />
             <th scope="col" className="num">
               {t('recheck.progress.sitesClosedOut')}
             </th>
@@ -170,9 +162,7 @@ function ProgressBody(props: {
             <tr key={row.district}>
               <th scope="row">{row.district}</th>
               <td className="num">{row.rectifications}</td>
-              <td className="num">{row.closed}</td>
-              <td className="num">{row.open}</td>
-              <td className="num">{row.overdue}</td>
+              <StateCountCells counts={row} />
               <td className="num">
                 {row.sitesClosedOut}/{row.sites}
               </td>
@@ -187,15 +177,7 @@ function ProgressBody(props: {
         <thead>
           <tr>
             <th scope="col">{t('recheck.progress.site')}</th>
-            <th scope="col" className="num">
-              {t('recheck.progress.closed')}
-            </th>
-            <th scope="col" className="num">
-              {t('recheck.progress.open')}
-            </th>
-            <th scope="col" className="num">
-              {t('recheck.progress.overdue')}
-            </th>
+            <StateCountHeads />
             <th scope="col">{t('recheck.progress.siteStatus')}</th>
           </tr>
         </thead>
@@ -215,6 +197,35 @@ function ProgressBody(props: {
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** The closed, open and overdue counts' column heads: the district and the site tables show them alike. */
+function StateCountHeads() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <th scope="col" className="num">
+        {t('recheck.progress.closed')}
+      </th>
+      <th scope="col" className="num">
+        {t('recheck.progress.open')}
+      </th>
+      <th scope="col" className="num">
+        {t('recheck.progress.overdue')}
+      </th>
+    </>
+  );
+}
+
+/** The cells under `StateCountHeads`. */
+function StateCountCells({ counts }: { counts: { closed: number; open: number; overdue: number } }) {
+  return (
+    <>
+      <td className="num">{counts.closed}</td>
+      <td className="num">{counts.open}</td>
+      <td className="num">{counts.overdue}</td>
     </>
   );
 }
@@ -241,9 +252,7 @@ function SiteRows(props: {
             {site.district} · {t(`siteType.${site.type}`)}
           </span>
         </th>
-        <td className="num">{site.closed}</td>
-        <td className="num">{site.open}</td>
-        <td className="num">{site.overdue}</td>
+        <StateCountCells counts={site} />
         <td>
           {site.closedOut ? (
             <span className="badge badge--ok">{t('recheck.closedOut')}</span>
