@@ -6,6 +6,7 @@ import { isOverdue } from '../../../domain/rectification-progress';
 import { useBeforePhotoStats, useRecheckTasks } from '../../db/recheck-live';
 import { formatBytes } from '../../platform/storage';
 import { useServices } from '../../services';
+import { RoundPicker } from '../../ui/RoundPicker';
 import { refreshBootstrap } from '../../session/session-service';
 import { useRubricText } from '../inspect/rubric-text';
 import { groupTasks, needsRecheck, taskState, type TaskState } from './recheck-list';
@@ -74,20 +75,7 @@ export function RecheckListPage() {
     <section className="recheck">
       <h1>{t('recheck.title')}</h1>
       <div className="toolbar">
-        {rounds.length > 1 ? (
-          <label className="field toolbar__grow">
-            <span className="field__label">{t('recheck.round')}</span>
-            <select className="field__input" value={roundId} onChange={(event) => setChosenRound(event.target.value)}>
-              {rounds.map((round) => (
-                <option key={round.id} value={round.id}>
-                  {round.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : (
-          <p className="muted toolbar__grow">{rounds[0]?.name}</p>
-        )}
+        <RoundPicker label={t('recheck.round')} rounds={rounds} value={roundId} onChange={setChosenRound} />
         <button type="button" className="button button--small" disabled={refresh.busy} onClick={() => void update()}>
           {refresh.busy ? t('recheck.refreshing') : t('recheck.refresh')}
         </button>

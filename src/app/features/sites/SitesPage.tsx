@@ -6,6 +6,7 @@ import type { Site, User } from '../../../domain/wire';
 import { useRoundSites, useRounds } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
+import { RoundPicker } from '../../ui/RoundPicker';
 
 const STATE_BADGE = {
   not_started: 'badge',
@@ -34,20 +35,7 @@ export function SitesPage({ user }: { user: User }) {
     <section>
       <h1>{t('sites.title')}</h1>
       <div className="toolbar">
-        {rounds.length > 1 ? (
-          <label className="field toolbar__grow">
-            <span className="field__label">{t('sites.round')}</span>
-            <select className="field__input" value={roundId} onChange={(event) => setChosenRound(event.target.value)}>
-              {rounds.map((round) => (
-                <option key={round.id} value={round.id}>
-                  {round.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : (
-          <p className="muted toolbar__grow">{rounds[0]!.name}</p>
-        )}
+        <RoundPicker label={t('sites.round')} rounds={rounds} value={roundId} onChange={setChosenRound} />
       </div>
       <label className="field">
         <span className="visually-hidden">{t('sites.search')}</span>

@@ -1,0 +1,27 @@
+/** The round to work on (inspector's sites, rechecker's list): a drop-down when there are several, else its name. */
+export function RoundPicker({
+  label,
+  rounds,
+  value,
+  onChange,
+}: {
+  label: string;
+  rounds: readonly { id: string; name: string }[];
+  value: string | undefined;
+  onChange: (roundId: string) => void;
+}) {
+  return rounds.length > 1 ? (
+    <label className="field toolbar__grow">
+      <span className="field__label">{label}</span>
+      <select className="field__input" value={value} onChange={(event) => onChange(event.target.value)}>
+        {rounds.map((round) => (
+          <option key={round.id} value={round.id}>
+            {round.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  ) : (
+    <p className="muted toolbar__grow">{rounds[0]?.name}</p>
+  );
+}
