@@ -7,6 +7,7 @@ import { useRoundSites, useRounds } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
 import { RoundPicker } from '../../ui/RoundPicker';
+import { SiteSearch } from '../../ui/SiteSearch';
 
 const STATE_BADGE = {
   not_started: 'badge',
@@ -37,16 +38,7 @@ export function SitesPage({ user }: { user: User }) {
       <div className="toolbar">
         <RoundPicker label={t('sites.round')} rounds={rounds} value={roundId} onChange={setChosenRound} />
       </div>
-      <label className="field">
-        <span className="visually-hidden">{t('sites.search')}</span>
-        <input
-          className="field__input"
-          type="search"
-          placeholder={t('sites.search')}
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-        />
-      </label>
+      <SiteSearch label={t('sites.search')} value={query} onChange={setQuery} />
       <p className="muted" role="status">
         {t('sites.count', { count: groups.reduce((sum, group) => sum + group.sites.length, 0) })}
       </p>

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Site } from '../../../../domain/wire';
+import { SiteSearch } from '../../../ui/SiteSearch';
 import { districtsOf } from '../rounds/assignments';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
@@ -93,16 +94,7 @@ export function SitesAdminPage() {
       />
       <section className="office-card">
         <div className="toolbar">
-          <label className="field toolbar__grow">
-            <span className="visually-hidden">{t('sites.search')}</span>
-            <input
-              className="field__input"
-              type="search"
-              placeholder={t('sites.search')}
-              value={query}
-              onChange={(event) => setQuery(event.target.value)}
-            />
-          </label>
+          <SiteSearch label={t('sites.search')} value={query} onChange={setQuery} grow />
           <button
             type="button"
             className="button"
