@@ -13,6 +13,7 @@ import { isOverdue, type RectificationProgress, type SiteProgress } from '../../
 import type { Rubric, RubricItem } from '../../../domain/rubric';
 import { recheckApi, type RecheckApi, type RecheckHistoryEntry, type RectificationView } from '../../api/recheck-api';
 import { useServices } from '../../services';
+import { NumericHeads } from '../../ui/NumericHeads';
 import { useRubricText } from '../inspect/rubric-text';
 import './recheck.css';
 
@@ -205,17 +206,7 @@ function ProgressBody(props: {
 function StateCountHeads() {
   const { t } = useTranslation();
   return (
-    <>
-      <th scope="col" className="num">
-        {t('recheck.progress.closed')}
-      </th>
-      <th scope="col" className="num">
-        {t('recheck.progress.open')}
-      </th>
-      <th scope="col" className="num">
-        {t('recheck.progress.overdue')}
-      </th>
-    </>
+    <NumericHeads labels={[t('recheck.progress.closed'), t('recheck.progress.open'), t('recheck.progress.overdue')]} />
   );
 }
 

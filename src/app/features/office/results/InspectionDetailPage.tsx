@@ -11,6 +11,7 @@ import { isDeduction } from '../../../../domain/grades';
 import { mustRectify } from '../../../../domain/report';
 import type { RubricFile } from '../../../../domain/rubric';
 import type { InspectionDetail } from '../../../api/office-api';
+import { NumericHeads } from '../../../ui/NumericHeads';
 import { useRound } from '../rounds/round-context';
 import { amapLink, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
@@ -156,18 +157,7 @@ export function InspectionDetailView({
         <thead>
           <tr>
             <th scope="col">{t('detail.category')}</th>
-            <th scope="col" className="num">
-              {t('detail.items')}
-            </th>
-            <th scope="col" className="num">
-              {t('detail.available')}
-            </th>
-            <th scope="col" className="num">
-              {t('detail.earned')}
-            </th>
-            <th scope="col" className="num">
-              {t('detail.lost')}
-            </th>
+            <NumericHeads labels={[t('detail.items'), t('detail.available'), t('detail.earned'), t('detail.lost')]} />
           </tr>
         </thead>
         <tbody>

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DistrictTally } from '../../../../domain/report';
+import { NumericHeads } from '../../../ui/NumericHeads';
 import { formatScore } from './format';
 
 /** A tally's counts and average as table cells: report tables and the published ranking. */
@@ -28,23 +29,15 @@ export function TallyCells({
 export function TallyHeads() {
   const { t } = useTranslation('office');
   return (
-    <>
-      <th scope="col" className="num">
-        {t('report.sites')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.inspected')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.fullMarks')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.toRectify')}
-      </th>
-      <th scope="col" className="num">
-        {t('report.average')}
-      </th>
-    </>
+    <NumericHeads
+      labels={[
+        t('report.sites'),
+        t('report.inspected'),
+        t('report.fullMarks'),
+        t('report.toRectify'),
+        t('report.average'),
+      ]}
+    />
   );
 }
 
