@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
 import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
 import { roundScore } from '../../../domain/scoring';
+import { NoteField } from '../../ui/NoteField';
 import { PhotoStrip } from '../../ui/PhotoStrip';
 import type { FormAnswer } from './checklist-schema';
 import type { ItemText } from './rubric-text';
@@ -85,18 +86,14 @@ export function ItemCard(props: ItemCardProps) {
           </button>
         )}
       </div>
-      <label className="field">
-        <span className="field__label">{t('inspect.note')}</span>
-        <textarea
-          className="field__input"
-          rows={2}
-          defaultValue={answer.note ?? ''}
-          placeholder={t('inspect.notePlaceholder')}
-          readOnly={readOnly}
-          maxLength={2000}
-          onChange={(event) => props.onNote(event.target.value)}
-        />
-      </label>
+      <NoteField
+        label={t('inspect.note')}
+        placeholder={t('inspect.notePlaceholder')}
+        rows={2}
+        note={answer.note}
+        readOnly={readOnly}
+        onNote={props.onNote}
+      />
       <ItemPhotos {...props} />
       {problem && (
         <p className="item-card__problem" role="alert">

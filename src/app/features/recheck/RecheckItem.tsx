@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../domain/wire';
 import { VERDICTS } from '../../../domain/wire';
 import type { LocalRecheck, Rectification } from '../../db/types';
+import { NoteField } from '../../ui/NoteField';
 import { PhotoStrip } from '../../ui/PhotoStrip';
 
 export interface BeforeThumbnail {
@@ -146,18 +147,14 @@ export function RecheckItem(props: RecheckItemProps) {
         </div>
       </fieldset>
 
-      <label className="field">
-        <span className="field__label">{t('recheck.note')}</span>
-        <textarea
-          className="field__input"
-          rows={3}
-          defaultValue={recheck.note ?? ''}
-          placeholder={t('recheck.notePlaceholder')}
-          readOnly={readOnly}
-          maxLength={2000}
-          onChange={(event) => props.onNote(event.target.value)}
-        />
-      </label>
+      <NoteField
+        label={t('recheck.note')}
+        placeholder={t('recheck.notePlaceholder')}
+        rows={3}
+        note={recheck.note}
+        readOnly={readOnly}
+        onNote={props.onNote}
+      />
 
       {problems && problems.length > 0 && (
         <div className="notice notice--error" role="alert">

@@ -1,0 +1,27 @@
+export interface NoteFieldProps {
+  label: string;
+  placeholder: string;
+  rows: number;
+  /** The stored note: the field is uncontrolled, each keystroke goes to onNote. */
+  note: string | undefined;
+  readOnly: boolean;
+  onNote: (note: string) => void;
+}
+
+/** A checklist item's or a recheck's note: one field, so both keep the same 2000-character limit and behaviour. */
+export function NoteField(props: NoteFieldProps) {
+  return (
+    <label className="field">
+      <span className="field__label">{props.label}</span>
+      <textarea
+        className="field__input"
+        rows={props.rows}
+        defaultValue={props.note ?? ''}
+        placeholder={props.placeholder}
+        readOnly={props.readOnly}
+        maxLength={2000}
+        onChange={(event) => props.onNote(event.target.value)}
+      />
+    </label>
+  );
+}
