@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
 import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
 import { roundScore } from '../../../domain/scoring';
+import { ChoiceButton } from '../../ui/ChoiceButton';
 import { NoteField } from '../../ui/NoteField';
 import { PhotoStrip } from '../../ui/PhotoStrip';
 import type { FormAnswer } from './checklist-schema';
@@ -60,30 +61,26 @@ export function ItemCard(props: ItemCardProps) {
       )}
       <div className="grade-buttons" role="radiogroup" aria-labelledby={headingId}>
         {item.grades.map((grade) => (
-          <button
+          <ChoiceButton
             key={grade}
-            type="button"
-            role="radio"
-            aria-checked={answer.grade === grade}
+            checked={answer.grade === grade}
             className={`grade-button grade-button--${grade === 'C#' ? 'Cs' : grade}`}
             disabled={readOnly}
-            onClick={() => props.onGrade(grade)}
+            onChoose={() => props.onGrade(grade)}
           >
             <span className="grade-button__grade">{grade}</span>
             <span className="grade-button__points">{t('inspect.points', { points: pointsFor(item, grade) })}</span>
-          </button>
+          </ChoiceButton>
         ))}
         {item.allowNa && (
-          <button
-            type="button"
-            role="radio"
-            aria-checked={answer.grade === 'NA'}
+          <ChoiceButton
+            checked={answer.grade === 'NA'}
             className="grade-button"
             disabled={readOnly}
-            onClick={() => props.onGrade('NA')}
+            onChoose={() => props.onGrade('NA')}
           >
             {t('inspect.na')}
-          </button>
+          </ChoiceButton>
         )}
       </div>
       <NoteField

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Verdict } from '../../../domain/wire';
 import { VERDICTS } from '../../../domain/wire';
 import type { LocalRecheck, Rectification } from '../../db/types';
+import { ChoiceButton } from '../../ui/ChoiceButton';
 import { NoteField } from '../../ui/NoteField';
 import { PhotoStrip } from '../../ui/PhotoStrip';
 
@@ -132,17 +133,15 @@ export function RecheckItem(props: RecheckItemProps) {
         </legend>
         <div className="grade-buttons" role="radiogroup" aria-labelledby="recheck-verdict">
           {VERDICTS.map((verdict) => (
-            <button
+            <ChoiceButton
               key={verdict}
-              type="button"
-              role="radio"
-              aria-checked={recheck.verdict === verdict}
+              checked={recheck.verdict === verdict}
               className={`grade-button verdict-button verdict-button--${verdict}`}
               disabled={readOnly}
-              onClick={() => props.onVerdict(verdict)}
+              onChoose={() => props.onVerdict(verdict)}
             >
               {t(`recheck.verdict.${verdict}`)}
-            </button>
+            </ChoiceButton>
           ))}
         </div>
       </fieldset>
