@@ -6,7 +6,7 @@
  * figures.
  */
 import { dueOn } from './dates';
-import type { Grade } from './grades';
+import type { AnswerGrade, Grade } from './grades';
 import { SITE_TYPES, type SiteType } from './rubric';
 
 export interface ReportRound {
@@ -73,6 +73,24 @@ export interface RoundReport {
   byDistrict: DistrictTally[];
   commonProblems: CommonProblem[];
   rectifications: ReportRectification[];
+}
+
+/**
+ * A site's result with its answers per item, as `GET /api/rounds/{id}/results` sends it for
+ * the office's exports (the per-item score sheet): the server builds it, the app reads it.
+ */
+export interface RoundResult {
+  inspectionId: string;
+  revision: number;
+  siteId: string;
+  inspectorId: string;
+  submittedAt: string;
+  receivedAt: string;
+  score: number;
+  fullMarks: boolean;
+  grades: Record<string, AnswerGrade>;
+  defects?: Record<string, number>;
+  notes?: Record<string, string>;
 }
 
 export interface ReportInput {

@@ -4,8 +4,7 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
-import type { AnswerGrade } from '../../domain/grades';
-import type { DistrictTally, RoundReport } from '../../domain/report';
+import type { DistrictTally, RoundReport, RoundResult } from '../../domain/report';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
@@ -44,20 +43,6 @@ export interface InspectionSummary {
 }
 
 export type InspectionDetail = Inspection & InspectionSummary;
-
-export interface RoundResult {
-  inspectionId: string;
-  revision: number;
-  siteId: string;
-  inspectorId: string;
-  submittedAt: string;
-  receivedAt: string;
-  score: number;
-  fullMarks: boolean;
-  grades: Record<string, AnswerGrade>;
-  defects?: Record<string, number>;
-  notes?: Record<string, string>;
-}
 
 export interface Publication {
   token: string;

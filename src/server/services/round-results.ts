@@ -6,25 +6,11 @@
  * photos are left out (the inspection detail has them).
  */
 import type { Kysely } from 'kysely';
-import { latestResults } from '../../domain/report';
+import { latestResults, type RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
 import { scopeSites } from './reports';
-
-export interface RoundResult {
-  inspectionId: string;
-  revision: number;
-  siteId: string;
-  inspectorId: string;
-  submittedAt: string;
-  receivedAt: string;
-  score: number;
-  fullMarks: boolean;
-  grades: Record<string, AnswerGrade>;
-  defects?: Record<string, number>;
-  notes?: Record<string, string>;
-}
 
 export async function roundResults(db: Kysely<Database>, roundId: string): Promise<RoundResult[]> {
   const [sites, rows] = await Promise.all([

@@ -9,7 +9,7 @@ import { isDeduction, type AnswerGrade } from '../../../../domain/grades';
 import { mustRectify, type RoundReport } from '../../../../domain/report';
 import type { Rubric, RubricItem, SiteType } from '../../../../domain/rubric';
 import type { Round, Site } from '../../../../domain/wire';
-import type { RoundResult } from '../../../api/office-api';
+import type { RoundResult } from '../../../../domain/report';
 import { itemPoints } from '../results/breakdown';
 import { formatDateTime, isOverdue } from '../shared/format';
 import type { CsvCell } from './csv';

@@ -11,7 +11,7 @@ import type { Rubric } from '../../../../domain/rubric';
 import { scoreInspection } from '../../../../domain/scoring';
 import { answersFor, RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import type { Site } from '../../../../domain/wire';
-import type { RoundResult } from '../../../api/office-api';
+import type { RoundResult } from '../../../../domain/report';
 import { csvCell, toCsv } from './csv';
 import {
   ITEM_HEADER,
