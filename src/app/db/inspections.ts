@@ -17,8 +17,8 @@ import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
 import { currentInspection } from './inspection-reads';
 import { freezeInspection, type SubmitProblem } from './inspection-wire';
-import { jsonBytes, queuePhotosInTransaction } from './outbox';
-import { deletePhotoIfUnreferenced, prepareNewPhoto } from './photos';
+import { queuePhotosInTransaction, queueSubmissionInTransaction } from './outbox';
+import { deletePhotoIfUnreferenced, prepareNewPhoto, storePhotoOnce } from './photos';
 import type { GeoLocation, Instant, LocalAnswer, LocalInspection, NewPhoto } from './types';
 import { serialised } from './write-queue';
 
@@ -162,9 +162,7 @@ export function attachPhoto(
     return writeTransaction(db, ['inspections', 'rubrics', 'photos'], async () => {
       const inspection = await editableInspection(db, id);
       itemOf(await rubricFileOf(db, inspection), itemId);
-      if (!(await db.photos.get(storable.sha256))) {
-        await db.photos.add({ ...storable, kind: 'inspection', ownerId: id, itemId });
-      }
+      await storePhotoOnce(db, { ...storable, kind: 'inspection', ownerId: id, itemId });
       const answer = { ...(inspection.answers[itemId] ?? { photos: [] }) };
       if (!answer.photos.includes(storable.sha256)) answer.photos = [...answer.photos, storable.sha256];
       return saveAnswer(db, inspection, itemId, answer, now);
@@ -227,20 +225,11 @@ export function submitInspection(db: CivicDatabase, id: string, now: Instant): P
         payload.answers.flatMap((answer) => answer.photos),
         nowIso,
       );
-      const key = `${id}@${payload.revision}`;
-      if (!(await db.outbox.where('[kind+key]').equals(['inspection', key]).first())) {
-        await db.outbox.add({
-          kind: 'inspection',
-          key,
-          groupId: id,
-          payload,
-          state: 'pending',
-          attempts: 0,
-          nextAttemptAt: nowIso,
-          createdAt: nowIso,
-          bytes: jsonBytes(payload),
-        });
-      }
+      await queueSubmissionInTransaction(
+        db,
+        { kind: 'inspection', key: `${id}@${payload.revision}`, groupId: id, payload },
+        nowIso,
+      );
       await db.inspections.put({ ...inspection, status: 'submitted', submittedAt: nowIso, updatedAt: nowIso });
       return { ok: true, revision: payload.revision };
     }),

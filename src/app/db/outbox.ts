@@ -67,6 +67,29 @@ export async function queuePhotosInTransaction(
   return added;
 }
 
+/**
+ * Adds the pending entry of a submission (an inspection revision or a recheck) unless one with
+ * its key is queued already, so that submitting twice queues it once. Runs inside the submit
+ * transaction over `outbox`, after its photos were queued.
+ */
+export async function queueSubmissionInTransaction(
+  db: CivicDatabase,
+  submission:
+    | Pick<InspectionOutboxEntry, 'kind' | 'key' | 'groupId' | 'payload'>
+    | Pick<RecheckOutboxEntry, 'kind' | 'key' | 'groupId' | 'payload'>,
+  nowIso: string,
+): Promise<void> {
+  if (await db.outbox.where('[kind+key]').equals([submission.kind, submission.key]).first()) return;
+  await db.outbox.add({
+    ...submission,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: nowIso,
+    createdAt: nowIso,
+    bytes: jsonBytes(submission.payload),
+  });
+}
+
 /** The size in bytes of a JSON body as UTF-8. */
 export function jsonBytes(payload: unknown): number {
   return new TextEncoder().encode(JSON.stringify(payload)).length;

@@ -55,6 +55,14 @@ export async function prepareNewPhoto(photo: NewPhoto): Promise<NewPhoto> {
 }
 
 /**
+ * Inside a transaction over `photos`: stores the photo unless its bytes are stored already (the
+ * sha256 is the key; the same photo attached twice keeps its first owner and item).
+ */
+export async function storePhotoOnce(db: CivicDatabase, photo: PhotoRecord): Promise<void> {
+  if (!(await db.photos.get(photo.sha256))) await db.photos.add(photo);
+}
+
+/**
  * Inside a transaction over `photos`, `inspections`, `rechecks` and `outbox`: deletes the photo
  * unless a local inspection or recheck or an unfinished outbox entry still references it.
  */

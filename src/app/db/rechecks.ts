@@ -13,8 +13,8 @@ import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './
 import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
 import type { SubmitProblem } from './inspection-wire';
-import { jsonBytes, queuePhotosInTransaction } from './outbox';
-import { deletePhotoIfUnreferenced, prepareNewPhoto } from './photos';
+import { queuePhotosInTransaction, queueSubmissionInTransaction } from './outbox';
+import { deletePhotoIfUnreferenced, prepareNewPhoto, storePhotoOnce } from './photos';
 import type { Instant, LocalRecheck, NewPhoto, Rectification } from './types';
 import { serialised } from './write-queue';
 
@@ -93,9 +93,7 @@ export function attachRecheckPhoto(
     return writeTransaction(db, ['rechecks', 'rectifications', 'photos'], async () => {
       const recheck = await editableRecheck(db, id);
       const rectification: Rectification | undefined = await db.rectifications.get(recheck.rectificationId);
-      if (!(await db.photos.get(storable.sha256))) {
-        await db.photos.add({ ...storable, kind: 'recheck', ownerId: id, itemId: rectification?.itemId ?? '' });
-      }
+      await storePhotoOnce(db, { ...storable, kind: 'recheck', ownerId: id, itemId: rectification?.itemId ?? '' });
       const stored: LocalRecheck = {
         ...recheck,
         photos: recheck.photos.includes(storable.sha256) ? recheck.photos : [...recheck.photos, storable.sha256],
@@ -157,19 +155,7 @@ export function submitRecheck(db: CivicDatabase, id: string, now: Instant): Prom
         checkedAt,
       });
       await queuePhotosInTransaction(db, id, payload.photos, nowIso);
-      if (!(await db.outbox.where('[kind+key]').equals(['recheck', id]).first())) {
-        await db.outbox.add({
-          kind: 'recheck',
-          key: id,
-          groupId: id,
-          payload,
-          state: 'pending',
-          attempts: 0,
-          nextAttemptAt: nowIso,
-          createdAt: nowIso,
-          bytes: jsonBytes(payload),
-        });
-      }
+      await queueSubmissionInTransaction(db, { kind: 'recheck', key: id, groupId: id, payload }, nowIso);
       await db.rechecks.put({ ...recheck, status: 'submitted', checkedAt, updatedAt: nowIso });
       return { ok: true };
     }),
