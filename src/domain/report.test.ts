@@ -5,40 +5,22 @@
  * Every inspection is scored by the real rubric, then the report is built and checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { AnswerGrade } from './grades';
 import { buildRoundReport, latestResults, type InspectionResult, type ReportSite } from './report';
-import type { SiteType } from './rubric';
 import { scoreInspection } from './scoring';
+import { SEED_SUBMITTED, seedStory } from './test-seed-story';
 import { answersFor, RUBRIC_2021 } from './test-fixtures';
 
-const DISTRICTS = ['新华区', '卫东区', '湛河区', '石龙区', '高新区', '示范区'] as const;
-// Per district: [institutes, of them not full], [stations, of them not full].
-const LAYOUT: Record<(typeof DISTRICTS)[number], { institutes: [number, number]; stations: [number, number] }> = {
-  新华区: { institutes: [8, 0], stations: [20, 0] },
-  卫东区: { institutes: [8, 1], stations: [20, 2] },
-  湛河区: { institutes: [7, 2], stations: [19, 4] },
-  石龙区: { institutes: [7, 2], stations: [19, 5] },
-  高新区: { institutes: [7, 3], stations: [19, 6] },
-  示范区: { institutes: [6, 3], stations: [18, 6] },
-};
-// Findings: a small one on every center (98.98), a poor center (79), and institutes and
-// stations that lose 14 points on two items (86).
+// The small finding on every center but the poor one: B on C06 (98.98).
 const CENTER_MINOR = { C06: 'B' } as const;
-const CENTER_POOR = { C01: 'C#', C09: 'C#', C11: 'C#' } as const;
-const INSTITUTE_POOR = { I04: 'C#', I09: 'C#' } as const;
-const STATION_POOR = { T16: 'C#', T18: 'C#' } as const;
-
-const SUBMITTED = '2021-07-05T02:00:00Z'; // 10:00 in Shanghai, 5 July
-const SUBMITTED_AFTER_MIDNIGHT = '2021-07-18T17:30:00Z'; // 01:30 in Shanghai, 19 July
 
 function seedRound() {
   const sites: ReportSite[] = [];
   const results: InspectionResult[] = [];
-  const inspect = (site: ReportSite, overrides: Record<string, AnswerGrade>, submittedAt = SUBMITTED) => {
-    sites.push(site);
+  for (const { site, grades, submittedAt } of seedStory(CENTER_MINOR)) {
+    sites.push({ id: site.id, type: site.type, district: site.district });
     const { score, fullMarks, deductions } = scoreInspection(
       RUBRIC_2021[site.type].items,
-      answersFor(site.type, overrides),
+      answersFor(site.type, grades),
     );
     results.push({
       inspectionId: `i-${site.id}`,
@@ -49,19 +31,7 @@ function seedRound() {
       fullMarks,
       deductions,
     });
-  };
-  DISTRICTS.forEach((district, d) => {
-    const site = (type: SiteType, n: number): ReportSite => ({ id: `${type[0]}${d + 1}-${n}`, type, district });
-    const poorCenter = district === '示范区';
-    inspect(
-      site('center', 1),
-      poorCenter ? CENTER_POOR : CENTER_MINOR,
-      poorCenter ? SUBMITTED_AFTER_MIDNIGHT : SUBMITTED,
-    );
-    const { institutes, stations } = LAYOUT[district];
-    for (let n = 1; n <= institutes[0]; n++) inspect(site('institute', n), n <= institutes[1] ? INSTITUTE_POOR : {});
-    for (let n = 1; n <= stations[0]; n++) inspect(site('station', n), n <= stations[1] ? STATION_POOR : {});
-  });
+  }
   return { sites, results };
 }
 
@@ -156,7 +126,7 @@ describe('which inspection counts', () => {
     inspectionId: 'a',
     revision: 1,
     siteId: 's1',
-    submittedAt: SUBMITTED,
+    submittedAt: SEED_SUBMITTED,
     score: 100,
     fullMarks: true,
     deductions: [],
