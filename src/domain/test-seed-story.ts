@@ -2,7 +2,8 @@
  * The round of the seed story (Pingdingshan, July 2021), for tests: six districts, each with a
  * center, its institutes and stations (6 / 43 / 115 sites), and what each inspection finds.
  * With a threshold of 90: 0 / 32 / 92 full marks and 1 / 11 / 23 sites to rectify. Built in
- * memory by report.test.ts and through the real server by src/server/api.report.test.ts.
+ * memory by report.test.ts and the bulletin test, and through the real server by
+ * src/server/api.report.test.ts.
  */
 import type { AnswerGrade } from './grades';
 import type { SiteType } from './rubric';

@@ -5,22 +5,13 @@
  * domain's report, and for the edge cases (nothing inspected, nobody to rectify, a partial round).
  */
 import { describe, expect, it } from 'vitest';
-import type { AnswerGrade } from '../../../../domain/grades';
 import { buildRoundReport, type InspectionResult, type ReportSite } from '../../../../domain/report';
 import type { SiteType } from '../../../../domain/rubric';
 import { scoreInspection } from '../../../../domain/scoring';
 import { answersFor, RUBRIC_2021 } from '../../../../domain/test-fixtures';
+import { seedStory } from '../../../../domain/test-seed-story';
 import { buildBulletin, chineseDateRange, chineseOrdinal, countByType, type BulletinInput } from './bulletin';
 
-const DISTRICTS = ['新华区', '卫东区', '湛河区', '石龙区', '高新区', '示范区'] as const;
-const LAYOUT: Record<(typeof DISTRICTS)[number], { institutes: [number, number]; stations: [number, number] }> = {
-  新华区: { institutes: [8, 0], stations: [20, 0] },
-  卫东区: { institutes: [8, 1], stations: [20, 2] },
-  湛河区: { institutes: [7, 2], stations: [19, 4] },
-  石龙区: { institutes: [7, 2], stations: [19, 5] },
-  高新区: { institutes: [7, 3], stations: [19, 6] },
-  示范区: { institutes: [6, 3], stations: [18, 6] },
-};
 const TITLES = new Map(
   Object.values(RUBRIC_2021)
     .flatMap((file) => file.items)
@@ -39,27 +30,14 @@ function story(options: { skip?: (site: ReportSite) => boolean } = {}): Bulletin
   const sites: ReportSite[] = [];
   const names = new Map<string, { name: string; type: SiteType; district: string }>();
   const results: InspectionResult[] = [];
-  const inspect = (site: ReportSite, overrides: Record<string, AnswerGrade>, submittedAt: string) => {
+  for (const { site: planned, grades, submittedAt } of seedStory({ C06: 'B' })) {
+    const site: ReportSite = { id: planned.id, type: planned.type, district: planned.district };
     sites.push(site);
     names.set(site.id, { name: `${site.district}${site.id}`, type: site.type, district: site.district });
-    if (options.skip?.(site)) return;
-    const scored = scoreInspection(RUBRIC_2021[site.type].items, answersFor(site.type, overrides));
+    if (options.skip?.(site)) continue;
+    const scored = scoreInspection(RUBRIC_2021[site.type].items, answersFor(site.type, grades));
     results.push({ inspectionId: `i-${site.id}`, revision: 1, siteId: site.id, submittedAt, ...scored });
-  };
-  DISTRICTS.forEach((district, d) => {
-    const site = (type: SiteType, n: number): ReportSite => ({ id: `${type[0]}${d + 1}-${n}`, type, district });
-    const poor = district === '示范区';
-    inspect(
-      site('center', 1),
-      poor ? { C01: 'C#', C09: 'C#', C11: 'C#' } : { C06: 'B' },
-      poor ? '2021-07-18T17:30:00Z' : '2021-07-05T02:00:00Z',
-    );
-    const { institutes, stations } = LAYOUT[district];
-    for (let n = 1; n <= institutes[0]; n++)
-      inspect(site('institute', n), n <= institutes[1] ? { I04: 'C#', I09: 'C#' } : {}, '2021-07-05T02:00:00Z');
-    for (let n = 1; n <= stations[0]; n++)
-      inspect(site('station', n), n <= stations[1] ? { T16: 'C#', T18: 'C#' } : {}, '2021-07-05T02:00:00Z');
-  });
+  }
   const report = buildRoundReport({ round: { id: 'R', ...ROUND }, sites, results, itemTitle: titleOf });
   return {
     round: ROUND,
