@@ -1,3 +1,5 @@
+import { Field } from './Field';
+
 export interface NoteFieldProps {
   label: string;
   placeholder: string;
@@ -11,8 +13,7 @@ export interface NoteFieldProps {
 /** A checklist item's or a recheck's note: one field, so both keep the same 2000-character limit and behaviour. */
 export function NoteField(props: NoteFieldProps) {
   return (
-    <label className="field">
-      <span className="field__label">{props.label}</span>
+    <Field label={props.label}>
       <textarea
         className="field__input"
         rows={props.rows}
@@ -22,6 +23,6 @@ export function NoteField(props: NoteFieldProps) {
         maxLength={2000}
         onChange={(event) => props.onNote(event.target.value)}
       />
-    </label>
+    </Field>
   );
 }

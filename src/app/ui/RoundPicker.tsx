@@ -1,3 +1,5 @@
+import { Field } from './Field';
+
 /** The round to work on (inspector's sites, rechecker's list): a drop-down when there are several, else its name. */
 export function RoundPicker({
   label,
@@ -11,8 +13,7 @@ export function RoundPicker({
   onChange: (roundId: string) => void;
 }) {
   return rounds.length > 1 ? (
-    <label className="field toolbar__grow">
-      <span className="field__label">{label}</span>
+    <Field label={label} grow>
       <select className="field__input" value={value} onChange={(event) => onChange(event.target.value)}>
         {rounds.map((round) => (
           <option key={round.id} value={round.id}>
@@ -20,7 +21,7 @@ export function RoundPicker({
           </option>
         ))}
       </select>
-    </label>
+    </Field>
   ) : (
     <p className="muted toolbar__grow">{rounds[0]?.name}</p>
   );

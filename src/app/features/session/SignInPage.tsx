@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
+import { Field } from '../../ui/Field';
 
 export interface SignInPageProps {
   onSignIn: (username: string, password: string) => Promise<void>;
@@ -47,8 +48,7 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
         </p>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <label className="field">
-          <span className="field__label">{t('session.username')}</span>
+        <Field label={t('session.username')}>
           <input
             className="field__input"
             autoComplete="username"
@@ -57,9 +57,8 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
             {...form.register('username')}
           />
           {errors.username && <span className="field__error">{errors.username.message}</span>}
-        </label>
-        <label className="field">
-          <span className="field__label">{t('session.password')}</span>
+        </Field>
+        <Field label={t('session.password')}>
           <input
             className="field__input"
             type="password"
@@ -68,7 +67,7 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
             {...form.register('password')}
           />
           {errors.password && <span className="field__error">{errors.password.message}</span>}
-        </label>
+        </Field>
         {failure && (
           <p className="notice notice--error" role="alert">
             {failure}

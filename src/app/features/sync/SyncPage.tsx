@@ -8,6 +8,7 @@ import { formatBytes, storageUsage, type StorageUsage } from '../../platform/sto
 import { useServices } from '../../services';
 import type { EngineState } from '../../sync/sync-engine';
 import type { SyncService } from '../../sync/sync-service';
+import { Field } from '../../ui/Field';
 
 const IDLE: EngineState = { status: 'idle', failureStreak: 0 };
 const noSubscription = () => () => undefined;
@@ -100,8 +101,7 @@ export function SyncPage() {
           {t('storage.usage', { used: formatBytes(usage.usedBytes), free: formatBytes(usage.freeBytes) })}
         </p>
       )}
-      <label className="field">
-        <span className="field__label">{t('storage.keepDays')}</span>
+      <Field label={t('storage.keepDays')}>
         <select
           className="field__input"
           value={keepDays ?? DEFAULT_PHOTO_KEEP_DAYS}
@@ -114,7 +114,7 @@ export function SyncPage() {
           ))}
         </select>
         <span className="muted">{t('storage.keepDaysHelp')}</span>
-      </label>
+      </Field>
     </section>
   );
 }

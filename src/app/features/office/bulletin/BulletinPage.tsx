@@ -9,7 +9,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { latestResults } from '../../../../domain/report';
 import { useRound } from '../rounds/round-context';
-import { Field } from '../shared/Field';
+import { Field } from '../../../ui/Field';
 import { cityToday } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';

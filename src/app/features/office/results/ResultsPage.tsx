@@ -10,7 +10,7 @@ import { SITE_TYPES } from '../../../../domain/rubric';
 import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
 import { useRound } from '../rounds/round-context';
-import { Field } from '../shared/Field';
+import { Field } from '../../../ui/Field';
 import { formatClock, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { VirtualTable, type Column, type SortDirection } from '../shared/VirtualTable';

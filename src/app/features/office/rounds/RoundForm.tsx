@@ -9,6 +9,7 @@ import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { roundInputSchema, type Round, type RoundInput, type RoundPatch } from '../../../../domain/wire';
 import { errorMessage } from '../shared/errors';
+import { Field } from '../../../ui/Field';
 
 export interface RoundFormValues {
   id: string;
@@ -21,7 +22,7 @@ export interface RoundFormValues {
 }
 
 const FIELDS = ['id', 'name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const;
-type Field = (typeof FIELDS)[number];
+type FieldName = (typeof FIELDS)[number];
 
 export function toRoundInput(values: RoundFormValues): RoundInput {
   const id = values.id.trim();
@@ -41,7 +42,7 @@ const resolver: Resolver<RoundFormValues> = async (values) => {
   if (parsed.success) return { values, errors: {} };
   const errors: FieldErrors<RoundFormValues> = {};
   for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0]) as Field;
+    const field = String(issue.path[0]) as FieldName;
     if (FIELDS.includes(field) && !errors[field]) errors[field] = { type: issue.code, message: field };
   }
   return { values: {}, errors };
@@ -91,15 +92,14 @@ export function RoundForm({
     }
   });
 
-  const field = (name: Field, input: React.ReactNode, hint?: string) => (
-    <label className="field">
-      <span className="field__label">{t(`roundForm.${name}`)}</span>
+  const field = (name: FieldName, input: React.ReactNode, hint?: string) => (
+    <Field label={t(`roundForm.${name}`)}>
       {input}
       {hint && <span className="muted field__hint">{hint}</span>}
       {errors[name] && <span className="field__error">{t(`roundForm.invalid.${name}`)}</span>}
-    </label>
+    </Field>
   );
-  const invalid = (name: Field) => (errors[name] ? true : undefined);
+  const invalid = (name: FieldName) => (errors[name] ? true : undefined);
 
   return (
     <form className="office-form" onSubmit={(event) => void submit(event)} noValidate>

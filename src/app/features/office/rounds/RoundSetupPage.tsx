@@ -21,6 +21,7 @@ import {
 } from './assignments';
 import { useRound } from './round-context';
 import { RoundForm } from './RoundForm';
+import { Field } from '../../../ui/Field';
 
 export function RoundSetupPage() {
   const { t } = useTranslation('office');
@@ -146,8 +147,7 @@ function AssignmentsPanel() {
             </label>
           ))}
         </fieldset>
-        <label className="field">
-          <span className="field__label">{t('assign.user')}</span>
+        <Field label={t('assign.user')}>
           <select className="field__input" value={userId} onChange={(event) => setUserId(event.target.value)}>
             <option value="">{t('assign.choose')}</option>
             {fieldUsers.map((user) => (
@@ -156,7 +156,7 @@ function AssignmentsPanel() {
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         <p role="status" className="assign-form__count">
           {t('assign.matching', { count: chosen.length })}
         </p>

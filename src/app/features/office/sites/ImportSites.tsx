@@ -10,6 +10,7 @@ import { chunks } from '../rounds/assignments';
 import { errorMessage } from '../shared/errors';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
 import { importableSites, previewFile, type ImportIssue, type ImportPreview, type ImportRow } from './site-import';
+import { Field } from '../../../ui/Field';
 
 export function ImportSites({
   existingIds,
@@ -50,8 +51,7 @@ export function ImportSites({
     <section className="office-card" aria-labelledby="import-title">
       <h2 id="import-title">{t('import.title')}</h2>
       <p className="muted">{t('import.hint')}</p>
-      <label className="field">
-        <span className="field__label">{t('import.choose')}</span>
+      <Field label={t('import.choose')}>
         <input
           className="field__input"
           type="file"
@@ -63,7 +63,7 @@ export function ImportSites({
             if (file) void read(file);
           }}
         />
-      </label>
+      </Field>
       {status.busy && <p role="status">{t('import.reading')}</p>}
       {status.error && (
         <p className="notice notice--error" role="alert">

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import { siteSchema, type Site } from '../../../../domain/wire';
 import { errorMessage } from '../shared/errors';
+import { Field } from '../../../ui/Field';
 
 interface SiteFormValues {
   id: string;
@@ -90,8 +91,7 @@ export function SiteForm({
     }
   });
   const text = (name: (typeof FIELDS)[number], extra: Record<string, unknown> = {}) => (
-    <label className="field">
-      <span className="field__label">{t(`sites.${name}`)}</span>
+    <Field label={t(`sites.${name}`)}>
       <input
         className="field__input"
         aria-invalid={errors[name] ? true : undefined}
@@ -99,7 +99,7 @@ export function SiteForm({
         {...form.register(name)}
       />
       {errors[name] && <span className="field__error">{t(`sites.invalid.${name}`)}</span>}
-    </label>
+    </Field>
   );
 
   return (
@@ -108,8 +108,7 @@ export function SiteForm({
       <div className="office-form__grid">
         {text('id', { readOnly: Boolean(site) })}
         {text('name')}
-        <label className="field">
-          <span className="field__label">{t('sites.type')}</span>
+        <Field label={t('sites.type')}>
           <select className="field__input" {...form.register('type')}>
             {SITE_TYPES.map((type) => (
               <option key={type} value={type}>
@@ -117,7 +116,7 @@ export function SiteForm({
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {text('district', { list: 'office-districts' })}
         <datalist id="office-districts">
           {districts.map((district) => (

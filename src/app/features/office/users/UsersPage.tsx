@@ -12,6 +12,7 @@ import { errorMessage } from '../shared/errors';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { useLoad } from '../shared/use-load';
+import { Field } from '../../../ui/Field';
 
 export function UsersPage() {
   const { t } = useTranslation('office');
@@ -203,8 +204,7 @@ function NewUserForm({ onCreate }: { onCreate: (input: UserInput) => Promise<voi
     }
   });
   const input = (name: 'username' | 'displayName' | 'password', type = 'text') => (
-    <label className="field">
-      <span className="field__label">{t(`users.${name}`)}</span>
+    <Field label={t(`users.${name}`)}>
       <input
         className="field__input"
         type={type}
@@ -213,7 +213,7 @@ function NewUserForm({ onCreate }: { onCreate: (input: UserInput) => Promise<voi
         {...form.register(name)}
       />
       {errors[name] && <span className="field__error">{t(`users.invalid.${name}`)}</span>}
-    </label>
+    </Field>
   );
   return (
     <form
@@ -226,8 +226,7 @@ function NewUserForm({ onCreate }: { onCreate: (input: UserInput) => Promise<voi
       <div className="office-form__grid">
         {input('username')}
         {input('displayName')}
-        <label className="field">
-          <span className="field__label">{t('users.role')}</span>
+        <Field label={t('users.role')}>
           <select className="field__input" {...form.register('role')}>
             {ROLES.map((role) => (
               <option key={role} value={role}>
@@ -235,7 +234,7 @@ function NewUserForm({ onCreate }: { onCreate: (input: UserInput) => Promise<voi
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {input('password', 'password')}
       </div>
       {failure && (
