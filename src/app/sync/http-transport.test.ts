@@ -27,11 +27,11 @@ describe('http transport', () => {
     expect(((init?.body as Blob) ?? new Blob()).size).toBe(3);
   });
 
-  it('gives a photo 30 s plus a second per 32 KiB, at most 10 minutes', () => {
+  it('gives a photo 30 s plus a second per 16 KiB (two share a weak uplink), at most 10 minutes', () => {
     expect(photoTimeoutMs(0)).toBe(30_000);
-    expect(photoTimeoutMs(1024 * 1024)).toBe(62_000);
-    expect(photoTimeoutMs(15 * 1024 * 1024)).toBe(510_000);
-    expect(photoTimeoutMs(20 * 1024 * 1024)).toBe(DEFAULT_PHOTO_MAX_TIMEOUT_MS);
+    expect(photoTimeoutMs(1024 * 1024)).toBe(94_000);
+    expect(photoTimeoutMs(8 * 1024 * 1024)).toBe(542_000);
+    expect(photoTimeoutMs(10 * 1024 * 1024)).toBe(DEFAULT_PHOTO_MAX_TIMEOUT_MS);
   });
 
   it('returns 200 as a status, and passes the client errors through', async () => {

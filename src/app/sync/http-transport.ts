@@ -22,8 +22,11 @@ export interface HttpTransportOptions {
 
 export const DEFAULT_JSON_TIMEOUT_MS = 30_000;
 export const DEFAULT_PHOTO_BASE_TIMEOUT_MS = 30_000;
-/** 32 KiB/s ≈ 256 kbit/s, a weak 3G uplink. */
-export const DEFAULT_PHOTO_MIN_BYTES_PER_SECOND = 32 * 1024;
+/**
+ * 16 KiB/s: half of a weak 3G uplink (32 KiB/s ≈ 256 kbit/s), because the engine keeps two
+ * photos uploading at once and they share the link.
+ */
+export const DEFAULT_PHOTO_MIN_BYTES_PER_SECOND = 16 * 1024;
 export const DEFAULT_PHOTO_MAX_TIMEOUT_MS = 10 * 60_000;
 
 export type SyncApi = Pick<ApiClient, 'putPhoto' | 'putInspection' | 'putRecheck'>;
