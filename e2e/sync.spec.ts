@@ -100,12 +100,14 @@ test('20 inspections with 60 photos reach the server exactly once through drops,
 
   for (const [index, station] of stations.entries()) {
     const n = index + 1;
-    await inspectStation(page, station);
     const interruption = INTERRUPTIONS.get(n);
-    if (!interruption) continue;
-    // Hold the next sync request (before the server, or after it committed) and leave meanwhile.
     const name = `hold #${n} (${interruption})`;
-    proxy.setRules([holdNextSyncRequest(name, n % 2 === 0), ...faults]);
+    // Hold the next sync request (before the server, or after it committed) and leave meanwhile.
+    // The rule goes in before the submit: the station's uploads may all be done a moment after it.
+    await inspectStation(page, station, () => {
+      if (interruption) proxy.setRules([holdNextSyncRequest(name, n % 2 === 0), ...faults]);
+    });
+    if (!interruption) continue;
     await expect.poll(() => proxy.log.some((record) => record.rule === name), { timeout: 30_000 }).toBe(true);
     if (interruption === 'reload') {
       await page.reload();
@@ -197,7 +199,7 @@ async function prepare(page: Page): Promise<Page> {
 }
 
 /** From the site list: open the station, grade three items below A with a photo each, the rest A, submit. */
-async function inspectStation(page: Page, station: SeededStation): Promise<void> {
+async function inspectStation(page: Page, station: SeededStation, beforeSubmit: () => void): Promise<void> {
   const back = page.getByRole('link', { name: '← 返回' });
   if (await back.isVisible()) await back.click();
   await page.getByRole('link', { name: new RegExp(station.name) }).click();
@@ -209,6 +211,7 @@ async function inspectStation(page: Page, station: SeededStation): Promise<void>
   }
   await page.getByRole('button', { name: '未评项全部评 A' }).click();
   await expect(checklist.unanswered()).toHaveText('全部已评');
+  beforeSubmit();
   await checklist.submit();
   await expect(page.getByRole('status').filter({ hasText: /已(提交|同步到服务器)（第 1 版）/ })).toBeVisible();
 }
