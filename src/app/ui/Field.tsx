@@ -1,10 +1,24 @@
 import type { ReactNode } from 'react';
 
-/** A form control with its visible label above it: every form and filter bar labels its inputs alike. */
-export function Field({ label, grow = false, children }: { label: ReactNode; grow?: boolean; children: ReactNode }) {
+/**
+ * A form control with its label: every form, filter bar and search box labels its inputs alike.
+ * `labelHidden` keeps the label for screen readers only (a search box whose placeholder says it).
+ */
+export function Field({
+  label,
+  grow = false,
+  labelHidden = false,
+  children,
+}: {
+  label: ReactNode;
+  /** Takes the toolbar's free width. */
+  grow?: boolean;
+  labelHidden?: boolean;
+  children: ReactNode;
+}) {
   return (
     <label className={grow ? 'field toolbar__grow' : 'field'}>
-      <span className="field__label">{label}</span>
+      <span className={labelHidden ? 'visually-hidden' : 'field__label'}>{label}</span>
       {children}
     </label>
   );

@@ -1,3 +1,5 @@
+import { Field } from './Field';
+
 /** The search box over a list of sites (inspector's sites, office's site admin), its label read out only. */
 export function SiteSearch({
   label,
@@ -12,8 +14,7 @@ export function SiteSearch({
   grow?: boolean;
 }) {
   return (
-    <label className={grow ? 'field toolbar__grow' : 'field'}>
-      <span className="visually-hidden">{label}</span>
+    <Field label={label} grow={grow} labelHidden>
       <input
         className="field__input"
         type="search"
@@ -21,6 +22,6 @@ export function SiteSearch({
         value={value}
         onChange={(event) => onChange(event.target.value)}
       />
-    </label>
+    </Field>
   );
 }

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReportRectification, RoundReport } from '../../../../domain/report';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { Site } from '../../../../domain/wire';
+import { Field } from '../../../ui/Field';
 import { isOverdue } from '../shared/format';
 import { DistrictRankTable, TallyCells, TallyHeads } from '../shared/tally';
 import { PhotoThumb } from '../shared/photos';
@@ -195,8 +196,7 @@ export function RectificationList({
             today,
           })}
         </p>
-        <label className="field">
-          <span className="visually-hidden">{t('report.show')}</span>
+        <Field label={t('report.show')} labelHidden>
           <select
             className="field__input"
             value={show}
@@ -206,7 +206,7 @@ export function RectificationList({
             <option value="open">{t('report.showOpen')}</option>
             <option value="overdue">{t('report.showOverdue')}</option>
           </select>
-        </label>
+        </Field>
       </div>
       <VirtualTable
         label={t('report.rectifications')}
