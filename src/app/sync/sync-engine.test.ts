@@ -114,6 +114,13 @@ function setup(
   return { clock, store, server, transport, events, engine, submit, sentKeys };
 }
 
+/** `setup` with every request held by `heldTransport`, named by what the test puts in `names` (key → name). */
+function setupHeld() {
+  const names = new Map<string, string>();
+  const held = heldTransport((kind, key) => names.get(key) ?? kind);
+  return { ...setup({ wrapTransport: held.wrap }), held, names };
+}
+
 describe('backoff', () => {
   it('doubles from 1 s with full jitter and stops at the 5-minute cap', () => {
     const table = (random: number) => Array.from({ length: 13 }, (_, attempt) => retryDelayMs(attempt, () => random));
@@ -658,9 +665,7 @@ describe('sync engine', () => {
   });
 
   it('keeps two photos on the way at once, and sends a submission only once its photos are answered', async () => {
-    const names = new Map<string, string>();
-    const held = heldTransport((kind, key) => names.get(key) ?? kind);
-    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const { engine, store, submit, held, names } = setupHeld();
     const a = await submit(1, [1, 2, 3]);
     const b = await submit(2, [4]);
     a.photos.forEach((photo, i) => names.set(photo.sha256, `a${i + 1}`));
@@ -691,9 +696,7 @@ describe('sync engine', () => {
   });
 
   it('gives up the photo sent ahead when the run stops, and leaves its entry untouched', async () => {
-    const names = new Map<string, string>();
-    const held = heldTransport((kind, key) => names.get(key) ?? kind);
-    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const { engine, store, submit, held, names } = setupHeld();
     const { photos } = await submit(1, [1, 2]);
     photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
 
@@ -709,9 +712,7 @@ describe('sync engine', () => {
   });
 
   it('never sends the photo ahead when the run stops while its bytes are still being read', async () => {
-    const names = new Map<string, string>();
-    const held = heldTransport((kind, key) => names.get(key) ?? kind);
-    const { engine, store, submit } = setup({ wrapTransport: held.wrap });
+    const { engine, store, submit, held, names } = setupHeld();
     const { photos } = await submit(1, [1, 2]);
     photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
     const photoForUpload = store.photoForUpload.bind(store);
@@ -736,9 +737,7 @@ describe('sync engine', () => {
   });
 
   it('records the answer of a photo sent ahead when the one before it fails and the run goes on', async () => {
-    const names = new Map<string, string>();
-    const held = heldTransport((kind, key) => names.get(key) ?? kind);
-    const { engine, store, submit, server } = setup({ wrapTransport: held.wrap });
+    const { engine, store, submit, server, held, names } = setupHeld();
     const { photos, seq } = await submit(1, [1, 2]);
     photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
 

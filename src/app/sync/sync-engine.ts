@@ -254,7 +254,8 @@ interface PhotoAhead {
   upload: Promise<PhotoUpload | undefined>;
   /** Undefined when the photo is missing locally, or the run gave it up before it was read. */
   sending: Promise<InFlight | undefined>;
-  givenUp: boolean;
+  /** The run will not get to it (it stopped): abort it, or never send it; its entry stays untouched. */
+  giveUp(): void;
 }
 
 const SERVER_DOWN = new Set([502, 503, 504]);
@@ -368,7 +369,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     summary.finishedAt = clock.now();
     summary.complete = summary.stopped === undefined && summary.retried === 0 && summary.waiting === 0;
     try {
-      cancelAhead(ctx);
+      ctx.ahead?.giveUp();
+      ctx.ahead = undefined;
       ctx.reads.clear();
       ctx.groupAhead = undefined;
       await confirmed();
@@ -662,12 +664,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!next || ctx.attempted.has(next.seq)) return;
     if (next.kind === 'photo' && ctx.ahead?.seq !== next.seq) {
       const upload = readPhoto(next, ctx);
-      const ahead: PhotoAhead = { seq: next.seq, upload, sending: Promise.resolve(undefined), givenUp: false };
-      ahead.sending = upload.then((found) =>
-        found && !ahead.givenUp ? startRequest(ctx, (signal) => transport.putPhoto(found, { signal })) : undefined,
+      let givenUp = false;
+      const sending = upload.then((found) =>
+        found && !givenUp ? startRequest(ctx, (signal) => transport.putPhoto(found, { signal })) : undefined,
       );
-      ahead.sending.catch(() => undefined);
-      ctx.ahead = ahead;
+      sending.catch(() => undefined);
+      const giveUp = () => {
+        givenUp = true; // not sent at all if its bytes are still being read
+        sending.then(
+          (inFlight) => inFlight?.cancel(),
+          () => undefined,
+        );
+      };
+      ctx.ahead = { seq: next.seq, upload, sending, giveUp };
     }
     if (!ctx.progress.has(next.groupId) && ctx.groupAhead?.groupId !== next.groupId) {
       const entries = store.entriesOfGroup(next.groupId);
@@ -681,18 +690,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const read = ctx.reads.get(entry.seq);
     ctx.reads.delete(entry.seq);
     return read ?? store.photoForUpload(entry.key);
-  }
-
-  /** A photo sent ahead that the run will not get to (it stopped): abandon it, entry untouched. */
-  function cancelAhead(ctx: RunContext): void {
-    const ahead = ctx.ahead;
-    ctx.ahead = undefined;
-    if (!ahead) return;
-    ahead.givenUp = true; // not sent at all if its bytes are still being read
-    ahead.sending.then(
-      (inFlight) => inFlight?.cancel(),
-      () => undefined,
-    );
   }
 
   async function groupProgress(groupId: string, ctx: RunContext): Promise<GroupProgress> {
