@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RoundResult } from '../domain/report';
 import { describeEachEngine } from './storage/test-engines';
 import {
   countRows,
@@ -25,18 +26,6 @@ interface Summary {
   siteId: string;
   receivedAt: string;
   score: number;
-}
-
-interface Result {
-  inspectionId: string;
-  revision: number;
-  siteId: string;
-  inspectorId: string;
-  score: number;
-  fullMarks: boolean;
-  grades: Record<string, string>;
-  defects?: Record<string, number>;
-  notes?: Record<string, string>;
 }
 
 describeEachEngine(
@@ -174,10 +163,10 @@ describeEachEngine(
       });
 
       it('gives each in-scope site its latest result with grades, defects and notes per item', async () => {
-        const response = await h.api.get<Result[]>('/api/rounds/RES/results', team.supervisor.token);
+        const response = await h.api.get<RoundResult[]>('/api/rounds/RES/results', team.supervisor.token);
         expectStatus(response, 200, 'results');
         expect(response.body.map((result) => result.siteId)).toEqual(['o-s1', 'o-s3']);
-        const [s1, s3] = response.body as [Result, Result];
+        const [s1, s3] = response.body as [RoundResult, RoundResult];
         expect(s1).toMatchObject({
           inspectionId: latest,
           revision: 2,
