@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConfirmationQueue, MAX_HELD } from './confirmation-queue';
+import { tick } from './test-support/fixtures';
 import type { Timers } from './timers';
 
 /** A markDone whose writes finish only when the test says so. */
@@ -30,8 +31,6 @@ function manualTimers() {
   };
   return { timers, pending, fire };
 }
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('createConfirmationQueue', () => {
   it('lets confirmations wait up to holdMs from the oldest, then writes them all in one write, in order', async () => {

@@ -3,7 +3,7 @@ import { ApiRequestError, NetworkError } from '../api/api-client';
 import { BACKOFF_CAP_MS, retryAfterMs, retryDelayMs } from './backoff';
 import { createSyncEngine, HELD_RECHECK_MS, type SyncEngineOptions, type SyncEvent } from './sync-engine';
 import { faultyTransport, FakeClock, FakeServer, type Fault, type ServerRequest } from './test-support/fake-server';
-import { makeInspection, makePhoto, makeRecheck, testUuid } from './test-support/fixtures';
+import { makeInspection, makePhoto, makeRecheck, testUuid, tick } from './test-support/fixtures';
 import { MemoryStore } from './test-support/memory-store';
 import type { SyncTransport, TransportResult } from './sync-store';
 
@@ -39,7 +39,7 @@ function heldTransport(name: (kind: string, key: string) => string) {
           answered.add(request);
           const answer = forward();
           answer.then(resolve, reject);
-          const then = () => settle().then(() => undefined);
+          const then = () => tick().then(() => undefined);
           return answer.then(then, then);
         },
         fail: (error) => {
@@ -67,9 +67,6 @@ function heldTransport(name: (kind: string, key: string) => string) {
     },
   };
 }
-
-/** Lets every pending promise callback and timer of 0 ms run. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Faults for the next requests in order, then none. */
 function script(...faults: Fault[]): (request: ServerRequest) => Fault {
@@ -674,20 +671,20 @@ describe('sync engine', () => {
     names.set(b.inspection.id, 'inspection b');
 
     const running = engine.run();
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['a1', 'a2']);
     await held.pass('a2'); // answered first: the order of answers does not matter
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['a1']); // a3 waits for the answer it queues behind
     await held.pass('a1');
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['a3']); // never the submission while a photo of it is on the way
     await held.pass('a3');
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['inspection a', 'b1']); // the next group's photo goes alongside
     await held.pass('b1');
     await held.pass('inspection a');
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['inspection b']);
     await held.pass('inspection b');
 
@@ -701,7 +698,7 @@ describe('sync engine', () => {
     photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
 
     const running = engine.run();
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['p1', 'p2']);
     held.fail('p1', new NetworkError('无法连接服务器', false));
 
@@ -724,12 +721,12 @@ describe('sync engine', () => {
     };
 
     const running = engine.run();
-    await settle();
+    await tick();
     expect(held.inFlight()).toEqual(['p1']);
     held.fail('p1', new NetworkError('无法连接服务器', false));
     expect(await running).toMatchObject({ stopped: 'offline' });
     readSecond();
-    await settle();
+    await tick();
 
     expect(held.inFlight()).toEqual([]);
     expect(() => held.request('p2')).toThrow();
@@ -742,7 +739,7 @@ describe('sync engine', () => {
     photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
 
     const running = engine.run();
-    await settle();
+    await tick();
     await held.pass('p2');
     held.fail('p1', new ApiRequestError(500, 'internal_error', '服务器内部错误', {}, undefined));
 

@@ -8,7 +8,7 @@ import { NetworkError } from '../api/api-client';
 import { createSyncEngine } from './sync-engine';
 import type { PhotoUpload, SyncTransport, TransportResult } from './sync-store';
 import { faultyTransport, FakeClock, FakeServer, type Fault, type ServerRequest } from './test-support/fake-server';
-import { makeInspection, makePhoto, testUuid } from './test-support/fixtures';
+import { makeInspection, makePhoto, testUuid, tick } from './test-support/fixtures';
 import { MemoryStore } from './test-support/memory-store';
 
 async function submit(store: MemoryStore, clock: FakeClock, n: number, photoNumbers: number[], revision = 1) {
@@ -59,7 +59,6 @@ function heldTransport(server: FakeServer): SyncTransport & { held: HeldRequest[
   };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) await tick();
   if (!condition()) throw new Error('condition not reached');

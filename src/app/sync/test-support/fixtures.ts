@@ -64,3 +64,6 @@ export function makeRecheck(id: string, photos: string[]): Recheck {
     checkedAt: '2026-07-16T10:00:00+08:00',
   };
 }
+
+/** Lets every pending promise callback, and timers of 0 ms set before it, run. */
+export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
