@@ -34,6 +34,11 @@ describe('http transport', () => {
     expect(photoTimeoutMs(10 * 1024 * 1024)).toBe(DEFAULT_PHOTO_MAX_TIMEOUT_MS);
   });
 
+  it('tells the engine the timeout it gives a photo, with its own options', () => {
+    const transport = createHttpTransport(createApiClient({ fetch: vi.fn() }), { photoBaseTimeoutMs: 5_000 });
+    expect(transport.photoTimeoutMs?.(1024 * 1024)).toBe(69_000);
+  });
+
   it('returns 200 as a status, and passes the client errors through', async () => {
     const answers = [
       json(200, { id: 'x', revision: 1, score: 100, fullMarks: true }),

@@ -24,7 +24,8 @@ export const DEFAULT_JSON_TIMEOUT_MS = 30_000;
 export const DEFAULT_PHOTO_BASE_TIMEOUT_MS = 30_000;
 /**
  * 16 KiB/s: half of a weak 3G uplink (32 KiB/s ≈ 256 kbit/s), because the engine keeps two
- * photos uploading at once and they share the link.
+ * photos uploading at once and they share the link. On a link too slow even for that, the
+ * engine falls back to one photo at a time after the first timeout (sync-engine.ts).
  */
 export const DEFAULT_PHOTO_MIN_BYTES_PER_SECOND = 16 * 1024;
 export const DEFAULT_PHOTO_MAX_TIMEOUT_MS = 10 * 60_000;
@@ -41,6 +42,7 @@ export function photoTimeoutMs(bytes: number, options: HttpTransportOptions = {}
 export function createHttpTransport(api: SyncApi, options: HttpTransportOptions = {}): SyncTransport {
   const jsonTimeoutMs = options.jsonTimeoutMs ?? DEFAULT_JSON_TIMEOUT_MS;
   return {
+    photoTimeoutMs: (bytes) => photoTimeoutMs(bytes, options),
     async putPhoto(upload: PhotoUpload, { signal }) {
       // The client sends `blob.type`; a Blob read back without one gets the stored content type.
       const blob =

@@ -18,7 +18,8 @@ interface HeldRequest {
 
 /**
  * Every request waits until the test answers it: `pass()` forwards it to the transport below,
- * `fail(error)` answers with that error. `inFlight()` names the requests not answered yet.
+ * `fail(error)` answers with that error. `inFlight()` names the requests not answered yet (and
+ * not aborted by the engine).
  */
 function heldTransport(name: (kind: string, key: string) => string) {
   const requests: HeldRequest[] = [];
@@ -50,14 +51,15 @@ function heldTransport(name: (kind: string, key: string) => string) {
       requests.push(request);
     });
   }
+  const waiting = (request: HeldRequest) => !answered.has(request) && !request.signal.aborted;
   const find = (label: string) => {
-    const request = requests.find((r) => r.name === label && !answered.has(r));
+    const request = requests.find((r) => r.name === label && waiting(r));
     if (!request) throw new Error(`no request ${label} in flight`);
     return request;
   };
   return {
     wrap,
-    inFlight: () => requests.filter((request) => !answered.has(request)).map((request) => request.name),
+    inFlight: () => requests.filter(waiting).map((request) => request.name),
     pass: (label: string) => find(label).pass(),
     fail: (label: string, error: Error) => find(label).fail(error),
     request: (label: string) => {
@@ -111,11 +113,18 @@ function setup(
   return { clock, store, server, transport, events, engine, submit, sentKeys };
 }
 
-/** `setup` with every request held by `heldTransport`, named by what the test puts in `names` (key → name). */
-function setupHeld() {
+/**
+ * `setup` with every request held by `heldTransport`, named by what the test puts in `names` (key → name);
+ * the transport lets every photo take `photoTimeoutMs`.
+ */
+function setupHeld(photoTimeoutMs = 40_000) {
   const names = new Map<string, string>();
   const held = heldTransport((kind, key) => names.get(key) ?? kind);
-  return { ...setup({ wrapTransport: held.wrap }), held, names };
+  const wrapTransport = (transport: SyncTransport) => ({
+    ...held.wrap(transport),
+    photoTimeoutMs: () => photoTimeoutMs,
+  });
+  return { ...setup({ wrapTransport }), held, names };
 }
 
 describe('backoff', () => {
@@ -731,6 +740,39 @@ describe('sync engine', () => {
     expect(held.inFlight()).toEqual([]);
     expect(() => held.request('p2')).toThrow();
     expect(store.entryByKey('photo', photos[1]!.sha256)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('sends one photo at a time after an upload timed out, and two again once one goes through with time to spare', async () => {
+    const { engine, clock, store, submit, held, names } = setupHeld(40_000);
+    const { photos } = await submit(1, [1, 2, 3, 4]);
+    photos.forEach((photo, i) => names.set(photo.sha256, `p${i + 1}`));
+    const slowLink = new NetworkError('请求超时', true);
+
+    const first = engine.run();
+    await tick();
+    expect(held.inFlight()).toEqual(['p1', 'p2']);
+    held.fail('p1', slowLink); // two uploads sharing a weak link: too slow for the timeout
+    expect(await first).toMatchObject({ stopped: 'offline' });
+
+    await engine.resetBackoff();
+    const second = engine.run();
+    await tick();
+    expect(held.inFlight()).toEqual(['p1']); // alone: it has the whole link
+    clock.advance(15_000); // more than a quarter of its 40 s: two at once could time out again
+    await held.pass('p1');
+    await tick();
+    expect(held.inFlight()).toEqual(['p2']);
+    clock.advance(8_000); // under a quarter: the link has room for two
+    await held.pass('p2');
+    await tick();
+    expect(held.inFlight()).toEqual(['p3', 'p4']);
+    await held.pass('p3');
+    await held.pass('p4');
+    await tick();
+    await held.pass('inspection');
+
+    expect(await second).toMatchObject({ sent: 5, complete: true });
+    expect(store.byState('pending')).toEqual([]);
   });
 
   it('records the answer of a photo sent ahead when the one before it fails and the run goes on', async () => {

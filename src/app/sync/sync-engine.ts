@@ -27,7 +27,9 @@
  * - while a request is in flight, the next photo is already on its way, so up to two photos
  *   are uploading at once; a submission goes alone, after every photo before it was answered.
  *   Answers are handled in queue order whatever order they come in. When the run stops, a
- *   photo sent ahead is given up (aborted, its entry untouched: sent again, answered 200);
+ *   photo sent ahead is given up (aborted, its entry untouched: sent again, answered 200).
+ *   On a link so slow that two uploads sharing it time out, the engine goes one photo at a
+ *   time from the first timeout until a photo goes through with time to spare (`judgeLink`);
  * - the bytes of the next few photos and the next group's entries are read ahead (read-ahead);
  * - 2xx answers are recorded with `markDone` behind the requests, up to a second's worth in
  *   one write (write-behind, confirmation-queue.ts). Every other store call, the end of
@@ -244,6 +246,8 @@ type Answer = { result: TransportResult } | { error: unknown };
 /** A request under way: its answer (only the first settlement counts) and a way to give up on it. */
 interface InFlight {
   answer: Promise<Answer>;
+  /** Clock time when it was sent. */
+  startedAt: number;
   /** Aborts the request; its answer becomes `RunAborted` and its entry is left untouched. */
   cancel(): void;
 }
@@ -290,6 +294,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let lastRun: RunSummary | undefined;
   let lastError: SyncError | undefined;
   let inflight: Promise<RunSummary> | undefined;
+  /** No photo is sent ahead: two uploads at once were too slow for the link (`judgeLink`). */
+  let oneAtATime = false;
 
   function emit(event: SyncEvent): void {
     try {
@@ -455,6 +461,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const inFlight = (await ahead?.sending) ?? startRequest(ctx, (signal) => transport.putPhoto(upload, { signal }));
     lookAhead(ctx);
     const answer = await inFlight.answer;
+    judgeLink(upload.bytes, inFlight, answer);
     if ('result' in answer) return done(entry, answer.result.status);
     const { error } = answer;
     if (error instanceof ApiRequestError && error.code === 'hash_mismatch') {
@@ -533,6 +540,23 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return sendSubmission(entry, ctx, false);
   }
 
+  /**
+   * Two photos uploading at once share the link, so each takes about twice as long as it would
+   * alone. On a link slow enough for that to cross the transport's timeout, both would time out
+   * on every run and nothing would ever arrive: a photo that timed out makes the engine send one
+   * photo at a time, and a photo that then goes through in under a quarter of its timeout (two at
+   * once would have stayed under half) lets it send two again.
+   */
+  function judgeLink(bytes: number, request: InFlight, answer: Answer): void {
+    if ('error' in answer) {
+      if (answer.error instanceof NetworkError && answer.error.timedOut) oneAtATime = true;
+      return;
+    }
+    if (!oneAtATime) return;
+    const allowed = transport.photoTimeoutMs?.(bytes) ?? Number.POSITIVE_INFINITY;
+    if (clock.now() - request.startedAt <= allowed / 4) oneAtATime = false;
+  }
+
   /** Any failure other than the special cases above, by the shared catalogue's client action. */
   async function failed(entry: SyncEntry, error: unknown): Promise<EntryResult> {
     if (error instanceof RunAborted) return { outcome: 'aborted', stop: 'aborted' };
@@ -606,6 +630,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    */
   function startRequest(ctx: RunContext, send: (signal: AbortSignal) => Promise<TransportResult>): InFlight {
     const controller = new AbortController();
+    const startedAt = clock.now();
     let settle!: (value: Answer) => void;
     const answer = new Promise<Answer>((resolve) => {
       let settled = false;
@@ -628,7 +653,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }, deadlineMs);
     if (ctx.signal?.aborted) {
       cancel();
-      return { answer, cancel };
+      return { answer, startedAt, cancel };
     }
     ctx.signal?.addEventListener('abort', onAbort);
     try {
@@ -639,14 +664,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } catch (error) {
       settle({ error });
     }
-    return { answer, cancel };
+    return { answer, startedAt, cancel };
   }
 
   /**
    * While a request is in flight, get the batch's next entries going: read the bytes of the next
    * few photos (an IndexedDB read takes a few milliseconds before its upload can start), start
    * the upload of the next entry when it is a photo, so that two photos are on the way at once
-   * (the server's write of one overlaps the other's transfer), and read the next entry's group
+   * (the server's write of one overlaps the other's transfer; not on a slow link, `judgeLink`),
+   * and read the next entry's group
    * if it starts a new one (progress). A submission is never sent ahead: it goes only after
    * every photo before it has been answered. Nothing here waits for the confirmations written
    * behind; a failure shows when what was read is used.
@@ -662,7 +688,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     const next = ctx.coming[0];
     if (!next || ctx.attempted.has(next.seq)) return;
-    if (next.kind === 'photo' && ctx.ahead?.seq !== next.seq) {
+    if (next.kind === 'photo' && !oneAtATime && ctx.ahead?.seq !== next.seq) {
       const upload = readPhoto(next, ctx);
       let givenUp = false;
       const sending = upload.then((found) =>

@@ -140,6 +140,8 @@ export interface TransportResult {
  */
 export interface SyncTransport {
   putPhoto(upload: PhotoUpload, options: TransportOptions): Promise<TransportResult>;
+  /** How long the transport lets a photo of this many bytes take before it times out, if it says. */
+  photoTimeoutMs?(bytes: number): number;
   putInspection(inspection: Inspection, options: TransportOptions): Promise<TransportResult>;
   putRecheck(recheck: Recheck, options: TransportOptions): Promise<TransportResult>;
 }
