@@ -791,7 +791,8 @@ function afterConfirmations(store: SyncStore, confirmed: () => Promise<void>): S
   };
 }
 
-function emptySummary(now: number): RunSummary {
+/** A run that found nothing to do, at `now`. */
+export function emptySummary(now: number): RunSummary {
   return {
     startedAt: now,
     finishedAt: now,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BACKGROUND_SYNC_TAG, relayBackgroundSync, SYNC_REQUEST_MESSAGE, type SyncEventLike } from './background-sync';
-import type { RunOptions, RunSummary } from './sync-engine';
+import { emptySummary, type RunOptions, type RunSummary } from './sync-engine';
 import {
   createSyncScheduler,
   SYNC_LEASE_KEY,
@@ -49,20 +49,7 @@ class FakeStorage implements StorageLike {
 }
 
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
-  const now = Date.now();
-  return {
-    startedAt: now,
-    finishedAt: now,
-    attempted: 0,
-    sent: 0,
-    duplicates: 0,
-    retried: 0,
-    attention: 0,
-    waiting: 0,
-    bytesSent: 0,
-    complete: true,
-    ...overrides,
-  };
+  return { ...emptySummary(Date.now()), ...overrides };
 }
 
 /** An engine whose runs the test finishes by hand (or at once with `autoFinish`). */

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Inspection } from '../../domain/wire';
 import { createSyncEngine, sha256Hex, type SyncEngine, type Timers } from './sync-engine';
-import { canonicalJson, faultyTransport, FakeClock, FakeServer, type Fault } from './test-support/fake-server';
+import { canonicalJson } from '../../domain/canonical-json';
+import { faultyTransport, FakeClock, FakeServer, type Fault } from './test-support/fake-server';
 import { makeInspection, makePhoto, testUuid } from './test-support/fixtures';
 import { MemoryStore } from './test-support/memory-store';
 

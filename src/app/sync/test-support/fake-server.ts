@@ -14,27 +14,10 @@
  * timeout-after), or hang forever (a tab that died mid-request).
  */
 import { ApiRequestError, NetworkError } from '../../api/api-client';
+import { canonicalJson } from '../../../domain/canonical-json';
 import type { Inspection, Recheck } from '../../../domain/wire';
 import { sha256Hex } from '../sync-engine';
 import type { PhotoUpload, SyncTransport, TransportOptions, TransportResult } from '../sync-store';
-
-/** Keys sorted at every level, undefined dropped: the server's canonical form (src/server/services/canonical-json.ts). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, entry]) => entry !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, entry]) => [key, sortKeys(entry)]),
-    );
-  }
-  return value;
-}
 
 export type RequestKind = 'photo' | 'inspection' | 'recheck';
 

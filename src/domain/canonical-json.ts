@@ -1,7 +1,8 @@
 /**
- * Canonical JSON: object keys sorted at every level, so two bodies with the same content
- * compare equal as text whatever order the client wrote the keys in. Idempotency (200 for a
- * retry, 409 for different content) compares these strings.
+ * Canonical JSON, the server's form of a submitted body (and its test fakes'): object keys sorted
+ * at every level, undefined dropped, so two bodies with the same content compare equal as text
+ * whatever order the client wrote the keys in. Idempotency (200 for a retry, 409 for different
+ * content) compares these strings.
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
