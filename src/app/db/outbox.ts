@@ -18,6 +18,7 @@
  */
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { RecordNotFoundError } from './errors';
+import { sendOrder } from './send-order';
 import { getMeta, setMeta } from './meta';
 import type {
   InspectionOutboxEntry,
@@ -125,38 +126,7 @@ export function entriesInState(db: CivicDatabase, ...states: OutboxState[]) {
 export async function pendingEntries(db: CivicDatabase, now: Instant): Promise<OutboxEntry[]> {
   const nowIso = toIso(now);
   const pending = await readTransaction(db, ['outbox'], () => entriesInState(db, 'pending').sortBy('seq'));
-  const due = (entry: OutboxEntry) => entry.nextAttemptAt <= nowIso;
-  const photosByGroup = new Map<string, OutboxEntry[]>();
-  for (const entry of pending) {
-    if (entry.kind === 'photo' && due(entry))
-      photosByGroup.set(entry.groupId, [...(photosByGroup.get(entry.groupId) ?? []), entry]);
-  }
-  const blocked = (entry: OutboxEntry) =>
-    pending.some(
-      (other) =>
-        other.groupId === entry.groupId &&
-        other.seq !== entry.seq &&
-        !due(other) &&
-        (other.kind === 'photo' || other.seq < entry.seq),
-    );
-  const result: OutboxEntry[] = [];
-  const taken = new Set<number>();
-  const take = (entry: OutboxEntry) => {
-    if (taken.has(entry.seq)) return;
-    taken.add(entry.seq);
-    result.push(entry);
-  };
-  for (const entry of pending) {
-    if (!due(entry)) continue;
-    if (entry.kind === 'photo') {
-      take(entry);
-      continue;
-    }
-    if (blocked(entry)) continue;
-    (photosByGroup.get(entry.groupId) ?? []).forEach(take);
-    take(entry);
-  }
-  return result;
+  return sendOrder(pending, (entry) => entry.nextAttemptAt <= nowIso);
 }
 
 /** When the next pending entry becomes due (for the engine's timer); undefined when none is pending. */

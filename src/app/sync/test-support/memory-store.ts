@@ -7,6 +7,7 @@
  * Several engines may share one store (two tabs, or a tab closed and reopened).
  */
 import type { Inspection, Recheck } from '../../../domain/wire';
+import { sendOrder } from '../../db/send-order';
 import {
   sendableAt,
   type PhotoUpload,
@@ -93,32 +94,7 @@ export class MemoryStore implements SyncStore {
   async pendingEntries(now: number): Promise<SyncEntry[]> {
     this.maybeFail();
     const pending = this.entries.filter((entry) => entry.state === 'pending').sort((a, b) => a.seq - b.seq);
-    const due = (entry: StoredEntry) => entry.nextAttemptAt <= now;
-    const blocked = (entry: StoredEntry) =>
-      pending.some(
-        (other) =>
-          other.groupId === entry.groupId &&
-          other.seq !== entry.seq &&
-          !due(other) &&
-          (other.kind === 'photo' || other.seq < entry.seq),
-      );
-    const result: StoredEntry[] = [];
-    const taken = new Set<number>();
-    const take = (entry: StoredEntry) => {
-      if (taken.has(entry.seq)) return;
-      taken.add(entry.seq);
-      result.push(entry);
-    };
-    for (const entry of pending) {
-      if (!due(entry)) continue;
-      if (entry.kind === 'photo') {
-        take(entry);
-        continue;
-      }
-      if (blocked(entry)) continue;
-      pending.filter((other) => other.kind === 'photo' && other.groupId === entry.groupId && due(other)).forEach(take);
-      take(entry);
-    }
+    const result = sendOrder(pending, (entry) => entry.nextAttemptAt <= now);
     return structuredClone(result);
   }
 
