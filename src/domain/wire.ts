@@ -20,7 +20,19 @@ export { CODE, SHA256 } from './ids';
 export const codeSchema = z.string().check(z.regex(CODE, 'must be 1–64 letters, digits, ".", "_" or "-"'));
 export const sha256Schema = z.string().check(z.regex(SHA256, 'must be 64 lowercase hex digits'));
 export const uuidSchema = z.uuid();
-export const instantSchema = z.iso.datetime({ offset: true });
+/**
+ * From 1970 through 2998 only: a phone whose clock was reset says 1970 and is still taken, while
+ * a time before that or far ahead is no time an inspection happened, and has no due date in
+ * Shanghai that `YYYY-MM-DD` can write (year 99; year 10000 on the last evening of 9999).
+ */
+const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+const INSTANTS_END = Date.UTC(2999, 0, 1);
+export const instantSchema = z.iso.datetime({ offset: true }).check(
+  z.refine((value) => {
+    const at = Date.parse(value);
+    return at >= EARLIEST_INSTANT && at < INSTANTS_END;
+  }, 'must be a time from 1970 through 2998'),
+);
 export const dateSchema = z
   .string()
   .check(z.refine((value) => isValidIsoDate(value), 'must be a date written YYYY-MM-DD'));

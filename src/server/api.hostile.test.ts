@@ -418,6 +418,30 @@ describeEachEngine(
         request: () => putInspection((b) => void (b.submittedAt = '2021-07-05T10:00:00')),
       },
       {
+        // A reset phone clock says 1970, which is kept; years before that (and the Shanghai date
+        // of year 99 or 10000) cannot be a due date.
+        name: 'inspection: submitted in the year 99, with every item to rectify',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          putInspection((b) => {
+            b.startedAt = '0099-07-05T09:00:00Z';
+            b.submittedAt = '0099-07-05T10:00:00Z';
+            b.answers = b.answers.map(({ itemId }) => ({ itemId, grade: 'C#', photos: [storedPhoto] }));
+          }),
+      },
+      {
+        name: 'inspection: submitted on 9999-12-31 at 20:00 UTC (the year 10000 in Shanghai), every item to rectify',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          putInspection((b) => {
+            b.startedAt = '9999-12-31T19:00:00Z';
+            b.submittedAt = '9999-12-31T20:00:00Z';
+            b.answers = b.answers.map(({ itemId }) => ({ itemId, grade: 'C#', photos: [storedPhoto] }));
+          }),
+      },
+      {
         name: 'inspection: startedAt that is not a time',
         status: 400,
         error: 'invalid_request',
