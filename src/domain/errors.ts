@@ -72,6 +72,18 @@ export const ERRORS = {
     en: 'Some referenced photos are not on the server yet.',
     action: 'send_photos',
   },
+  request_timeout: {
+    status: 408,
+    zh: '请求发送得太慢，已超时，请重试。',
+    en: 'The request took too long to arrive; try again.',
+    action: 'retry',
+  },
+  headers_too_large: {
+    status: 431,
+    zh: '请求头过大。',
+    en: 'The request headers are too large.',
+    action: 'attention',
+  },
   too_many_attempts: {
     status: 429,
     zh: '登录失败次数过多，请 15 分钟后再试。',

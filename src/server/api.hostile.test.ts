@@ -5,7 +5,10 @@
  * healthy (GET /api/health → 200).
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { connect } from 'node:net';
 import { beforeAll, expect, it } from 'vitest';
+import { ERRORS } from '../domain/errors';
 import { describeEachEngine } from './storage/test-engines';
 import {
   countRows,
@@ -884,6 +887,20 @@ describeEachEngine(
       expect((await h.api.get('/api/health')).status).toBe(200);
     });
 
+    // Requests that Node's HTTP parser refuses before Fastify sees them, written on a raw socket.
+    it.each([
+      ['a Content-Length that is not a number', 'Content-Length: abc\r\n', 400, 'invalid_request'],
+      ['headers over 16 KiB', `X-Padding: ${'x'.repeat(20_000)}\r\n`, 431, 'headers_too_large'],
+    ] as const)('%s → %i %s, in the API error form', async (_name, header, status, error) => {
+      const { port } = new URL(h.server.baseUrl);
+      const answer = await rawExchange(Number(port), `GET /api/health HTTP/1.1\r\nHost: x\r\n${header}\r\n`);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(head).toContain('Content-Type: application/json');
+      expect(JSON.parse(body)).toEqual({ error, message: ERRORS[error].zh });
+      expect((await h.api.get('/api/health')).status).toBe(200);
+    });
+
     it.each(CASES)('$name → $status $error', async (entry) => {
       const { ctx, dataDir } = h.server;
       const rowsBefore = await countRows(ctx);
@@ -907,3 +924,14 @@ describeEachEngine(
   },
   { openStorage: false },
 );
+
+/** Writes `request` on a new connection and reads until the server closes it. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}

@@ -3,7 +3,9 @@
  * Its dependencies come in as a `ServerContext`, so tests build it on a temp folder.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
-import { ERRORS } from '../domain/errors';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { ERRORS, type ErrorCode } from '../domain/errors';
 import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
@@ -53,6 +55,9 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
         .status(ERRORS[code].status)
         .send({ error: code, message: ERRORS[code].zh });
     },
+    // Requests Node's HTTP parser rejects (a bad header, a body that never finished arriving)
+    // never reach Fastify's router: answer them in the {error, message} form too.
+    clientErrorHandler: answerClientError,
   });
   logOneLinePerRequest(app);
   endConnectionsWhenClosing(app);
@@ -118,4 +123,24 @@ function logOneLinePerRequest(app: FastifyInstance): void {
     );
     done();
   });
+}
+
+/** Fastify's `clientErrorHandler`, with the API's error body instead of Fastify's own. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'request_timeout'
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'headers_too_large'
+        : 'invalid_request';
+  const { status, zh } = ERRORS[code];
+  const body = JSON.stringify({ error: code, message: zh });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
