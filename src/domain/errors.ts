@@ -62,8 +62,8 @@ export const ERRORS = {
   },
   unsupported_media_type: {
     status: 415,
-    zh: '不支持的文件类型，只接受 JPEG、PNG 或 WebP 图片。',
-    en: 'Only JPEG, PNG or WebP images are accepted.',
+    zh: '不支持的内容类型：照片须为 JPEG、PNG 或 WebP 图片，其他请求须为 JSON。',
+    en: 'Unsupported content type: photos must be JPEG, PNG or WebP images, other requests JSON.',
     action: 'attention',
   },
   missing_photos: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiRequestError, NetworkError } from '../api/api-client';
+import { ERRORS } from '../../domain/errors';
 import { BACKOFF_CAP_MS, retryAfterMs, retryDelayMs } from './backoff';
 import { createSyncEngine, HELD_RECHECK_MS, type SyncEngineOptions, type SyncEvent } from './sync-engine';
 import { faultyTransport, FakeClock, FakeServer, type Fault, type ServerRequest } from './test-support/fake-server';
@@ -375,7 +376,7 @@ describe('sync engine', () => {
       [403, 'forbidden', '您未被分配测评该点位（城关站）'],
       [404, 'not_found', '找不到所请求的内容。'],
       [413, 'payload_too_large', '上传内容过大。'],
-      [415, 'unsupported_media_type', '不支持的文件类型，只接受 JPEG、PNG 或 WebP 图片。'],
+      [415, 'unsupported_media_type', ERRORS.unsupported_media_type.zh],
     ] as const;
     const submitted = [];
     for (const [i, [status, code, message]] of cases.entries()) {

@@ -14,6 +14,7 @@
  * timeout-after), or hang forever (a tab that died mid-request).
  */
 import { ApiRequestError, NetworkError } from '../../api/api-client';
+import { ERRORS } from '../../../domain/errors';
 import { canonicalJson } from '../../../domain/canonical-json';
 import type { Inspection, Recheck } from '../../../domain/wire';
 import { sha256Hex } from '../sync-engine';
@@ -68,7 +69,7 @@ export class FakeServer {
     const key = upload.sha256;
     return this.answer({ kind: 'photo', key }, async () => {
       if (!IMAGE_TYPES.has(upload.contentType)) {
-        throw apiError(415, 'unsupported_media_type', '不支持的文件类型，只接受 JPEG、PNG 或 WebP 图片。');
+        throw apiError(415, 'unsupported_media_type', ERRORS.unsupported_media_type.zh);
       }
       const bytes = new Uint8Array(await upload.blob.arrayBuffer());
       const actual = await sha256Hex(new Blob([bytes]));
