@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ChecklistPage } from './pages/checklist.page';
 import { SignInPage } from './pages/sign-in.page';
+import { storedRows, untilStored } from './fixtures/indexeddb';
 import { ApiSeeder } from './fixtures/seed';
 import { expect, test } from './fixtures/server';
 
@@ -27,21 +28,8 @@ interface OutboxRow {
   payload: unknown;
 }
 
-/** Reads the app's outbox straight from IndexedDB, as stored. */
-function readOutbox(page: Page): Promise<OutboxRow[]> {
-  return page.evaluate(
-    () =>
-      new Promise<OutboxRow[]>((resolve, reject) => {
-        const open = indexedDB.open('civic-inspect');
-        open.onerror = () => reject(new Error(String(open.error)));
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
-          request.onsuccess = () => resolve(request.result as OutboxRow[]);
-          request.onerror = () => reject(new Error(String(request.error)));
-        };
-      }),
-  );
-}
+/** The app's outbox, as stored. */
+const readOutbox = (page: Page) => storedRows<OutboxRow>(page, 'outbox');
 
 async function axeSeriousViolations(page: Page): Promise<string[]> {
   const require = createRequire(import.meta.url);
@@ -104,6 +92,7 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   await checklist.note('T18', '二楼活动室桌面积尘');
   await expect(checklist.score()).toHaveText('95.31 分'); // T18: 7 points at C loses 4.69
 
+  await untilStored(page, 'inspections', '二楼活动室桌面积尘');
   await page.reload();
   await expect(checklist.item('T18').getByRole('radio', { name: /^C\s/ })).toHaveAttribute('aria-checked', 'true');
   await expect(checklist.item('T18').getByRole('spinbutton')).toHaveValue('2');

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { untilStored } from './fixtures/indexeddb';
 import { ApiSeeder, FieldSeeder } from './fixtures/seed';
 import { expect, test } from './fixtures/server';
 import { RecheckPage } from './pages/recheck.page';
@@ -160,7 +161,7 @@ test('a rechecker verifies three items offline, reloads halfway, syncs; the offi
   await recheck.photo(PHOTO);
   await recheck.note().fill('二楼活动室仍有积尘');
   await expect(recheck.note()).toHaveValue('二楼活动室仍有积尘');
-  await page.waitForTimeout(300); // the last keystroke's autosave
+  await untilStored(page, 'rechecks', '二楼活动室仍有积尘');
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('T18 室内卫生（无积尘）');
   await expect(recheck.verdict('未整改')).toHaveAttribute('aria-checked', 'true');
