@@ -96,6 +96,22 @@ describe('the checklist', () => {
     expect(props.onAnswerChange).toHaveBeenLastCalledWith('T18', { grade: 'A', defects: undefined });
   });
 
+  it('counts the first defect on the first tap of + on an item not counted yet', () => {
+    const { props } = renderChecklist();
+    fireEvent.click(within(card('T18')).getByRole('button', { name: '增加' }));
+    expect(props.onAnswerChange).toHaveBeenLastCalledWith('T18', { defects: 1, grade: 'B' });
+  });
+
+  it('says a deduction needs a photo until it has one', () => {
+    const answers = allA();
+    answers.T18 = { grade: 'C', defects: 2, photos: [] };
+    answers.T16 = { grade: 'B', defects: 1, photos: ['a'.repeat(64)] };
+    renderChecklist({ answers });
+    expect(within(card('T18')).queryByText('扣分须拍照')).not.toBeNull();
+    expect(within(card('T16')).queryByText('扣分须拍照')).toBeNull();
+    expect(within(card('T01')).queryByText('扣分须拍照')).toBeNull();
+  });
+
   it('explains exactly what is missing on submit: unanswered items and deductions without photos', async () => {
     const answers = allA();
     delete answers.T05;

@@ -145,7 +145,7 @@ function DefectCounter(props: {
           className="button button--square"
           aria-label={t('inspect.increase')}
           disabled={readOnly}
-          onClick={() => onDefects((defects ?? -1) + 1)}
+          onClick={() => onDefects((defects ?? 0) + 1)} // the first tap counts the first defect
         >
           +
         </button>
@@ -163,7 +163,8 @@ function DefectCounter(props: {
 function ItemPhotos(props: ItemCardProps) {
   const { item, answer } = props;
   const { t } = useTranslation();
-  const needed = item.photoRequired && answer.grade !== undefined && answer.grade !== 'A' && answer.grade !== 'NA';
+  const deducted = answer.grade !== undefined && answer.grade !== 'A' && answer.grade !== 'NA';
+  const needed = item.photoRequired && deducted && answer.photos.length === 0;
   return (
     <div className="photo-strip">
       <div className="photo-strip__label">
