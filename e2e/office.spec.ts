@@ -573,6 +573,14 @@ test('an admin creates a user, changes the role, resets the password and disable
   const session = (await (await signIn('second-password-2')).json()) as { user: { role: string } };
   expect(session.user.role).toBe('rechecker');
 
+  // Disabling asks first: dismissed, nothing changes; accepted, the account is disabled.
+  const confirms: string[] = [];
+  page.once('dialog', (dialog) => void (confirms.push(dialog.message()), dialog.dismiss()));
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect.poll(() => confirms).toEqual(['停用 王复查 的账号？其登录立即失效，停用后无法登录，可随时重新启用。']);
+  await expect(row).toContainText('正常');
+  expect((await signIn('second-password-2')).status).toBe(200);
+  page.once('dialog', (dialog) => void dialog.accept());
   await row.getByRole('button', { name: '停用' }).click();
   await expect(page.getByText('已停用 王复查，其登录已失效。')).toBeVisible();
   await expect(row).toContainText('已停用');
@@ -618,7 +626,9 @@ test('a supervisor whose session was revoked elsewhere is sent to sign in again,
   // A wrong password still shows its own error.
   const signIn = new SignInPage(page);
   await signIn.signIn(t.supervisor.username, 'wrong-password');
-  await expect(page.getByRole('alert')).toHaveText('用户名或密码错误，请核对后重试。');
+  await expect(page.getByRole('alert')).toHaveText(
+    '用户名或密码错误，请核对后重试。若确认无误，账号可能已停用，请联系管理员。',
+  );
   await signIn.signIn(t.supervisor.username, t.supervisor.password);
   await expect(page.getByTestId('office')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByRole('heading', { level: 1, name: ROUND.name })).toBeVisible();

@@ -21,7 +21,8 @@ export const en: Messages = {
     signingIn: 'Signing in…',
     required: 'Required',
     failed: {
-      invalid_credentials: 'Wrong username or password.',
+      invalid_credentials:
+        'Wrong username or password. If they are right, the account may be disabled: ask an administrator.',
       too_many_attempts: 'Too many failed sign-ins; try again in 15 minutes.',
       network: 'Cannot reach the server. The first sign-in needs a network: connect and try again.',
       other: 'Sign-in failed: {{message}}',

@@ -23,7 +23,7 @@ export const zhCN = {
     signingIn: '正在登录…',
     required: '请填写此项',
     failed: {
-      invalid_credentials: '用户名或密码错误，请核对后重试。',
+      invalid_credentials: '用户名或密码错误，请核对后重试。若确认无误，账号可能已停用，请联系管理员。',
       too_many_attempts: '登录失败次数过多，请 15 分钟后再试。',
       network: '无法连接服务器。首次登录需要网络，请连接网络后重试。',
       other: '登录失败：{{message}}',

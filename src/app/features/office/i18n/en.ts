@@ -192,6 +192,8 @@ export const officeEn: OfficeMessages = {
     roleChanged: 'Role of {{name}} changed; they are signed out.',
     enabledDone: '{{name}} enabled.',
     disabledDone: '{{name}} disabled and signed out.',
+    disableConfirm:
+      'Disable the account of {{name}}? They are signed out at once and cannot sign in until it is enabled again.',
     passwordDone: 'Password of {{name}} reset; they are signed out.',
     create: 'New user',
     createButton: 'Create user',
@@ -297,7 +299,7 @@ export const officeEn: OfficeMessages = {
     problemSites: 'Sites losing points',
     examples: 'Example photos',
     rectifications: 'Rectification list',
-    rectificationCount: '{{count}} items, {{open}} open, {{overdue}} overdue (as of {{today}}, Shanghai)',
+    rectificationCount: '{{count}} items, {{open}} open, {{overdue}} overdue (as of {{today}}, Beijing time)',
     show: 'Show',
     showAll: 'All',
     showOpen: 'Open',

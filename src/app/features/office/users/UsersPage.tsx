@@ -91,13 +91,16 @@ export function UsersPage() {
                     <button
                       type="button"
                       className="button button--small"
-                      onClick={() =>
+                      onClick={() => {
+                        // Disabling ends the person's session at once: not on a slip of the mouse.
+                        if (!user.disabled && !window.confirm(t('users.disableConfirm', { name: user.displayName })))
+                          return;
                         void change(
                           user,
                           { disabled: !user.disabled },
                           t(user.disabled ? 'users.enabledDone' : 'users.disabledDone', { name: user.displayName }),
-                        )
-                      }
+                        );
+                      }}
                     >
                       {user.disabled ? t('users.enable') : t('users.disable')}
                     </button>
