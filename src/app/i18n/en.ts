@@ -11,6 +11,8 @@ export const en: Messages = {
     loading: 'Loading…',
     offline: 'Offline',
     online: 'Online',
+    noteLength: '{{length}}/{{max}} characters',
+    noteFull: 'The {{max}}-character limit is reached: anything beyond it was not kept',
   },
   session: {
     title: 'Sign in',

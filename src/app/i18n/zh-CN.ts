@@ -13,6 +13,8 @@ export const zhCN = {
     loading: '正在加载…',
     offline: '离线',
     online: '在线',
+    noteLength: '{{length}}/{{max}} 字',
+    noteFull: '已达 {{max}} 字上限，超出的部分未保存',
   },
   session: {
     title: '登录',
