@@ -10,7 +10,14 @@ import type { SiteType } from '../../../../domain/rubric';
 import { scoreInspection } from '../../../../domain/scoring';
 import { answersFor, RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import { seedStory } from '../../../../domain/test-seed-story';
-import { buildBulletin, chineseDateRange, chineseOrdinal, countByType, type BulletinInput } from './bulletin';
+import {
+  buildBulletin,
+  chineseDateRange,
+  chineseOrdinal,
+  countByType,
+  problemsByRequirement,
+  type BulletinInput,
+} from './bulletin';
 
 const TITLES = new Map(
   Object.values(RUBRIC_2021)
@@ -91,11 +98,34 @@ describe('bulletin wording', () => {
     expect(bulletin.ranking.rows.map((row) => row.district)).toEqual(byDistrict.map((row) => row.district));
   });
 
-  it('lists the common problems with the number of sites', () => {
-    expect(bulletin.problems.paragraphs).toEqual(['测评发现的问题主要集中在以下8个方面：']);
-    expect(bulletin.problems.items[0]).toBe(`（一）${titleOf('T16')}：23个点位在该项失分。`);
-    expect(bulletin.problems.items[2]).toBe(`（三）${titleOf('I04')}：11个点位在该项失分。`);
-    expect(bulletin.problems.items.at(-1)).toMatch(/^（八）/);
+  it('lists the common problems by requirement, the same requirement on each type counted once', () => {
+    expect(bulletin.problems.paragraphs).toEqual(['测评发现的问题主要集中在以下7个方面：']);
+    expect(bulletin.problems.items).toEqual([
+      '（一）公益广告完好：23个点位在该项失分。',
+      '（二）室内卫生：23个点位在该项失分。', // T18 室内卫生（无积尘）
+      '（三）设立志愿服务站：12个点位在该项失分。', // I09 at 11 institutes, C09 设立志愿服务站（岗） at 1 center
+      '（四）场所未被挤占挪用：11个点位在该项失分。',
+      '（五）组织架构上墙：5个点位在该项失分。',
+      '（六）独立阵地：1个点位在该项失分。',
+      '（七）志愿者在岗：1个点位在该项失分。',
+    ]);
+  });
+
+  it('adds up the sites of one requirement across site types, and drops the qualifier in （）', () => {
+    const problem = (itemId: string, sites: number) => ({ itemId, title: titleOf(itemId), sites });
+    expect(
+      problemsByRequirement([
+        problem('T16', 7),
+        problem('T18', 7),
+        problem('I17', 4),
+        problem('I19', 4),
+        problem('T20', 9),
+      ]),
+    ).toEqual([
+      { title: '公益广告完好', sites: 11 },
+      { title: '室内卫生', sites: 11 },
+      { title: '垃圾分类、禁烟与消防', sites: 9 },
+    ]);
   });
 
   it('attaches the 35 sites to rectify, by district, with their problems and due dates', () => {

@@ -8,7 +8,7 @@
  * Pure: every figure comes from the report (`buildRoundReport`'s output, as the server sends it)
  * and the sites' scores; nothing is recomputed. Always Chinese: it is an official document.
  */
-import type { RoundReport } from '../../../../domain/report';
+import type { CommonProblem, RoundReport } from '../../../../domain/report';
 import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
 import type { Round, Site } from '../../../../domain/wire';
 
@@ -180,7 +180,7 @@ export function buildBulletin(input: BulletinInput): Bulletin {
   }));
 
   // 三、存在的主要问题
-  const problems = report.commonProblems.slice(0, input.problemCount ?? 8);
+  const problems = problemsByRequirement(report.commonProblems).slice(0, input.problemCount ?? 8);
   const problemItems = problems.map(
     (problem, index) => `（${chineseOrdinal(index)}）${problem.title}：${problem.sites}个点位在该项失分。`,
   );
@@ -205,6 +205,21 @@ export function buildBulletin(input: BulletinInput): Bulletin {
     issuedOn: chineseDate(input.issuedOn),
     attachment: { heading: '附件：限期整改点位名单', rows: rectifySites(input) },
   };
+}
+
+/**
+ * Section 三 names problems, not rubric items: the same requirement on centers, institutes and
+ * stations (C18, I17 and T16 are all 公益广告完好; T18 室内卫生（无积尘） is I19 室内卫生 with
+ * its qualifier) is one problem, its sites added up (a site has one type: none counts twice).
+ * The title is the requirement without a trailing qualifier in （）; ties keep the report's order.
+ */
+export function problemsByRequirement(problems: readonly CommonProblem[]): { title: string; sites: number }[] {
+  const sitesByTitle = new Map<string, number>();
+  for (const problem of problems) {
+    const title = problem.title.replace(/（[^（）]*）$/, '');
+    sitesByTitle.set(title, (sitesByTitle.get(title) ?? 0) + problem.sites);
+  }
+  return [...sitesByTitle].map(([title, sites]) => ({ title, sites })).sort((a, b) => b.sites - a.sites);
 }
 
 function rectifySites(input: BulletinInput): BulletinRectifySite[] {
