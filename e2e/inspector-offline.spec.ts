@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { ChecklistPage } from './pages/checklist.page';
 import { SignInPage } from './pages/sign-in.page';
 import { storedRows, untilStored } from './fixtures/indexeddb';
-import { ApiSeeder } from './fixtures/seed';
+import { ApiSeeder, FieldSeeder } from './fixtures/seed';
 import { expect, test } from './fixtures/server';
 
 const PHOTOS = path.join(import.meta.dirname, 'fixtures', 'photos');
@@ -62,12 +62,28 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   const seed = new ApiSeeder(server.url);
   await seed.signInAdmin();
   const inspector = await seed.user('zhang.wei', 'inspector', '张伟');
-  const { siteName } = await seed.stationRound(inspector.id);
+  const { roundId, siteName } = await seed.stationRound(inspector.id);
+  // A colleague shares 光明路 and has inspected it already: this phone must say so.
+  const colleague = await seed.user('li.ming', 'inspector', '李明');
+  await seed.call('PUT', `/api/rounds/${roundId}/assignments`, [{ siteId: 'XH-S-002', userId: colleague.id }]);
+  const field = new FieldSeeder(server.url, seed);
+  await field.inspect({
+    token: await field.signIn(colleague.username, colleague.password),
+    roundId,
+    siteId: 'XH-S-002',
+    type: 'station',
+    findings: {},
+    submittedAt: '2021-07-20T02:00:00.000Z',
+  });
 
   // Online once: sign in; the bootstrap and the app shell are kept for offline use.
   await page.goto('/');
   await new SignInPage(page).signIn(inspector.username, inspector.password);
   await expect(page.getByRole('heading', { name: '我的点位' })).toBeVisible();
+  const shared = page.getByRole('link', { name: /光明路社区新时代文明实践站/ });
+  await expect(shared).toContainText('李明 于 2021-07-20 提交 · 100 分');
+  await expect(shared).toContainText('已测评');
+  await expect(page.getByRole('link', { name: /曙光街社区新时代文明实践站/ })).toContainText('未开始');
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
@@ -140,10 +156,12 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   expect((await readOutbox(page)).every((entry) => entry.state === 'done')).toBe(true);
   const stored = (await seed.call('GET', `/api/inspections?roundId=R2021-07`)) as {
     id: string;
+    siteId: string;
     score: number;
     revision: number;
   }[];
-  expect(stored).toEqual([
+  expect(stored.filter((inspection) => inspection.siteId === 'XH-S-001')).toEqual([
     expect.objectContaining({ id: inspections[0]!.groupId, revision: 1, score: 88.31, fullMarks: false }),
   ]);
+  expect(stored).toHaveLength(2); // and the colleague's of 光明路
 });

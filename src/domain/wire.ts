@@ -94,6 +94,20 @@ export type RoundPatch = z.infer<typeof roundPatchSchema>;
 
 export const assignmentSchema = z.object({ siteId: codeSchema, userId: codeSchema });
 export type Assignment = z.infer<typeof assignmentSchema>;
+
+/**
+ * `GET /api/bootstrap`'s `results`: the current result (latest inspection, whoever made it) of a
+ * site assigned to the field user, so that a phone without that work says the site is done.
+ */
+export interface AssignedSiteResult {
+  roundId: string;
+  siteId: string;
+  inspectionId: string;
+  inspectorId: string;
+  inspectorName: string;
+  submittedAt: string;
+  score: number;
+}
 export const assignmentsSchema = z.array(assignmentSchema).check(z.minLength(1), z.maxLength(5000));
 
 export const usernameSchema = z

@@ -5,6 +5,7 @@
  * round and status; and what `GET /api/bootstrap` gives each role to work offline.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AssignedSiteResult } from '../domain/wire';
 import { describeEachEngine } from './storage/test-engines';
 import {
   expectStatus,
@@ -214,6 +215,7 @@ describeEachEngine(
         assignments: { roundId: string; siteId: string; userId: string }[];
         rubrics: Record<string, { version: string; types: Record<string, { items: unknown[] }> }>;
         rectifications: { id: string }[];
+        results: AssignedSiteResult[];
       }
       const bootstrap = async (actor: Actor) => {
         const response = await h.api.get<Bootstrap>('/api/bootstrap', actor.token);
@@ -266,6 +268,47 @@ describeEachEngine(
           const response = await h.api.get(`/api/photos/${sha}`, team.rechecker.token);
           expect([response.status, sha256(response.bytes)]).toEqual([200, sha]);
         }
+      });
+
+      // Last: it adds sites and a round that the counts above do not expect.
+      it("gives field users the current result of each assigned site, whoever's inspection it is", async () => {
+        const office = team.supervisor.token;
+        const [me, colleague] = await Promise.all([
+          h.fx.createUser(team.admin.token, 'inspector'),
+          h.fx.createUser(team.admin.token, 'inspector'),
+        ]);
+        await h.fx.upsertSites(office, [site('station', 'b-s1'), site('station', 'b-s2'), site('station', 'b-s3')]);
+        await h.fx.createRound(office, { id: 'R-b', rectifyBelow: 90 });
+        await h.fx.assign(office, 'R-b', [
+          { siteId: 'b-s1', userId: me.id },
+          { siteId: 'b-s1', userId: colleague.id },
+          { siteId: 'b-s2', userId: me.id },
+          { siteId: 'b-s3', userId: colleague.id },
+        ]);
+        expect((await bootstrap(me)).results).toEqual([]);
+
+        // The colleague inspects b-s1 twice (the amendment counts) and b-s3 (not assigned to me).
+        const first = await inspect({ roundId: 'R-b', siteId: 'b-s1', type: 'station' }, colleague);
+        const amended = await inspect(
+          { roundId: 'R-b', siteId: 'b-s1', type: 'station', id: first.body.id, revision: 2, grades: { T16: 'B' } },
+          colleague,
+        );
+        await inspect({ roundId: 'R-b', siteId: 'b-s3', type: 'station' }, colleague);
+
+        expect((await bootstrap(me)).results).toEqual([
+          {
+            roundId: 'R-b',
+            siteId: 'b-s1',
+            inspectionId: first.body.id,
+            inspectorId: colleague.id,
+            inspectorName: colleague.displayName,
+            submittedAt: new Date(amended.body.submittedAt).toISOString(),
+            score: amended.response.body.score,
+          },
+        ]);
+        expect(amended.response.body.score).toBeLessThan(100);
+        expect((await bootstrap(colleague)).results.map((r) => r.siteId)).toEqual(['b-s1', 'b-s3']);
+        expect((await bootstrap(team.supervisor)).results).toEqual([]);
       });
     });
   },

@@ -38,11 +38,14 @@ export async function inspectionsForRound(
   return inspectorId === undefined ? rows : rows.filter((row) => row.inspectorId === inspectorId);
 }
 
-export type SiteState = 'not_started' | LocalStatus;
+/** 'inspected': the server has a result for the site, and this device has no inspection of it. */
+export type SiteState = 'not_started' | 'inspected' | LocalStatus;
 
 /**
  * The state of every site of a round for the "my sites" list: the assigned sites (of
- * `inspectorId` when given) start as 'not_started', then each local inspection sets its status.
+ * `inspectorId` when given) start as 'not_started', or 'inspected' when the last bootstrap
+ * brought a result for them (another phone's or a colleague's work), then each local
+ * inspection sets its status.
  */
 export async function siteStates(
   db: CivicDatabase,
@@ -53,7 +56,8 @@ export async function siteStates(
     const states = new Map<string, SiteState>();
     const assignments = await db.assignments.where('roundId').equals(roundId).toArray();
     for (const assignment of assignments) {
-      if (inspectorId === undefined || assignment.userId === inspectorId) states.set(assignment.siteId, 'not_started');
+      if (inspectorId === undefined || assignment.userId === inspectorId)
+        states.set(assignment.siteId, assignment.result ? 'inspected' : 'not_started');
     }
     const inspections = (
       await db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray()

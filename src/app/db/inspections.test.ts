@@ -21,7 +21,7 @@ import {
   updateAnswer,
 } from './inspections';
 import { entriesOfGroup, markDone } from './outbox';
-import { saveBootstrap } from './session';
+import { saveBootstrap, serverResults } from './session';
 import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION, testDatabase, type TestDatabase } from './test-support';
 import type { InspectionOutboxEntry, LocalInspection } from './types';
 
@@ -405,6 +405,27 @@ describe('reading', () => {
     const states = await siteStates(db, 'R1', INSPECTOR.id);
     expect(Object.fromEntries(states)).toEqual({ S1: 'draft', S2: 'not_started', I1: 'submitted' });
     expect((await siteStates(db, 'R1')).get('S9')).toBe('not_started');
+  });
+
+  it('siteStates says inspected for a site the server has a result for and this device has no work on', async () => {
+    const result = {
+      inspectionId: '00000000-0000-4000-8000-0000000000b1',
+      inspectorId: 'colleague',
+      inspectorName: '李明',
+      submittedAt: '2021-07-14T02:00:00.000Z',
+      score: 92.5,
+    };
+    const onServer = (siteId: string) => ({ roundId: 'R1', siteId, ...result });
+    await saveBootstrap(db, { ...bootstrapFixture(), results: [onServer('S2'), onServer('S1')] });
+    await updateAnswer(db, (await open('S1')).id, 'T01', { grade: 'A' }); // this device's own work wins
+    expect(Object.fromEntries(await siteStates(db, 'R1', INSPECTOR.id))).toEqual({
+      S1: 'draft',
+      S2: 'inspected',
+      I1: 'not_started',
+    });
+    expect(Object.fromEntries(await serverResults(db, 'R1', INSPECTOR.id))).toEqual({ S1: result, S2: result });
+    await saveBootstrap(db, bootstrapFixture()); // a later bootstrap without it forgets it
+    expect((await siteStates(db, 'R1', INSPECTOR.id)).get('S2')).toBe('not_started');
   });
 
   it('photosOf lists an owner’s photos, optionally of one item', async () => {

@@ -9,7 +9,7 @@ import { readChecklist } from './checklist-read';
 import { getMeta, type MetaKey } from './meta';
 import { siteStates } from './inspection-reads';
 import { outboxSummary, lastSyncAt } from './outbox';
-import { assignedSites, getRounds, getSession, unsyncedCount } from './session';
+import { assignedSites, getRounds, getSession, serverResults, unsyncedCount } from './session';
 
 /** `undefined` while loading, then the value (which may itself be `null` for "none"). */
 export function useSessionRecord(db: CivicDatabase) {
@@ -22,9 +22,13 @@ export function useRounds(db: CivicDatabase) {
 
 export function useRoundSites(db: CivicDatabase, roundId: string | undefined, userId: string) {
   return useLiveQuery(async () => {
-    if (!roundId) return { sites: [], states: new Map<string, never>() };
-    const [sites, states] = await Promise.all([assignedSites(db, roundId, userId), siteStates(db, roundId, userId)]);
-    return { sites, states };
+    if (!roundId) return { sites: [], states: new Map<string, never>(), results: new Map<string, never>() };
+    const [sites, states, results] = await Promise.all([
+      assignedSites(db, roundId, userId),
+      siteStates(db, roundId, userId),
+      serverResults(db, roundId, userId),
+    ]);
+    return { sites, states, results };
   }, [db, roundId, userId]);
 }
 

@@ -13,7 +13,14 @@ import type { Rubric, RubricFile, SiteType } from '../../domain/rubric';
 import type { Round, Site, User } from '../../domain/wire';
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { entriesInState } from './outbox';
-import type { Bootstrap, BootstrapAssignment, Instant, Rectification, SessionRecord } from './types';
+import type {
+  Bootstrap,
+  BootstrapAssignment,
+  Instant,
+  Rectification,
+  SessionRecord,
+  SiteResultOnServer,
+} from './types';
 
 /** Stores the token and user after a successful sign-in. */
 export async function saveSession(
@@ -102,7 +109,7 @@ export async function saveBootstrap(db: CivicDatabase, bootstrap: Bootstrap): Pr
       for (const table of [db.rounds, db.sites, db.assignments, db.rubrics, db.rectifications]) await table.clear();
       await db.rounds.bulkPut(rounds);
       await db.sites.bulkPut(sites);
-      await db.assignments.bulkPut(bootstrap.assignments);
+      await db.assignments.bulkPut(withResults(bootstrap));
       await db.rubrics.bulkPut(rubrics);
       await db.rectifications.bulkPut(rectifications);
 
@@ -111,6 +118,17 @@ export async function saveBootstrap(db: CivicDatabase, bootstrap: Bootstrap): Pr
         await db.session.update('current', { user: bootstrap.user });
     },
   );
+}
+
+/** The assignments, each with its site's current result on the server when there is one. */
+function withResults(bootstrap: Bootstrap): BootstrapAssignment[] {
+  const results = new Map(
+    (bootstrap.results ?? []).map(({ roundId, siteId, ...result }) => [`${roundId}\n${siteId}`, result]),
+  );
+  return bootstrap.assignments.map((assignment) => {
+    const result = results.get(`${assignment.roundId}\n${assignment.siteId}`);
+    return result ? { ...assignment, result } : assignment;
+  });
 }
 
 /** The new rows, then the kept old ones the new list does not have. */
@@ -149,6 +167,18 @@ export async function assignedSites(db: CivicDatabase, roundId: string, userId: 
     const sites = (await db.sites.bulkGet(ids)).filter((site): site is Site => site !== undefined);
     return sites.sort((a, b) => a.district.localeCompare(b.district, 'zh-CN') || a.id.localeCompare(b.id));
   });
+}
+
+/** The server's results of the user's assigned sites in a round, by site id (as of the last bootstrap). */
+export async function serverResults(
+  db: CivicDatabase,
+  roundId: string,
+  userId: string,
+): Promise<Map<string, SiteResultOnServer>> {
+  const assignments = await readTransaction(db, ['assignments'], () =>
+    db.assignments.where('roundId').equals(roundId).toArray(),
+  );
+  return new Map(assignments.flatMap((a) => (a.userId === userId && a.result ? [[a.siteId, a.result] as const] : [])));
 }
 
 export function getRubric(db: CivicDatabase, version: string): Promise<Rubric | undefined> {

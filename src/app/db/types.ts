@@ -8,7 +8,7 @@
  */
 import type { AnswerGrade, Grade } from '../../domain/grades';
 import type { Rubric, SiteType } from '../../domain/rubric';
-import type { Inspection, Recheck, Round, Site, User, Verdict } from '../../domain/wire';
+import type { AssignedSiteResult, Inspection, Recheck, Round, Site, User, Verdict } from '../../domain/wire';
 
 /** A moment passed in by the caller (a clock), stored as an ISO string. */
 export type Instant = Date | number;
@@ -20,7 +20,11 @@ export interface BootstrapAssignment {
   roundId: string;
   siteId: string;
   userId: string;
+  /** The site's current result on the server at the last bootstrap (kept with the assignment). */
+  result?: SiteResultOnServer;
 }
+
+export type SiteResultOnServer = Omit<AssignedSiteResult, 'roundId' | 'siteId'>;
 
 export interface RectificationVerdict {
   id: string;
@@ -57,6 +61,8 @@ export interface Bootstrap {
   /** By rubric version. */
   rubrics: Record<string, Rubric>;
   rectifications: Rectification[];
+  /** The current results of the field user's assigned sites (absent from servers before it). */
+  results?: AssignedSiteResult[];
 }
 
 // ---------------------------------------------------------------------------------------------

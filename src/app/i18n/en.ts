@@ -51,8 +51,10 @@ export const en: Messages = {
     noMatch: 'No site matches “{{query}}”.',
     noRound: 'You have no inspection tasks yet. Ask the office to assign sites, then tap “Update tasks”.',
     count: '{{count}} sites',
+    inspectedBy: 'Submitted by {{name}} on {{date}} · {{score}} points',
     state: {
       not_started: 'Not started',
+      inspected: 'Inspected',
       draft: 'Draft',
       submitted: 'Submitted',
       synced: 'Synced',

@@ -51,8 +51,10 @@ export const zhCN = {
     noMatch: '没有符合“{{query}}”的点位。',
     noRound: '您目前没有测评任务。请联系创文办分配点位后点“更新任务”。',
     count: '共 {{count}} 个点位',
+    inspectedBy: '{{name}} 于 {{date}} 提交 · {{score}} 分',
     state: {
       not_started: '未开始',
+      inspected: '已测评',
       draft: '草稿',
       submitted: '已提交',
       synced: '已同步',

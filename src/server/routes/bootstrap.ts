@@ -4,13 +4,15 @@ import { allow, currentUser } from '../auth/guard';
 import { toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { isOffice } from '../services/access';
+import { assignedResults } from '../services/assigned-results';
 import { listRectifications } from '../services/rectifications';
 import { roundView, siteView } from '../services/views';
 
 /**
  * `GET /api/bootstrap`: everything the signed-in user needs offline, in one response. Field
  * workers get only their assignments, the rounds and sites those name, the rubric versions of
- * those rounds and the rectifications of their sites; the office gets everything.
+ * those rounds, the rectifications of their sites and those sites' current results; the office
+ * gets everything but results.
  */
 export const bootstrapRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.get('/bootstrap', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
@@ -45,6 +47,8 @@ export const bootstrapRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
       assignments: assignments.map((a) => ({ roundId: a.round_id, siteId: a.site_id, userId: a.user_id })),
       rubrics,
       rectifications: await listRectifications(ctx.db, user, {}),
+      // The office reads results from the server as it needs them, not from a bootstrap copy.
+      results: office ? [] : await assignedResults(ctx.db, assignments),
     };
   });
 };

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { cityDate } from '../../../domain/dates';
 import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
 import { useRoundSites, useRounds } from '../../db/live';
@@ -11,6 +12,7 @@ import { SiteSearch } from '../../ui/SiteSearch';
 
 const STATE_BADGE = {
   not_started: 'badge',
+  inspected: 'badge badge--ok',
   draft: 'badge badge--draft',
   submitted: 'badge badge--warn',
   synced: 'badge badge--ok',
@@ -50,6 +52,7 @@ export function SitesPage({ user }: { user: User }) {
           <ul className="site-list">
             {group.sites.map((site) => {
               const state = data.states.get(site.id) ?? 'not_started';
+              const onServer = state === 'inspected' ? data.results.get(site.id) : undefined;
               return (
                 <li key={site.id}>
                   <Link
@@ -62,6 +65,15 @@ export function SitesPage({ user }: { user: User }) {
                         {' '}
                         {t(`siteType.${site.type}`)} · {site.id}
                       </span>
+                      {onServer && (
+                        <span className="site-list__result">
+                          {t('sites.inspectedBy', {
+                            name: onServer.inspectorName,
+                            date: cityDate(onServer.submittedAt),
+                            score: onServer.score,
+                          })}
+                        </span>
+                      )}
                     </span>
                     <span className={STATE_BADGE[state]}>{t(`sites.state.${state}`)}</span>
                   </Link>
