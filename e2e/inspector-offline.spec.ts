@@ -147,6 +147,11 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   expect(new Set(referenced)).toEqual(new Set(photos.map((entry) => entry.key)));
   expect(payload.answers.find((answer) => answer.itemId === 'T16')).toMatchObject({ grade: 'C#' });
   await expect(page.getByTestId('sync-badge')).toHaveText('待同步 1');
+  // The sync page says which site waits, and why it has not gone yet.
+  await page.getByTestId('sync-badge').click();
+  await expect(page.getByTestId('sync-group')).toContainText('测评 第 1 版 · 曙光街社区新时代文明实践站');
+  await expect(page.getByTestId('sync-group')).toContainText('照片 0/3');
+  await page.goBack();
 
   // The network returns: the outbox drains by itself, and the server holds the inspection once.
   await server.start();

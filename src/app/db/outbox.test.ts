@@ -255,6 +255,7 @@ describe('outboxSummary', () => {
         bytesDone: 1000,
         bytesTotal: 4000 + jsonA,
         createdAt: at(10).toISOString(),
+        siteName: '东风社区实践站',
       },
       {
         groupId: b.id,
@@ -267,6 +268,7 @@ describe('outboxSummary', () => {
         bytesTotal: jsonB,
         lastError: { status: 403, code: 'forbidden', message: '您的账号无权进行此操作。' },
         createdAt: at(10).toISOString(),
+        siteName: '西湖社区实践站',
       },
     ]);
   });

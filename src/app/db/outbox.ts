@@ -16,6 +16,7 @@
  * below — its store. Done entries stay (they are the proof of what was sent) until
  * `retention.ts` prunes old ones; nothing local is deleted before the server confirmed it.
  */
+import type { Inspection, Recheck } from '../../domain/wire';
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { sendOrder } from './send-order';
@@ -377,6 +378,9 @@ export interface OutboxGroupSummary {
   /** The error of an entry needing attention, else of the last failed attempt. */
   lastError?: OutboxError;
   createdAt: string;
+  /** Which site the submission is about (its name, else its id), and for a recheck the item. */
+  siteName?: string;
+  itemId?: string;
 }
 
 export interface OutboxSummary {
@@ -392,9 +396,31 @@ export interface OutboxSummary {
 
 /** Counts and per-submission progress of the whole outbox. */
 export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
-  const entries = await readTransaction(db, ['outbox'], () => db.outbox.orderBy(':id').toArray());
+  return readTransaction(db, ['outbox', 'sites', 'rectifications'], async () => {
+    const summary = tallyGroups(await db.outbox.orderBy(':id').toArray());
+    for (const group of summary.groups) Object.assign(group, await subjectOf(db, group));
+    return summary;
+  });
+}
+
+/** The site (and for a recheck the item) a group's submission is about, as the sync page names it. */
+async function subjectOf(
+  db: CivicDatabase,
+  group: OutboxGroupSummary & { subject?: Inspection | Recheck },
+): Promise<Pick<OutboxGroupSummary, 'siteName' | 'itemId'>> {
+  const payload = group.subject;
+  delete group.subject;
+  if (!payload) return {};
+  const rectification = 'rectificationId' in payload ? await db.rectifications.get(payload.rectificationId) : undefined;
+  const siteId = 'siteId' in payload ? payload.siteId : rectification?.siteId;
+  if (siteId === undefined) return {};
+  const siteName = (await db.sites.get(siteId))?.name ?? siteId;
+  return rectification ? { siteName, itemId: rectification.itemId } : { siteName };
+}
+
+function tallyGroups(entries: readonly OutboxEntry[]): OutboxSummary {
   const summary: OutboxSummary = { pending: 0, attention: 0, done: 0, bytesPending: 0, groups: [] };
-  const groups = new Map<string, OutboxGroupSummary & { states: Set<OutboxState> }>();
+  const groups = new Map<string, OutboxGroupSummary & { states: Set<OutboxState>; subject?: Inspection | Recheck }>();
   for (const entry of entries) {
     summary[entry.state] += 1;
     if (entry.state !== 'done') summary.bytesPending += entry.bytes;
@@ -421,6 +447,7 @@ export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
       if (entry.state === 'done') group.photosDone += 1;
     } else {
       group.kind = entry.kind;
+      group.subject = entry.payload;
       if (entry.kind === 'inspection') group.revision = Math.max(group.revision ?? 0, entry.payload.revision);
     }
     if (entry.lastError && entry.state !== 'done' && group.lastError === undefined) group.lastError = entry.lastError;

@@ -5,7 +5,7 @@ import { recheckSchema } from '../../domain/wire';
 import type { CivicDatabase } from './database';
 import { NotEditableError } from './errors';
 import { getPhoto, photosOf } from './inspections';
-import { entriesOfGroup, markDone } from './outbox';
+import { entriesOfGroup, markDone, outboxSummary } from './outbox';
 import {
   attachRecheckPhoto,
   detachRecheckPhoto,
@@ -109,6 +109,22 @@ describe('rechecks', () => {
     expect((await recheckFor(db, 'RX2'))?.id).toBe(revised.id);
     expect((await reviseRecheck(db, first.id, at(4))).id).toBe(revised.id);
     expect((await getRecheck(db, first.id))?.status).toBe('synced');
+  });
+
+  it('the outbox names the site and the item a queued recheck is about', async () => {
+    const recheck = await openRecheck(db, 'RX2', at(0));
+    await updateVerdict(db, recheck.id, { verdict: 'not_fixed' });
+    await submitRecheck(db, recheck.id, at(1));
+    const rectification = bootstrapFixture().rectifications.find((r) => r.id === 'RX2')!;
+    const site = bootstrapFixture().sites.find((s) => s.id === rectification.siteId)!;
+    expect((await outboxSummary(db)).groups).toEqual([
+      expect.objectContaining({
+        groupId: recheck.id,
+        kind: 'recheck',
+        siteName: site.name,
+        itemId: rectification.itemId,
+      }),
+    ]);
   });
 
   it('detaching an after-photo deletes it when nothing else uses it', async () => {

@@ -126,6 +126,10 @@ export const en: Messages = {
       inspection: 'Inspection, revision {{revision}}',
       recheck: 'Recheck',
     },
+    networkError: {
+      network: 'cannot reach the server',
+      timeout: 'the request timed out',
+    },
     photos: 'Photos {{done}}/{{total}}',
     state: {
       pending: 'Waiting',

@@ -126,6 +126,10 @@ export const zhCN = {
       inspection: '测评 第 {{revision}} 版',
       recheck: '复查记录',
     },
+    networkError: {
+      network: '无法连接服务器',
+      timeout: '请求超时',
+    },
     photos: '照片 {{done}}/{{total}}',
     state: {
       pending: '等待上传',

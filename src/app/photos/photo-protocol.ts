@@ -120,6 +120,12 @@ export function isPhotoErrorCode(value: unknown): value is PhotoErrorCode {
   return typeof value === 'string' && Object.hasOwn(PHOTO_ERRORS, value);
 }
 
+/** A photo's failure in the interface's language: by its code when it has one, else its message. */
+export function photoErrorText(error: unknown, language: string): string {
+  if (error instanceof PhotoProcessingError) return PHOTO_ERRORS[error.code][language.startsWith('en') ? 'en' : 'zh'];
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A failure the UI can show as it is (`message`, in Chinese) or translate by `code`. */
 export class PhotoProcessingError extends Error {
   override readonly name = 'PhotoProcessingError';

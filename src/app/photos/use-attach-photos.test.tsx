@@ -4,9 +4,10 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StorageFullError, type CivicDatabase } from '../db/database';
 import type { NewPhoto } from '../db/types';
-import { initI18n } from '../i18n';
+import { initI18n, setLanguage } from '../i18n';
 import { ServicesProvider, type AppServices } from '../services';
 import type { ProcessedPhoto } from './photo-processor';
+import { PHOTO_ERRORS, PhotoProcessingError } from './photo-protocol';
 import { useAttachPhotos, type PhotoTarget } from './use-attach-photos';
 
 const NOW = new Date('2021-07-12T02:30:00.000Z');
@@ -116,5 +117,24 @@ describe('attaching picked photos', () => {
       );
     });
     await act(() => expect(stored[0]).rejects.toBe(full));
+  });
+
+  it("words the photo worker's failure in the interface's language", async () => {
+    const process = vi.fn<Process>(() => Promise.reject(new PhotoProcessingError('undecodable', 'DOMException')));
+    const { result } = setup(process);
+    const fail = async () => {
+      let failed: Promise<unknown>[] = [];
+      act(() => {
+        failed = result.current.add(fileList('1.jpg'), target(vi.fn()));
+      });
+      return act(() => failed[0]!.catch((error: unknown) => (error as Error).message));
+    };
+    expect(await fail()).toBe(`照片未能保存：${PHOTO_ERRORS.undecodable.zh}`);
+    await act(() => setLanguage('en'));
+    try {
+      expect(await fail()).toBe(`The photo was not saved: ${PHOTO_ERRORS.undecodable.en}`);
+    } finally {
+      await act(() => setLanguage('zh-CN'));
+    }
   });
 });

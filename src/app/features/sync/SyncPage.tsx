@@ -1,7 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { ERRORS, isErrorCode } from '../../../domain/errors';
 import { useMeta, useOutboxSummary } from '../../db/live';
+import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';
 import { DEFAULT_PHOTO_KEEP_DAYS, PHOTO_KEEP_DAY_CHOICES } from '../../platform/retention';
 import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
@@ -22,7 +24,7 @@ const shanghaiTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { ti
 
 /** What waits to be uploaded, how far each upload got, what went wrong and what to do about it. */
 export function SyncPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { db, sync } = useServices();
   const outbox = useOutboxSummary(db);
   const state = useSyncState(sync);
@@ -36,6 +38,12 @@ export function SyncPage() {
   const open = summary.groups.filter((group) => group.state !== 'done');
   const stopped = state.lastRun?.stopped;
   const running = state.status === 'running';
+  /** An upload's error in the interface's language: the server's own (Chinese) words, else by its code. */
+  const errorText = (error: OutboxError): string => {
+    if (error.code === 'network' || error.code === 'timeout') return t(`sync.networkError.${error.code}`);
+    if (i18n.language.startsWith('en') && isErrorCode(error.code)) return ERRORS[error.code].en;
+    return error.message;
+  };
 
   return (
     <section>
@@ -73,6 +81,13 @@ export function SyncPage() {
                   {group.kind === 'inspection'
                     ? t('sync.group.inspection', { revision: group.revision ?? 1 })
                     : t('sync.group.recheck')}
+                  {group.siteName && (
+                    <span className="site-list__meta">
+                      {' '}
+                      · {group.siteName}
+                      {group.itemId && ` · ${group.itemId}`}
+                    </span>
+                  )}
                 </strong>
                 <span className={group.state === 'attention' ? 'badge badge--warn' : 'badge'}>
                   {t(`sync.state.${group.state}`)}
@@ -85,12 +100,12 @@ export function SyncPage() {
               <progress max={Math.max(1, bytesTotal)} value={bytesDone} aria-label={t('sync.title')} />
               {group.state === 'attention' && group.lastError && (
                 <p className="notice notice--error">
-                  {t('sync.attentionHelp')} {group.lastError.message}
+                  {t('sync.attentionHelp')} {errorText(group.lastError)}
                   {group.lastError.status ? ` (HTTP ${group.lastError.status})` : ''}
                 </p>
               )}
               {group.state === 'pending' && group.lastError && (
-                <p className="muted">{t('sync.retryInfo', { message: group.lastError.message })}</p>
+                <p className="muted">{t('sync.retryInfo', { message: errorText(group.lastError) })}</p>
               )}
             </li>
           );

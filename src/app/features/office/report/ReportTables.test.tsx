@@ -161,9 +161,7 @@ describe('report tables', () => {
     const siteById = new Map(SITES.map((site) => [site.id, site]));
     render(<RectificationList report={data} siteById={siteById} itemTitle={(id) => `题${id}`} today="2021-07-22" />);
     // WD-S1 (93) is above the line: only XH-S2 (86) and WD-I1 (86) must rectify.
-    expect(screen.getByRole('status').textContent).toBe(
-      '共 4 项，待整改 3 项，已逾期 2 项（截至北京时间 2021-07-22）',
-    );
+    expect(screen.getByRole('status').textContent).toBe('共 4 项，待整改 3 项，已逾期 2 项（截至北京时间 2021-07-22）');
     const table = screen.getByTestId('rectification-table');
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(cells)).toEqual([
