@@ -22,6 +22,8 @@ export interface ChecklistFormProps {
   answers: Record<string, FormAnswer | undefined>;
   thumbnails: Record<string, string>;
   busyPhotos: Record<string, number>;
+  /** Why the last photo picked for an item was not saved, by item id. */
+  photoFailures?: Record<string, string>;
   readOnly: boolean;
   onAnswerChange: (itemId: string, patch: AnswerPatch) => void;
   onAddPhotos: (itemId: string, files: FileList) => void;
@@ -145,6 +147,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
                 readOnly={readOnly}
                 thumbnails={props.thumbnails}
                 busyPhotos={props.busyPhotos[item.id] ?? 0}
+                photoFailure={props.photoFailures?.[item.id]}
                 onGrade={(grade) => change(item.id, { grade, defects: undefined })}
                 onDefects={(defects) => setDefects(item.id, defects)}
                 onNote={(note) => change(item.id, { note })}

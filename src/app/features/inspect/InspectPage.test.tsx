@@ -1,13 +1,14 @@
 // @vitest-environment happy-dom
 // A global IndexedDB as in the app: without one Dexie's live queries (useChecklist) never answer.
 import 'fake-indexeddb/auto';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CivicDatabase } from '../../db/database';
 import { saveBootstrap } from '../../db/session';
 import { bootstrapFixture, INSPECTOR, T0 } from '../../db/test-support';
 import { initI18n } from '../../i18n';
+import { PHOTO_ERRORS, PhotoProcessingError } from '../../photos/photo-protocol';
 import { ServicesProvider, type AppServices } from '../../services';
 import { InspectPage } from './InspectPage';
 
@@ -47,11 +48,11 @@ async function databaseWithDisk(full: boolean) {
   return { database, refused };
 }
 
-function renderInspectPage(database: CivicDatabase) {
+function renderInspectPage(database: CivicDatabase, process: AppServices['photos']['process'] = vi.fn()) {
   const services: AppServices = {
     db: database,
     api: {} as AppServices['api'],
-    photos: { process: vi.fn(), dispose: vi.fn() },
+    photos: { process, dispose: vi.fn() },
     now: () => new Date(T0),
     setToken: vi.fn(),
   };
@@ -95,5 +96,23 @@ describe('opening the checklist', () => {
     expect(screen.queryByText('正在加载…')).toBeNull();
     expect(screen.queryByRole('status')).toBeNull();
     expect(screen.queryByRole('heading', { level: 1 })).toBeNull();
+  });
+});
+
+describe('a photo that cannot be used', () => {
+  it('is said at its item, where it was picked, not only at the top of the page', async () => {
+    const { database } = await databaseWithDisk(false);
+    vi.spyOn(navigator, 'geolocation', 'get').mockReturnValue({
+      getCurrentPosition: (_found: PositionCallback, failed?: PositionErrorCallback | null) =>
+        failed?.({ code: 2, PERMISSION_DENIED: 1 } as GeolocationPositionError),
+    } as Geolocation);
+    renderInspectPage(database, () => Promise.reject(new PhotoProcessingError('undecodable')));
+    await screen.findByRole('heading', { level: 1 });
+    const item = document.querySelector<HTMLElement>('[data-item-id="T18"]')!;
+    const input = item.querySelector<HTMLInputElement>('input[type="file"]')!;
+    fireEvent.change(input, { target: { files: [new File(['x'], 'not-a-photo.jpg', { type: 'image/jpeg' })] } });
+    const alert = await within(item).findByRole('alert');
+    expect(alert.textContent).toBe(`照片未能保存：${PHOTO_ERRORS.undecodable.zh}`);
+    expect(screen.getAllByRole('alert')).toEqual([alert]);
   });
 });

@@ -43,6 +43,9 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const attachPhotos = useAttachPhotos('inspect.photoFailed');
   const [viewing, setViewing] = useState<string>();
   const [failure, setFailure] = useState<string>();
+  const [photoFailures, setPhotoFailures] = useState<Record<string, string>>({});
+  const photoFailed = (itemId: string, message: string | undefined) =>
+    setPhotoFailures(({ [itemId]: _previous, ...others }) => (message ? { ...others, [itemId]: message } : others));
   const [location, setLocationState] = useState<LocationState>();
 
   const report = (error: unknown) =>
@@ -113,7 +116,18 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
       inspectorId: user.id,
       attach: (photo) => attachPhoto(db, current.id, itemId, photo, services.now()),
     });
-    for (const work of works) void save(work);
+    // A failed photo is said at its item, where the person is looking; a full phone, at the top
+    // like every other change that could not be saved.
+    for (const work of works)
+      void save(
+        work.then(
+          () => photoFailed(itemId, undefined),
+          (error: unknown) => {
+            if (error instanceof StorageFullError) throw error;
+            photoFailed(itemId, error instanceof Error ? error.message : String(error));
+          },
+        ),
+      );
   };
 
   const submit = async () => {
@@ -177,6 +191,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         answers={current.answers}
         thumbnails={thumbnails}
         busyPhotos={attachPhotos.busy}
+        photoFailures={photoFailures}
         readOnly={readOnly}
         onAnswerChange={changeAnswer}
         onAddPhotos={addPhotos}

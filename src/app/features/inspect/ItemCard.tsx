@@ -17,6 +17,8 @@ export interface ItemCardProps {
   /** Thumbnail URL by photo hash. */
   thumbnails: Record<string, string>;
   busyPhotos: number;
+  /** Shown by the item's photos, where the person picked the one that failed. */
+  photoFailure?: string | undefined;
   onGrade: (grade: AnswerGrade) => void;
   onDefects: (defects: number) => void;
   onNote: (note: string) => void;
@@ -92,6 +94,11 @@ export function ItemCard(props: ItemCardProps) {
         onNote={props.onNote}
       />
       <ItemPhotos {...props} />
+      {props.photoFailure && (
+        <p className="item-card__problem" role="alert">
+          {props.photoFailure}
+        </p>
+      )}
       {problem && (
         <p className="item-card__problem" role="alert">
           {problem}
