@@ -220,6 +220,11 @@ test('inspections arrive without a reload; the detail shows every answer and pho
   await expect(viewer.getByTestId('photo-hash')).toHaveText(sent.poor.photos.T16![1]!);
   await page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
+  // Back to the list: the filter is still there (it lives in the address).
+  await page.goBack();
+  await expect(filters.getByLabel('整改')).toHaveValue('yes');
+  await expect(page.getByTestId('results-count')).toHaveText('显示 1 条，共 5 条');
+  expect(new URL(page.url()).search).toBe('?rectify=yes');
 
   // The report: the same figures as GET /api/rounds/{id}/report.
   const api = await report(t);

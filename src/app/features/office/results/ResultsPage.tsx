@@ -3,9 +3,9 @@
  * filters (district, type, score, full marks, to rectify, inspector, dates, a search box). The
  * round's feed polls the server, so new inspections appear by themselves and are highlighted.
  */
-import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
@@ -17,6 +17,8 @@ import { VirtualTable, type Column, type SortDirection } from '../shared/Virtual
 import {
   buildRows,
   filterRows,
+  filterFromSearch,
+  filterToSearch,
   NO_FILTER,
   sortRows,
   type ResultFilter,
@@ -28,7 +30,9 @@ export function ResultsPage() {
   const { t } = useTranslation('office');
   const { round, sites, siteById, users, userName, feed } = useRound();
   const [latestOnly, setLatestOnly] = useState(true);
-  const [filter, setFilter] = useState<ResultFilter>(NO_FILTER);
+  const search = useSearch();
+  const [filter, setFilter] = useState<ResultFilter>(() => filterFromSearch(search));
+  useEffect(() => keepFilterInUrl(filter), [filter]);
   const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({
     key: 'submittedAt',
     direction: 'desc',
@@ -268,4 +272,11 @@ function FilterInput({
       />
     </Field>
   );
+}
+
+/** Writes the filter into the address without a new history entry: Back leaves the list, not a filter step. */
+function keepFilterInUrl(filter: ResultFilter): void {
+  const search = filterToSearch(filter);
+  if (search === window.location.search.replace(/^\?/, '')) return;
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${search ? `?${search}` : ''}`);
 }

@@ -3,7 +3,7 @@ import { RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import type { Site } from '../../../../domain/wire';
 import type { InspectionSummary } from '../../../api/office-api';
 import { categoryBreakdown } from './breakdown';
-import { buildRows, filterRows, NO_FILTER, sortRows } from './results-model';
+import { buildRows, filterFromSearch, filterRows, filterToSearch, NO_FILTER, sortRows } from './results-model';
 
 const sites = new Map<string, Site>(
   [
@@ -80,6 +80,31 @@ describe('results list model', () => {
     expect(sortRows(rows, 'score', 'asc').map((row) => row.score)).toEqual([79, 95, 100]);
     expect(sortRows(rows, 'submittedAt', 'desc').map((row) => row.siteId)).toEqual(['S2', 'S1', 'I1']);
     expect(sortRows(rows, 'inspector', 'asc').map((row) => row.inspectorName)).toEqual(['李四', '张三', '张三']);
+  });
+});
+
+describe('the filter in the address', () => {
+  it('writes only what differs from no filter, and reads it back', () => {
+    const filter = {
+      ...NO_FILTER,
+      district: '新华区',
+      rectify: 'yes' as const,
+      query: '锦绣 社区',
+      from: '2021-07-05',
+    };
+    const search = filterToSearch(filter);
+    expect(search).toBe(
+      'query=%E9%94%A6%E7%BB%A3+%E7%A4%BE%E5%8C%BA&district=%E6%96%B0%E5%8D%8E%E5%8C%BA&rectify=yes&from=2021-07-05',
+    );
+    expect(filterFromSearch(`?${search}`)).toEqual(filter);
+    expect(filterToSearch(NO_FILTER)).toBe('');
+  });
+
+  it('ignores unknown keys and values that are not on offer', () => {
+    expect(filterFromSearch('?type=castle&fullMarks=maybe&rectify=no&colour=red')).toEqual({
+      ...NO_FILTER,
+      rectify: 'no',
+    });
   });
 });
 

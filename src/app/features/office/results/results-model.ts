@@ -5,7 +5,7 @@
  */
 import { cityDate } from '../../../../domain/dates';
 import { latestResults, mustRectify } from '../../../../domain/report';
-import type { SiteType } from '../../../../domain/rubric';
+import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
 import type { Site } from '../../../../domain/wire';
 import type { InspectionSummary } from '../../../api/office-api';
 import { rowKey } from '../shared/use-inspection-feed';
@@ -99,6 +99,35 @@ export const NO_FILTER: ResultFilter = {
   minScore: '',
   maxScore: '',
 };
+
+const FILTER_KEYS = Object.keys(NO_FILTER) as (keyof ResultFilter)[];
+/** Fields with a closed list of values; the others are free text or dates. */
+const FILTER_CHOICES: Partial<Record<keyof ResultFilter, readonly string[]>> = {
+  type: ['', ...SITE_TYPES],
+  fullMarks: ['all', 'yes', 'no'],
+  rectify: ['all', 'yes', 'no'],
+};
+
+/**
+ * The filter as a URL query (only what differs from no filter), so that Back from an inspection,
+ * a reload or a shared link comes back to the same list.
+ */
+export function filterToSearch(filter: ResultFilter): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) if (filter[key] !== NO_FILTER[key]) params.set(key, filter[key]);
+  return params.toString();
+}
+
+/** The filter a URL query names; unknown keys and values not on offer are left at no filter. */
+export function filterFromSearch(search: string): ResultFilter {
+  const params = new URLSearchParams(search);
+  const filter: Record<keyof ResultFilter, string> = { ...NO_FILTER };
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key);
+    if (value !== null && (FILTER_CHOICES[key]?.includes(value) ?? true)) filter[key] = value;
+  }
+  return filter as ResultFilter;
+}
 
 export function filterRows(rows: readonly ResultRow[], filter: ResultFilter): ResultRow[] {
   const needle = filter.query.trim().toLowerCase();
