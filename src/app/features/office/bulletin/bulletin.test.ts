@@ -135,7 +135,7 @@ describe('bulletin wording', () => {
     const center = rows.find((row) => row.type === '中心')!;
     // Submitted at 01:30 on 19 July in Shanghai: due 3 August.
     expect(center).toMatchObject({ district: '示范区', score: '79', dueOn: '2021年8月3日' });
-    expect(center.problems).toBe([titleOf('C01'), titleOf('C09'), titleOf('C11')].join('、'));
+    expect(center.problems).toBe([titleOf('C01'), titleOf('C09'), titleOf('C11')].join('；'));
     const station = rows.find((row) => row.type === '站')!;
     expect(station).toMatchObject({ score: '86', dueOn: '2021年7月20日' });
     expect(rows.map((row) => row.index)).toEqual(rows.map((_, index) => index + 1));

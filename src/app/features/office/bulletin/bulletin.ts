@@ -246,7 +246,8 @@ function rectifySites(input: BulletinInput): BulletinRectifySite[] {
         name: entry.site?.name ?? entry.siteId,
         type: entry.site ? TYPE_SHORT[entry.site.type] : '',
         score: score === undefined ? '—' : String(score),
-        problems: entry.items.join('、'),
+        // '；' between items: some titles hold a '、' themselves (宣传内容准确、时效).
+        problems: entry.items.join('；'),
         dueOn: chineseDate(entry.dueOn),
       };
     });
