@@ -400,12 +400,25 @@ test('the published ranking opens signed out with district figures only, and is 
 }) => {
   const t = await team(server.url);
   await roundWithSites(t);
-  await fiveInspections(server.url, t);
   const office = new OfficePage(page);
   await office.signIn(t.supervisor.username, t.supervisor.password);
   await office.openRound(ROUND.name);
   await office.tab('公开排名').click();
   await expect(page.getByTestId('publication-state')).toHaveText('本轮排名尚未发布。');
+  // Nothing inspected yet: the page says the ranking would be partial, and publishing asks first.
+  await expect(page.getByTestId('publish-incomplete')).toHaveText(
+    '本轮还有 5 个点位尚未测评：现在发布，排名只反映已测评的点位。',
+  );
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
+  await page.getByRole('button', { name: '发布排名' }).click();
+  await expect.poll(() => asked).toEqual(['本轮还有 5 个点位尚未测评，排名只反映已测评的点位。仍要发布吗？']);
+  await expect(page.getByTestId('publication-state')).toHaveText('本轮排名尚未发布。');
+
+  await fiveInspections(server.url, t);
+  await page.reload();
+  await expect(page.getByTestId('publication-state')).toHaveText('本轮排名尚未发布。');
+  await expect(page.getByTestId('publish-incomplete')).toHaveCount(0);
   await page.getByRole('button', { name: '发布排名' }).click();
   await expect(page.getByText('已发布。')).toBeVisible();
   const qr = page.getByTestId('qr-code');

@@ -335,6 +335,10 @@ export const officeEn: OfficeMessages = {
     update: 'Update to current figures',
     withdraw: 'Withdraw',
     confirmWithdraw: 'Links and QR codes already handed out will stop working. Withdraw?',
+    incomplete:
+      '{{count}} sites of this round are not inspected yet: published now, the ranking reflects only the inspected ones.',
+    confirmIncomplete:
+      '{{count}} sites of this round are not inspected yet; the ranking reflects only the inspected ones. Publish anyway?',
     published: 'Published.',
     updated: 'Updated: the public page now shows the current figures.',
     withdrawn: 'Withdrawn: the public link no longer works.',

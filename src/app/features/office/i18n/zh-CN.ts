@@ -335,6 +335,8 @@ export const officeZhCN = {
     update: '更新为当前数据',
     withdraw: '撤回发布',
     confirmWithdraw: '撤回后，已分发的链接和二维码将无法再打开。确定撤回吗？',
+    incomplete: '本轮还有 {{count}} 个点位尚未测评：现在发布，排名只反映已测评的点位。',
+    confirmIncomplete: '本轮还有 {{count}} 个点位尚未测评，排名只反映已测评的点位。仍要发布吗？',
     published: '已发布。',
     updated: '已更新，公开页面现在显示当前数据。',
     withdrawn: '已撤回，公开链接已失效。',

@@ -18,7 +18,10 @@ import { useLoad } from '../shared/use-load';
 export function PublishPage() {
   const { t } = useTranslation('office');
   const { api } = useOffice();
-  const { round } = useRound();
+  const { round, sites, feed } = useRound();
+  // Publishing before every site is inspected ranks districts on part of their sites: say so.
+  const inspected = new Set(feed.inspections.map((inspection) => inspection.siteId));
+  const uninspected = sites.filter((site) => !inspected.has(site.id)).length;
   const publication = useLoad(`publication:${round.id}`, (signal) =>
     api.publication(round.id, signal).catch((error: unknown) => {
       if (error instanceof ApiRequestError && error.status === 404) return null;
@@ -49,6 +52,11 @@ export function PublishPage() {
       <section className="office-card no-print">
         <h2>{t('publish.title')}</h2>
         <p className="muted">{t('publish.hint')}</p>
+        {uninspected > 0 && (
+          <p className="notice" data-testid="publish-incomplete">
+            {t('publish.incomplete', { count: uninspected })}
+          </p>
+        )}
         <div className="toolbar toolbar--wrap">
           {current ? (
             <>
@@ -77,7 +85,10 @@ export function PublishPage() {
               type="button"
               className="button button--primary"
               disabled={busy}
-              onClick={() => void act(() => api.publish(round.id), t('publish.published'))}
+              onClick={() => {
+                if (uninspected === 0 || window.confirm(t('publish.confirmIncomplete', { count: uninspected })))
+                  void act(() => api.publish(round.id), t('publish.published'));
+              }}
             >
               {t('publish.publish')}
             </button>
