@@ -17,14 +17,15 @@ import { CommonProblems, DistrictTable, RectificationList, TypeTable } from './R
 import { useRoundReport } from './use-round-report';
 
 export function ReportPage() {
-  const { t } = useTranslation('office');
+  const { t, i18n } = useTranslation('office');
   const { now } = useOffice();
   const { siteById } = useRound();
   const loaded = useRoundReport();
   const [viewer, setViewer] = useState<{ photos: PhotoEntry[]; index: number }>();
 
   if (!loaded.data) return <LoadState error={loaded.error} onRetry={loaded.reload} />;
-  const { report, itemTitle } = loaded.data;
+  const { report, itemTitleShown } = loaded.data;
+  const itemTitle = (itemId: string) => itemTitleShown(itemId, i18n.language.startsWith('en'));
   const total = (key: 'sites' | 'inspected' | 'fullMarks' | 'toRectify') =>
     SITE_TYPES.reduce((sum, type) => sum + report.byType[type][key], 0);
   const today = cityToday(now());
@@ -63,6 +64,7 @@ export function ReportPage() {
       <section className="office-card">
         <CommonProblems
           report={report}
+          itemTitle={itemTitle}
           onOpenPhoto={(photos, index, title) =>
             setViewer({ photos: photos.map((sha256) => ({ sha256, caption: title })), index })
           }

@@ -157,6 +157,21 @@ describe('report tables', () => {
     expect(onOpenPhoto).toHaveBeenCalledWith(['a'.repeat(64), 'b'.repeat(64)], 1, expect.stringContaining('T18'));
   });
 
+  it('titles the common problems in the language it is given (the report itself sends Chinese)', () => {
+    const english = (itemId: string) =>
+      Object.values(RUBRIC_2021)
+        .flatMap((file) => file.items)
+        .find((item) => item.id === itemId)!.titleEn;
+    render(
+      <Office>
+        <CommonProblems report={data} itemTitle={english} />
+      </Office>,
+    );
+    const rows = bodyRows(screen.getByTestId('report-problems'));
+    expect(cells(rows[0]!)[1]).toBe(`T18 ${english('T18')}`);
+    expect(english('T18')).not.toBe(data.commonProblems[0]!.title);
+  });
+
   it('lists rectifications by due date, marking overdue ones as of Shanghai today', () => {
     const siteById = new Map(SITES.map((site) => [site.id, site]));
     render(<RectificationList report={data} siteById={siteById} itemTitle={(id) => `题${id}`} today="2021-07-22" />);

@@ -64,10 +64,13 @@ export function DistrictTable({ report }: { report: RoundReport }) {
 
 export function CommonProblems({
   report,
+  itemTitle,
   limit = 20,
   onOpenPhoto,
 }: {
   report: RoundReport;
+  /** The item's title in the interface's language (the report's own titles are Chinese). */
+  itemTitle?: (itemId: string) => string;
   limit?: number;
   onOpenPhoto?: (photos: string[], index: number, title: string) => void;
 }) {
@@ -89,31 +92,34 @@ export function CommonProblems({
         </tr>
       </thead>
       <tbody>
-        {report.commonProblems.slice(0, limit).map((problem, index) => (
-          <tr key={problem.itemId}>
-            <td className="num">{index + 1}</td>
-            <th scope="row">
-              <span className="item-id">{problem.itemId}</span> {problem.title}
-            </th>
-            <td className="num">{problem.sites}</td>
-            <td>
-              <span className="thumb-row">
-                {(problem.examplePhotos ?? []).map((sha256, photoIndex) => (
-                  <PhotoThumb
-                    key={sha256}
-                    size="small"
-                    sha256={sha256}
-                    alt={`${problem.itemId} ${problem.title}`}
-                    {...(onOpenPhoto && {
-                      onOpen: () =>
-                        onOpenPhoto(problem.examplePhotos ?? [], photoIndex, `${problem.itemId} ${problem.title}`),
-                    })}
-                  />
-                ))}
-              </span>
-            </td>
-          </tr>
-        ))}
+        {report.commonProblems.slice(0, limit).map((problem, index) => {
+          const title = itemTitle?.(problem.itemId) ?? problem.title;
+          return (
+            <tr key={problem.itemId}>
+              <td className="num">{index + 1}</td>
+              <th scope="row">
+                <span className="item-id">{problem.itemId}</span> {title}
+              </th>
+              <td className="num">{problem.sites}</td>
+              <td>
+                <span className="thumb-row">
+                  {(problem.examplePhotos ?? []).map((sha256, photoIndex) => (
+                    <PhotoThumb
+                      key={sha256}
+                      size="small"
+                      sha256={sha256}
+                      alt={`${problem.itemId} ${title}`}
+                      {...(onOpenPhoto && {
+                        onOpen: () =>
+                          onOpenPhoto(problem.examplePhotos ?? [], photoIndex, `${problem.itemId} ${title}`),
+                      })}
+                    />
+                  ))}
+                </span>
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

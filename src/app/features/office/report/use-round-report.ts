@@ -11,7 +11,10 @@ import { useLoad, type Loaded } from '../shared/use-load';
 export interface ReportData {
   report: RoundReport;
   rubric: Rubric;
+  /** An item's title in Chinese (the bulletin, an official document, is always in Chinese). */
   itemTitle: (itemId: string) => string;
+  /** An item's title in the interface's language, for the report's tables. */
+  itemTitleShown: (itemId: string, english: boolean) => string;
 }
 
 /** Key of a report fetch started ahead (by `RoundWorkspace`, while the round itself loads). */
@@ -30,10 +33,14 @@ export function useRoundReport(): Loaded<ReportData> {
         early ?? api.report(round.id, signal),
         api.rubric(round.rubricVersion),
       ]);
-      const titles = new Map(
-        Object.values(rubric.types).flatMap((file) => file.items.map((item) => [item.id, item.title] as const)),
+      const items = new Map(
+        Object.values(rubric.types).flatMap((file) => file.items.map((item) => [item.id, item] as const)),
       );
-      return { report, rubric, itemTitle: (itemId: string) => titles.get(itemId) ?? itemId };
+      const itemTitleShown = (itemId: string, english: boolean) => {
+        const item = items.get(itemId);
+        return item ? (english ? item.titleEn : item.title) : itemId;
+      };
+      return { report, rubric, itemTitle: (itemId: string) => itemTitleShown(itemId, false), itemTitleShown };
     },
     { keepData: true },
   );
