@@ -397,8 +397,11 @@ export interface OutboxSummary {
 /** Counts and per-submission progress of the whole outbox. */
 export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
   return readTransaction(db, ['outbox', 'sites', 'rectifications'], async () => {
-    const summary = tallyGroups(await db.outbox.orderBy(':id').toArray());
-    for (const group of summary.groups) Object.assign(group, await subjectOf(db, group));
+    const { summary, submissions } = tallyGroups(await db.outbox.orderBy(':id').toArray());
+    for (const group of summary.groups) {
+      const submission = submissions.get(group.groupId);
+      if (submission) Object.assign(group, await subjectOf(db, submission));
+    }
     return summary;
   });
 }
@@ -406,11 +409,8 @@ export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
 /** The site (and for a recheck the item) a group's submission is about, as the sync page names it. */
 async function subjectOf(
   db: CivicDatabase,
-  group: OutboxGroupSummary & { subject?: Inspection | Recheck },
+  payload: Inspection | Recheck,
 ): Promise<Pick<OutboxGroupSummary, 'siteName' | 'itemId'>> {
-  const payload = group.subject;
-  delete group.subject;
-  if (!payload) return {};
   const rectification = 'rectificationId' in payload ? await db.rectifications.get(payload.rectificationId) : undefined;
   const siteId = 'siteId' in payload ? payload.siteId : rectification?.siteId;
   if (siteId === undefined) return {};
@@ -418,9 +418,14 @@ async function subjectOf(
   return rectification ? { siteName, itemId: rectification.itemId } : { siteName };
 }
 
-function tallyGroups(entries: readonly OutboxEntry[]): OutboxSummary {
+/** The counts and groups of the outbox's entries, and each group's submission (its latest). */
+function tallyGroups(entries: readonly OutboxEntry[]): {
+  summary: OutboxSummary;
+  submissions: Map<string, Inspection | Recheck>;
+} {
+  const submissions = new Map<string, Inspection | Recheck>();
   const summary: OutboxSummary = { pending: 0, attention: 0, done: 0, bytesPending: 0, groups: [] };
-  const groups = new Map<string, OutboxGroupSummary & { states: Set<OutboxState>; subject?: Inspection | Recheck }>();
+  const groups = new Map<string, OutboxGroupSummary & { states: Set<OutboxState> }>();
   for (const entry of entries) {
     summary[entry.state] += 1;
     if (entry.state !== 'done') summary.bytesPending += entry.bytes;
@@ -447,7 +452,7 @@ function tallyGroups(entries: readonly OutboxEntry[]): OutboxSummary {
       if (entry.state === 'done') group.photosDone += 1;
     } else {
       group.kind = entry.kind;
-      group.subject = entry.payload;
+      submissions.set(entry.groupId, entry.payload);
       if (entry.kind === 'inspection') group.revision = Math.max(group.revision ?? 0, entry.payload.revision);
     }
     if (entry.lastError && entry.state !== 'done' && group.lastError === undefined) group.lastError = entry.lastError;
@@ -457,7 +462,7 @@ function tallyGroups(entries: readonly OutboxEntry[]): OutboxSummary {
     group.state = states.has('attention') ? 'attention' : states.has('pending') ? 'pending' : 'done';
     summary.groups.push(group);
   }
-  return summary;
+  return { summary, submissions };
 }
 
 /** When a sync last reached the server. */
