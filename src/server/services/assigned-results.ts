@@ -34,8 +34,10 @@ export async function assignedResults(
   const assigned = new Set(assignments.map((a) => `${a.round_id}\n${a.site_id}`));
   const byRound = new Map<string, typeof rows>();
   for (const row of rows) {
-    if (assigned.has(`${row.round_id}\n${row.site_id}`))
-      byRound.set(row.round_id, [...(byRound.get(row.round_id) ?? []), row]);
+    if (!assigned.has(`${row.round_id}\n${row.site_id}`)) continue;
+    const list = byRound.get(row.round_id) ?? [];
+    list.push(row);
+    byRound.set(row.round_id, list);
   }
   const results: AssignedSiteResult[] = [];
   for (const [roundId, roundRows] of byRound) {
