@@ -55,6 +55,44 @@ describeEachEngine(
       return round;
     };
 
+    describe('POST /api/rounds without an id', () => {
+      it('names the round after its start month, numbered when that id is taken, with 15 days by default', async () => {
+        const create = async () => {
+          const response = await h.api.post<RoundView>(
+            '/api/rounds',
+            {
+              name: '三月模拟测评',
+              rubricVersion: '2021',
+              rectifyBelow: 90,
+              startsOn: '2030-03-01',
+              endsOn: '2030-03-20',
+            },
+            team.supervisor.token,
+          );
+          return expectStatus(response, 201, 'create round').body;
+        };
+        const first = await create();
+        expect(first).toMatchObject({ id: 'R2030-03', name: '三月模拟测评', rectifyDays: 15, startsOn: '2030-03-01' });
+        expect((await create()).id).toBe('R2030-03-2');
+        expect((await create()).id).toBe('R2030-03-3');
+        // An id the office gives is taken as it is, and a taken one is still a 409.
+        const taken = await h.api.post<ErrorBody>(
+          '/api/rounds',
+          {
+            id: 'R2030-03',
+            name: '重复',
+            rubricVersion: '2021',
+            rectifyBelow: 90,
+            startsOn: '2030-03-01',
+            endsOn: '2030-03-20',
+          },
+          team.supervisor.token,
+        );
+        expect(taken.status).toBe(409);
+        expect(taken.body.error).toBe('conflict');
+      });
+    });
+
     describe('PATCH /api/rounds/{id}', () => {
       it('changes name, dates and scoring settings of a round with no results yet', async () => {
         await newRound('P-1');

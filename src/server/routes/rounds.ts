@@ -24,8 +24,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       const message = `未知的评分标准版本 ${input.rubricVersion}（可用：${ctx.rubrics.versions().join('、')}）`;
       throw new ApiError('invalid_request', message, { issues: [{ path: 'rubricVersion', message }] });
     }
-    const row = {
-      id: input.id ?? randomUUID(),
+    const fields = {
       name: input.name,
       rubric_version: input.rubricVersion,
       rectify_below: input.rectifyBelow,
@@ -34,13 +33,17 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       ends_on: input.endsOn,
       created_at: ctx.now().toISOString(),
     };
-    try {
-      await ctx.db.insertInto('rounds').values(row).execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ApiError('conflict', `轮次编号 ${row.id} 已存在`);
-      throw error;
+    for (const id of input.id === undefined ? roundIdsFor(input.startsOn) : [input.id]) {
+      const row = { id, ...fields };
+      try {
+        await ctx.db.insertInto('rounds').values(row).execute();
+        return reply.status(201).send(roundView(row));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (input.id !== undefined) throw new ApiError('conflict', `轮次编号 ${row.id} 已存在`);
+      }
     }
-    return reply.status(201).send(roundView(row));
+    throw new Error('no free round id'); // unreachable: the last candidate is a fresh UUID
   });
 
   app.get('/rounds', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
@@ -142,4 +145,14 @@ async function checkAssignable(db: Kysely<Database>, pairs: readonly Assignment[
       : [{ path: `${index}.userId`, message: `user ${pair.userId} is not an active inspector or rechecker` }]),
   ]);
   if (issues.length > 0) throw new ApiError('invalid_request', `分配有误：${issues[0]!.message}`, { issues });
+}
+
+/**
+ * Ids to try, in order, for a round the office gave no id: R and its start month (R2021-07), then
+ * numbered (R2021-07-2 …), then a UUID. People read and type round ids (exports, links), so a
+ * readable one beats a UUID whenever it is free.
+ */
+function roundIdsFor(startsOn: string): string[] {
+  const month = `R${startsOn.slice(0, 7)}`;
+  return [month, ...Array.from({ length: 19 }, (_, n) => `${month}-${n + 2}`), randomUUID()];
 }

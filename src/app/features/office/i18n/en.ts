@@ -44,7 +44,7 @@ export const officeEn: OfficeMessages = {
   },
   roundForm: {
     id: 'Round code',
-    idHint: 'Optional: made by the server when empty.',
+    idHint: 'Optional: made from the start month, such as R2021-07.',
     name: 'Round name',
     rubricVersion: 'Rubric version',
     rectifyBelow: 'Rectify below (score)',

@@ -46,7 +46,7 @@ export const officeZhCN = {
   },
   roundForm: {
     id: '轮次编号',
-    idHint: '可不填，系统自动生成。',
+    idHint: '可不填：系统按开始月份生成，如 R2021-07。',
     name: '轮次名称',
     rubricVersion: '评分标准版本',
     rectifyBelow: '整改分数线',
