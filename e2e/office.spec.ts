@@ -477,6 +477,7 @@ test('the published ranking opens signed out with district figures only, and is 
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: '撤回发布' }).click();
   await expect(page.getByText('已撤回，公开链接已失效。')).toBeVisible();
+  await expect(page.getByTestId('publication-state')).toHaveCount(0);
   await publicPage.reload();
   await expect(publicPage.getByRole('alert')).toHaveText('该排名不存在或已撤回。');
   const token = url.split('/').at(-1)!;

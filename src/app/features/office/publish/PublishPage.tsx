@@ -102,7 +102,8 @@ export function PublishPage() {
             {message.text}
           </p>
         )}
-        {!current && <p data-testid="publication-state">{t('publish.notPublished')}</p>}
+        {/* Right after a withdrawal its notice says it all; "not published" under it would repeat it. */}
+        {!current && !message?.ok && <p data-testid="publication-state">{t('publish.notPublished')}</p>}
       </section>
       {current && <PublishedView round={round.name} publication={current} />}
     </div>
