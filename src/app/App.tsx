@@ -157,7 +157,7 @@ function Header({ user }: { user?: User }) {
       </Link>
       <nav className="app-nav">
         {user && <SyncBadge />}
-        {user && <span>{t('session.signedInAs', { name: user.displayName })}</span>}
+        {user && <span className="app-nav__user">{t('session.signedInAs', { name: user.displayName })}</span>}
         {user && (
           <button type="button" className="button button--small" onClick={() => void leave()}>
             {t('session.signOut')}

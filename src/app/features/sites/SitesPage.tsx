@@ -69,7 +69,7 @@ export function SitesPage({ user }: { user: User }) {
                         <span className="site-list__result">
                           {t('sites.inspectedBy', {
                             name: onServer.inspectorName,
-                            date: cityDate(onServer.submittedAt),
+                            date: cityDate(onServer.submittedAt).replaceAll('-', '\u2011'), // no line break inside
                             score: onServer.score,
                           })}
                         </span>
