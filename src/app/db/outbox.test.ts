@@ -178,6 +178,19 @@ describe('pendingEntries', () => {
     expect((await pendingEntries(db, at(13))).map((e) => e.seq)).toEqual([photo2!.seq, inspection!.seq]);
   });
 
+  it('never lets a later revision overtake an earlier one that waits for a retry', async () => {
+    const first = await submitted('S1', [], 10);
+    await amendInspection(db, first.id, at(11));
+    await updateAnswer(db, first.id, 'T01', { note: '标牌已更换' }, at(12));
+    expect(await submitInspection(db, first.id, at(13))).toMatchObject({ ok: true, revision: 2 });
+    const [revision1, revision2] = await entriesOfGroup(db, first.id);
+    expect([revision1!.key, revision2!.key]).toEqual([`${first.id}@1`, `${first.id}@2`]);
+    await markRetry(db, revision1!.seq, { nextAttemptAt: at(30), error: { message: 'network' } });
+
+    expect(await pendingEntries(db, at(20))).toEqual([]); // revision 2 is due, but waits for 1
+    expect((await pendingEntries(db, at(30))).map((e) => e.seq)).toEqual([revision1!.seq, revision2!.seq]);
+  });
+
   it('never lets an entry needing attention block the others', async () => {
     const a = await submitted('S1', [], 10);
     const b = await submitted('S2', [], 11);
@@ -191,6 +204,21 @@ describe('pendingEntries', () => {
 
     expect(await retryGroup(db, a.id, at(13))).toBe(1);
     expect((await pendingEntries(db, at(13))).map((e) => e.seq)).toEqual([a.entries[0]!.seq, b.entries[0]!.seq]);
+  });
+});
+
+describe('a late failure', () => {
+  it('does not reopen an entry the server already confirmed (a closed tab answering after the fact)', async () => {
+    const a = await submitted('S1', [], 10);
+    const [inspection] = a.entries;
+    await markDone(db, [inspection!.seq], at(11));
+    const done = await getEntry(db, inspection!.seq);
+    expect(done).toMatchObject({ state: 'done' });
+
+    await markRetry(db, inspection!.seq, { nextAttemptAt: at(20), error: { message: 'network' } });
+    await markAttention(db, inspection!.seq, { status: 409, code: 'conflict', message: '内容不同' });
+    expect(await getEntry(db, inspection!.seq)).toEqual(done);
+    expect(await pendingEntries(db, at(30))).toEqual([]);
   });
 });
 
