@@ -422,6 +422,39 @@ describe('sync engine', () => {
     expect(store.byState('pending')).toEqual([]);
   });
 
+  it('when the server still lacks a photo right after it was re-sent, retries the submission later instead of looping', async () => {
+    let afterPhoto = (_sha256: string) => {};
+    const { engine, store, submit, server, sentKeys, clock } = setup({
+      wrapTransport: (transport) => ({
+        ...transport,
+        putPhoto: async (upload, init) => {
+          const result = await transport.putPhoto(upload, init);
+          afterPhoto(upload.sha256);
+          return result;
+        },
+      }),
+    });
+    const { inspection, photos, seq } = await submit(1, [1]);
+    const lost = photos[0]!;
+    await server.putPhoto({ sha256: lost.sha256, blob: lost.blob, contentType: 'image/jpeg', bytes: 64 });
+    await store.markDone([store.entryByKey('photo', lost.sha256)!.seq], clock.now());
+    server.forgetPhoto(lost.sha256);
+    afterPhoto = (sha256) => server.forgetPhoto(sha256); // a server that keeps losing it
+    const logBefore = server.log.length;
+
+    const summary = await engine.run();
+
+    expect(sentKeys()).toEqual([
+      `inspection:${inspection.id.slice(0, 8)}`,
+      `photo:${lost.sha256.slice(0, 8)}`,
+      `inspection:${inspection.id.slice(0, 8)}`,
+    ]);
+    expect(server.log.slice(logBefore).map((entry) => entry.status)).toEqual([422, 201, 422]);
+    expect(summary).toMatchObject({ attempted: 2, sent: 1, retried: 1, complete: false });
+    expect(store.entry(seq)).toMatchObject({ state: 'pending', attempts: 1, lastError: { status: 422 } });
+    expect(server.inspections.size).toBe(0);
+  });
+
   it('sets a submission aside when a photo the server lacks is gone from this device', async () => {
     const { engine, store, submit, server, clock } = setup();
     const { photos, seq } = await submit(1, [1]);
