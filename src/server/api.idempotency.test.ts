@@ -219,6 +219,45 @@ describeEachEngine(
         expect(await stationReport()).toEqual(after);
       });
 
+      it('a revision naming another site or round than the first is a 409 and changes nothing', async () => {
+        const id = randomUUID();
+        const first = await h.fx.submitInspection(team.inspector.token, {
+          id,
+          roundId: round.id,
+          siteId: 'p-6',
+          type: 'station',
+          submittedAt: '2021-07-06T02:00:00.000Z',
+        });
+        expectStatus(first.response, 201, 'revision 1');
+        const other = await h.fx.setUpRound(team.supervisor.token, {
+          round: { id: 'R-idem-other', rectifyBelow: 90 },
+          sites: [site('station', 'p-6')],
+          assignees: [team.inspector],
+        });
+        for (const moved of [{ siteId: 'p-4' }, { roundId: other.id }]) {
+          const before = await countRows(h.server.ctx);
+          const revision2 = await h.fx.submitInspection(team.inspector.token, {
+            id,
+            revision: 2,
+            roundId: round.id,
+            siteId: 'p-6',
+            type: 'station',
+            submittedAt: '2021-07-06T03:00:00.000Z',
+            ...moved,
+          });
+          expect([revision2.response.status, revision2.response.body]).toEqual([
+            409,
+            { error: 'conflict', message: '同一测评编号的各版本必须属于同一轮次和点位' },
+          ]);
+          expect(await countRows(h.server.ctx)).toEqual(before);
+        }
+        const latest = await h.api.get<{ revision: number; siteId: string }>(
+          `/api/inspections/${id}`,
+          team.supervisor.token,
+        );
+        expect([latest.body.revision, latest.body.siteId]).toEqual([1, 'p-6']);
+      });
+
       it('revision 2 arriving before revision 1: revision 2 stays the result', async () => {
         const id = randomUUID();
         const spec = { id, roundId: round.id, siteId: 'p-6', type: 'station' as const };
