@@ -195,6 +195,23 @@ describeEachEngine(
         expect(await h.fx.rectifications(team.supervisor.token, '?roundId=R-none')).toEqual([]);
       });
 
+      it('a later inspection that still deducts a closed item leaves it closed and as it was', async () => {
+        const closed = (await h.fx.rectifications(team.supervisor.token)).find((r) => r.id === 'R-90~x-s1~T16')!;
+        expect(closed.status).toBe('closed');
+        // Another visit still finds T16 wanting (now C, another due date, new photos) and T18 too: 88.31.
+        const later = await inspect({
+          roundId: 'R-90',
+          siteId: 'x-s1',
+          type: 'station',
+          grades: { T16: 'C', T18: 'C#' },
+          submittedAt: '2021-08-05T02:00:00Z',
+        });
+        expect(later.response.body.score).toBe(88.31);
+        const after = await h.fx.rectifications(team.supervisor.token);
+        expect(after.find((r) => r.id === 'R-90~x-s1~T16')).toEqual(closed);
+        expect(after.find((r) => r.id === 'R-90~x-s1~T18')).toMatchObject({ status: 'open', dueOn: '2021-08-20' });
+      });
+
       it('recheckers see only those of the sites assigned to them in that round; inspectors may not list', async () => {
         const mine = await h.fx.rectifications(team.rechecker.token);
         expect(new Set(mine.map((r) => r.roundId))).toEqual(new Set(['R-90']));
