@@ -149,12 +149,22 @@ describe('which inspection counts', () => {
     expect(latest.get('s1')!.revision).toBe(2);
   });
 
-  it('of two devices, the later submission counts and both stay', () => {
+  it('of two devices, the later submission counts, whatever the order they are given in', () => {
     const inputs = [
       result({ inspectionId: 'phone-a', submittedAt: '2021-07-05T03:00:00Z', score: 70 }),
       result({ inspectionId: 'phone-b', submittedAt: '2021-07-05T02:00:00Z', score: 95 }),
     ];
     expect(latestResults(inputs).get('s1')!.inspectionId).toBe('phone-a');
+    expect(latestResults([...inputs].reverse()).get('s1')!.inspectionId).toBe('phone-a');
+  });
+
+  it('of two submissions at the same moment, the one the server received later counts', () => {
+    const inputs = [
+      result({ inspectionId: 'phone-a', submittedAt: '2021-07-05T03:00:00Z', receivedAt: '2021-07-05T05:00:00Z' }),
+      result({ inspectionId: 'phone-b', submittedAt: '2021-07-05T11:00:00+08:00', receivedAt: '2021-07-05T04:00:00Z' }),
+    ];
+    expect(latestResults(inputs).get('s1')!.inspectionId).toBe('phone-a');
+    expect(latestResults([...inputs].reverse()).get('s1')!.inspectionId).toBe('phone-a');
   });
 
   it('counts sites in scope without an inspection, and ignores inspections of sites out of scope', () => {
