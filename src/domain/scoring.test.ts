@@ -71,7 +71,7 @@ describe('scoreInspection', () => {
   });
 
   it('rounds to two decimals', () => {
-    // 7 points at B of 100 → 100 − 7 × 0.34 = 97.62; one item of 3 points at C of 99 applicable → 2.01 lost
+    // One item of 3 points at C (33 %) with 99 points applicable: 0.99 + 96 of 99
     const three = [item('A1', 3), item('A2', 96), item('A3', 1)];
     const result = scoreInspection(three, [
       { itemId: 'A1', grade: 'C' },
