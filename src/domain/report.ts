@@ -21,6 +21,9 @@ export interface ReportSite {
   district: string;
 }
 
+/** What picks a site's current result among its inspections (`latestResults`). */
+export type ResultKey = Pick<InspectionResult, 'inspectionId' | 'revision' | 'siteId' | 'submittedAt' | 'receivedAt'>;
+
 /** One submitted inspection, reduced to what ranking and reporting need. */
 export interface InspectionResult {
   inspectionId: string;
@@ -115,7 +118,7 @@ export function rectificationKey(roundId: string, siteId: string, itemId: string
  * the highest; between inspections (two devices on one site) the latest `submittedAt`, then the
  * later arrival. Both inspections stay stored; this picks the one that counts.
  */
-export function latestResults<T extends InspectionResult>(results: readonly T[]): Map<string, T> {
+export function latestResults<T extends ResultKey>(results: readonly T[]): Map<string, T> {
   const latest = new Map<string, T>();
   for (const result of results) {
     const current = latest.get(result.siteId);
@@ -124,7 +127,7 @@ export function latestResults<T extends InspectionResult>(results: readonly T[])
   return latest;
 }
 
-function compareResults(a: InspectionResult, b: InspectionResult): number {
+function compareResults(a: ResultKey, b: ResultKey): number {
   // Revisions of one inspection: the higher one replaces the lower, whatever the clocks say.
   if (a.inspectionId === b.inspectionId) return a.revision - b.revision;
   const byTime = Date.parse(a.submittedAt) - Date.parse(b.submittedAt);

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { latestResults } from '../../domain/report';
 import type { AssignedSiteResult } from '../../domain/wire';
 import type { Database } from '../storage/schema';
+import { resultKeyOf } from './result-rows';
 
 export async function assignedResults(
   db: Kysely<Database>,
@@ -41,19 +42,7 @@ export async function assignedResults(
   }
   const results: AssignedSiteResult[] = [];
   for (const [roundId, roundRows] of byRound) {
-    const latest = latestResults(
-      roundRows.map((row) => ({
-        inspectionId: row.id,
-        revision: row.revision,
-        siteId: row.site_id,
-        submittedAt: row.submitted_at,
-        receivedAt: row.received_at,
-        score: row.score,
-        fullMarks: false, // not needed to pick the latest
-        deductions: [],
-        row,
-      })),
-    );
+    const latest = latestResults(roundRows.map(resultKeyOf));
     for (const { row } of latest.values()) {
       results.push({
         roundId,

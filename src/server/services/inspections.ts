@@ -10,7 +10,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
 import { latestResults, mustRectify, rectificationKey } from '../../domain/report';
-import { scoreInspection, type Deduction } from '../../domain/scoring';
+import { scoreInspection } from '../../domain/scoring';
 import type { Inspection } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
@@ -19,6 +19,7 @@ import type { Database, Row } from '../storage/schema';
 import { isAssigned, isOffice } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
+import { inspectionResultOf } from './result-rows';
 
 export interface StoredInspectionSummary {
   id: string;
@@ -180,17 +181,7 @@ async function openRectifications(
     .where('round_id', '=', round.id)
     .where('site_id', '=', siteId)
     .execute();
-  const results = rows.map((row) => ({
-    inspectionId: row.id,
-    revision: row.revision,
-    siteId: row.site_id,
-    submittedAt: row.submitted_at,
-    receivedAt: row.received_at,
-    score: row.score,
-    fullMarks: row.full_marks === 1,
-    deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
-  }));
-  const result = latestResults(results).get(siteId);
+  const result = latestResults(rows.map(inspectionResultOf)).get(siteId);
   if (!result || !mustRectify({ rectifyBelow: round.rectify_below }, result.score)) return;
 
   const photos = await trx

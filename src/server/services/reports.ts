@@ -5,10 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 import { buildRoundReport, latestResults, type InspectionResult, type RoundReport } from '../../domain/report';
-import type { Deduction } from '../../domain/scoring';
 import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
 import { addExamplePhotos } from './report-photos';
+import { inspectionResultOf } from './result-rows';
 
 export interface RoundReportOptions {
   /** Count only inspections received up to this instant (a published ranking's cut-off). */
@@ -48,16 +48,7 @@ export async function roundReport(
       file.items.map((item) => [item.id, item.title] as const),
     ),
   );
-  const results: InspectionResult[] = inspections.map((row) => ({
-    inspectionId: row.id,
-    revision: row.revision,
-    siteId: row.site_id,
-    submittedAt: row.submitted_at,
-    receivedAt: row.received_at,
-    score: row.score,
-    fullMarks: row.full_marks === 1,
-    deductions: JSON.parse(row.deductions_json) as Pick<Deduction, 'itemId' | 'grade'>[],
-  }));
+  const results: InspectionResult[] = inspections.map(inspectionResultOf);
   const report = buildRoundReport({
     round: { id: round.id, rectifyBelow: round.rectify_below, rectifyDays: round.rectify_days },
     sites,

@@ -11,6 +11,7 @@ import type { AnswerGrade } from '../../domain/grades';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
 import { scopeSites } from './reports';
+import { resultKeyOf } from './result-rows';
 
 export async function roundResults(db: Kysely<Database>, roundId: string): Promise<RoundResult[]> {
   const [sites, rows] = await Promise.all([
@@ -32,21 +33,7 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
       .execute(),
   ]);
   const inScope = new Set(sites.map((site) => site.id));
-  const latest = latestResults(
-    rows
-      .filter((row) => inScope.has(row.site_id))
-      .map((row) => ({
-        inspectionId: row.id,
-        revision: row.revision,
-        siteId: row.site_id,
-        submittedAt: row.submitted_at,
-        receivedAt: row.received_at,
-        score: row.score,
-        fullMarks: row.full_marks === 1,
-        deductions: [],
-        row,
-      })),
-  );
+  const latest = latestResults(rows.filter((row) => inScope.has(row.site_id)).map(resultKeyOf));
   return [...latest.values()]
     .sort((a, b) => a.siteId.localeCompare(b.siteId))
     .map(({ row }) => {
