@@ -3,6 +3,7 @@
  * the photos their own work references (or that they uploaded); recheckers read the
  * before-photos of the rectifications of their assigned sites; supervisors and admins read
  * everything. Refusals are 403 (404 for another inspector's inspection) and store nothing.
+ * Removing an assignment takes the site out of that inspector's scope (its stored inspection stays).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from './storage/test-engines';
@@ -150,6 +151,82 @@ describeEachEngine(
         expect(await rounds(team.inspector)).toEqual(['R-july']);
         expect(await rounds(inspector2)).toEqual(['R-august', 'R-july']);
         expect(await rounds(team.admin)).toEqual(['R-august', 'R-july']);
+      });
+    });
+
+    describe('sites and assignments: what the office gets back, what a removal takes away', () => {
+      // A round, sites and an inspector of their own: the other tests' counts stay as they are.
+      let inspector3: Actor;
+      const pairs = (siteIds: string[], user: { id: string } = inspector3) =>
+        siteIds.map((siteId) => ({ siteId, userId: user.id }));
+      const assignments = '/api/rounds/R-scope/assignments';
+
+      beforeAll(async () => {
+        inspector3 = await h.fx.createUser(team.admin.token, 'inspector');
+        await h.fx.upsertSites(
+          team.supervisor.token,
+          ['e-1', 'e-2', 'e-3'].map((id) => site('station', id)),
+        );
+        await h.fx.createRound(team.supervisor.token, { id: 'R-scope' });
+      });
+
+      it('PUT /api/sites answers {upserted: n} with every site of the list, new or already there', async () => {
+        const office = team.supervisor.token;
+        const first = await h.api.put('/api/sites', [site('station', 'u-1'), site('station', 'u-2')], office);
+        expect([first.status, first.body]).toEqual([200, { upserted: 2 }]);
+        const again = await h.api.put(
+          '/api/sites',
+          [site('station', 'u-1', '卫东区'), site('station', 'u-2'), site('station', 'u-3')],
+          office,
+        );
+        expect([again.status, again.body]).toEqual([200, { upserted: 3 }]);
+      });
+
+      it('PUT assignments answers {assigned: n} with the pairs of the body, those already there included', async () => {
+        const office = team.supervisor.token;
+        const first = await h.api.put(assignments, pairs(['e-1', 'e-2']), office);
+        expect([first.status, first.body]).toEqual([200, { assigned: 2 }]);
+        const again = await h.api.put(assignments, pairs(['e-1', 'e-3']), office);
+        expect([again.status, again.body]).toEqual([200, { assigned: 2 }]);
+        expect((await h.api.get(assignments, office)).body).toEqual(pairs(['e-1', 'e-2', 'e-3']));
+      });
+
+      it('DELETE assignments answers {removed: n} with the pairs actually removed; the site leaves the inspector’s scope', async () => {
+        const office = team.supervisor.token;
+        const inspection = await h.fx.submitInspection(inspector3.token, {
+          roundId: 'R-scope',
+          siteId: 'e-1',
+          type: 'station',
+        });
+        expectStatus(inspection.response, 201, 'inspection of e-1');
+
+        // e-1 was assigned to inspector3, never to inspector2.
+        const removal = await h.api.delete(assignments, office, [...pairs(['e-1']), ...pairs(['e-1'], inspector2)]);
+        expect([removal.status, removal.body]).toEqual([200, { removed: 1 }]);
+        expect((await h.api.get(assignments, office)).body).toEqual(pairs(['e-2', 'e-3']));
+
+        const siteIds = async (path: string, actor: Actor) =>
+          (await h.api.get<{ id: string }[]>(path, actor.token)).body.map((s) => s.id);
+        expect(await siteIds('/api/sites', inspector3)).toEqual(['e-2', 'e-3']);
+        expect(await siteIds('/api/sites?roundId=R-scope', team.supervisor)).toEqual(['e-2', 'e-3']);
+        const bootstrap = await h.api.get<{ sites: { id: string }[]; assignments: unknown[] }>(
+          '/api/bootstrap',
+          inspector3.token,
+        );
+        expect(bootstrap.body.sites.map((s) => s.id)).toEqual(['e-2', 'e-3']);
+        expect(bootstrap.body.assignments).toEqual(
+          pairs(['e-2', 'e-3']).map((pair) => ({ roundId: 'R-scope', ...pair })),
+        );
+
+        // The stored inspection stays, and its retry is still a 200; a new revision is refused.
+        const path = `/api/inspections/${inspection.body.id}`;
+        expect((await h.api.get(path, office)).status).toBe(200);
+        expect((await h.api.put(path, inspection.body, inspector3.token)).status).toBe(200);
+        const revision2 = await h.api.put<ErrorBody>(path, { ...inspection.body, revision: 2 }, inspector3.token);
+        expect([revision2.status, revision2.body.error]).toEqual([403, 'forbidden']);
+
+        const nothingLeft = await h.api.delete(assignments, office, pairs(['e-1']));
+        expect([nothingLeft.status, nothingLeft.body]).toEqual([200, { removed: 0 }]);
       });
     });
 
