@@ -2,9 +2,11 @@
  * Retries, conflicts and revisions against the real server. Photos: 201 then 200, whoever
  * sends the same bytes again, also all at once. Inspections: the same content under an id and
  * revision is a 200 that stores nothing new, different content a 409; a higher revision replaces
- * the site's result; a missing photo is a 422 naming exactly the missing hashes, and the same
- * PUT succeeds once they arrive. Rechecks: 201/200/409/422; `fixed` closes, `not_fixed` keeps
- * open, and the status follows the latest verdict by `checkedAt` whatever the arrival order.
+ * the site's result; of two inspections of one site (two phones) both stay and the later
+ * submission counts, at the same moment the later arrival; a missing photo is a 422 naming
+ * exactly the missing hashes, and the same PUT succeeds once they arrive. Rechecks:
+ * 201/200/409/422; `fixed` closes, `not_fixed` keeps open, and the status follows the latest
+ * verdict by `checkedAt` whatever the arrival order.
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -279,6 +281,53 @@ describeEachEngine(
           team.supervisor.token,
         );
         expect([latest.body.revision, latest.body.score]).toEqual([2, 95]);
+      });
+
+      it('two phones on one site: both inspections stay; the later submission counts, at the same moment the later arrival', async () => {
+        const phone2 = await h.fx.createUser(team.admin.token, 'inspector');
+        await h.fx.setUpRound(team.supervisor.token, {
+          round: { id: 'R-idem-phones', rectifyBelow: 90 },
+          sites: [site('station', 'p-7')],
+          assignees: [team.inspector, phone2],
+        });
+        const spec = { roundId: 'R-idem-phones', siteId: 'p-7', type: 'station' as const };
+        // Ids against the arrival order: the last one to arrive has the smallest id.
+        const ids = ['f', '8', '0'].map((first) => first + randomUUID().slice(1));
+        const inspect = async (actor: { token: string }, submittedAt: string, grades: Record<string, 'C#'> = {}) => {
+          h.clock.advance(1000); // each arrives a second after the one before
+          const id = ids.shift()!;
+          const submitted = await h.fx.submitInspection(actor.token, { ...spec, id, submittedAt, grades });
+          return expectStatus(submitted.response, 201, `inspection submitted at ${submittedAt}`).body.id;
+        };
+        const result = async () => {
+          const response = await h.api.get<{ siteId: string; inspectionId: string; score: number }[]>(
+            '/api/rounds/R-idem-phones/results',
+            team.supervisor.token,
+          );
+          return expectStatus(response, 200, 'results').body.map(({ siteId, inspectionId, score }) => ({
+            siteId,
+            inspectionId,
+            score,
+          }));
+        };
+
+        const later = await inspect(team.inspector, '2021-07-05T03:00:00.000Z', { T16: 'C#', T18: 'C#' });
+        // Arrives after it, but was submitted an hour before: it does not count.
+        const earlier = await inspect(phone2, '2021-07-05T02:00:00.000Z');
+        expect(await result()).toEqual([{ siteId: 'p-7', inspectionId: later, score: 86 }]);
+        // Submitted at the same moment as `later` (another zone, same instant), arriving last: it counts.
+        const tie = await inspect(phone2, '2021-07-05T11:00:00.000+08:00', { T01: 'C#' });
+        expect(await result()).toEqual([{ siteId: 'p-7', inspectionId: tie, score: 95 }]);
+
+        const listed = await h.api.get<{ id: string; revision: number }[]>(
+          '/api/inspections?siteId=p-7',
+          team.supervisor.token,
+        );
+        expect(listed.body.map(({ id, revision }) => [id, revision])).toEqual([
+          [tie, 1],
+          [earlier, 1],
+          [later, 1],
+        ]);
       });
 
       it('422 missing_photos names exactly the missing hashes; the same PUT succeeds once they arrive', async () => {
