@@ -455,6 +455,37 @@ describe('sync engine', () => {
     expect(server.inspections.size).toBe(0);
   });
 
+  it('holds a later revision back in the run when the photo re-sent for the earlier one fails', async () => {
+    const { engine, store, submit, server, transport, clock } = setup({
+      fault: (request) => (request.kind === 'photo' ? 'http-500' : 'none'),
+    });
+    const first = await submit(1, [1]);
+    const lost = first.photos[0]!;
+    // The photo went up and was confirmed earlier, then the server lost it.
+    await server.putPhoto({ sha256: lost.sha256, blob: lost.blob, contentType: 'image/jpeg', bytes: 64 });
+    await store.markDone([store.entryByKey('photo', lost.sha256)!.seq], clock.now());
+    server.forgetPhoto(lost.sha256);
+    const second = await submit(1, [1], 2);
+    const logBefore = server.log.length;
+
+    const summary = await engine.run();
+
+    expect(transport.sent.map((request) => `${request.kind}:${request.key}`)).toEqual([
+      `inspection:${first.key}`,
+      `photo:${lost.sha256}`,
+    ]);
+    expect(server.log.slice(logBefore).map((entry) => entry.status)).toEqual([422]);
+    expect(summary).toMatchObject({ attempted: 2, sent: 0, retried: 1, waiting: 2, complete: false });
+    expect(store.entry(first.seq)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(store.entry(second.seq)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(store.entryByKey('photo', lost.sha256)).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: { status: 500, code: 'internal_error' },
+    });
+    expect(server.inspections.size).toBe(0);
+  });
+
   it('sets a submission aside when a photo the server lacks is gone from this device', async () => {
     const { engine, store, submit, server, clock } = setup();
     const { photos, seq } = await submit(1, [1]);
