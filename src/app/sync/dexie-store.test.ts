@@ -55,7 +55,20 @@ describe('the engine over the Dexie outbox', () => {
 
     expect(await engine.run()).toMatchObject({ sent: 6, complete: true });
 
-    expect([...server.photos.keys()].sort()).toEqual([...a.photos, ...b.photos].map((p) => p.sha256).sort());
+    const photos = [...a.photos, ...b.photos];
+    expect([...server.photos.keys()].sort()).toEqual(photos.map((p) => p.sha256).sort());
+    for (const photo of photos) {
+      expect(server.photos.get(photo.sha256)).toEqual(new Uint8Array(await photo.blob.arrayBuffer()));
+    }
+    expect([...server.inspections.keys()].sort()).toEqual([`${a.id}@1`, `${b.id}@1`].sort());
+    // Each request once, each answered 201 (photos may be answered out of order: two go at once).
+    const byKey = (x: { key: string }, y: { key: string }) => x.key.localeCompare(y.key);
+    expect([...server.log].sort(byKey)).toEqual(
+      [
+        ...photos.map((p) => ({ kind: 'photo', key: p.sha256, status: 201 })),
+        ...[a, b].map(({ id }) => ({ kind: 'inspection', key: `${id}@1`, status: 201 })),
+      ].sort(byKey),
+    );
     for (const { id } of [a, b]) {
       const local = (await getInspection(db, id))!;
       expect(local.status).toBe('synced');
