@@ -22,7 +22,17 @@ import {
 } from './inspections';
 import { entriesOfGroup, markDone } from './outbox';
 import { saveBootstrap, serverResults } from './session';
-import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION, testDatabase, type TestDatabase } from './test-support';
+import {
+  at,
+  bootstrapFixture,
+  bytesOf,
+  INSPECTOR,
+  makePhoto,
+  STATION,
+  storedBytes,
+  testDatabase,
+  type TestDatabase,
+} from './test-support';
 import type { InspectionOutboxEntry, LocalInspection } from './types';
 
 let t: TestDatabase;
@@ -373,7 +383,7 @@ describe('detachPhoto', () => {
     await attachPhoto(db, draft.id, 'T04', photo);
     await detachPhoto(db, draft.id, 'T18', photo.sha256);
     expect((await getInspection(db, draft.id))?.answers.T18).toBeUndefined();
-    expect(await getPhoto(db, photo.sha256)).toBeDefined();
+    expect(await storedBytes(db, photo.sha256)).toEqual(await bytesOf(photo.blob));
     await detachPhoto(db, draft.id, 'T04', photo.sha256);
     expect(await getPhoto(db, photo.sha256)).toBeUndefined();
     expect(await photosOf(db, draft.id)).toEqual([]);
@@ -389,7 +399,7 @@ describe('detachPhoto', () => {
     await amendInspection(db, draft.id, at(3));
     await detachPhoto(db, draft.id, 'T18', photo.sha256, at(4));
     expect((await getInspection(db, draft.id))?.answers.T18).toEqual({ grade: 'B', defects: 1, photos: [] });
-    expect(await getPhoto(db, photo.sha256)).toBeDefined();
+    expect(await storedBytes(db, photo.sha256)).toEqual(await bytesOf(photo.blob));
   });
 });
 

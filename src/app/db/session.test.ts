@@ -75,7 +75,13 @@ describe('saveBootstrap', () => {
     await saveBootstrap(db, next);
 
     expect((await getRounds(db)).map((round) => round.id).sort()).toEqual(['R1', 'R2']);
-    expect(await getSite(db, 'S2')).toBeDefined(); // the draft's site
+    expect(await getSite(db, 'S2')).toEqual({
+      id: 'S2',
+      name: '西湖社区实践站',
+      type: 'station',
+      district: '城关区',
+      parentId: null,
+    }); // the draft's site, as the previous copy had it
     expect(await getSite(db, 'I1')).toBeUndefined();
     expect(await getRubricFile(db, '2021', 'station')).toEqual(RUBRIC.types.station); // the draft's rubric
     expect((await getRectifications(db)).map((r) => r.id)).toEqual(['RX2']); // the recheck's rectification

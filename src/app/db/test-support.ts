@@ -128,3 +128,14 @@ export async function makePhoto(seed: string, size = 2048): Promise<NewPhoto> {
     gps: { lat: 33.7, lng: 113.3, accuracy: 12 },
   };
 }
+
+/** The bytes of a Blob, to compare photos by content. */
+export async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** The bytes of the stored photo `sha256`; undefined when it is not stored. */
+export async function storedBytes(db: CivicDatabase, sha256: string): Promise<Uint8Array | undefined> {
+  const photo = await db.photos.get(sha256);
+  return photo && bytesOf(photo.blob);
+}
