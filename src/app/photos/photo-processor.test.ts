@@ -182,8 +182,14 @@ describe('the photo processor (main thread)', () => {
     const next = processor.process(file(1), STAMP);
     await settle();
     expect(workers).toHaveLength(2);
-    workers[1]!.reply({ type: 'done', id: workers[1]!.received[0]!.request.id, result: result([1]) });
-    await expect(next).resolves.toBeDefined();
+    workers[1]!.reply({
+      type: 'done',
+      id: workers[1]!.received[0]!.request.id,
+      result: result([0xff, 0xd8, 7, 0xff, 0xd9], { sha256: 'b'.repeat(64) }),
+    });
+    const photo = await next;
+    expect(photo).toMatchObject({ sha256: 'b'.repeat(64), width: 1200, height: 1600 });
+    expect([...new Uint8Array(await photo.blob.arrayBuffer())]).toEqual([0xff, 0xd8, 7, 0xff, 0xd9]);
     processor.dispose();
   });
 
