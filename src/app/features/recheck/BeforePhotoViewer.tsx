@@ -10,18 +10,13 @@ import { PhotoDialog } from '../../ui/PhotoViewer';
  */
 export function BeforePhotoViewer({ photo, onClose }: { photo: BeforePhotoRecord; onClose: () => void }) {
   const { t } = useTranslation();
-  const caption = (
-    <>
-      {t('recheck.before')} · {formatBytes(photo.bytes)}
-      {!photo.blob && ` · ${t('recheck.thumbnailOnly')}`}
-    </>
-  );
+  const facts = [t('recheck.before'), formatBytes(photo.bytes), ...(photo.blob ? [] : [t('recheck.thumbnailOnly')])];
   return (
     <PhotoDialog
       blob={photo.blob ?? photo.thumbnail}
       sha256={photo.sha256}
       label={`${t('recheck.before')} ${t('recheck.viewPhoto')}`}
-      caption={caption}
+      facts={facts}
       onClose={onClose}
     />
   );
