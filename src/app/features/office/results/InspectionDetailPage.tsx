@@ -221,7 +221,7 @@ export function InspectionDetailView({
                       <span className="item-id">{item.id}</span> {itemTitle(item.id)}
                     </th>
                     <td className="num">{item.points}</td>
-                    <td>
+                    <td className="answers-table__grade">
                       <span className={`grade grade--${answer?.grade === 'C#' ? 'Cs' : (answer?.grade ?? 'none')}`}>
                         {answer?.grade === 'NA' ? t('detail.na') : (answer?.grade ?? '—')}
                       </span>
