@@ -191,6 +191,22 @@ describe('pendingEntries', () => {
     expect((await pendingEntries(db, at(30))).map((e) => e.seq)).toEqual([revision1!.seq, revision2!.seq]);
   });
 
+  it('never holds an earlier revision behind a later one that waits for a retry', async () => {
+    const first = await submitted('S1', [], 10);
+    await amendInspection(db, first.id, at(11));
+    await updateAnswer(db, first.id, 'T01', { note: '标牌已更换' }, at(12));
+    expect(await submitInspection(db, first.id, at(13))).toMatchObject({ ok: true, revision: 2 });
+    const [revision1, revision2] = await entriesOfGroup(db, first.id);
+    // Revision 1 was set aside (409) and revision 2 went on and failed; then the inspector
+    // pressed "retry" on revision 1.
+    await markAttention(db, revision1!.seq, { status: 409, code: 'conflict', message: '内容不同' });
+    await markRetry(db, revision2!.seq, { nextAttemptAt: at(30), error: { message: 'network' } });
+    expect(await retryGroup(db, first.id, at(20))).toBe(1);
+
+    expect((await pendingEntries(db, at(20))).map((e) => e.seq)).toEqual([revision1!.seq]);
+    expect((await pendingEntries(db, at(30))).map((e) => e.seq)).toEqual([revision1!.seq, revision2!.seq]);
+  });
+
   it('never lets an entry needing attention block the others', async () => {
     const a = await submitted('S1', [], 10);
     const b = await submitted('S2', [], 11);
