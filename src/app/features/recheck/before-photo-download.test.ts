@@ -118,9 +118,12 @@ describe('downloading before-photos', () => {
     expect(await run()).toMatchObject({ total: 2, pruned: 2, stored: 2, downloaded: 0 });
     expect(await getBeforePhoto(db, p0)).toBeUndefined();
     expect(await getBeforePhoto(db, p2)).toBeUndefined();
-    expect((await getBeforePhotos(db, [p0, p1, p2, p3])).map((photo) => [photo.sha256, photo.bytes])).toEqual([
-      [p1, SIZE],
-      [p3, SIZE],
+    // Both kept with their full photo, not only the thumbnail (`bytes` stays either way).
+    expect(
+      (await getBeforePhotos(db, [p0, p1, p2, p3])).map((photo) => [photo.sha256, photo.bytes, photo.blob?.size]),
+    ).toEqual([
+      [p1, SIZE, SIZE],
+      [p3, SIZE, SIZE],
     ]);
   });
 
