@@ -37,10 +37,11 @@ export function useChecklist(db: CivicDatabase, roundId: string, siteId: string,
   return useLiveQuery(() => readChecklist(db, { roundId, siteId, inspectorId }), [db, roundId, siteId, inspectorId]);
 }
 
-export function useOutboxSummary(db: CivicDatabase) {
+/** `named`: with the site of each waiting group (the sync page); without, for the header's badge. */
+export function useOutboxSummary(db: CivicDatabase, named = false) {
   return useLiveQuery(
-    async () => ({ summary: await outboxSummary(db), lastSyncAt: (await lastSyncAt(db)) ?? null }),
-    [db],
+    async () => ({ summary: await outboxSummary(db, { named }), lastSyncAt: (await lastSyncAt(db)) ?? null }),
+    [db, named],
   );
 }
 

@@ -286,7 +286,7 @@ describe('outboxSummary', () => {
     const jsonB = b.entries[0]!.bytes;
     expect(jsonA).toBeGreaterThan(500);
 
-    const summary = await outboxSummary(db);
+    const summary = await outboxSummary(db, { named: true });
     expect(summary).toMatchObject({ pending: 2, attention: 1, done: 1, bytesPending: 3000 + jsonA + jsonB });
     expect(summary.groups).toEqual([
       {

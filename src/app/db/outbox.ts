@@ -394,12 +394,18 @@ export interface OutboxSummary {
   groups: OutboxGroupSummary[];
 }
 
-/** Counts and per-submission progress of the whole outbox. */
-export async function outboxSummary(db: CivicDatabase): Promise<OutboxSummary> {
+/**
+ * Counts and per-submission progress of the whole outbox. `named` adds the site (and item) of
+ * each group still waiting, for the sync page; the header's badge, on every screen and read
+ * again at every confirmation during a sync, goes without those reads.
+ */
+export async function outboxSummary(db: CivicDatabase, { named = false } = {}): Promise<OutboxSummary> {
+  const entries = () => db.outbox.orderBy(':id').toArray();
+  if (!named) return readTransaction(db, ['outbox'], async () => tallyGroups(await entries()).summary);
   return readTransaction(db, ['outbox', 'sites', 'rectifications'], async () => {
-    const { summary, submissions } = tallyGroups(await db.outbox.orderBy(':id').toArray());
+    const { summary, submissions } = tallyGroups(await entries());
     for (const group of summary.groups) {
-      const submission = submissions.get(group.groupId);
+      const submission = group.state === 'done' ? undefined : submissions.get(group.groupId);
       if (submission) Object.assign(group, await subjectOf(db, submission));
     }
     return summary;

@@ -117,7 +117,7 @@ describe('rechecks', () => {
     await submitRecheck(db, recheck.id, at(1));
     const rectification = bootstrapFixture().rectifications.find((r) => r.id === 'RX2')!;
     const site = bootstrapFixture().sites.find((s) => s.id === rectification.siteId)!;
-    expect((await outboxSummary(db)).groups).toEqual([
+    expect((await outboxSummary(db, { named: true })).groups).toEqual([
       expect.objectContaining({
         groupId: recheck.id,
         kind: 'recheck',

@@ -26,7 +26,7 @@ const shanghaiTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { ti
 export function SyncPage() {
   const { t, i18n } = useTranslation();
   const { db, sync } = useServices();
-  const outbox = useOutboxSummary(db);
+  const outbox = useOutboxSummary(db, true);
   const state = useSyncState(sync);
   const [usage, setUsage] = useState<StorageUsage>();
   const keepDays = useMeta(db, 'photoKeepDays');
