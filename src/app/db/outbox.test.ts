@@ -29,7 +29,7 @@ import {
 } from './outbox';
 import { attachRecheckPhoto, getRecheck, openRecheck, submitRecheck, updateVerdict } from './rechecks';
 import { saveBootstrap } from './session';
-import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION, testDatabase } from './test-support';
+import { at, bootstrapFixture, INSPECTOR, makePhoto, submitStation, testDatabase } from './test-support';
 import type { NewPhoto } from './types';
 
 let db: CivicDatabase;
@@ -40,20 +40,7 @@ beforeEach(async () => {
 });
 
 /** A submitted station inspection of `siteId` with the given photos on T18 (graded C). */
-async function submitted(siteId: string, photos: NewPhoto[], minutes = 10) {
-  const draft = await openInspection(db, {
-    roundId: 'R1',
-    siteId,
-    inspectorId: INSPECTOR.id,
-    rubricVersion: '2021',
-    now: at(0),
-  });
-  for (const item of STATION.items) await updateAnswer(db, draft.id, item.id, { grade: 'A' });
-  await updateAnswer(db, draft.id, 'T18', { defects: photos.length > 0 ? 2 : 0 });
-  for (const photo of photos) await attachPhoto(db, draft.id, 'T18', photo);
-  expect(await submitInspection(db, draft.id, at(minutes))).toMatchObject({ ok: true });
-  return { id: draft.id, entries: await entriesOfGroup(db, draft.id) };
-}
+const submitted = (siteId: string, photos: NewPhoto[], minutes = 10) => submitStation(db, siteId, photos, minutes);
 
 describe('markDone', () => {
   it('marks a photo done (the server holds it), then flips the inspection to synced', async () => {

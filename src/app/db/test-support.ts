@@ -7,6 +7,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { RUBRIC_2021 } from '../../domain/test-fixtures';
 import type { Rubric } from '../../domain/rubric';
 import { CivicDatabase, type CivicDatabaseOptions } from './database';
+import { attachPhoto, openInspection, submitInspection, updateAnswer } from './inspections';
+import { entriesOfGroup } from './outbox';
 import type { Bootstrap, NewPhoto } from './types';
 
 export const RUBRIC: Rubric = { version: '2021', types: RUBRIC_2021 };
@@ -138,4 +140,25 @@ export async function bytesOf(blob: Blob): Promise<Uint8Array> {
 export async function storedBytes(db: CivicDatabase, sha256: string): Promise<Uint8Array | undefined> {
   const photo = await db.photos.get(sha256);
   return photo && bytesOf(photo.blob);
+}
+
+/**
+ * A submitted station inspection of `siteId` by INSPECTOR in round R1: every item A but T18,
+ * which counts two dusty rooms and carries the photos when there are any. Submitted `minutes`
+ * after T0; its id and its outbox entries (the photos, then the inspection).
+ */
+export async function submitStation(db: CivicDatabase, siteId: string, photos: NewPhoto[], minutes = 10) {
+  const draft = await openInspection(db, {
+    roundId: 'R1',
+    siteId,
+    inspectorId: INSPECTOR.id,
+    rubricVersion: '2021',
+    now: at(0),
+  });
+  for (const item of STATION.items) await updateAnswer(db, draft.id, item.id, { grade: 'A' });
+  await updateAnswer(db, draft.id, 'T18', { defects: photos.length > 0 ? 2 : 0 });
+  for (const photo of photos) await attachPhoto(db, draft.id, 'T18', photo);
+  const submitted = await submitInspection(db, draft.id, at(minutes));
+  if (!submitted.ok) throw new Error(`the test inspection did not submit: ${JSON.stringify(submitted)}`);
+  return { id: draft.id, entries: await entriesOfGroup(db, draft.id) };
 }

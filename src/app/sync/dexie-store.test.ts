@@ -7,17 +7,10 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CivicDatabase } from '../db/database';
-import {
-  amendInspection,
-  attachPhoto,
-  getInspection,
-  openInspection,
-  submitInspection,
-  updateAnswer,
-} from '../db/inspections';
+import { amendInspection, getInspection, submitInspection, updateAnswer } from '../db/inspections';
 import { entriesOfGroup, getEntry, markDone, markRetry, retryGroup } from '../db/outbox';
 import { saveBootstrap } from '../db/session';
-import { at, bootstrapFixture, INSPECTOR, makePhoto, STATION, testDatabase } from '../db/test-support';
+import { at, bootstrapFixture, makePhoto, submitStation, testDatabase } from '../db/test-support';
 import { canonicalJson } from '../../domain/canonical-json';
 import { createDexieSyncStore } from './dexie-store';
 import { createSyncEngine } from './sync-engine';
@@ -32,19 +25,8 @@ beforeEach(async () => {
 
 /** A submitted station inspection of `siteId` with two photos on T18 (two dusty rooms). */
 async function submitted(siteId: string, minutes: number) {
-  const draft = await openInspection(db, {
-    roundId: 'R1',
-    siteId,
-    inspectorId: INSPECTOR.id,
-    rubricVersion: '2021',
-    now: at(0),
-  });
-  for (const item of STATION.items) await updateAnswer(db, draft.id, item.id, { grade: 'A' });
-  await updateAnswer(db, draft.id, 'T18', { defects: 2 });
   const photos = [await makePhoto(`${siteId}-1`), await makePhoto(`${siteId}-2`)];
-  for (const photo of photos) await attachPhoto(db, draft.id, 'T18', photo);
-  expect(await submitInspection(db, draft.id, at(minutes))).toMatchObject({ ok: true });
-  return { id: draft.id, photos, entries: await entriesOfGroup(db, draft.id) };
+  return { ...(await submitStation(db, siteId, photos, minutes)), photos };
 }
 
 function engineOverDexie(server = new FakeServer(), faults: FaultyTransportOptions = {}) {
