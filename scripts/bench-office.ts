@@ -40,6 +40,7 @@ import { PROJECT_ROOT } from '../src/server/config';
 import type { ServerContext } from '../src/server/context';
 import { loadRubrics } from '../src/server/rubric-store';
 import { putInspection } from '../src/server/services/inspections';
+import { recordUpload } from '../src/server/services/photo-uploads';
 import { openDatabase } from '../src/server/storage/database';
 import { createPhotoStore } from '../src/server/storage/photo-store';
 
@@ -155,16 +156,7 @@ async function fill(dataDir: string) {
     const bytes = evidenceJpeg(`bench evidence ${n}`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const saved = await ctx.photos.savePhoto(sha256, Readable.from([bytes]));
-    await storage.db
-      .insertInto('photos')
-      .values({
-        sha256,
-        bytes: saved.bytes,
-        content_type: saved.contentType,
-        uploaded_by: supervisor.id,
-        created_at: updatedAt,
-      })
-      .execute();
+    await recordUpload(storage.db, saved, supervisor.id, new Date(updatedAt));
     evidence.push(sha256);
   }
 

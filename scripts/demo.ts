@@ -31,6 +31,7 @@ import { readConfig } from '../src/server/config';
 import type { ServerContext } from '../src/server/context';
 import { loadRubrics, type RubricStore } from '../src/server/rubric-store';
 import { putInspection } from '../src/server/services/inspections';
+import { recordUpload } from '../src/server/services/photo-uploads';
 import { putRecheck } from '../src/server/services/rechecks';
 import { roundReport } from '../src/server/services/reports';
 import { openDatabase, type Storage } from '../src/server/storage/database';
@@ -213,17 +214,12 @@ async function load(
   const storePhoto = async (bytes: Buffer, uploadedBy: string, at: string): Promise<string> => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const row = await db.selectFrom('photos').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
-    if (row && (await photos.hasPhoto(sha256))) {
-      count('photos', false);
-      return sha256;
-    }
-    const saved = await photos.savePhoto(sha256, Readable.from([bytes]));
-    const inserted = await db
-      .insertInto('photos')
-      .values({ sha256, bytes: saved.bytes, content_type: saved.contentType, uploaded_by: uploadedBy, created_at: at })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .executeTakeFirst();
-    count('photos', Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0);
+    // Already stored: still record this user as an uploader (what they may cite).
+    const saved =
+      row && (await photos.hasPhoto(sha256))
+        ? { sha256, bytes: bytes.length, contentType: 'image/jpeg' as const }
+        : await photos.savePhoto(sha256, Readable.from([bytes]));
+    count('photos', await recordUpload(db, saved, uploadedBy, new Date(at)));
     return sha256;
   };
 

@@ -97,7 +97,8 @@ describeEachEngine(
         expect(response.status).toBe(403);
         expect((response.body as unknown as ErrorBody).error).toBe('forbidden');
         const after = await countRows(h.server.ctx);
-        expect({ ...after, photos: 0 }).toEqual({ ...before, photos: 0 }); // the photo upload itself is allowed
+        const uploads = { photos: 0, photo_uploads: 0 }; // the photo upload itself is allowed
+        expect({ ...after, ...uploads }).toEqual({ ...before, ...uploads });
       });
 
       it('supervisors and admins may inspect any site of a round, assigned to them or not', async () => {
@@ -301,6 +302,118 @@ describeEachEngine(
         const response = await h.api.put<ErrorBody>(`/api/rechecks/${recheck.id}`, recheck, rechecker2.token);
         expect([response.status, response.body.error]).toEqual([403, 'forbidden']);
         expect(await countRows(h.server.ctx)).toEqual(before);
+      });
+    });
+
+    // These run last: they add inspections and rechecks that the counts above do not expect.
+    describe('an inspection belongs to the author of its first revision', () => {
+      // f-1 is assigned to both inspectors in July: each sees the other's result in the bootstrap.
+      beforeAll(async () => {
+        await h.fx.upsertSites(team.supervisor.token, [site('station', 'f-1')]);
+        await h.fx.assign(team.supervisor.token, july.id, [
+          { siteId: 'f-1', userId: team.inspector.id },
+          { siteId: 'f-1', userId: inspector2.id },
+        ]);
+      });
+
+      it('a colleague on the same site cannot take the inspection over with a revision 2 (403, nothing stored)', async () => {
+        const first = await h.fx.submitInspection(team.inspector.token, {
+          roundId: july.id,
+          siteId: 'f-1',
+          type: 'station',
+          grades: { T20: 'C' },
+        });
+        expectStatus(first.response, 201, 'first inspector');
+        const bootstrap = await h.api.get<{ results: { inspectionId: string }[] }>('/api/bootstrap', inspector2.token);
+        expect(bootstrap.body.results.map((result) => result.inspectionId)).toContain(first.body.id);
+
+        const before = await countRows(h.server.ctx);
+        const path = `/api/inspections/${first.body.id}`;
+        const takeover = await h.api.put<ErrorBody>(path, { ...first.body, revision: 2 }, inspector2.token);
+        expect([takeover.status, takeover.body.error]).toEqual([403, 'forbidden']);
+        expect(await countRows(h.server.ctx)).toEqual(before);
+
+        // The author still owns it: reads it and amends it.
+        expect((await h.api.get(path, team.inspector.token)).status).toBe(200);
+        expect((await h.api.put(path, { ...first.body, revision: 2 }, team.inspector.token)).status).toBe(201);
+      });
+    });
+
+    describe('a submission cites only photos its author could already read', () => {
+      const read = (sha: string, actor: Actor) => h.api.get(`/api/photos/${sha}`, actor.token);
+
+      it("citing another inspector's photo by its hash is a 422 naming it, and reads nothing", async () => {
+        const built = h.fx.buildInspection({ roundId: july.id, siteId: 'b-1', type: 'station', grades: { T20: 'C' } });
+        const answers = built.body.answers.map((answer) =>
+          answer.itemId === 'T20' ? { ...answer, photos: [beforePhoto] } : answer,
+        );
+        const before = await countRows(h.server.ctx);
+        const cited = await h.api.put<ErrorBody & { missingPhotos: string[] }>(
+          `/api/inspections/${built.body.id}`,
+          { ...built.body, answers },
+          inspector2.token,
+        );
+        expect([cited.status, cited.body.error, cited.body.missingPhotos]).toEqual([
+          422,
+          'missing_photos',
+          [beforePhoto],
+        ]);
+        expect(await countRows(h.server.ctx)).toEqual(before);
+        expect((await read(beforePhoto, inspector2)).status).toBe(403);
+      });
+
+      it('the 422 says nothing about which guessed hashes exist: another’s photo reads as missing as an unknown one', async () => {
+        const unknown = sha256(jpeg({ label: 'never uploaded' }));
+        const built = h.fx.buildInspection({ roundId: july.id, siteId: 'b-1', type: 'station', grades: { T20: 'C' } });
+        const answers = built.body.answers.map((answer) =>
+          answer.itemId === 'T20' ? { ...answer, photos: [unknown, minorPhoto] } : answer,
+        );
+        const cited = await h.api.put<{ missingPhotos: string[] }>(
+          `/api/inspections/${built.body.id}`,
+          { ...built.body, answers },
+          inspector2.token,
+        );
+        expect([cited.status, cited.body.missingPhotos]).toEqual([422, [unknown, minorPhoto]]);
+      });
+
+      it('a user who uploads the same bytes themselves may cite them (their upload is recorded even as a 200)', async () => {
+        const bytes = jpeg({ label: 'same bytes, two phones' });
+        expect((await h.api.putPhoto(bytes, team.inspector.token)).status).toBe(201);
+        expect((await h.api.putPhoto(bytes, inspector2.token)).status).toBe(200);
+        const built = h.fx.buildInspection({
+          roundId: july.id,
+          siteId: 'b-1',
+          type: 'station',
+          grades: { T20: 'C' },
+          photos: { T20: [bytes] },
+        });
+        const response = await h.api.put(`/api/inspections/${built.body.id}`, built.body, inspector2.token);
+        expect(response.status).toBe(201);
+        expect((await read(sha256(bytes), inspector2)).status).toBe(200);
+      });
+
+      it("a rechecker cannot cite another rechecker's after-photo; the rectification's before-photos they may", async () => {
+        const [rectification] = await h.fx.rectifications(team.rechecker.token, '?roundId=R-july');
+        const [othersAfter] = await h.fx.uploadPhotos(rechecker2.token, [jpeg({ label: 'rechecker2 after' })]);
+        const foreign = h.fx.recheck(rectification!.id, { verdict: 'not_fixed', photos: [othersAfter!] });
+        const refused = await h.api.put<ErrorBody & { missingPhotos: string[] }>(
+          `/api/rechecks/${foreign.id}`,
+          foreign,
+          team.rechecker.token,
+        );
+        expect([refused.status, refused.body.missingPhotos]).toEqual([422, [othersAfter]]);
+        expect((await read(othersAfter!, team.rechecker)).status).toBe(403);
+
+        const [own] = await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'rechecker after' })]);
+        const withBefore = h.fx.recheck(rectification!.id, {
+          verdict: 'not_fixed',
+          photos: [own!, ...rectification!.beforePhotos],
+        });
+        expectStatus(
+          await h.api.put(`/api/rechecks/${withBefore.id}`, withBefore, team.rechecker.token),
+          201,
+          'recheck citing its before-photos',
+        );
       });
     });
 

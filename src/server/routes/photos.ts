@@ -5,6 +5,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { sha256Param } from '../http/validate';
 import { canReadPhoto } from '../services/access';
+import { recordUpload } from '../services/photo-uploads';
 import { PHOTO_MAX_BYTES, PhotoStoreError } from '../storage/photo-store';
 
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -38,18 +39,7 @@ export const photoRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
         void reply.header('Connection', 'close');
         throw new ApiError(error.code, undefined, error.code === 'hash_mismatch' ? { expected: sha256 } : {});
       });
-      const inserted = await ctx.db
-        .insertInto('photos')
-        .values({
-          sha256,
-          bytes: saved.bytes,
-          content_type: saved.contentType,
-          uploaded_by: user.id,
-          created_at: ctx.now().toISOString(),
-        })
-        .onConflict((oc) => oc.column('sha256').doNothing())
-        .executeTakeFirst();
-      const created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+      const created = await recordUpload(ctx.db, saved, user.id, ctx.now());
       return reply.status(created ? 201 : 200).send({ sha256, bytes: saved.bytes });
     },
   );

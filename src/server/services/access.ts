@@ -1,7 +1,8 @@
 /**
  * Who may touch what, beyond roles: inspectors and recheckers work only on the sites assigned
  * to them in a round, and read only photos that their own work (or, for recheckers, the
- * rectifications they may see) references.
+ * rectifications they may see) references. A submission may cite only photos its author could
+ * already read, so citing a hash never turns into a way to read someone else's photo.
  */
 import type { Kysely } from 'kysely';
 import type { SignedInUser } from '../auth/guard';
@@ -29,10 +30,10 @@ export async function isAssigned(
 export async function canReadPhoto(db: Kysely<Database>, user: SignedInUser, sha256: string): Promise<boolean> {
   if (isOffice(user)) return true;
   const own = await db
-    .selectFrom('photos')
+    .selectFrom('photo_uploads')
     .select('sha256')
     .where('sha256', '=', sha256)
-    .where('uploaded_by', '=', user.id)
+    .where('user_id', '=', user.id)
     .unionAll(
       db
         .selectFrom('inspection_photos')
@@ -77,4 +78,30 @@ export async function canReadPhoto(db: Kysely<Database>, user: SignedInUser, sha
     .limit(1)
     .executeTakeFirst();
   return before !== undefined;
+}
+
+/**
+ * The cited hashes that the user may not cite, in the order given: for the office, those not
+ * on the server; for field users, those they have not uploaded themselves (a recheck may also
+ * cite the before-photos of the rectification it checks). The answer says nothing about other
+ * users' photos: a guessed hash that exists is as missing as one that does not (docs/API.md).
+ */
+export async function uncitablePhotos(
+  db: Kysely<Database>,
+  user: SignedInUser,
+  hashes: readonly string[],
+  alsoCitable: readonly string[] = [],
+): Promise<string[]> {
+  const wanted = [...new Set(hashes)].filter((sha) => !alsoCitable.includes(sha));
+  if (wanted.length === 0) return [];
+  const present = isOffice(user)
+    ? await db.selectFrom('photos').select('sha256').where('sha256', 'in', wanted).execute()
+    : await db
+        .selectFrom('photo_uploads')
+        .select('sha256')
+        .where('user_id', '=', user.id)
+        .where('sha256', 'in', wanted)
+        .execute();
+  const have = new Set(present.map((row) => row.sha256));
+  return wanted.filter((sha) => !have.has(sha));
 }

@@ -16,7 +16,7 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
-import { isAssigned, isOffice } from './access';
+import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { inspectionResultOf } from './result-rows';
@@ -47,6 +47,10 @@ export async function putInspection(
     return { created: false, summary: sameOrConflict(existing, body) };
   }
 
+  const first = await firstRevision(db, inspection.id);
+  if (first && !isOffice(user) && first.inspector_id !== user.id) {
+    throw new ApiError('forbidden', '该测评由其他测评员提交，只有其本人可以修改');
+  }
   const { round, site } = await loadRoundAndSite(db, inspection);
   if (!isOffice(user) && !(await isAssigned(db, user.id, round.id, site.id))) {
     throw new ApiError('forbidden', `您未被分配测评该点位（${site.name}）`);
@@ -57,10 +61,11 @@ export async function putInspection(
   if (issues.length > 0) {
     throw new ApiError('invalid_request', `测评内容不完整或有误：${issues[0]!.message}`, { issues });
   }
-  await checkSameSubject(db, inspection);
+  checkSameSubject(first, inspection);
 
-  const missingPhotos = await findMissingPhotos(
+  const missingPhotos = await uncitablePhotos(
     db,
+    user,
     inspection.answers.flatMap((answer) => answer.photos),
   );
   if (missingPhotos.length > 0) {
@@ -142,25 +147,25 @@ async function loadRoundAndSite(db: Kysely<Database>, inspection: Inspection) {
   return { round, site };
 }
 
-/** Every revision of one inspection id is about the same round and site. */
-async function checkSameSubject(db: Kysely<Database>, inspection: Inspection): Promise<void> {
-  const other = await db
+/**
+ * The inspection's earliest stored revision: its author owns the inspection (a field user's
+ * revision of someone else's inspection is a 403), and its round and site are every revision's.
+ */
+async function firstRevision(db: Kysely<Database>, id: string) {
+  return db
     .selectFrom('inspections')
-    .select(['round_id', 'site_id'])
-    .where('id', '=', inspection.id)
+    .select(['inspector_id', 'round_id', 'site_id'])
+    .where('id', '=', id)
+    .orderBy('revision', 'asc')
     .limit(1)
     .executeTakeFirst();
-  if (other && (other.round_id !== inspection.roundId || other.site_id !== inspection.siteId)) {
-    throw new ApiError('conflict', '同一测评编号的各版本必须属于同一轮次和点位');
-  }
 }
 
-export async function findMissingPhotos(db: Kysely<Database>, hashes: readonly string[]): Promise<string[]> {
-  const wanted = [...new Set(hashes)];
-  if (wanted.length === 0) return [];
-  const present = await db.selectFrom('photos').select('sha256').where('sha256', 'in', wanted).execute();
-  const have = new Set(present.map((row) => row.sha256));
-  return wanted.filter((sha) => !have.has(sha));
+/** Every revision of one inspection id is about the same round and site. */
+function checkSameSubject(first: { round_id: string; site_id: string } | undefined, inspection: Inspection): void {
+  if (first && (first.round_id !== inspection.roundId || first.site_id !== inspection.siteId)) {
+    throw new ApiError('conflict', '同一测评编号的各版本必须属于同一轮次和点位');
+  }
 }
 
 /**

@@ -11,9 +11,8 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
-import { isAssigned, isOffice } from './access';
+import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
-import { findMissingPhotos } from './inspections';
 import { isUniqueViolation } from './unique-violation';
 
 export interface RecheckSummary {
@@ -45,7 +44,8 @@ export async function putRecheck(
   if (!isOffice(user) && !(await isAssigned(db, user.id, rectification.round_id, rectification.site_id))) {
     throw new ApiError('forbidden', '您未被分配复查该点位');
   }
-  const missingPhotos = await findMissingPhotos(db, recheck.photos);
+  const beforePhotos = JSON.parse(rectification.before_photos_json) as string[];
+  const missingPhotos = await uncitablePhotos(db, user, recheck.photos, beforePhotos);
   if (missingPhotos.length > 0) {
     throw new ApiError('missing_photos', `服务器尚缺 ${missingPhotos.length} 张照片，请先上传`, { missingPhotos });
   }

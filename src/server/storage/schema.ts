@@ -87,6 +87,13 @@ export interface PhotosTable {
   created_at: string;
 }
 
+/** Every user who uploaded a photo's bytes (migration 0005): what they may cite and read. */
+export interface PhotoUploadsTable {
+  sha256: string;
+  user_id: string;
+  uploaded_at: string;
+}
+
 export interface InspectionsTable {
   id: string;
   revision: number;
@@ -163,6 +170,7 @@ export interface Database {
   rounds: RoundsTable;
   assignments: AssignmentsTable;
   photos: PhotosTable;
+  photo_uploads: PhotoUploadsTable;
   inspections: InspectionsTable;
   inspection_photos: InspectionPhotosTable;
   rectifications: RectificationsTable;
