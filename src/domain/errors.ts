@@ -60,6 +60,12 @@ export const ERRORS = {
     en: 'The request body is over the limit.',
     action: 'attention',
   },
+  image_too_large: {
+    status: 413,
+    zh: '照片像素尺寸过大：每边最多 8192 像素，总计最多 4000 万像素。',
+    en: 'The image is too large: at most 8192 pixels per side and 40 megapixels.',
+    action: 'attention',
+  },
   unsupported_media_type: {
     status: 415,
     zh: '不支持的内容类型：照片须为 JPEG、PNG 或 WebP 图片，其他请求须为 JSON。',

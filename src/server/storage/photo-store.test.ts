@@ -2,15 +2,16 @@
 // whatever is rejected (wrong hash, too large, not an image, aborted) leaves no file behind.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { setImmediate as nextTick } from 'node:timers/promises';
+import { setTimeout as delay, setImmediate as nextTick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createPhotoStore,
   PhotoHashMismatch,
+  PhotoImageTooLarge,
   PhotoTooLarge,
   PhotoUnsupportedType,
   sniffImageType,
@@ -28,9 +29,26 @@ const JPEG = Buffer.from(
 );
 const WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
 
+/** The first bytes of a PNG declaring width × height (the rest of the file does not matter). */
+function pngOfSize(width: number, height: number): Buffer {
+  const head = Buffer.concat([PNG.subarray(0, 24), PNG.subarray(24)]);
+  head.writeUInt32BE(width, 16);
+  head.writeUInt32BE(height, 20);
+  return head;
+}
+/** SOI and a frame header declaring width × height. */
+function jpegOfSize(width: number, height: number): Buffer {
+  const sof = Buffer.from(SOF);
+  sof.writeUInt16BE(height, 5);
+  sof.writeUInt16BE(width, 7);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), sof]);
+}
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-/** A JPEG-looking body of `size` bytes. */
-const bigJpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
+/** A JPEG frame header: 1600 × 1200 pixels. */
+const SOF = Buffer.from([0xff, 0xc0, 0, 11, 8, 0x04, 0xb0, 0x06, 0x40, 1, 1, 0x11, 0]);
+/** A JPEG-looking body of `size` bytes: SOI, a frame header, then noise. */
+const bigJpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), SOF, randomBytes(size - 2 - SOF.length)]);
 
 /** Streams `bytes` in chunks of `size` (the first one a single byte), yielding to the event loop between. */
 function chunked(bytes: Buffer, size = 64 * 1024): Readable & { pulled: () => number } {
@@ -91,6 +109,58 @@ describe('savePhoto', () => {
     const saved = await store.savePhoto(sha256(bytes), chunked(bytes));
     expect(saved).toMatchObject({ bytes: bytes.length, created: true });
     expect(sha256(await readFile(store.pathOf(saved.sha256)))).toBe(sha256(bytes));
+  });
+
+  it('writes the body to its temp file while it arrives: an upload is not held in memory', async () => {
+    const bytes = bigJpeg(6 * 1024 * 1024);
+    const half = 3 * 1024 * 1024;
+    const tempBytes = async () => {
+      const [name] = await tempFiles();
+      return name ? (await stat(join(dataDir, 'photos', 'tmp', name))).size : 0;
+    };
+    async function* body() {
+      for (let at = 0; at < half; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+      // The second half comes only once most of the first is on disk (or never: the test fails).
+      for (let waited = 0; (await tempBytes()) < half - 512 * 1024; waited += 10) {
+        if (waited > 5000) throw new Error(`after 3 MiB sent, ${await tempBytes()} bytes were on disk`);
+        await delay(10);
+      }
+      yield bytes.subarray(half);
+    }
+    const saved = await store.savePhoto(sha256(bytes), Readable.from(body()));
+    expect(saved).toMatchObject({ bytes: bytes.length, created: true });
+    expect(sha256(await readFile(store.pathOf(saved.sha256)))).toBe(sha256(bytes));
+  });
+
+  it.each([
+    ['a PNG declaring 60000×60000', pngOfSize(60_000, 60_000), { width: 60_000, height: 60_000 }],
+    ['a PNG of 9000×100 (one side over 8192)', pngOfSize(9000, 100), { width: 9000, height: 100 }],
+    ['a JPEG of 8000×6000 (48 MP)', jpegOfSize(8000, 6000), { width: 8000, height: 6000 }],
+  ])('refuses an image bomb, %s, without reading the rest, leaving no file', async (_name, head, size) => {
+    const bytes = Buffer.concat([head, randomBytes(2 * 1024 * 1024)]);
+    const source = chunked(bytes);
+    const error = await store.savePhoto(sha256(bytes), source).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhotoImageTooLarge);
+    expect(error).toMatchObject({ code: 'image_too_large', size });
+    expect(source.pulled()).toBeLessThan(4);
+    source.destroy();
+    expect(await store.hasPhoto(sha256(bytes))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+  });
+
+  it('refuses a JPEG whose header never declares a size (its scan begins first) as not an image', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 8]), randomBytes(1000)]);
+    const error = await store.savePhoto(sha256(bytes), Readable.from([bytes])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhotoUnsupportedType);
+  });
+
+  it('keeps photos to the server’s user: files 0600, folders 0700', async () => {
+    const saved = await store.savePhoto(sha256(PNG), Readable.from([PNG]));
+    const mode = async (path: string) => (await stat(path)).mode & 0o777;
+    const path = store.pathOf(saved.sha256);
+    expect(await mode(path)).toBe(0o600);
+    for (const dir of [dirname(path), dirname(dirname(path)), join(dataDir, 'photos'), join(dataDir, 'photos', 'tmp')])
+      expect(await mode(dir)).toBe(0o700);
   });
 
   it('rejects bytes that do not match the hash, leaving no file', async () => {

@@ -4,12 +4,14 @@
  * photo's identity everywhere (device, wire, database), so a name is written once and never
  * changes; the `photos` table holds who uploaded what, this folder holds the bytes.
  *
- * Crash safety: the body is hashed and counted while it streams in and held in memory (at most
- * the 15 MiB limit); once size, type and hash are right it is written to `photos/tmp/` in one
- * call, fsynced, then linked under its real name (which fails if it exists: no-clobber, so exactly one of two
- * concurrent uploads reports `created`) and the folder is fsynced. A crash therefore never
- * leaves a half photo under a real name, only temp files, which `sweepTempFiles()` deletes at
- * start-up. Rejected uploads (too large, wrong hash, not an image) leave nothing behind.
+ * Crash safety: the body streams into a temp file under `photos/tmp/` (an upload holds at most
+ * 256 KiB in memory), hashed, counted and checked on the way (magic bytes, then the pixel size
+ * the header declares: image bombs are refused); once size, type and hash are right the file is
+ * fsynced, then linked under its real name (which fails if it exists: no-clobber, so exactly one
+ * of two concurrent uploads reports `created`) and the folder is fsynced. A crash therefore
+ * never leaves a half photo under a real name, only temp files, which `sweepTempFiles()` deletes
+ * at start-up. Rejected uploads (too large, wrong hash, not an image) leave nothing behind.
+ * Files are 0600 and folders 0700: photos are personal data.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
@@ -17,6 +19,13 @@ import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'n
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../domain/errors';
+import {
+  createSizeScanner,
+  isWithinLimits,
+  type ImageSize,
+  type ImageSizeScanner,
+  type SizeReading,
+} from './image-size';
 
 export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -25,6 +34,11 @@ export const PHOTO_MAX_BYTES = 15 * 1024 * 1024;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Bytes needed to recognise every accepted type (WebP: "RIFF" size "WEBP"). */
 const SNIFF_BYTES = 12;
+/** An upload is written to its temp file in batches of this size (its most memory held). */
+const WRITE_BATCH_BYTES = 256 * 1024;
+/** Photos and the folders holding them are the owner's alone (personal data). */
+export const PHOTO_FILE_MODE = 0o600;
+export const PHOTO_DIR_MODE = 0o700;
 
 export class PhotoStoreError extends Error {
   constructor(
@@ -46,6 +60,11 @@ export class PhotoHashMismatch extends PhotoStoreError {
     readonly actual: string,
   ) {
     super('hash_mismatch', `photo bytes hash to ${actual}, not ${expected}`);
+  }
+}
+export class PhotoImageTooLarge extends PhotoStoreError {
+  constructor(readonly size: ImageSize) {
+    super('image_too_large', `photo declares ${size.width}×${size.height} pixels`);
   }
 }
 export class PhotoUnsupportedType extends PhotoStoreError {
@@ -113,32 +132,39 @@ export function createPhotoStore(dataDir: string): PhotoStore {
   ): Promise<SavedPhoto> {
     const finalPath = pathOf(expectedSha256);
     const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
-    await (tmpReady ??= mkdir(tmpDir, { recursive: true }).catch((error: unknown) => {
+    await (tmpReady ??= mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE }).catch((error: unknown) => {
       tmpReady = undefined; // try again on the next upload
       throw error;
     }));
     const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
     let file: FileHandle | undefined;
     try {
-      // Hash while the body streams in, keeping the chunks (at most maxBytes) to write them with
-      // one call: per-chunk awaited writes cost more than the whole upload's hashing.
+      // The body goes to the temp file as it streams in, hashed and checked on the way; the
+      // chunks are written in batches (one awaited write per chunk costs more than the
+      // hashing), so an upload holds at most WRITE_BATCH_BYTES in memory, whatever its size.
+      file = await open(tempPath, 'wx', PHOTO_FILE_MODE);
       const hash = createHash('sha256');
-      const chunks: Buffer[] = [];
+      const check = new ImageCheck();
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
       let bytes = 0;
-      let contentType: ImageType | null = null;
       for await (const chunk of source.iterator({ destroyOnReturn: false })) {
         const data: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array | string);
         bytes += data.length;
         if (bytes > maxBytes) throw new PhotoTooLarge(maxBytes);
-        chunks.push(data);
-        if (!contentType && bytes >= SNIFF_BYTES) contentType = sniffOrThrow(Buffer.concat(chunks, SNIFF_BYTES));
+        check.push(data);
         hash.update(data);
+        batch.push(data);
+        batchBytes += data.length;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          await file.writev(batch);
+          [batch, batchBytes] = [[], 0];
+        }
       }
-      contentType ??= sniffOrThrow(Buffer.concat(chunks));
+      const contentType = check.finish();
       const actual = hash.digest('hex');
       if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
-      file = await open(tempPath, 'wx');
-      await file.writev(chunks); // the chunks as they came: no copy into one buffer
+      if (batch.length > 0) await file.writev(batch);
       await file.sync();
       await file.close();
       file = undefined;
@@ -153,7 +179,7 @@ export function createPhotoStore(dataDir: string): PhotoStore {
   /** Puts the fsynced temp file under its real name; false if that name already exists. */
   async function placeFile(tempPath: string, finalPath: string): Promise<boolean> {
     const dir = dirname(finalPath);
-    let firstCreated = knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true });
+    let firstCreated = knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true, mode: PHOTO_DIR_MODE });
     knownDirs.add(dir);
     let created = true;
     try {
@@ -163,7 +189,7 @@ export function createPhotoStore(dataDir: string): PhotoStore {
       if (code === 'ENOENT' && firstCreated === undefined) {
         // The folder was removed behind this process's back: make it again, once.
         knownDirs.delete(dir);
-        firstCreated = await mkdir(dir, { recursive: true });
+        firstCreated = await mkdir(dir, { recursive: true, mode: PHOTO_DIR_MODE });
         await link(tempPath, finalPath);
       } else if (code === 'EEXIST') created = false;
       else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
@@ -222,10 +248,46 @@ export function createPhotoStore(dataDir: string): PhotoStore {
   return { root, savePhoto, openPhoto, hasPhoto, sweepTempFiles, pathOf };
 }
 
-function sniffOrThrow(head: Buffer): ImageType {
-  const type = sniffImageType(head);
-  if (!type) throw new PhotoUnsupportedType();
-  return type;
+/**
+ * The checks on a body as it streams: its type from the magic bytes (415 otherwise), then its
+ * pixel size from the header (413 `image_too_large` beyond the limits, 415 if unreadable).
+ */
+class ImageCheck {
+  #head = Buffer.alloc(0);
+  #type: ImageType | null = null;
+  #scanner: ImageSizeScanner | undefined;
+  #size: SizeReading = 'more';
+
+  push(data: Buffer): void {
+    if (this.#type) return this.#scan(data);
+    // Until the type is known, keep the first chunk(s): usually one chunk, already ≥ 12 bytes.
+    this.#head = Buffer.concat([this.#head, data]);
+    if (this.#head.length >= SNIFF_BYTES) this.#start(this.#head);
+  }
+
+  /** The type, once every byte was seen; throws when the header never said a usable size. */
+  finish(): ImageType {
+    const type = this.#type ?? this.#start(this.#head);
+    if (this.#size === 'more' || this.#size === 'invalid') throw new PhotoUnsupportedType();
+    return type;
+  }
+
+  #start(head: Buffer): ImageType {
+    const type = sniffImageType(head);
+    if (!type) throw new PhotoUnsupportedType();
+    this.#type = type;
+    this.#scanner = createSizeScanner(type);
+    this.#head = Buffer.alloc(0);
+    this.#scan(head);
+    return type;
+  }
+
+  #scan(data: Buffer): void {
+    if (this.#size !== 'more' || data.length === 0) return;
+    this.#size = this.#scanner!.push(data);
+    if (this.#size === 'invalid') throw new PhotoUnsupportedType();
+    if (this.#size !== 'more' && !isWithinLimits(this.#size)) throw new PhotoImageTooLarge(this.#size);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
