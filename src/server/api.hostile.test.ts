@@ -46,6 +46,8 @@ describeEachEngine(
     let inspection: InspectionBody;
     let rectificationId: string;
     let storedPhoto: string;
+    /** Uploaded by the supervisor: known to the field users by its hash only. */
+    let othersPhoto: string;
 
     const token = (who: Who) => team[who].token;
     /** A JSON request with the body as given (a string is sent verbatim). */
@@ -673,8 +675,47 @@ describeEachEngine(
           return photo(sha256(bytes), bytes, 'image/jpeg');
         },
       },
+      {
+        name: 'photo: a PNG declaring 60000×60000 pixels (an image bomb)',
+        status: 413,
+        error: 'image_too_large',
+        request: () => {
+          const bytes = pngDeclaring(60_000, 60_000);
+          return photo(sha256(bytes), bytes, 'image/png');
+        },
+      },
+      {
+        name: 'photo: a JPEG declaring 9000×100 pixels (a side over 8192)',
+        status: 413,
+        error: 'image_too_large',
+        request: () => {
+          const bytes = jpegDeclaring(9000, 100);
+          return photo(sha256(bytes), bytes, 'image/jpeg');
+        },
+      },
+      {
+        name: 'photo: a JPEG whose scan begins before any frame header (no size to read)',
+        status: 415,
+        error: 'unsupported_media_type',
+        request: () => {
+          const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 8, 1, 2, 3, 4, 5, 6, 0xff, 0xd9]);
+          return photo(sha256(bytes), bytes, 'image/jpeg');
+        },
+      },
+      {
+        name: "inspection: citing another user's photo by its hash",
+        status: 422,
+        error: 'missing_photos',
+        request: () => putInspection((b) => void (answer(b, 'T16').photos = [othersPhoto])),
+      },
 
       // Rechecks.
+      {
+        name: "recheck: citing another user's photo by its hash",
+        status: 422,
+        error: 'missing_photos',
+        request: () => putRecheck((b) => void (b.photos = [othersPhoto])),
+      },
       {
         name: 'recheck: "fixed" without an after-photo',
         status: 400,
@@ -826,6 +867,7 @@ describeEachEngine(
       });
       expectStatus(stored.response, 201, 'stored inspection');
       storedPhoto = stored.body.answers.find((a) => a.itemId === 'T16')!.photos[0]!;
+      [othersPhoto] = (await h.fx.uploadPhotos(team.supervisor.token, [jpeg({ label: 'office only' })])) as [string];
       rectificationId = (await h.fx.rectifications(team.supervisor.token))[0]!.id;
       // …and a valid one for h-1, never stored: its photos are on the server already.
       inspection = h.fx.buildInspection({
@@ -924,6 +966,23 @@ describeEachEngine(
   },
   { openStorage: false },
 );
+
+/** A PNG signature and IHDR declaring width × height, then a little of nothing. */
+function pngDeclaring(width: number, height: number): Buffer {
+  const bytes = Buffer.alloc(437, 0);
+  Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(bytes);
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  return bytes;
+}
+
+/** SOI and a baseline frame header declaring width × height. */
+function jpegDeclaring(width: number, height: number): Buffer {
+  const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 0, 0, 0, 1, 1, 0x11, 0, 0xff, 0xd9]);
+  bytes.writeUInt16BE(height, 7);
+  bytes.writeUInt16BE(width, 9);
+  return bytes;
+}
 
 /** Writes `request` on a new connection and reads until the server closes it. */
 function rawExchange(port: number, request: string): Promise<string> {

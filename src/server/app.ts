@@ -6,8 +6,10 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorCode } from '../domain/errors';
+import type { TrustProxy } from './config';
 import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
+import { ByteBudget, DEFAULT_LIMITS, limitConnectionsPerClient, type ServerLimits } from './http/limits';
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
@@ -31,17 +33,34 @@ export interface AppOptions {
   /** Folder of the built app; omitted, only the API is served. */
   distDir?: string;
   /** Pino logger options; false in tests that want silence. */
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
+  /** Smaller limits for tests; production uses DEFAULT_LIMITS. */
+  limits?: Partial<ServerLimits>;
+  /** Proxies whose X-Forwarded-* headers are believed (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
 }
 
 export const JSON_BODY_LIMIT = 2 * 1024 * 1024;
 /** Longer path parameters are answered by `frameworkErrors` (404) without reaching a route. */
 const MAX_PARAM_LENGTH = 1024;
 
-export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  ctx,
+  distDir,
+  logger,
+  limits,
+  trustProxy = false,
+}: AppOptions): Promise<FastifyInstance> {
+  const limit = { ...DEFAULT_LIMITS, ...limits };
   const app = Fastify({
     logger: logger ?? { level: 'info' },
     bodyLimit: JSON_BODY_LIMIT,
+    // A body that never finishes, or a connection that goes quiet, must not hold a socket forever.
+    requestTimeout: limit.requestTimeoutMs,
+    connectionTimeout: limit.idleTimeoutMs,
+    keepAliveTimeout: limit.keepAliveTimeoutMs,
+    http: { headersTimeout: limit.headersTimeoutMs, connectionsCheckingInterval: limit.timeoutCheckIntervalMs },
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -59,6 +78,9 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
     // never reach Fastify's router: answer them in the {error, message} form too.
     clientErrorHandler: answerClientError,
   });
+  app.server.maxConnections = limit.maxConnections;
+  // Behind a trusted proxy every connection comes from the proxy: no per-address cap there.
+  if (trustProxy === false) limitConnectionsPerClient(app.server, limit.connectionsPerClient);
   logOneLinePerRequest(app);
   endConnectionsWhenClosing(app);
   installErrorHandler(app);
@@ -75,7 +97,7 @@ export async function buildApp({ ctx, distDir, logger }: AppOptions): Promise<Fa
   await app.register(siteRoutes, api);
   await app.register(roundRoutes, api);
   await app.register(bootstrapRoutes, api);
-  await app.register(photoRoutes, api);
+  await app.register(photoRoutes, { ...api, uploads: new ByteBudget(limit.uploadBytesInFlight) });
   await app.register(inspectionRoutes, api);
   await app.register(rectificationRoutes, api);
   await app.register(recheckProgressRoutes, api);

@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   const storage = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const photos = createPhotoStore(config.dataDir);
   await photos.sweepTempFiles();
-  const ctx: ServerContext = { db: storage.db, engine: storage.engine, photos, rubrics, now: () => new Date() };
+  const ctx: ServerContext = {
+    db: storage.db,
+    engine: storage.engine,
+    photos,
+    rubrics,
+    now: () => new Date(),
+    ...(config.publicUrl && { publicUrl: config.publicUrl }),
+  };
 
   const admin = await ensureAdmin(storage.db, config.adminPassword, ctx.now());
   if (admin?.generated) {
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
     console.log('已创建管理员账号 admin（密码取自 ADMIN_PASSWORD）');
   }
 
-  const app = await buildApp({ ctx, distDir: config.distDir });
+  const app = await buildApp({ ctx, distDir: config.distDir, trustProxy: config.trustProxy });
   app.addHook('onClose', async () => storage.close());
   try {
     await app.listen({ port: config.port, host: config.host });

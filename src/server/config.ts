@@ -10,11 +10,24 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   adminPassword: string | undefined;
+  /**
+   * The address residents and phones reach the server at (`https://civic.example.cn`), used for
+   * links the server hands out (the published ranking's URL, printed as a QR code). Never taken
+   * from a request's Host header, which any client can set.
+   */
+  publicUrl: string | undefined;
+  /**
+   * Which proxies to believe about the client's address and scheme (X-Forwarded-For/-Proto):
+   * false (believe none), a hop count, or addresses/CIDRs (`loopback`, `10.0.0.0/8`).
+   */
+  trustProxy: TrustProxy;
   /** Folder of the built app (vite build output). */
   distDir: string;
   /** Folder of the rubric data (`rubric/<version>/<type>.json`). */
   rubricDir: string;
 }
+
+export type TrustProxy = false | number | string[];
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -36,6 +49,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError('ADMIN_PASSWORD 至少需要 8 个字符 (ADMIN_PASSWORD needs at least 8 characters)');
   }
   return {
+    publicUrl: readPublicUrl(env.PUBLIC_URL),
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
     port,
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(PROJECT_ROOT, 'data')),
@@ -44,4 +59,35 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     distDir: path.join(PROJECT_ROOT, 'dist'),
     rubricDir: path.join(PROJECT_ROOT, 'rubric'),
   };
+}
+
+function readPublicUrl(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(
+      `PUBLIC_URL 必须是 http(s):// 开头的网址，如 https://civic.example.cn (PUBLIC_URL must be an http(s) URL), got "${text}"`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function readTrustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim().toLowerCase();
+  if (!text || text === 'false' || text === '0') return false;
+  if (/^[1-9]\d?$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim());
+  const address = /^(loopback|linklocal|uniquelocal|[0-9.]+(\/\d{1,2})?|[0-9a-f:]+(\/\d{1,3})?)$/;
+  if (entries.some((entry) => !address.test(entry))) {
+    throw new ConfigError(
+      `TRUST_PROXY 须为代理的跳数或地址列表，如 1 或 loopback 或 10.0.0.0/8 (TRUST_PROXY must be a hop count or addresses), got "${value}"`,
+    );
+  }
+  return entries;
 }

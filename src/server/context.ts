@@ -14,6 +14,8 @@ export interface ServerContext {
   photos: PhotoStore;
   rubrics: RubricStore;
   now: () => Date;
+  /** PUBLIC_URL: the origin of links the server hands out; unset, links are relative to the caller's origin. */
+  publicUrl?: string;
   /** scrypt cost of new password hashes; unset in production (SCRYPT_COST). API tests lower it to stay fast. */
   passwordCost?: ScryptCost;
 }

@@ -43,7 +43,21 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: 'invalid_request', message: error.message });
     }
+    if (isClientFault(error)) {
+      // The client hung up or broke its body's framing: its doing, not a fault to page anyone for.
+      const code = (error as NodeJS.ErrnoException).code ?? error.message;
+      request.log.info({ code, method: request.method, path: request.url.split('?')[0] }, 'client aborted the request');
+      return reply.status(400).send({ error: 'invalid_request', message: ERRORS.invalid_request.zh });
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal_error', message: ERRORS.internal_error.zh });
   });
+}
+
+/** Errors of the connection or the body's framing, which only the client can cause. */
+const CLIENT_FAULT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function isClientFault(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return CLIENT_FAULT_CODES.has(code) || code.startsWith('HPE_');
 }

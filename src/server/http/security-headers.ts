@@ -30,10 +30,21 @@ export const SECURITY_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 } as const;
 
-/** On every response that goes through a route or the not-found handler (frameworkErrors set them itself). */
+/** Over HTTPS, browsers are told to use nothing else for a year (ignored over plain HTTP). */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
+
+/**
+ * On every response that goes through a route or the not-found handler (frameworkErrors set
+ * them itself). API answers carry tokens, personal data and photos: none is stored by a browser
+ * or a proxy cache unless its route says otherwise (the public ranking does).
+ */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     void reply.headers(SECURITY_HEADERS);
+    // request.protocol believes X-Forwarded-Proto only from a trusted proxy (TRUST_PROXY).
+    if (request.protocol === 'https') void reply.header('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
+    if (request.url.startsWith('/api/') && !reply.hasHeader('Cache-Control'))
+      void reply.header('Cache-Control', 'no-store');
     return payload;
   });
 }

@@ -15,8 +15,8 @@ type RoundParams = { Params: { roundId: string } };
  * - `GET` the same path → 200 the publication, 404 while unpublished.
  * - `DELETE` → 204; the public link is a 404 from then on (404 when nothing was published).
  *
- * `url` is the app's public page, `{origin}/public/{token}`, the origin being the one the
- * request came to.
+ * `url` is the app's public page: `{PUBLIC_URL}/public/{token}`, or `/public/{token}` when no
+ * PUBLIC_URL is configured.
  */
 export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
@@ -30,20 +30,23 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
     return round.id;
   };
 
-  const view = (request: FastifyRequest, publication: Publication) => ({
+  // Never built from the request's Host header, which any client sets (and which would then be
+  // printed as a QR code): PUBLIC_URL when configured, else a path the caller's browser
+  // completes with the origin it is on.
+  const view = (publication: Publication) => ({
     ...publication,
-    url: `${request.protocol}://${request.host}/public/${publication.token}`,
+    url: `${ctx.publicUrl ?? ''}/public/${publication.token}`,
   });
 
   app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
     const { created, publication } = await publish(ctx.db, ctx.rubrics, await roundIdOf(request), ctx.now());
-    return reply.status(created ? 201 : 200).send(view(request, publication));
+    return reply.status(created ? 201 : 200).send(view(publication));
   });
 
   app.get<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request) => {
     const publication = await findPublication(ctx.db, await roundIdOf(request));
     if (!publication) throw new ApiError('not_found', '该轮次的排名尚未发布');
-    return view(request, publication);
+    return view(publication);
   });
 
   app.delete<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {

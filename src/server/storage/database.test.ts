@@ -1,7 +1,7 @@
 // Opening the database: the SQLite file and its pragmas, reopening, and the errors a person
 // sees when the data folder or PostgreSQL is wrong — never with the password in them.
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,23 @@ describe('openDatabase on SQLite', () => {
       expect(await pragma('synchronous')).toBe(2); // FULL: a commit answered 201 survives a power cut
       expect(await pragma('foreign_keys')).toBe(1);
       expect(await pragma('busy_timeout')).toBe(5000);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('keeps the data to the server’s user: a new data folder 0700, the database and its log 0600', async () => {
+    const dataDir = join(dir, 'fresh');
+    const storage = await openDatabase({ dataDir });
+    try {
+      await storage.db
+        .insertInto('sign_in_failures')
+        .values({ username: 'a', at: '2021-07-19T00:00:00.000Z' })
+        .execute();
+      const mode = async (path: string) => (await stat(path)).mode & 0o777;
+      expect(await mode(dataDir)).toBe(0o700);
+      expect(await mode(join(dataDir, SQLITE_FILE))).toBe(0o600);
+      expect(await mode(join(dataDir, `${SQLITE_FILE}-wal`))).toBe(0o600);
     } finally {
       await storage.close();
     }

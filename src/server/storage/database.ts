@@ -10,7 +10,7 @@
  * Opening fails fast with a message that says what to check (folder permissions, the
  * PostgreSQL server) and never prints the password of DATABASE_URL.
  */
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -49,11 +49,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Storage> {
   return storage;
 }
 
-/** Creates `dir` if needed and proves it writable by writing a file (root ignores mode bits, read-only mounts do not). */
+/**
+ * Creates `dir` if needed (0700: it holds password hashes and personal data) and proves it
+ * writable by writing a file (root ignores mode bits, read-only mounts do not).
+ */
 export function ensureWritableDir(dir: string): void {
   const hint = `请检查该路径是否存在、是否为目录，以及运行服务的用户是否有写权限 (check that DATA_DIR is a directory the server's user can write)`;
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK | constants.X_OK);
     const probe = join(dir, `.write-test-${process.pid}`);
     writeFileSync(probe, '');
@@ -67,6 +70,8 @@ function openSqlite(dataDir: string): Storage {
   const file = join(dataDir, SQLITE_FILE);
   let sqlite: SqliteDatabase.Database;
   try {
+    // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(file, 'a', 0o600));
     sqlite = new SqliteDatabase(file);
     // WAL: readers never block the writer, and a commit appends to the log instead of
     // rewriting pages. synchronous=FULL fsyncs the log on every commit: once the server has

@@ -22,8 +22,9 @@ import type { Role, User } from '../../domain/wire';
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
 import { ensureAdmin } from '../auth/users';
-import { PROJECT_ROOT } from '../config';
+import { PROJECT_ROOT, type TrustProxy } from '../config';
 import type { ServerContext } from '../context';
+import type { ServerLimits } from '../http/limits';
 import { loadRubrics, type RubricStore } from '../rubric-store';
 import { openDatabase, type Storage } from '../storage/database';
 import { createPhotoStore } from '../storage/photo-store';
@@ -196,7 +197,16 @@ export class TestClock {
   }
 }
 
-export interface ServerOptions {
+/** What a suite may change of the server it starts: limits, proxies, its public address, a log. */
+export interface ServerTuning {
+  limits?: Partial<ServerLimits>;
+  trustProxy?: TrustProxy;
+  publicUrl?: string;
+  /** Receives the server's JSON log lines (level info and up); without it the server is silent. */
+  log?: { write(line: string): void };
+}
+
+export interface ServerOptions extends ServerTuning {
   dataDir: string;
   databaseUrl?: string | undefined;
   adminPassword?: string;
@@ -233,9 +243,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rubrics,
     now: clock.now,
     passwordCost: TEST_PASSWORD_COST,
+    ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
   };
   await ensureAdmin(storage.db, options.adminPassword ?? ADMIN_PASSWORD, ctx.now(), ctx.passwordCost);
-  const app = await buildApp({ ctx, logger: false });
+  const app = await buildApp({
+    ctx,
+    logger: options.log ? { level: 'info', stream: options.log } : false,
+    ...(options.limits && { limits: options.limits }),
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+  });
   app.addHook('onClose', async () => storage.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -265,12 +281,13 @@ export interface ApiServerHandle {
  * Inside `describeEachEngine(name, fn, { openStorage: false })`: starts the server before the
  * suite's tests on that engine's data folder and database, and closes it after them.
  */
-export function useApiServer(engine: EngineUnderTest): ApiServerHandle {
+export function useApiServer(engine: EngineUnderTest, tuning: ServerTuning = {}): ApiServerHandle {
   const clock = new TestClock();
   let server: RunningServer | undefined;
   let fixtures: Fixtures | undefined;
   const start = async (adminPassword?: string) => {
     server = await startServer({
+      ...tuning,
       dataDir: engine.dataDir(),
       databaseUrl: engine.databaseUrl(),
       clock,

@@ -115,13 +115,16 @@ function PublishedView({ round, publication }: { round: string; publication: Pub
   const { api } = useOffice();
   const [qr, setQr] = useState<string>();
   const [copied, setCopied] = useState(false);
+  // The server says PUBLIC_URL's address when one is configured, else only the path: this
+  // browser's own origin completes it (never a Host header a request could forge).
+  const url = new URL(publication.url, window.location.origin).href;
   const preview = useLoad(`public:${publication.token}:${publication.publishedAt}`, (signal) =>
     api.publicRanking(publication.token, signal),
   );
   useEffect(() => {
     let live = true;
     void import('qrcode').then(async (QRCode) => {
-      const svg = await QRCode.toString(publication.url, {
+      const svg = await QRCode.toString(url, {
         type: 'svg',
         width: 256,
         margin: 1,
@@ -132,7 +135,7 @@ function PublishedView({ round, publication }: { round: string; publication: Pub
     return () => {
       live = false;
     };
-  }, [publication.url]);
+  }, [url]);
 
   return (
     <>
@@ -147,8 +150,8 @@ function PublishedView({ round, publication }: { round: string; publication: Pub
           <p role="status">{t('common.loading')}</p>
         )}
         <p className="qr-card__link">
-          <a href={publication.url} target="_blank" rel="noreferrer noopener" data-testid="public-link">
-            {publication.url}
+          <a href={url} target="_blank" rel="noreferrer noopener" data-testid="public-link">
+            {url}
           </a>
         </p>
         <div className="toolbar no-print">
@@ -156,7 +159,7 @@ function PublishedView({ round, publication }: { round: string; publication: Pub
             type="button"
             className="button button--small"
             onClick={() =>
-              void navigator.clipboard.writeText(publication.url).then(
+              void navigator.clipboard.writeText(url).then(
                 () => setCopied(true),
                 () => setCopied(false),
               )

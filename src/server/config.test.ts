@@ -1,0 +1,54 @@
+// Reading the environment: defaults, and each bad value stopping the start with a message that
+// names the variable — PUBLIC_URL and TRUST_PROXY included, which decide what links and client
+// addresses the server believes.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config';
+
+describe('readConfig', () => {
+  it('defaults: port 8080 on 127.0.0.1, no public address, no proxy believed', () => {
+    expect(readConfig({})).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: undefined,
+      trustProxy: false,
+      databaseUrl: undefined,
+    });
+  });
+
+  it.each([
+    ['https://civic.example.cn', 'https://civic.example.cn'],
+    ['https://civic.example.cn/', 'https://civic.example.cn'],
+    ['http://10.0.0.5:8080/civic/', 'http://10.0.0.5:8080/civic'],
+  ])('PUBLIC_URL %s → %s', (value, expected) => {
+    expect(readConfig({ PUBLIC_URL: value }).publicUrl).toBe(expected);
+  });
+
+  it.each([
+    'civic.example.cn',
+    'ftp://civic.example.cn',
+    'https://civic.example.cn/?x=1',
+    'https://u:p@civic.example.cn',
+  ])('refuses PUBLIC_URL=%s, naming the variable', (value) => {
+    expect(() => readConfig({ PUBLIC_URL: value })).toThrow(ConfigError);
+    expect(() => readConfig({ PUBLIC_URL: value })).toThrow(/PUBLIC_URL/);
+  });
+
+  it.each([
+    ['', false],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['127.0.0.1, 10.0.0.0/8', ['127.0.0.1', '10.0.0.0/8']],
+    ['::1', ['::1']],
+  ] as const)('TRUST_PROXY=%s → %j', (value, expected) => {
+    expect(readConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['true', 'yes', 'evil.example', '10.0.0.0/8; rm'])(
+    'refuses TRUST_PROXY=%s (trusting everyone would let any client claim any address)',
+    (value) => {
+      expect(() => readConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    },
+  );
+});
