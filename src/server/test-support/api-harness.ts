@@ -21,6 +21,7 @@ import type { Role, User } from '../../domain/wire';
 // Spelled from src/ because the lint layer rule for the PWA (src/app) also matches `'../app'`.
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
+import { ScryptPool } from '../auth/scrypt-pool';
 import { ensureAdmin } from '../auth/users';
 import { PROJECT_ROOT } from '../config';
 import type { ServerContext } from '../context';
@@ -201,6 +202,8 @@ export interface ServerOptions {
   databaseUrl?: string | undefined;
   adminPassword?: string;
   clock?: TestClock;
+  /** The password-hashing pool; default: 2 workers and room for 64 waiting hashes (suites send bursts). */
+  scrypt?: ScryptPool;
 }
 
 export interface RunningServer {
@@ -233,6 +236,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rubrics,
     now: clock.now,
     passwordCost: TEST_PASSWORD_COST,
+    scrypt: options.scrypt ?? new ScryptPool({ workers: 2, maxWaiting: 64 }),
   };
   await ensureAdmin(storage.db, options.adminPassword ?? ADMIN_PASSWORD, ctx.now(), ctx.passwordCost);
   const app = await buildApp({ ctx, logger: false });
@@ -265,7 +269,7 @@ export interface ApiServerHandle {
  * Inside `describeEachEngine(name, fn, { openStorage: false })`: starts the server before the
  * suite's tests on that engine's data folder and database, and closes it after them.
  */
-export function useApiServer(engine: EngineUnderTest): ApiServerHandle {
+export function useApiServer(engine: EngineUnderTest, options: { scrypt?: () => ScryptPool } = {}): ApiServerHandle {
   const clock = new TestClock();
   let server: RunningServer | undefined;
   let fixtures: Fixtures | undefined;
@@ -275,6 +279,7 @@ export function useApiServer(engine: EngineUnderTest): ApiServerHandle {
       databaseUrl: engine.databaseUrl(),
       clock,
       ...(adminPassword !== undefined && { adminPassword }),
+      ...(options.scrypt && { scrypt: options.scrypt() }),
     });
     fixtures = new Fixtures(server.api, await projectRubrics());
   };
