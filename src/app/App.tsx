@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useRoute } from 'wouter';
 import type { User } from '../domain/wire';
@@ -8,7 +8,14 @@ import { SyncBadge, SyncPage } from './features/sync/SyncPage';
 import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { ServicesProvider, useServices, type AppServices } from './services';
-import { signIn, signOut, wasSessionExpired } from './session/session-service';
+import {
+  abandonPasswordChange,
+  changePasswordAndSignIn,
+  signIn,
+  signOut,
+  wasSessionExpired,
+  type PendingPasswordChange,
+} from './session/session-service';
 import { unsyncedCount } from './db/session';
 import { LanguageSwitch } from './ui/LanguageSwitch';
 import { loadInspectPage } from './lazy-screens';
@@ -18,6 +25,10 @@ import { loadInspectPage } from './lazy-screens';
 const InspectPage = lazy(() => loadInspectPage().then((module) => ({ default: module.InspectPage })));
 const SignInPage = lazy(() =>
   import('./features/session/SignInPage').then((module) => ({ default: module.SignInPage })),
+);
+// Only after signing in with a generated or reset password.
+const ChangePasswordPage = lazy(() =>
+  import('./features/session/ChangePasswordPage').then((module) => ({ default: module.ChangePasswordPage })),
 );
 // Recheckers' screens (list and item): their own chunk, precached like the others.
 const RecheckScreens = lazy(() =>
@@ -46,6 +57,8 @@ function Screens() {
   const services = useServices();
   const { t } = useTranslation();
   const session = useSessionRecord(services.db);
+  // A sign-in that must choose a new password before anything else (kept in memory only).
+  const [pendingChange, setPendingChange] = useState<PendingPasswordChange>();
   // Only once the session is read (undefined = still loading): clearing the token meanwhile sent
   // the sync started at launch without it, and the server's 401 signed the inspector out.
   useEffect(() => {
@@ -74,12 +87,30 @@ function Screens() {
       </main>
     );
   }
+  if (session === null && pendingChange) {
+    return (
+      <>
+        <Header />
+        <ChangePasswordPage
+          displayName={pendingChange.user.displayName}
+          onChange={async (newPassword) => {
+            await changePasswordAndSignIn(services, pendingChange, newPassword);
+            setPendingChange(undefined);
+          }}
+          onCancel={() => {
+            setPendingChange(undefined);
+            void abandonPasswordChange(services, pendingChange);
+          }}
+        />
+      </>
+    );
+  }
   if (session === null) {
     return (
       <>
         <Header />
         <SignInPage
-          onSignIn={(username, password) => signIn(services, username, password)}
+          onSignIn={async (username, password) => setPendingChange(await signIn(services, username, password))}
           notice={wasSessionExpired() ? t('session.expired') : undefined}
         />
       </>

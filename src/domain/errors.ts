@@ -46,6 +46,12 @@ export const ERRORS = {
     en: 'Your role or assignment does not allow this.',
     action: 'attention',
   },
+  password_change_required: {
+    status: 403,
+    zh: '请先修改密码：初始密码或管理员重置的密码须在首次登录时更改。',
+    en: 'Change your password first: a generated or reset password must be changed at the first sign-in.',
+    action: 'sign_in',
+  },
   not_found: { status: 404, zh: '找不到所请求的内容。', en: 'Nothing exists at this path.', action: 'attention' },
   conflict: {
     status: 409,

@@ -121,6 +121,11 @@ export const sessionRequestSchema = z.object({
   username: z.string().check(z.minLength(1), z.maxLength(64)),
   password: z.string().check(z.minLength(1), z.maxLength(200)),
 });
+/** `PUT /api/session/password`: the signed-in user's own password. */
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(200)),
+  newPassword: passwordSchema,
+});
 export const userInputSchema = z.object({
   username: usernameSchema,
   password: passwordSchema,

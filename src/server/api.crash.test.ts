@@ -247,7 +247,7 @@ describe('SIGKILL during photo uploads (the real server process, SQLite)', () =>
       .select('password_hash')
       .where('username', '=', 'admin')
       .executeTakeFirstOrThrow();
-    expect(admin.password_hash.startsWith('scrypt$32768$8$1$')).toBe(true);
+    expect(admin.password_hash.startsWith('scrypt$131072$8$1$')).toBe(true);
     const output = [...first.output, ...second!.output].join('');
     expect(output).toContain('"status":201'); // one structured line per request…
     expect(output).not.toContain(ADMIN_PASSWORD); // …without secrets

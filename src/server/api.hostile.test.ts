@@ -840,6 +840,34 @@ describeEachEngine(
         request: () => get('/api/..%2F..%2Fetc%2Fpasswd'),
       },
       {
+        name: 'password change: a new password of 7 characters',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json(
+            'PUT',
+            '/api/session/password',
+            { currentPassword: 'whatever-it-is', newPassword: 'seven77' },
+            'inspector',
+          ),
+      },
+      {
+        name: 'password change: the new password equal to the current one',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', '/api/session/password', { currentPassword: 'same-password', newPassword: 'same-password' }),
+      },
+      {
+        name: 'password change: no token',
+        status: 401,
+        error: 'unauthorized',
+        request: () => ({
+          ...json('PUT', '/api/session/password', { currentPassword: 'x-password', newPassword: 'y-password' }),
+          token: undefined,
+        }),
+      },
+      {
         name: 'a 10 kB bearer token',
         status: 401,
         error: 'unauthorized',

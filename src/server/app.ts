@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorCode } from '../domain/errors';
+import { ScryptPool } from './auth/scrypt-pool';
 import type { TrustProxy } from './config';
 import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
@@ -89,7 +90,10 @@ export async function buildApp({
   app.removeContentTypeParser('text/plain');
   app.addHook('preValidation', async (request) => rejectUnstorableText(request));
 
-  const api = { prefix: '/api', ctx };
+  // Passwords are hashed on the pool's worker threads, never on libuv's (auth/scrypt-pool.ts).
+  const scrypt = ctx.scrypt ?? new ScryptPool();
+  app.addHook('onClose', async () => scrypt.close());
+  const api = { prefix: '/api', ctx: { ...ctx, scrypt } };
   await app.register(healthRoutes, api);
   await app.register(sessionRoutes, api);
   await app.register(userRoutes, api);

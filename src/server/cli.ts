@@ -32,8 +32,11 @@ async function main(): Promise<void> {
 
   const admin = await ensureAdmin(storage.db, config.adminPassword, ctx.now());
   if (admin?.generated) {
-    console.log(`已创建管理员账号 admin，初始密码（只显示这一次）: ${admin.password}`);
-    console.log(`Created user "admin" with the password above (shown once); sign in and change it.`);
+    console.log(`已创建管理员账号 admin，初始密码（只显示这一次，首次登录时必须修改）: ${admin.password}`);
+    console.log(
+      `Created user "admin" with the password above (shown once): it must be changed at the first sign-in, ` +
+        `so a copy left in this log opens nothing afterwards.`,
+    );
   } else if (admin) {
     console.log('已创建管理员账号 admin（密码取自 ADMIN_PASSWORD）');
   }

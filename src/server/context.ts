@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ScryptCost } from './auth/passwords';
+import type { ScryptPool } from './auth/scrypt-pool';
 import type { RubricStore } from './rubric-store';
 import type { Database } from './storage/schema';
 import type { PhotoStore } from './storage/photo-store';
@@ -18,4 +19,9 @@ export interface ServerContext {
   publicUrl?: string;
   /** scrypt cost of new password hashes; unset in production (SCRYPT_COST). API tests lower it to stay fast. */
   passwordCost?: ScryptCost;
+  /**
+   * The worker threads that hash passwords (auth/scrypt-pool.ts). `buildApp` makes one when it is
+   * not given, and closes it with the app; tests pass one to size its queue.
+   */
+  scrypt?: ScryptPool;
 }

@@ -80,11 +80,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
     method: string,
     path: string,
     body?: BodyInit | object,
-    init: RequestOptions & { contentType?: string; auth?: Auth } = {},
+    init: RequestOptions & { contentType?: string; auth?: Auth; token?: string } = {},
   ): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const auth = init.auth ?? 'send';
-    const token = auth === 'none' ? undefined : options.getToken?.();
+    // A token given for this call (a session not yet the app's: the forced password change).
+    const token = init.token ?? (auth === 'none' ? undefined : options.getToken?.());
     if (token) headers.Authorization = `Bearer ${token}`;
     let payload: BodyInit | undefined;
     if (body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
@@ -147,9 +148,23 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** Any JSON call, for feature modules that wrap their own endpoints (src/app/api/office-api.ts). */
     request,
     signIn: (username: string, password: string) =>
-      request<{ token: string; user: User }>('POST', '/api/session', { username, password }, { auth: 'none' }).then(
-        (r) => r.data,
+      request<{ token: string; user: User; mustChangePassword?: boolean }>(
+        'POST',
+        '/api/session',
+        { username, password },
+        { auth: 'none' },
+      ).then((r) => r.data),
+    /**
+     * `PUT /api/session/password` (204). `token`: the session to change it for, when it is not
+     * the app's yet (a sign-in that must change its password first).
+     */
+    changePassword: (currentPassword: string, newPassword: string, token?: string) =>
+      request<unknown>('PUT', '/api/session/password', { currentPassword, newPassword }, token ? { token } : {}).then(
+        () => undefined,
       ),
+    /** Signs out a session that is not the app's (the password change abandoned). */
+    signOutToken: (token: string) =>
+      request<unknown>('DELETE', '/api/session', undefined, { auth: 'ending', token }).then(() => undefined),
     signOut: () => request<unknown>('DELETE', '/api/session', undefined, { auth: 'ending' }).then(() => undefined),
     bootstrap: <B>() => request<B>('GET', '/api/bootstrap').then((r) => r.data),
     health: (init?: RequestOptions) =>

@@ -37,6 +37,26 @@ export const en: Messages = {
     refresh: 'Update tasks',
     refreshed: 'Tasks updated',
     refreshFailed: 'Could not update tasks ({{message}}); you can keep working with what is downloaded.',
+    change: {
+      title: 'Change password',
+      intro:
+        '{{name}}, you signed in with a generated or reset password. To keep the account safe, choose your own password (at least {{min}} characters) before you continue.',
+      newPassword: 'New password',
+      repeat: 'New password again',
+      submit: 'Change password',
+      saving: 'Saving…',
+      cancel: 'Sign out',
+      tooShort: 'The new password needs at least {{min}} characters',
+      tooLong: 'The new password can have at most 200 characters',
+      mismatch: 'The two new passwords differ: type them again',
+      failed: {
+        same: 'The new password must differ from the one you signed in with.',
+        busy: 'Too many attempts or the server is busy: try again later.',
+        expired: 'Your sign-in has expired: sign out and sign in again.',
+        network: 'Cannot reach the server. Changing the password needs a network: connect and try again.',
+        other: 'Could not change the password: {{message}}',
+      },
+    },
   },
   siteType: {
     center: 'Center',

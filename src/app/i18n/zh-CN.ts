@@ -37,6 +37,26 @@ export const zhCN = {
     refresh: '更新任务',
     refreshed: '任务已更新',
     refreshFailed: '暂时无法更新任务（{{message}}），可继续使用已下载的内容。',
+    change: {
+      title: '修改密码',
+      intro:
+        '{{name}}，您使用的是初始密码或管理员重置的密码。为保护账号安全，请先设置您自己的新密码（至少 {{min}} 个字符），然后才能继续使用。',
+      newPassword: '新密码',
+      repeat: '再次输入新密码',
+      submit: '确认修改',
+      saving: '正在保存…',
+      cancel: '退出登录',
+      tooShort: '新密码至少需要 {{min}} 个字符',
+      tooLong: '新密码不能超过 200 个字符',
+      mismatch: '两次输入的新密码不一致，请重新输入',
+      failed: {
+        same: '新密码不能与初始密码相同，请换一个。',
+        busy: '尝试次数过多或服务器繁忙，请稍后再试。',
+        expired: '登录已失效，请退出后重新登录。',
+        network: '无法连接服务器。修改密码需要网络，请连接网络后重试。',
+        other: '修改密码失败：{{message}}',
+      },
+    },
   },
   siteType: {
     center: '中心',

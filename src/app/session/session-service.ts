@@ -36,8 +36,49 @@ function keepsOfflineCopy(user: User): boolean {
   return user.role === 'inspector' || user.role === 'rechecker';
 }
 
-export async function signIn(services: AppServices, username: string, password: string): Promise<void> {
-  const { token, user } = await services.api.signIn(username, password);
+/**
+ * A sign-in whose password is a generated or reset one: the server allows that session nothing
+ * but changing the password (403 password_change_required elsewhere). It is held in memory only
+ * — not stored, not the app's token, so neither the sync nor a reload uses it — until the
+ * password is changed; a reload before that asks to sign in again.
+ */
+export interface PendingPasswordChange {
+  token: string;
+  user: User;
+  /** The password just typed: the server asks for it again with the new one. */
+  currentPassword: string;
+}
+
+/** Signs in; returns the pending change when the server requires a new password first. */
+export async function signIn(
+  services: AppServices,
+  username: string,
+  password: string,
+): Promise<PendingPasswordChange | undefined> {
+  const { token, user, mustChangePassword } = await services.api.signIn(username, password);
+  if (mustChangePassword) return { token, user, currentPassword: password };
+  await completeSignIn(services, token, user);
+  return undefined;
+}
+
+/** Changes the password of a pending sign-in, then completes it like any sign-in. */
+export async function changePasswordAndSignIn(
+  services: AppServices,
+  pending: PendingPasswordChange,
+  newPassword: string,
+): Promise<void> {
+  await services.api.changePassword(pending.currentPassword, newPassword, pending.token);
+  await completeSignIn(services, pending.token, pending.user);
+}
+
+/** Gives up a pending sign-in: its session ends on the server when reachable. */
+export async function abandonPasswordChange(services: AppServices, pending: PendingPasswordChange): Promise<void> {
+  await services.api.signOutToken(pending.token).catch(() => {
+    // Offline: the session expires by itself and allows nothing but a password change meanwhile.
+  });
+}
+
+async function completeSignIn(services: AppServices, token: string, user: User): Promise<void> {
   services.setToken(token);
   // Download the work before storing the session, so a signed-in field worker always has it offline.
   if (keepsOfflineCopy(user)) await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());

@@ -2,7 +2,9 @@
  * Who is asking: resolves the bearer token to a signed-in user (unexpired, not revoked, not
  * disabled) and checks the role a route allows. Routes declare their roles with
  * `{ preHandler: allow('supervisor', 'admin') }`; there is no route without a check except the
- * ones API.md names as open.
+ * ones API.md names as open. A user whose password must be changed (generated or reset) gets
+ * 403 `password_change_required` everywhere except the two routes guarded by
+ * `allowPasswordChange`: changing the password and signing out.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -13,6 +15,8 @@ import { bearerToken, tokenHash } from './tokens';
 
 export interface SignedInUser extends User {
   tokenHash: string;
+  /** The password is a generated or reset one: only changing it or signing out is allowed. */
+  mustChangePassword?: boolean;
 }
 
 declare module 'fastify' {
@@ -25,7 +29,14 @@ export async function userForToken(db: Kysely<Database>, token: string, now: Dat
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'sessions.token_hash'])
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.must_change_password',
+      'sessions.token_hash',
+    ])
     .where('sessions.token_hash', '=', tokenHash(token))
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now.toISOString())
@@ -38,6 +49,7 @@ export async function userForToken(db: Kysely<Database>, token: string, now: Dat
       displayName: row.display_name,
       role: row.role,
       tokenHash: row.token_hash,
+      mustChangePassword: row.must_change_password === 1,
     }
   );
 }
@@ -45,12 +57,28 @@ export async function userForToken(db: Kysely<Database>, token: string, now: Dat
 /** A preHandler that lets in signed-in users of the given roles (any role when none is given). */
 export function allow(db: Kysely<Database>, now: () => Date, ...roles: Role[]): preHandlerAsyncHookHandler {
   return async function checkRole(request: FastifyRequest, _reply: FastifyReply) {
-    const token = bearerToken(request.headers.authorization);
-    const user = token ? await userForToken(db, token, now()) : undefined;
-    if (!user) throw new ApiError('unauthorized');
+    const user = await signedIn(db, now, request);
+    if (user.mustChangePassword) throw new ApiError('password_change_required');
     if (roles.length > 0 && !roles.includes(user.role)) throw new ApiError('forbidden');
     request.user = user;
   };
+}
+
+/**
+ * A preHandler for the two routes a user whose password must be changed may still call
+ * (`PUT /api/session/password`, `DELETE /api/session`): any signed-in user.
+ */
+export function allowPasswordChange(db: Kysely<Database>, now: () => Date): preHandlerAsyncHookHandler {
+  return async function checkSignedIn(request: FastifyRequest, _reply: FastifyReply) {
+    request.user = await signedIn(db, now, request);
+  };
+}
+
+async function signedIn(db: Kysely<Database>, now: () => Date, request: FastifyRequest): Promise<SignedInUser> {
+  const token = bearerToken(request.headers.authorization);
+  const user = token ? await userForToken(db, token, now()) : undefined;
+  if (!user) throw new ApiError('unauthorized');
+  return user;
 }
 
 /** The user a guarded route runs for (the guard has run: absent only by a programming error). */

@@ -1,19 +1,24 @@
 /**
- * Users and sessions in storage: creating users, signing in and out, the failed-sign-in
- * counter, and the first admin on a fresh database.
+ * Users and sessions in storage: creating users, signing in and out (within the limits of
+ * sign-in-limits.ts), changing one's own password, and the first admin on a fresh database.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { User, UserInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
-import type { Storage } from '../storage/database';
-import { exclusively } from '../storage/exclusive';
+import type { ServerContext } from '../context';
 import type { Database, Row } from '../storage/schema';
-import { hashPassword, verifyPassword, type ScryptCost } from './passwords';
+import {
+  deriveOnThreadpool,
+  hashPassword,
+  isWeakerThan,
+  SCRYPT_COST,
+  verifyPassword,
+  type DeriveKey,
+  type ScryptCost,
+} from './passwords';
+import { clearFailures, takeAttempt } from './sign-in-limits';
 import { newToken, TOKEN_LIFETIME_DAYS, tokenHash } from './tokens';
-
-export const MAX_FAILURES = 10;
-export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export function toUser(row: Pick<Row<'users'>, 'id' | 'username' | 'display_name' | 'role'>): User {
   return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
@@ -24,6 +29,7 @@ export async function createUser(
   input: UserInput,
   now: Date,
   passwordCost?: ScryptCost,
+  options: { derive?: DeriveKey; mustChangePassword?: boolean } = {},
 ): Promise<User> {
   const username = input.username.toLowerCase();
   const row = {
@@ -31,9 +37,10 @@ export async function createUser(
     username,
     display_name: input.displayName,
     role: input.role,
-    password_hash: await hashPassword(input.password, passwordCost),
+    password_hash: await hashPassword(input.password, passwordCost, options.derive),
     disabled: 0 as const,
     created_at: now.toISOString(),
+    must_change_password: options.mustChangePassword ? (1 as const) : (0 as const),
   };
   const inserted = await db
     .insertInto('users')
@@ -48,42 +55,100 @@ export async function createUser(
 export interface SignInResult {
   token: string;
   user: User;
+  /** Present (true) while the password is a generated or reset one: change it first. */
+  mustChangePassword?: true;
 }
 
-let dummyHash: Promise<string> | undefined;
+/** What signing in and changing passwords need of the server's context. */
+export type PasswordContext = Pick<ServerContext, 'db' | 'engine' | 'passwordCost' | 'scrypt'>;
+
+const dummyHashes = new Map<string, Promise<string>>();
+
+/** A hash of a random password at `cost`: unknown usernames spend the same time as known ones. */
+function dummyHash(cost: ScryptCost): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`;
+  let hash = dummyHashes.get(key);
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), cost);
+    dummyHashes.set(key, hash);
+  }
+  return hash;
+}
+
+/** Node's threadpool unless the context has a ScryptPool (the server always has). */
+export function deriveFor(ctx: Pick<ServerContext, 'scrypt'>): DeriveKey {
+  const pool = ctx.scrypt;
+  return pool ? (password, salt, length, cost) => pool.derive(password, salt, length, cost) : deriveOnThreadpool;
+}
 
 /**
- * Signs in. Every attempt first takes one of the username's 10 attempts per 15 minutes (a row
- * in `sign_in_failures`), counted and recorded in one transaction that no other attempt for the
- * username runs alongside (storage/exclusive.ts: also across server processes sharing a
- * PostgreSQL database), and only then spends the slow password check; a success gives the row
- * back and clears the count. So guesses sent all at once are counted like guesses sent one by
- * one: the 11th gets 429 without a password check.
+ * Checks a password guess within the limits: a place in the hashing queue first (503 when the
+ * server is busy hashing), then an attempt (sign-in-limits.ts: 429, recorded as a failure until
+ * the caller clears it), then the slow check. True only for a known user's right password.
+ */
+async function checkGuess(
+  ctx: PasswordContext,
+  name: string,
+  client: string,
+  password: string,
+  storedHash: string | undefined,
+  now: Date,
+): Promise<boolean> {
+  const reservation = ctx.scrypt?.reserve();
+  if (ctx.scrypt && !reservation) {
+    throw new ApiError('unavailable', '服务器正忙，请稍后再试。', {
+      retryAfterSeconds: ctx.scrypt.retryAfterSeconds(),
+    });
+  }
+  try {
+    await takeAttempt(ctx, name, client, now);
+    // Spend the same time on an unknown username as on a wrong password.
+    const stored = storedHash ?? (await dummyHash(ctx.passwordCost ?? SCRYPT_COST));
+    const valid = await verifyPassword(password, stored, reservation?.derive ?? deriveOnThreadpool);
+    return valid && storedHash !== undefined;
+  } finally {
+    reservation?.release();
+  }
+}
+
+/** A stored hash weaker than today's cost is replaced, unless the password changed meanwhile. */
+async function rehashIfWeak(ctx: PasswordContext, userId: string, stored: string, password: string): Promise<void> {
+  const cost = ctx.passwordCost ?? SCRYPT_COST;
+  if (!isWeakerThan(stored, cost)) return;
+  const rehashed = await hashPassword(password, cost, deriveFor(ctx));
+  await ctx.db
+    .updateTable('users')
+    .set({ password_hash: rehashed })
+    .where('id', '=', userId)
+    .where('password_hash', '=', stored)
+    .execute();
+}
+
+/**
+ * Signs in from `client` (the request's address) within the sign-in limits
+ * (sign-in-limits.ts). A success clears this client's failures for the username, opens a
+ * session, and rehashes a password stored at a lower cost than today's.
  */
 export async function signIn(
-  storage: Pick<Storage, 'db' | 'engine'>,
+  ctx: PasswordContext,
   username: string,
   password: string,
+  client: string,
   now: Date,
 ): Promise<SignInResult> {
-  const { db } = storage;
+  const { db } = ctx;
   const name = username.toLowerCase();
-  await takeAttempt(storage, name, now);
-
   const row = await db
     .selectFrom('users')
     .selectAll()
     .where('username', '=', name)
     .where('disabled', '=', 0)
     .executeTakeFirst();
-  // Spend the same time on an unknown username as on a wrong password.
-  const valid = row
-    ? await verifyPassword(password, row.password_hash)
-    : await verifyPassword(password, await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+  const valid = await checkGuess(ctx, name, client, password, row?.password_hash, now);
   if (!row || !valid) throw new ApiError('invalid_credentials');
   const token = newToken();
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('sign_in_failures').where('username', '=', name).execute();
+    await clearFailures(trx, name, client);
     await trx
       .insertInto('sessions')
       .values({
@@ -95,27 +160,47 @@ export async function signIn(
       })
       .execute();
   });
-  return { token, user: toUser(row) };
+  await rehashIfWeak(ctx, row.id, row.password_hash, password);
+  return { token, user: toUser(row), ...(row.must_change_password === 1 && { mustChangePassword: true as const }) };
 }
 
-/** 429 when the username has used its attempts; otherwise records this one as a failure until it succeeds. */
-async function takeAttempt(storage: Pick<Storage, 'db' | 'engine'>, name: string, now: Date): Promise<void> {
-  await exclusively(storage, `sign-in:${name}`, async (trx) => {
-    const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-    const { failures, oldest } = await trx
-      .selectFrom('sign_in_failures')
-      .select((eb) => [eb.fn.countAll<number>().as('failures'), eb.fn.min('at').as('oldest')])
-      .where('username', '=', name)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    if (Number(failures) >= MAX_FAILURES) {
-      // Attempts come back as the oldest failure of the window leaves it.
-      const freedAt = Date.parse(oldest ?? since) + FAILURE_WINDOW_MS;
-      const retryAfterSeconds = Math.max(1, Math.ceil((freedAt - now.getTime()) / 1000));
-      throw new ApiError('too_many_attempts', undefined, { retryAfterSeconds });
-    }
-    await trx.insertInto('sign_in_failures').values({ username: name, at: now.toISOString() }).execute();
+/**
+ * A signed-in user changes their own password: the current one is checked within the sign-in
+ * limits (a stolen token cannot guess it faster than signing in could); the new one is stored,
+ * the must-change flag cleared, and every other session of the user revoked.
+ * Returns false for a wrong current password (recorded as a failure).
+ */
+export async function changeOwnPassword(
+  ctx: PasswordContext,
+  user: { id: string; username: string; tokenHash: string },
+  currentPassword: string,
+  newPassword: string,
+  client: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
+  if (!(await checkGuess(ctx, user.username, client, currentPassword, row.password_hash, now))) return false;
+  const passwordHash = await hashPassword(newPassword, ctx.passwordCost ?? SCRYPT_COST, deriveFor(ctx));
+  await ctx.db.transaction().execute(async (trx) => {
+    await clearFailures(trx, user.username, client);
+    await trx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: 0 })
+      .where('id', '=', user.id)
+      .execute();
+    await trx
+      .updateTable('sessions')
+      .set({ revoked_at: now.toISOString() })
+      .where('user_id', '=', user.id)
+      .where('token_hash', '!=', user.tokenHash)
+      .where('revoked_at', 'is', null)
+      .execute();
   });
+  return true;
 }
 
 export async function signOut(db: Kysely<Database>, hash: string, now: Date): Promise<void> {
@@ -134,7 +219,8 @@ export async function revokeSessionsOf(db: Kysely<Database>, userId: string, now
 
 /**
  * On a fresh database, creates `admin` with ADMIN_PASSWORD, or with a random password that is
- * returned so the caller prints it once. Returns undefined when users already exist.
+ * returned so the caller prints it once; a generated password must be changed at the first
+ * sign-in. Returns undefined when users already exist.
  */
 export async function ensureAdmin(
   db: Kysely<Database>,
@@ -145,6 +231,8 @@ export async function ensureAdmin(
   const existing = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (existing) return undefined;
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now, passwordCost);
+  await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now, passwordCost, {
+    mustChangePassword: adminPassword === undefined,
+  });
   return { password, generated: adminPassword === undefined };
 }

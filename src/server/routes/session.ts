@@ -1,18 +1,40 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sessionRequestSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
-import { signIn, signOut } from '../auth/users';
+import { passwordChangeSchema, sessionRequestSchema } from '../../domain/wire';
+import { allowPasswordChange, currentUser } from '../auth/guard';
+import { changeOwnPassword, signIn, signOut } from '../auth/users';
 import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
 import { parseBody } from '../http/validate';
 
-/** `POST /api/session` signs in (open); `DELETE /api/session` signs out the token in use. */
+/**
+ * `POST /api/session` signs in (open); `DELETE /api/session` signs out the token in use;
+ * `PUT /api/session/password` changes the signed-in user's own password. The last two are the
+ * only routes a user whose password must be changed may call. Limits: auth/sign-in-limits.ts,
+ * keyed on `request.ip` (Fastify's trustProxy decides whether it comes from X-Forwarded-For).
+ */
 export const sessionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post('/session', async (request, reply) => {
     const { username, password } = parseBody(sessionRequestSchema, request.body);
-    return reply.status(200).send(await signIn(ctx, username, password, ctx.now()));
+    return reply.status(200).send(await signIn(ctx, username, password, request.ip, ctx.now()));
   });
 
-  app.delete('/session', { preHandler: allow(ctx.db, ctx.now) }, async (request, reply) => {
+  app.put('/session/password', { preHandler: allowPasswordChange(ctx.db, ctx.now) }, async (request, reply) => {
+    const { currentPassword, newPassword } = parseBody(passwordChangeSchema, request.body);
+    if (newPassword === currentPassword) {
+      throw new ApiError('invalid_request', '新密码不能与当前密码相同 (the new password must differ)', {
+        issues: [{ path: 'newPassword', message: 'must differ from the current password' }],
+      });
+    }
+    const user = currentUser(request);
+    if (!(await changeOwnPassword(ctx, user, currentPassword, newPassword, request.ip, ctx.now()))) {
+      throw new ApiError('invalid_request', '当前密码不正确 (the current password is wrong)', {
+        issues: [{ path: 'currentPassword', message: 'wrong password' }],
+      });
+    }
+    return reply.status(204).send();
+  });
+
+  app.delete('/session', { preHandler: allowPasswordChange(ctx.db, ctx.now) }, async (request, reply) => {
     await signOut(ctx.db, currentUser(request).tokenHash, ctx.now());
     return reply.status(204).send();
   });

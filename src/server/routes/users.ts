@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { passwordSchema, roleSchema, userInputSchema } from '../../domain/wire';
 import { hashPassword } from '../auth/passwords';
 import { allow, currentUser } from '../auth/guard';
-import { createUser, revokeSessionsOf, toUser } from '../auth/users';
+import { createUser, deriveFor, revokeSessionsOf, toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
@@ -17,12 +17,15 @@ const userUpdateSchema = z.object({
 
 /**
  * Users: admins create, change and disable them; supervisors may list them to assign sites.
- * Disabling a user or resetting a password ends that user's sessions.
+ * Disabling a user or resetting a password ends that user's sessions; a password an admin sets
+ * for someone else must be changed at that user's next sign-in.
  */
 export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post('/users', { preHandler: allow(ctx.db, ctx.now, 'admin') }, async (request, reply) => {
     const input = parseBody(userInputSchema, request.body);
-    return reply.status(201).send(await createUser(ctx.db, input, ctx.now(), ctx.passwordCost));
+    return reply
+      .status(201)
+      .send(await createUser(ctx.db, input, ctx.now(), ctx.passwordCost, { derive: deriveFor(ctx) }));
   });
 
   app.get('/users', { preHandler: allow(ctx.db, ctx.now, 'admin', 'supervisor') }, async () => {
@@ -48,6 +51,11 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
         throw new ApiError('forbidden', '不能停用自己或取消自己的管理员身份 (you cannot disable or demote yourself)');
       }
       const now = ctx.now();
+      // Hashed before the transaction: no write lock is held for the slow hash.
+      const passwordHash =
+        update.password === undefined
+          ? undefined
+          : await hashPassword(update.password, ctx.passwordCost, deriveFor(ctx));
       const row = await ctx.db.transaction().execute(async (trx) => {
         const existing = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
         if (!existing) throw new ApiError('not_found', '找不到该用户');
@@ -55,8 +63,10 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           ...(update.displayName !== undefined && { display_name: update.displayName }),
           ...(update.role !== undefined && { role: update.role }),
           ...(update.disabled !== undefined && { disabled: update.disabled ? (1 as const) : (0 as const) }),
-          ...(update.password !== undefined && {
-            password_hash: await hashPassword(update.password, ctx.passwordCost),
+          ...(passwordHash !== undefined && {
+            password_hash: passwordHash,
+            // Someone else's password set by an admin is a reset: the user chooses a new one first.
+            must_change_password: userId === currentUser(request).id ? (0 as const) : (1 as const),
           }),
         };
         if (Object.keys(changes).length > 0)

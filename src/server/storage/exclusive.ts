@@ -2,7 +2,10 @@
  * `exclusively(storage, key, work)`: runs `work` in a transaction that no other transaction
  * taken for the same key — in this process or in another server process on the same database —
  * runs alongside. For read-then-write rules that a unique index cannot express, such as "at most
- * 10 sign-in attempts per username in 15 minutes" (auth/users.ts).
+ * 10 sign-in attempts per username and client in 15 minutes" (auth/sign-in-limits.ts). With a
+ * list of keys, all of them are taken, in the order given: callers that take several keys
+ * must always list them in the same order of kinds (client before username) so that no two
+ * transactions wait for each other.
  *
  * - PostgreSQL (several server processes may share it): a transaction-scoped advisory lock on a
  *   64-bit hash of the key, released at commit or rollback.
@@ -17,12 +20,13 @@ import type { Database } from './schema';
 
 export async function exclusively<T>(
   { db, engine }: Pick<Storage, 'db' | 'engine'>,
-  key: string,
+  key: string | readonly string[],
   work: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   if (engine === 'postgres') {
     return db.transaction().execute(async (trx: Transaction<Database>) => {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+      for (const each of typeof key === 'string' ? [key] : key)
+        await sql`select pg_advisory_xact_lock(hashtextextended(${each}, 0))`.execute(trx);
       return work(trx);
     });
   }

@@ -19,6 +19,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     password_hash: 'scrypt$N=16384$salt$hash',
     disabled: 0,
     created_at: at,
+    must_change_password: 1,
   },
   sessions: {
     token_hash: sha('a'),
@@ -27,7 +28,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     expires_at: '2021-08-18T02:30:00.000Z',
     revoked_at: null,
   },
-  sign_in_failures: { username: 'zhang.wei', at },
+  sign_in_failures: { username: 'zhang.wei', at, client: '203.0.113.7' },
   sites: {
     id: 'ZZ-001',
     name: '中原区新时代文明实践中心',

@@ -16,7 +16,7 @@
  * - On PostgreSQL, bigint and numeric results (`count(*)`, `sum`, `avg`) are parsed to JS
  *   numbers (see database.ts), as SQLite returns them.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Grade } from '../../domain/grades';
 import type { SiteType } from '../../domain/rubric';
 import type { Role, Verdict } from '../../domain/wire';
@@ -34,6 +34,8 @@ export interface UsersTable {
   password_hash: string;
   disabled: Flag;
   created_at: string;
+  /** 1 while the password is a generated or reset one: the user must change it first (migration 0004). */
+  must_change_password: Generated<Flag>;
 }
 
 export interface SessionsTable {
@@ -48,6 +50,8 @@ export interface SessionsTable {
 export interface SignInFailuresTable {
   username: string;
   at: string;
+  /** The client address of the attempt (`request.ip`); `''` for rows from before migration 0004. */
+  client: Generated<string>;
 }
 
 export interface SitesTable {

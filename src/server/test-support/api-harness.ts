@@ -21,6 +21,7 @@ import type { Role, User } from '../../domain/wire';
 // Spelled from src/ because the lint layer rule for the PWA (src/app) also matches `'../app'`.
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
+import { ScryptPool } from '../auth/scrypt-pool';
 import { ensureAdmin } from '../auth/users';
 import { PROJECT_ROOT, type TrustProxy } from '../config';
 import type { ServerContext } from '../context';
@@ -211,6 +212,8 @@ export interface ServerOptions extends ServerTuning {
   databaseUrl?: string | undefined;
   adminPassword?: string;
   clock?: TestClock;
+  /** The password-hashing pool; default: 2 workers and room for 64 waiting hashes (suites send bursts). */
+  scrypt?: ScryptPool;
 }
 
 export interface RunningServer {
@@ -243,6 +246,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rubrics,
     now: clock.now,
     passwordCost: TEST_PASSWORD_COST,
+    scrypt: options.scrypt ?? new ScryptPool({ workers: 2, maxWaiting: 64 }),
     ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
   };
   await ensureAdmin(storage.db, options.adminPassword ?? ADMIN_PASSWORD, ctx.now(), ctx.passwordCost);
@@ -281,7 +285,10 @@ export interface ApiServerHandle {
  * Inside `describeEachEngine(name, fn, { openStorage: false })`: starts the server before the
  * suite's tests on that engine's data folder and database, and closes it after them.
  */
-export function useApiServer(engine: EngineUnderTest, tuning: ServerTuning = {}): ApiServerHandle {
+export function useApiServer(
+  engine: EngineUnderTest,
+  { scrypt, ...tuning }: ServerTuning & { scrypt?: () => ScryptPool } = {},
+): ApiServerHandle {
   const clock = new TestClock();
   let server: RunningServer | undefined;
   let fixtures: Fixtures | undefined;
@@ -292,6 +299,7 @@ export function useApiServer(engine: EngineUnderTest, tuning: ServerTuning = {})
       databaseUrl: engine.databaseUrl(),
       clock,
       ...(adminPassword !== undefined && { adminPassword }),
+      ...(scrypt && { scrypt: scrypt() }),
     });
     fixtures = new Fixtures(server.api, await projectRubrics());
   };

@@ -10,12 +10,14 @@ import type { Database } from '../schema';
 import * as initial from './0001-initial';
 import * as inspectionDeductions from './0002-inspection-deductions';
 import * as publishedRankingFigures from './0003-published-ranking-figures';
+import * as signInLimits from './0004-sign-in-limits';
 import * as photoUploads from './0005-photo-uploads';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-inspection-deductions': inspectionDeductions,
   '0003-published-ranking-figures': publishedRankingFigures,
+  '0004-sign-in-limits': signInLimits,
   '0005-photo-uploads': photoUploads,
 };
 
