@@ -79,6 +79,7 @@ export const en: Messages = {
     na: 'N/A',
     guidance: 'What to check',
     gradeRule: 'Grading rule',
+    gradeRuleText: 'Grading rule: {{rule}}',
     defects: '{{counts}} ({{unit}})',
     decrease: 'Decrease',
     increase: 'Increase',
@@ -94,6 +95,8 @@ export const en: Messages = {
     viewPhoto: 'View photo',
     photoFailed: 'The photo was not saved: {{message}}',
     problemsTitle: 'Cannot submit yet; {{count}} items need attention:',
+    /** After the item's link in that list. */
+    problemMessage: ': {{message}}',
     problem: {
       unanswered: 'Not graded yet',
       photo_required: 'A deduction needs at least one photo',

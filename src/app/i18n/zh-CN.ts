@@ -79,6 +79,7 @@ export const zhCN = {
     na: '不适用',
     guidance: '检查要点',
     gradeRule: '评分规则',
+    gradeRuleText: '评分规则：{{rule}}',
     defects: '{{counts}}（{{unit}}）',
     decrease: '减少',
     increase: '增加',
@@ -94,6 +95,8 @@ export const zhCN = {
     viewPhoto: '查看照片',
     photoFailed: '照片未能保存：{{message}}',
     problemsTitle: '还不能提交，请先处理以下 {{count}} 项：',
+    /** After the item's link in that list. */
+    problemMessage: '：{{message}}',
     problem: {
       unanswered: '尚未评分',
       photo_required: '扣分项需要至少一张照片',
