@@ -194,8 +194,9 @@ export const recheckSchema = z
     checkedAt: instantSchema,
   })
   .check(
-    z.refine((recheck) => recheck.verdict !== 'fixed' || recheck.photos.length > 0, {
-      message: 'a "fixed" verdict needs at least one after-photo',
+    // Either verdict is evidence: what was fixed, or what is still wrong, photographed on the visit.
+    z.refine((recheck) => recheck.photos.length > 0, {
+      message: 'a verdict ("fixed" or "not_fixed") needs at least one after-photo',
       path: ['photos'],
     }),
   );

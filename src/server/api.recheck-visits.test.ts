@@ -53,6 +53,7 @@ describeEachEngine(
     /** Rectification ids by `${siteId}/${itemId}`. */
     const ids: Record<string, string> = {};
     let afterPhoto: string;
+    let otherAfterPhoto: string;
 
     const inspect = async (spec: InspectionSpec, notes: Record<string, string> = {}) => {
       const built = h.fx.buildInspection(spec);
@@ -122,7 +123,10 @@ describeEachEngine(
         'v-s3/T01',
         'v-s3/T20',
       ]);
-      afterPhoto = (await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'after' })]))[0]!;
+      [afterPhoto, otherAfterPhoto] = (await h.fx.uploadPhotos(team.rechecker.token, [
+        jpeg({ label: 'after' }),
+        jpeg({ label: 'after, another' }),
+      ])) as [string, string];
     });
 
     describe('the original finding', () => {
@@ -144,6 +148,7 @@ describeEachEngine(
     describe('verdict validation: 400, nothing stored', () => {
       const cases: [string, (body: RecheckBody) => unknown][] = [
         ['"fixed" without an after-photo', (b) => ({ ...b, verdict: 'fixed', photos: [] })],
+        ['"not_fixed" without an after-photo', (b) => ({ ...b, verdict: 'not_fixed', photos: [] })],
         ['an unknown verdict', (b) => ({ ...b, verdict: 'partly' })],
         ['no verdict', ({ verdict: _verdict, ...rest }) => rest],
         ['a photo that is not a sha256', (b) => ({ ...b, photos: ['ABC'] })],
@@ -165,7 +170,7 @@ describeEachEngine(
       });
 
       it('a path id that is not a UUID is invalid_id; a body id differing from the path is 400', async () => {
-        const body = h.fx.recheck(ids['v-s2/T16']!);
+        const body = h.fx.recheck(ids['v-s2/T16']!, { photos: [afterPhoto] });
         const notUuid = await put(body, team.rechecker, 'not-a-uuid');
         expect([notUuid.status, notUuid.body.error]).toEqual([400, 'invalid_id']);
         const other = await put(body, team.rechecker, randomUUID());
@@ -183,7 +188,7 @@ describeEachEngine(
     describe('roles and assignments', () => {
       it('an inspector may not recheck, even on a site assigned to them (403, nothing stored)', async () => {
         const before = await countRows(h.server.ctx);
-        const response = await put(h.fx.recheck(ids['v-s2/T16']!), team.inspector);
+        const response = await put(h.fx.recheck(ids['v-s2/T16']!, { photos: [afterPhoto] }), team.inspector);
         expect([response.status, response.body.error]).toEqual([403, 'forbidden']);
         expect(await countRows(h.server.ctx)).toEqual(before);
       });
@@ -199,7 +204,11 @@ describeEachEngine(
       });
 
       it('the office may recheck any site without an assignment', async () => {
-        const body = h.fx.recheck(ids['v-s3/T01']!, { verdict: 'not_fixed', checkedAt: '2021-08-01T01:00:00Z' });
+        const body = h.fx.recheck(ids['v-s3/T01']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-01T01:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(body, team.supervisor)).status).toBe(201);
       });
 
@@ -241,7 +250,11 @@ describeEachEngine(
       });
 
       it('concurrent retries of one recheck store it once', async () => {
-        const body = h.fx.recheck(ids['v-s1/T18']!, { verdict: 'not_fixed', checkedAt: '2021-08-01T02:00:00Z' });
+        const body = h.fx.recheck(ids['v-s1/T18']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-01T02:00:00Z',
+          photos: [afterPhoto],
+        });
         const before = await countRows(h.server.ctx);
         const responses = await Promise.all(Array.from({ length: 6 }, () => put(body)));
         expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
@@ -256,6 +269,7 @@ describeEachEngine(
         expect((await put(older)).body.rectificationStatus).toBe('closed');
         const newer = h.fx.recheck(id, {
           verdict: 'not_fixed',
+          photos: [afterPhoto],
           checkedAt: '2021-08-02T02:00:00Z',
           note: '海报又被遮挡',
         });
@@ -267,13 +281,17 @@ describeEachEngine(
 
       it('409 for different content under the same id — verdict, rectification or photos — and nothing changes', async () => {
         const id = ids['v-s3/T20']!;
-        const body = h.fx.recheck(id, { verdict: 'not_fixed', checkedAt: '2021-08-03T02:00:00Z' });
+        const body = h.fx.recheck(id, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-03T02:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(body)).status).toBe(201);
         const before = await countRows(h.server.ctx);
         for (const changed of [
-          { ...body, verdict: 'fixed', photos: [afterPhoto] },
+          { ...body, verdict: 'fixed' },
           { ...body, rectificationId: ids['v-s3/T01']! },
-          { ...body, photos: [afterPhoto] },
+          { ...body, photos: [otherAfterPhoto] },
           { ...body, checkedAt: '2021-08-03T02:00:01Z' },
         ]) {
           const response = await put(changed);
@@ -284,13 +302,21 @@ describeEachEngine(
       });
 
       it('the body is compared as sent: the same instant written with another offset is a conflict', async () => {
-        const body = h.fx.recheck(ids['v-s3/T20']!, { verdict: 'not_fixed', checkedAt: '2021-08-04T10:00:00+08:00' });
+        const body = h.fx.recheck(ids['v-s3/T20']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-04T10:00:00+08:00',
+          photos: [afterPhoto],
+        });
         expect((await put(body)).status).toBe(201);
         expect((await put({ ...body, checkedAt: '2021-08-04T02:00:00Z' })).status).toBe(409);
       });
 
       it('a retry after the server restarted is still a 200', async () => {
-        const body = h.fx.recheck(ids['v-s3/T01']!, { verdict: 'not_fixed', checkedAt: '2021-08-05T01:00:00Z' });
+        const body = h.fx.recheck(ids['v-s3/T01']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-05T01:00:00Z',
+          photos: [afterPhoto],
+        });
         const first = await put(body);
         expect(first.status).toBe(201);
         await h.restart(); // same DATA_DIR and database; tokens are stored, so they still work
@@ -353,7 +379,11 @@ describeEachEngine(
           closedOutOn: '2021-08-06',
         });
 
-        const reopen = h.fx.recheck(ids['v-s1/T18']!, { verdict: 'not_fixed', checkedAt: '2021-08-07T03:00:00Z' });
+        const reopen = h.fx.recheck(ids['v-s1/T18']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-07T03:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(reopen)).body.rectificationStatus).toBe('open');
         expect(bySite(await progress())['v-s1']).toMatchObject({ closed: 1, open: 1, closedOut: false });
       });

@@ -192,7 +192,10 @@ export const en: Messages = {
     notDownloaded: 'Not downloaded',
     thumbnailOnly: 'Only the thumbnail is on this device (the full photo when online)',
     verdictLabel: 'Verdict',
-    photoRequired: '"Fixed" needs an after-photo',
+    photoRequired: {
+      fixed: '"Fixed" needs an after-photo',
+      not_fixed: '"Not fixed" needs a photo of what is still wrong',
+    },
     note: 'Recheck note',
     notePlaceholder: 'What was done, what is still wrong…',
     takePhoto: 'Take after-photo',

@@ -192,7 +192,10 @@ export const zhCN = {
     notDownloaded: '未下载',
     thumbnailOnly: '本机仅存缩略图（联网后可查看原图）',
     verdictLabel: '复查结论',
-    photoRequired: '判定“已整改”须拍整改后照片',
+    photoRequired: {
+      fixed: '判定“已整改”须拍整改后照片',
+      not_fixed: '判定“未整改”须拍下仍存在的问题',
+    },
     note: '复查备注',
     notePlaceholder: '整改情况、仍存在的问题等',
     takePhoto: '拍整改后照片',

@@ -92,14 +92,16 @@ describe('the recheck item', () => {
     expect(verdictButton('已整改').getAttribute('aria-checked')).toBe('false');
   });
 
-  it('"fixed" without an after-photo shows that one is needed; with one, or "not fixed", it does not', () => {
-    const { rerender } = render(
-      <RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'fixed' } })} />,
-    );
+  it('either verdict without an after-photo shows that one is needed; with one it does not', () => {
+    const { rerender } = render(<RecheckItem {...props({ recheck: { photos: [], status: 'draft' } })} />);
+    expect(screen.queryByTestId('photo-required')).toBeNull();
+    rerender(<RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'fixed' } })} />);
     expect(screen.getByTestId('photo-required').textContent).toBe('判定“已整改”须拍整改后照片');
     rerender(<RecheckItem {...props({ recheck: { photos: [AFTER], status: 'draft', verdict: 'fixed' } })} />);
     expect(screen.queryByTestId('photo-required')).toBeNull();
     rerender(<RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'not_fixed' } })} />);
+    expect(screen.getByTestId('photo-required').textContent).toBe('判定“未整改”须拍下仍存在的问题');
+    rerender(<RecheckItem {...props({ recheck: { photos: [AFTER], status: 'draft', verdict: 'not_fixed' } })} />);
     expect(screen.queryByTestId('photo-required')).toBeNull();
   });
 
@@ -183,11 +185,18 @@ describe('submitting a recheck', () => {
     expect(onSubmitted).toHaveBeenCalledTimes(1);
   });
 
-  it('"not fixed" needs no photo', () => {
+  it('"not fixed" needs a photo of what is still wrong too; then it goes', () => {
     const onSubmitted = vi.fn();
-    render(<Harness onSubmitted={onSubmitted} />);
+    const { container } = render(<Harness onSubmitted={onSubmitted} />);
     fireEvent.click(verdictButton('未整改'));
     fireEvent.click(screen.getByRole('button', { name: '提交复查结论' }));
+    expect(screen.getByRole('alert').textContent).toContain('判定“未整改”需要至少一张照片，拍下仍存在的问题');
+    expect(onSubmitted).not.toHaveBeenCalled();
+
+    const camera = container.querySelector<HTMLInputElement>('input[capture="environment"]')!;
+    fireEvent.change(camera, { target: { files: [new File([new Uint8Array([1])], 'a.jpg')] } });
+    fireEvent.click(screen.getByRole('button', { name: '提交复查结论' }));
+    expect(screen.queryByRole('alert')).toBeNull();
     expect(onSubmitted).toHaveBeenCalledTimes(1);
   });
 });

@@ -43,7 +43,8 @@ export function RecheckItem(props: RecheckItemProps) {
   const { rectification, recheck, problems } = props;
   const { t } = useTranslation();
   const readOnly = recheck.status !== 'draft';
-  const needsPhoto = recheck.verdict === 'fixed' && recheck.photos.length === 0;
+  // Either verdict is evidence from the visit: the fix, or what is still wrong.
+  const photoNeededFor = recheck.photos.length === 0 ? recheck.verdict : undefined;
   return (
     <article className="recheck-item" aria-labelledby="recheck-item-title">
       <h1 id="recheck-item-title" className="recheck-item__title">
@@ -101,9 +102,9 @@ export function RecheckItem(props: RecheckItemProps) {
         <section className="recheck-compare__side" aria-labelledby="recheck-after">
           <h2 id="recheck-after" className="recheck-item__heading">
             {t('recheck.after')}{' '}
-            {needsPhoto && (
+            {photoNeededFor && (
               <span className="badge badge--warn" data-testid="photo-required">
-                {t('recheck.photoRequired')}
+                {t(`recheck.photoRequired.${photoNeededFor}`)}
               </span>
             )}
           </h2>

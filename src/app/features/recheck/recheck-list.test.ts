@@ -4,9 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CivicDatabase } from '../../db/database';
 import { markDone, entriesOfGroup } from '../../db/outbox';
 import { recheckTask, recheckTasks } from '../../db/recheck-reads';
-import { openRecheck, submitRecheck, updateVerdict } from '../../db/rechecks';
+import { attachRecheckPhoto, openRecheck, submitRecheck, updateVerdict } from '../../db/rechecks';
 import { saveBootstrap } from '../../db/session';
-import { at, bootstrapFixture, RECHECKER, testDatabase } from '../../db/test-support';
+import { at, bootstrapFixture, makePhoto, RECHECKER, testDatabase } from '../../db/test-support';
 import type { Rectification } from '../../db/types';
 import { groupTasks, needsRecheck, taskState } from './recheck-list';
 
@@ -61,7 +61,8 @@ describe('the rechecker’s tasks', () => {
     expect((await states()).A).toBe('draft');
     const b = await openRecheck(db, 'B', at(2));
     await updateVerdict(db, b.id, { verdict: 'not_fixed' }, at(3));
-    await submitRecheck(db, b.id, at(4));
+    await attachRecheckPhoto(db, b.id, await makePhoto('still dusty'), at(3));
+    expect(await submitRecheck(db, b.id, at(4))).toEqual({ ok: true });
     expect((await states()).B).toBe('submitted');
     for (const entry of await entriesOfGroup(db, b.id)) await markDone(db, [entry.seq], at(5));
     expect(await states()).toEqual({ A: 'draft', B: 'synced', C: 'todo', D: 'todo', E: 'todo' });
