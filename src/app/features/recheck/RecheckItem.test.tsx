@@ -73,11 +73,14 @@ describe('the recheck item', () => {
     const after = screen.getByRole('region', { name: '整改后' });
     expect(before.querySelector('img')?.getAttribute('src')).toBe('blob:before-1');
     expect(within(before).getByText('未下载')).toBeTruthy();
+    // Each thumbnail is named for what it shows; the one not downloaded says so in its name too.
+    expect(within(before).getByRole('button', { name: '查看整改前照片 1' })).toBeTruthy();
+    expect(within(before).getByRole('button', { name: '整改前照片 2：未下载' })).toBeTruthy();
     expect(after.querySelector('img')?.getAttribute('src')).toBe('blob:after-1');
     fireEvent.click(within(before).getAllByRole('button')[0]!);
     expect(onViewBefore).toHaveBeenCalledWith(BEFORE[0]);
     expect(within(before).getAllByRole('button')[1]!.hasAttribute('disabled')).toBe(true);
-    fireEvent.click(within(after).getByRole('button', { name: '整改后 查看照片' }));
+    fireEvent.click(within(after).getByRole('button', { name: '查看整改后照片' }));
     expect(onViewAfter).toHaveBeenCalledWith(AFTER);
   });
 

@@ -79,12 +79,17 @@ export function RecheckItem(props: RecheckItemProps) {
             <p className="muted">{t('recheck.noBeforePhotos')}</p>
           ) : (
             <ul className="photo-strip__list" data-testid="before-photos">
-              {props.before.map((photo) => (
+              {props.before.map((photo, index) => (
                 <li key={photo.sha256} className="photo-strip__item">
                   <button
                     type="button"
                     className="photo-strip__thumb"
-                    aria-label={`${t('recheck.before')} ${t('recheck.viewPhoto')}`}
+                    // The name contains the visible words ("未下载") so that voice control can say them.
+                    aria-label={
+                      photo.url
+                        ? t('recheck.viewBeforePhoto', { number: index + 1 })
+                        : t('recheck.beforePhotoMissing', { number: index + 1, state: t('recheck.notDownloaded') })
+                    }
                     disabled={!photo.url}
                     onClick={() => props.onViewBefore(photo.sha256)}
                   >
@@ -115,7 +120,7 @@ export function RecheckItem(props: RecheckItemProps) {
             readOnly={readOnly}
             testId="after-photos"
             labels={{
-              view: `${t('recheck.after')} ${t('recheck.viewPhoto')}`,
+              view: t('recheck.viewAfterPhoto'),
               remove: t('recheck.deletePhoto'),
               processing: t('recheck.processingPhoto'),
               take: t('recheck.takePhoto'),
