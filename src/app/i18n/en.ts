@@ -52,6 +52,14 @@ export const en: Messages = {
     noRound: 'You have no inspection tasks yet. Ask the office to assign sites, then tap “Update tasks”.',
     count: '{{count}} sites',
     inspectedBy: 'Submitted by {{name}} on {{date}} · {{score}} points',
+    noneInFilter: 'No site is in this state.',
+    filter: {
+      label: 'Show by inspection state',
+      all: 'All {{count}}',
+      todo: 'To inspect {{count}}',
+      waiting: 'To sync {{count}}',
+      done: 'Inspected {{count}}',
+    },
     state: {
       not_started: 'Not started',
       inspected: 'Inspected',

@@ -52,6 +52,14 @@ export const zhCN = {
     noRound: '您目前没有测评任务。请联系创文办分配点位后点“更新任务”。',
     count: '共 {{count}} 个点位',
     inspectedBy: '{{name}} 于 {{date}} 提交 · {{score}} 分',
+    noneInFilter: '没有处于该状态的点位。',
+    filter: {
+      label: '按测评状态显示',
+      all: '全部 {{count}}',
+      todo: '未测评 {{count}}',
+      waiting: '待同步 {{count}}',
+      done: '已测评 {{count}}',
+    },
     state: {
       not_started: '未开始',
       inspected: '已测评',
