@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../domain/wire';
 import { recheckProblems } from '../../db/rechecks';
 import type { LocalRecheck } from '../../db/types';
-import { initI18n } from '../../i18n';
+import { initI18n, setLanguage } from '../../i18n';
 import { RecheckItem, type RecheckItemProps } from './RecheckItem';
 
 const BEFORE = ['a'.repeat(64), 'b'.repeat(64)];
@@ -118,6 +118,28 @@ describe('the recheck item', () => {
     const file = new File([new Uint8Array([0xff, 0xd8, 0xff])], 'after.jpg', { type: 'image/jpeg' });
     fireEvent.change(camera, { target: { files: [file] } });
     expect(onAddPhotos).toHaveBeenCalledTimes(1);
+  });
+
+  it('in English, names the thumbnails in English and puts no Chinese punctuation around the words', async () => {
+    await setLanguage('en');
+    try {
+      render(
+        <RecheckItem
+          {...props({
+            rectification: { ...props().rectification, note: '海报破损' },
+            siteName: '曙光街站',
+            recheck: { photos: [], status: 'draft', verdict: 'not_fixed' },
+          })}
+        />,
+      );
+      expect(screen.getByTestId('inspector-note').textContent).toMatch(/: 海报破损$/);
+      expect(screen.getByRole('button', { name: 'View before-photo 1' })).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Before-photo 2: Not downloaded' })).toBeTruthy();
+      expect(screen.getByTestId('photo-required').textContent).toBe('"Not fixed" needs a photo of what is still wrong');
+      expect(document.body.textContent).not.toMatch(/[：，（）。、；]/);
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 
   it('a submitted verdict is read-only and can be changed by a new recheck', () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { CivicDatabase } from '../../db/database';
 import { saveBootstrap } from '../../db/session';
 import { bootstrapFixture, INSPECTOR, T0 } from '../../db/test-support';
-import { initI18n } from '../../i18n';
+import { initI18n, setLanguage } from '../../i18n';
 import { ServicesProvider, type AppServices } from '../../services';
 import { SitesPage } from './SitesPage';
 
@@ -93,5 +93,22 @@ describe('my sites', () => {
     await screen.findByText('东风社区实践站');
     expect(filterChoice(/^已测评/).getAttribute('aria-checked')).toBe('true');
     expect(listed()).toEqual(['东风社区实践站']);
+  });
+
+  it('speaks English with English punctuation when chosen', async () => {
+    await setLanguage('en');
+    try {
+      renderSites(await sitesDatabase());
+      await screen.findByText('东风社区实践站');
+      expect(screen.getAllByRole('radio').map((choice) => choice.textContent)).toEqual([
+        'All 3',
+        'To inspect 2',
+        'To sync 0',
+        'Inspected 1',
+      ]);
+      expect(document.body.textContent).not.toMatch(/[：，（）。、；]/);
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 });
