@@ -225,6 +225,15 @@ export const en: Messages = {
     photoFailed: 'The photo was not saved: {{message}}',
     submit: 'Submit verdict',
     problemsTitle: 'Cannot submit yet:',
+    problem: {
+      unanswered: 'Choose a verdict (fixed / not fixed)',
+      photo_required: {
+        fixed: 'A "fixed" verdict needs at least one after-photo',
+        not_fixed: 'A "not fixed" verdict needs at least one photo of what is still wrong',
+      },
+      note_too_long: 'The note cannot be longer than 2,000 characters',
+      too_many_photos: 'No more than 20 photos',
+    },
     submittedNotice: 'Verdict submitted; it uploads when you are back online.',
     syncedNotice: 'Verdict synced to the server.',
     revise: 'Change the verdict',

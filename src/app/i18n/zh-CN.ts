@@ -225,6 +225,15 @@ export const zhCN = {
     photoFailed: '照片未能保存：{{message}}',
     submit: '提交复查结论',
     problemsTitle: '还不能提交：',
+    problem: {
+      unanswered: '尚未选择复查结论（已整改 / 未整改）',
+      photo_required: {
+        fixed: '判定“已整改”需要至少一张整改后照片',
+        not_fixed: '判定“未整改”需要至少一张照片，拍下仍存在的问题',
+      },
+      note_too_long: '备注不能超过 2000 字',
+      too_many_photos: '照片不能超过 20 张',
+    },
     submittedNotice: '复查结论已提交，联网后将自动上传。',
     syncedNotice: '复查结论已同步到服务器。',
     revise: '修改复查结论',

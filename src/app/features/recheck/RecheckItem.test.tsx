@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import i18next from 'i18next';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../domain/wire';
@@ -7,6 +8,7 @@ import { recheckProblems } from '../../db/rechecks';
 import type { LocalRecheck } from '../../db/types';
 import { initI18n, setLanguage } from '../../i18n';
 import { RecheckItem, type RecheckItemProps } from './RecheckItem';
+import { problemText } from './recheck-problems';
 
 const BEFORE = ['a'.repeat(64), 'b'.repeat(64)];
 const AFTER = 'c'.repeat(64);
@@ -33,8 +35,8 @@ function props(overrides: Partial<RecheckItemProps> = {}): RecheckItemProps {
   };
 }
 
-const verdictButton = (name: string) =>
-  within(screen.getByRole('radiogroup', { name: '复查结论' })).getByRole('radio', { name });
+const verdictButton = (name: string, group = '复查结论') =>
+  within(screen.getByRole('radiogroup', { name: group })).getByRole('radio', { name });
 
 beforeAll(async () => {
   await initI18n();
@@ -179,7 +181,9 @@ function Harness({ onSubmitted }: { onSubmitted: () => void }) {
         onVerdict: (verdict: Verdict) => setRecheck((current) => ({ ...current, verdict })),
         onAddPhotos: () => setRecheck((current) => ({ ...current, photos: [...current.photos, AFTER] })),
         onSubmit: () => {
-          const found = recheckProblems(recheck, 'T16').map((problem) => problem.message);
+          const found = recheckProblems(recheck, 'T16').map((problem) =>
+            problemText(i18next.t, problem, recheck.verdict),
+          );
           setProblems(found);
           if (found.length === 0) onSubmitted();
         },
@@ -223,5 +227,22 @@ describe('submitting a recheck', () => {
     fireEvent.click(screen.getByRole('button', { name: '提交复查结论' }));
     expect(screen.queryByRole('alert')).toBeNull();
     expect(onSubmitted).toHaveBeenCalledTimes(1);
+  });
+
+  it('explains in English when English is chosen', async () => {
+    await setLanguage('en');
+    try {
+      render(<Harness onSubmitted={vi.fn()} />);
+      const submit = screen.getByRole('button', { name: 'Submit verdict' });
+      fireEvent.click(submit);
+      expect(screen.getByRole('alert').textContent).toContain('Choose a verdict (fixed / not fixed)');
+      fireEvent.click(verdictButton('Not fixed', 'Verdict'));
+      fireEvent.click(submit);
+      expect(screen.getByRole('alert').textContent).toContain(
+        'A "not fixed" verdict needs at least one photo of what is still wrong',
+      );
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 });
