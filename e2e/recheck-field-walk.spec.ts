@@ -143,6 +143,8 @@ test('the recheck list on a 360 px phone: search, address and map link, a pendin
   await search.fill('室内卫生');
   await expect(page.locator('a[data-rectification-id]')).toHaveCount(1);
   await expect(recheck.task(T18)).toBeVisible();
+  // The site still counts all of its items while only one is shown.
+  await expect(page.getByRole('heading', { name: XH.name })).toContainText('待复查 2 项 / 共 2 项');
   await search.fill('曙光街');
   await expect(page.locator('a[data-rectification-id]')).toHaveCount(2);
   await search.fill('没有这个点位');

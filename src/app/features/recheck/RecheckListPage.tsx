@@ -14,6 +14,7 @@ import { useRubricText } from '../inspect/rubric-text';
 import {
   groupTasks,
   matchesQuery,
+  narrowGroups,
   navigationUrl,
   needsRecheck,
   taskState,
@@ -63,7 +64,8 @@ export function RecheckListPage() {
     () => (tasks ?? []).filter((task) => roundId === undefined || task.rectification.roundId === roundId),
     [tasks, roundId],
   );
-  const groups = useMemo(() => groupTasks(inRound.filter((task) => matchesQuery(task, query))), [inRound, query]);
+  const allGroups = useMemo(() => groupTasks(inRound), [inRound]);
+  const groups = useMemo(() => narrowGroups(allGroups, (task) => matchesQuery(task, query)), [allGroups, query]);
 
   const update = async () => {
     setRefresh({ busy: true });
@@ -142,9 +144,7 @@ function SiteTasks({ site, today }: { site: SiteGroup; today: string }) {
         {site.closedOut ? (
           <span className="badge badge--ok">{t('recheck.siteClosedOut')}</span>
         ) : (
-          <span className="recheck-site__meta">
-            {t('recheck.siteSummary', { open: site.open, total: site.tasks.length })}
-          </span>
+          <span className="recheck-site__meta">{t('recheck.siteSummary', { open: site.open, total: site.total })}</span>
         )}
       </h3>
       <p className="recheck-site__where" data-testid={`site-where-${site.siteId}`}>

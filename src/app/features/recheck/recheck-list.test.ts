@@ -8,7 +8,7 @@ import { attachRecheckPhoto, openRecheck, submitRecheck, updateVerdict } from '.
 import { saveBootstrap } from '../../db/session';
 import { at, bootstrapFixture, makePhoto, RECHECKER, testDatabase } from '../../db/test-support';
 import type { Rectification } from '../../db/types';
-import { groupTasks, matchesQuery, navigationUrl, needsRecheck, taskState } from './recheck-list';
+import { groupTasks, matchesQuery, narrowGroups, navigationUrl, needsRecheck, taskState } from './recheck-list';
 
 let db: CivicDatabase;
 
@@ -100,6 +100,18 @@ describe('searching the tasks', () => {
     expect(await ids('DUST')).toEqual(['A']);
     expect(await ids('i09')).toEqual(['D']);
     expect(await ids('没有这个')).toEqual([]);
+  });
+
+  it('narrows the groups to the matching items; a site keeps the counts of all its items', async () => {
+    const groups = narrowGroups(groupTasks(await recheckTasks(db)), (task) => matchesQuery(task, '无积尘'));
+    expect(groups.map((group) => group.district)).toEqual(['城关区']);
+    const [site] = groups[0]!.sites;
+    expect([site!.siteName, site!.tasks.map((task) => task.rectification.itemId), site!.open, site!.total]).toEqual([
+      '东风社区实践站',
+      ['T18'],
+      2,
+      2,
+    ]);
   });
 });
 

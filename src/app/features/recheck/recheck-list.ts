@@ -30,6 +30,8 @@ export interface SiteGroup {
   /** Where to go: the site as downloaded (address, coordinates), when it is on the device. */
   site: Site | undefined;
   tasks: RecheckTask[];
+  /** All the site's items in the round (the list may show fewer while searching). */
+  total: number;
   /** Items still to recheck. */
   open: number;
   /** Every rectification of the site is closed on the server (销号). */
@@ -55,6 +57,7 @@ export function groupTasks(tasks: readonly RecheckTask[]): DistrictGroup[] {
       district: site?.district ?? '',
       site,
       tasks: list.sort((a, b) => a.rectification.itemId.localeCompare(b.rectification.itemId)),
+      total: list.length,
       open: list.filter(needsRecheck).length,
       closedOut: list.every((task) => task.rectification.status === 'closed'),
     };
@@ -67,6 +70,21 @@ export function groupTasks(tasks: readonly RecheckTask[]): DistrictGroup[] {
       district,
       sites: list.sort((a, b) => a.siteName.localeCompare(b.siteName, 'zh-CN') || a.siteId.localeCompare(b.siteId)),
     }));
+}
+
+/**
+ * The groups with only the tasks that pass `keep`, and no empty site or district left. A site's
+ * counts (`open`, `closedOut`) stay those of all its items: a search narrows what is shown, not
+ * where the site stands.
+ */
+export function narrowGroups(groups: readonly DistrictGroup[], keep: (task: RecheckTask) => boolean): DistrictGroup[] {
+  return groups.flatMap((district) => {
+    const sites = district.sites.flatMap((site) => {
+      const tasks = site.tasks.filter(keep);
+      return tasks.length > 0 ? [{ ...site, tasks }] : [];
+    });
+    return sites.length > 0 ? [{ ...district, sites }] : [];
+  });
 }
 
 /**
