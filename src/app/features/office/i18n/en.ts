@@ -151,6 +151,7 @@ export const officeEn: OfficeMessages = {
     summary: '{{total}} rows: {{new}} new, {{update}} updates, {{error}} with errors',
     ignored: 'Columns not recognised (ignored): {{columns}}',
     listSeparator: ', ',
+    issueSeparator: '; ',
     issueText: '{{field}}: {{problem}}',
     line: 'Line',
     status: 'Status',

@@ -152,6 +152,7 @@ export const officeZhCN = {
     summary: '共 {{total}} 行：新增 {{new}}，更新 {{update}}，有误 {{error}}',
     ignored: '未识别的列（将忽略）：{{columns}}',
     listSeparator: '、',
+    issueSeparator: '；',
     issueText: '{{field}}：{{problem}}',
     line: '行号',
     status: '状态',

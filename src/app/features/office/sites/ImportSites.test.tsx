@@ -90,13 +90,15 @@ describe('import preview', () => {
         [
           ['id', 'name', 'type', 'district'],
           ['S1', '', 'station', 'Xinhua'],
+          ['S2', '', 'pagoda', 'Xinhua'],
         ],
         new Set(),
       ),
     };
     render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
-    expect(screen.getByTestId('import-summary').textContent).toBe('1 rows: 0 new, 0 updates, 1 with errors');
+    expect(screen.getByTestId('import-summary').textContent).toBe('2 rows: 0 new, 0 updates, 2 with errors');
     expect(screen.getByText('Name: required')).toBeTruthy();
+    expect(screen.getByText('Type: must be center, institute or station; Name: required')).toBeTruthy();
     expect(screen.getByTestId('import-preview').textContent).not.toMatch(/[：，（）。、；]/);
   });
 

@@ -137,7 +137,7 @@ export function ImportPreviewView({
       width: 'minmax(14rem, 3fr)',
       render: (row) => (
         <span className={row.issues.length > 0 ? 'import-issues' : 'muted'}>
-          {row.issues.map(issueText).join('；')}
+          {row.issues.map(issueText).join(t('import.issueSeparator'))}
           {row.unknownParent && t('import.unknownParent', { id: row.site?.parentId })}
         </span>
       ),
