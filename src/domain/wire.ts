@@ -189,21 +189,24 @@ export type InspectionInput = z.input<typeof inspectionSchema>;
 
 export const VERDICTS = ['fixed', 'not_fixed'] as const;
 export type Verdict = (typeof VERDICTS)[number];
-export const recheckSchema = z
-  .object({
-    id: uuidSchema,
-    rectificationId: z.string().check(z.minLength(1), z.maxLength(200)),
-    verdict: z.enum(VERDICTS),
-    note,
-    photos: z.array(sha256Schema).check(z.maxLength(20)),
-    checkedAt: instantSchema,
-  })
-  .check(
-    z.refine((recheck) => recheck.verdict !== 'fixed' || recheck.photos.length > 0, {
-      message: 'a "fixed" verdict needs at least one after-photo',
-      path: ['photos'],
-    }),
-  );
+/**
+ * A recheck's fields, without the rule on photos: the server checks that rule only for a recheck
+ * it has not stored yet, so that a retry of one stored before the rule existed (a photo-less
+ * `not_fixed`) is still the 200 of a retry.
+ */
+export const recheckFieldsSchema = z.object({
+  id: uuidSchema,
+  rectificationId: z.string().check(z.minLength(1), z.maxLength(200)),
+  verdict: z.enum(VERDICTS),
+  note,
+  photos: z.array(sha256Schema).check(z.maxLength(20)),
+  checkedAt: instantSchema,
+});
+export const RECHECK_PHOTO_RULE = 'a verdict ("fixed" or "not_fixed") needs at least one after-photo';
+export const recheckSchema = recheckFieldsSchema.check(
+  // Either verdict is evidence: what was fixed, or what is still wrong, photographed on the visit.
+  z.refine((recheck) => recheck.photos.length > 0, { message: RECHECK_PHOTO_RULE, path: ['photos'] }),
+);
 export type Recheck = z.infer<typeof recheckSchema>;
 
 export interface SchemaIssue {

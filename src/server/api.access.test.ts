@@ -298,7 +298,8 @@ describeEachEngine(
       it('a rechecker of another site may not recheck (403, nothing stored)', async () => {
         const [rectification] = await h.fx.rectifications(team.supervisor.token);
         const before = await countRows(h.server.ctx);
-        const recheck = h.fx.recheck(rectification!.id);
+        // Refused for the assignment, before the photo (never uploaded) is looked for.
+        const recheck = h.fx.recheck(rectification!.id, { photos: [sha256(jpeg())] });
         const response = await h.api.put<ErrorBody>(`/api/rechecks/${recheck.id}`, recheck, rechecker2.token);
         expect([response.status, response.body.error]).toEqual([403, 'forbidden']);
         expect(await countRows(h.server.ctx)).toEqual(before);

@@ -383,7 +383,12 @@ describeEachEngine(
         (await h.fx.rectifications(team.supervisor.token)).find((r) => r.id === id)!;
 
       it('201 stored, 200 for a retry, 409 for different content under the same id', async () => {
-        const recheck = h.fx.recheck(rectificationIds[0]!, { verdict: 'not_fixed', note: '仍未整改' });
+        const [stillDusty] = await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'still dusty' })]);
+        const recheck = h.fx.recheck(rectificationIds[0]!, {
+          verdict: 'not_fixed',
+          note: '仍未整改',
+          photos: [stillDusty!],
+        });
         const first = await h.api.put(`/api/rechecks/${recheck.id}`, recheck, team.rechecker.token);
         expect([first.status, first.body]).toEqual([
           201,
@@ -441,7 +446,7 @@ describeEachEngine(
         const id = rectificationIds[2]!;
         const [afterSha] = await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'after' })]);
         const put = async (verdict: 'fixed' | 'not_fixed', checkedAt: string) => {
-          const recheck = h.fx.recheck(id, { verdict, checkedAt, photos: verdict === 'fixed' ? [afterSha!] : [] });
+          const recheck = h.fx.recheck(id, { verdict, checkedAt, photos: [afterSha!] });
           const response = await h.api.put<{ rectificationStatus: string }>(
             `/api/rechecks/${recheck.id}`,
             recheck,
@@ -479,7 +484,8 @@ describeEachEngine(
       it("another rechecker cannot replay a recheck's id", async () => {
         const other = await h.fx.createUser(team.admin.token, 'rechecker');
         await h.fx.assign(team.supervisor.token, round.id, [{ siteId: 'p-2', userId: other.id }]);
-        const recheck = h.fx.recheck(rectificationIds[0]!);
+        const [own] = await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'own after' })]);
+        const recheck = h.fx.recheck(rectificationIds[0]!, { photos: [own!] });
         expectStatus(await h.api.put(`/api/rechecks/${recheck.id}`, recheck, team.rechecker.token), 201, 'own');
         expect((await h.api.put(`/api/rechecks/${recheck.id}`, recheck, other.token)).status).toBe(403);
       });

@@ -8,6 +8,7 @@
  * no longer deducts an item (only a recheck closes one); and the CSV export of the results.
  */
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cityDate } from '../domain/dates';
 import { RECHECK_EXPORT_HEADER } from '../domain/recheck-export';
@@ -53,6 +54,7 @@ describeEachEngine(
     /** Rectification ids by `${siteId}/${itemId}`. */
     const ids: Record<string, string> = {};
     let afterPhoto: string;
+    let otherAfterPhoto: string;
 
     const inspect = async (spec: InspectionSpec, notes: Record<string, string> = {}) => {
       const built = h.fx.buildInspection(spec);
@@ -122,7 +124,10 @@ describeEachEngine(
         'v-s3/T01',
         'v-s3/T20',
       ]);
-      afterPhoto = (await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'after' })]))[0]!;
+      [afterPhoto, otherAfterPhoto] = (await h.fx.uploadPhotos(team.rechecker.token, [
+        jpeg({ label: 'after' }),
+        jpeg({ label: 'after, another' }),
+      ])) as [string, string];
     });
 
     describe('the original finding', () => {
@@ -144,6 +149,7 @@ describeEachEngine(
     describe('verdict validation: 400, nothing stored', () => {
       const cases: [string, (body: RecheckBody) => unknown][] = [
         ['"fixed" without an after-photo', (b) => ({ ...b, verdict: 'fixed', photos: [] })],
+        ['"not_fixed" without an after-photo', (b) => ({ ...b, verdict: 'not_fixed', photos: [] })],
         ['an unknown verdict', (b) => ({ ...b, verdict: 'partly' })],
         ['no verdict', ({ verdict: _verdict, ...rest }) => rest],
         ['a photo that is not a sha256', (b) => ({ ...b, photos: ['ABC'] })],
@@ -164,8 +170,33 @@ describeEachEngine(
         expect(await countRows(h.server.ctx)).toEqual(before);
       });
 
+      it('a photo-less "not_fixed" stored before the photo rule is still a 200 when its phone retries it', async () => {
+        // As the server stored it before the rule: the service itself, with the rule's check skipped.
+        const old = h.fx.recheck(ids['v-s2/T16']!, { verdict: 'not_fixed', photos: [] });
+        const before = await countRows(h.server.ctx);
+        await h.server.ctx.db
+          .insertInto('rechecks')
+          .values({
+            id: old.id,
+            rectification_id: old.rectificationId,
+            checked_by: team.rechecker.id,
+            verdict: 'not_fixed',
+            note: null,
+            photos_json: '[]',
+            checked_at: old.checkedAt,
+            received_at: old.checkedAt,
+            body_json: canonicalJson(old),
+          })
+          .execute();
+        const retry = await put(old, team.rechecker, old.id);
+        expect(retry.status).toBe(200);
+        const fresh = await put({ ...old, id: randomUUID() }, team.rechecker, undefined);
+        expect([fresh.status, fresh.body.error]).toEqual([400, 'invalid_request']);
+        expect((await countRows(h.server.ctx)).rechecks).toBe(before.rechecks + 1);
+      });
+
       it('a path id that is not a UUID is invalid_id; a body id differing from the path is 400', async () => {
-        const body = h.fx.recheck(ids['v-s2/T16']!);
+        const body = h.fx.recheck(ids['v-s2/T16']!, { photos: [afterPhoto] });
         const notUuid = await put(body, team.rechecker, 'not-a-uuid');
         expect([notUuid.status, notUuid.body.error]).toEqual([400, 'invalid_id']);
         const other = await put(body, team.rechecker, randomUUID());
@@ -183,7 +214,7 @@ describeEachEngine(
     describe('roles and assignments', () => {
       it('an inspector may not recheck, even on a site assigned to them (403, nothing stored)', async () => {
         const before = await countRows(h.server.ctx);
-        const response = await put(h.fx.recheck(ids['v-s2/T16']!), team.inspector);
+        const response = await put(h.fx.recheck(ids['v-s2/T16']!, { photos: [afterPhoto] }), team.inspector);
         expect([response.status, response.body.error]).toEqual([403, 'forbidden']);
         expect(await countRows(h.server.ctx)).toEqual(before);
       });
@@ -199,7 +230,11 @@ describeEachEngine(
       });
 
       it('the office may recheck any site without an assignment', async () => {
-        const body = h.fx.recheck(ids['v-s3/T01']!, { verdict: 'not_fixed', checkedAt: '2021-08-01T01:00:00Z' });
+        const body = h.fx.recheck(ids['v-s3/T01']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-01T01:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(body, team.supervisor)).status).toBe(201);
       });
 
@@ -241,7 +276,11 @@ describeEachEngine(
       });
 
       it('concurrent retries of one recheck store it once', async () => {
-        const body = h.fx.recheck(ids['v-s1/T18']!, { verdict: 'not_fixed', checkedAt: '2021-08-01T02:00:00Z' });
+        const body = h.fx.recheck(ids['v-s1/T18']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-01T02:00:00Z',
+          photos: [afterPhoto],
+        });
         const before = await countRows(h.server.ctx);
         const responses = await Promise.all(Array.from({ length: 6 }, () => put(body)));
         expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
@@ -256,6 +295,7 @@ describeEachEngine(
         expect((await put(older)).body.rectificationStatus).toBe('closed');
         const newer = h.fx.recheck(id, {
           verdict: 'not_fixed',
+          photos: [afterPhoto],
           checkedAt: '2021-08-02T02:00:00Z',
           note: '海报又被遮挡',
         });
@@ -267,13 +307,17 @@ describeEachEngine(
 
       it('409 for different content under the same id — verdict, rectification or photos — and nothing changes', async () => {
         const id = ids['v-s3/T20']!;
-        const body = h.fx.recheck(id, { verdict: 'not_fixed', checkedAt: '2021-08-03T02:00:00Z' });
+        const body = h.fx.recheck(id, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-03T02:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(body)).status).toBe(201);
         const before = await countRows(h.server.ctx);
         for (const changed of [
-          { ...body, verdict: 'fixed', photos: [afterPhoto] },
+          { ...body, verdict: 'fixed' },
           { ...body, rectificationId: ids['v-s3/T01']! },
-          { ...body, photos: [afterPhoto] },
+          { ...body, photos: [otherAfterPhoto] },
           { ...body, checkedAt: '2021-08-03T02:00:01Z' },
         ]) {
           const response = await put(changed);
@@ -284,13 +328,21 @@ describeEachEngine(
       });
 
       it('the body is compared as sent: the same instant written with another offset is a conflict', async () => {
-        const body = h.fx.recheck(ids['v-s3/T20']!, { verdict: 'not_fixed', checkedAt: '2021-08-04T10:00:00+08:00' });
+        const body = h.fx.recheck(ids['v-s3/T20']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-04T10:00:00+08:00',
+          photos: [afterPhoto],
+        });
         expect((await put(body)).status).toBe(201);
         expect((await put({ ...body, checkedAt: '2021-08-04T02:00:00Z' })).status).toBe(409);
       });
 
       it('a retry after the server restarted is still a 200', async () => {
-        const body = h.fx.recheck(ids['v-s3/T01']!, { verdict: 'not_fixed', checkedAt: '2021-08-05T01:00:00Z' });
+        const body = h.fx.recheck(ids['v-s3/T01']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-05T01:00:00Z',
+          photos: [afterPhoto],
+        });
         const first = await put(body);
         expect(first.status).toBe(201);
         await h.restart(); // same DATA_DIR and database; tokens are stored, so they still work
@@ -353,7 +405,11 @@ describeEachEngine(
           closedOutOn: '2021-08-06',
         });
 
-        const reopen = h.fx.recheck(ids['v-s1/T18']!, { verdict: 'not_fixed', checkedAt: '2021-08-07T03:00:00Z' });
+        const reopen = h.fx.recheck(ids['v-s1/T18']!, {
+          verdict: 'not_fixed',
+          checkedAt: '2021-08-07T03:00:00Z',
+          photos: [afterPhoto],
+        });
         expect((await put(reopen)).body.rectificationStatus).toBe('open');
         expect(bySite(await progress())['v-s1']).toMatchObject({ closed: 1, open: 1, closedOut: false });
       });

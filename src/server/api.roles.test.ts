@@ -53,6 +53,7 @@ describeEachEngine(
     let referencedPhoto: string;
     let strayPhoto: string;
     let rectificationId: string;
+    let afterPhoto: string;
 
     const ROUTES: RouteCase[] = [
       { route: 'GET /api/health', open: 200, call: (t) => h.api.get('/api/health', t) },
@@ -239,7 +240,7 @@ describeEachEngine(
         route: 'PUT /api/rechecks/:id',
         roles: only(201, 'admin', 'supervisor', 'rechecker'),
         call: (t) => {
-          const recheck = h.fx.recheck(rectificationId);
+          const recheck = h.fx.recheck(rectificationId, { photos: [afterPhoto] });
           return h.api.put(`/api/rechecks/${recheck.id}`, recheck, t);
         },
       },
@@ -276,6 +277,9 @@ describeEachEngine(
       expectStatus(await h.api.putPhoto(stray, supervisor), 201, 'stray photo');
       strayPhoto = sha256(stray);
       rectificationId = (await h.fx.rectifications(supervisor))[0]!.id;
+      const after = jpeg({ label: 'after' });
+      expectStatus(await h.api.putPhoto(after, supervisor), 201, 'after photo');
+      afterPhoto = sha256(after);
       await publish();
 
       for (const role of ROLES) tokens[role] = team[role].token;

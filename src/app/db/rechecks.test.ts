@@ -94,12 +94,17 @@ describe('rechecks', () => {
     await expect(updateVerdict(db, draft.id, { verdict: 'not_fixed' })).rejects.toBeInstanceOf(NotEditableError);
   });
 
-  it('a not-fixed verdict needs no photo; a revision is a new recheck', async () => {
+  it('a not-fixed verdict needs a photo of what is still wrong; a revision is a new recheck', async () => {
     const first = await openRecheck(db, 'RX2', at(0));
     await updateVerdict(db, first.id, { verdict: 'not_fixed' });
+    expect(await submitRecheck(db, first.id, at(1))).toEqual({
+      ok: false,
+      problems: [{ itemId: 'T16', code: 'photo_required', message: '判定“未整改”需要至少一张照片，拍下仍存在的问题' }],
+    });
+    expect(await db.outbox.count()).toBe(0);
+    await attachRecheckPhoto(db, first.id, await makePhoto('still torn'), at(1));
     expect(await submitRecheck(db, first.id, at(1))).toEqual({ ok: true });
-    const [entry] = await entriesOfGroup(db, first.id);
-    await markDone(db, [entry!.seq], at(2));
+    for (const entry of await entriesOfGroup(db, first.id)) await markDone(db, [entry.seq], at(2));
     expect((await recheckFor(db, 'RX2'))?.status).toBe('synced');
 
     const revised = await reviseRecheck(db, first.id, at(3));
@@ -114,7 +119,8 @@ describe('rechecks', () => {
   it('the outbox names the site and the item a queued recheck is about', async () => {
     const recheck = await openRecheck(db, 'RX2', at(0));
     await updateVerdict(db, recheck.id, { verdict: 'not_fixed' });
-    await submitRecheck(db, recheck.id, at(1));
+    await attachRecheckPhoto(db, recheck.id, await makePhoto('still torn'), at(1));
+    expect(await submitRecheck(db, recheck.id, at(1))).toEqual({ ok: true });
     const rectification = bootstrapFixture().rectifications.find((r) => r.id === 'RX2')!;
     const site = bootstrapFixture().sites.find((s) => s.id === rectification.siteId)!;
     expect((await outboxSummary(db, { named: true })).groups).toEqual([

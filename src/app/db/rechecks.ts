@@ -131,7 +131,7 @@ export function detachRecheckPhoto(
 export type RecheckSubmitResult = { ok: true } | { ok: false; problems: SubmitProblem[] };
 
 /**
- * Validates (a verdict is chosen; `fixed` needs an after-photo; recheckSchema) and, in ONE
+ * Validates (a verdict is chosen; either verdict needs an after-photo; recheckSchema) and, in ONE
  * transaction, freezes the PUT body, marks the recheck submitted and queues its unconfirmed
  * photos, then the recheck. A recheck that is no longer a draft changes nothing.
  */
@@ -162,6 +162,12 @@ export function submitRecheck(db: CivicDatabase, id: string, now: Instant): Prom
   );
 }
 
+/** Either verdict needs a photo taken on the visit: of the fix, or of what is still wrong. */
+const PHOTO_REQUIRED: Readonly<Record<Verdict, string>> = {
+  fixed: '判定“已整改”需要至少一张整改后照片',
+  not_fixed: '判定“未整改”需要至少一张照片，拍下仍存在的问题',
+};
+
 /** What keeps a recheck from being submitted, in Chinese (empty when it can be). */
 export function recheckProblems(recheck: LocalRecheck, itemId?: string): SubmitProblem[] {
   const at = itemId === undefined ? {} : { itemId };
@@ -170,9 +176,8 @@ export function recheckProblems(recheck: LocalRecheck, itemId?: string): SubmitP
     problems.push({ ...at, code: 'unanswered', message: '尚未选择复查结论（已整改 / 未整改）' });
     return problems;
   }
-  if (recheck.verdict === 'fixed' && recheck.photos.length === 0) {
-    problems.push({ ...at, code: 'photo_required', message: '判定“已整改”需要至少一张整改后照片' });
-  }
+  if (recheck.photos.length === 0)
+    problems.push({ ...at, code: 'photo_required', message: PHOTO_REQUIRED[recheck.verdict] });
   const parsed = recheckSchema.safeParse({
     id: recheck.id,
     rectificationId: recheck.rectificationId,

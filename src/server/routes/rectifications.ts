@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
-import { codeSchema, recheckSchema } from '../../domain/wire';
+import { codeSchema, recheckFieldsSchema } from '../../domain/wire';
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -27,7 +27,7 @@ export const rectificationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = a
     { preHandler: allow(ctx.db, ctx.now, 'rechecker', 'supervisor', 'admin') },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
-      const recheck = parseBody(recheckSchema, request.body);
+      const recheck = parseBody(recheckFieldsSchema, request.body);
       if (recheck.id !== id) {
         const message = '请求体中的 id 与路径中的不一致';
         throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });

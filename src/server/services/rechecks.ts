@@ -6,7 +6,7 @@
  * or makes it open — whatever order the verdicts arrive in.
  */
 import type { Transaction } from 'kysely';
-import type { Recheck } from '../../domain/wire';
+import { RECHECK_PHOTO_RULE, type Recheck } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -31,6 +31,11 @@ export async function putRecheck(
   const body = canonicalJson(recheck);
   const existing = await db.selectFrom('rechecks').selectAll().where('id', '=', recheck.id).executeTakeFirst();
   if (existing) return { created: false, summary: await sameOrConflict(ctx, user, existing, body) };
+  if (recheck.photos.length === 0) {
+    throw new ApiError('invalid_request', '复查结论须附至少一张照片（已整改或仍存在的问题）', {
+      issues: [{ path: 'photos', message: RECHECK_PHOTO_RULE }],
+    });
+  }
 
   const rectification = await db
     .selectFrom('rectifications')

@@ -636,6 +636,7 @@ export class Fixtures {
     return expectStatus(response, 200, 'list rectifications').body;
   }
 
+  /** A recheck body; without `photos` in `over` it has none, which the server refuses (400) for either verdict. */
   recheck(rectificationId: string, over: Partial<RecheckBody> = {}): RecheckBody {
     return {
       id: randomUUID(),

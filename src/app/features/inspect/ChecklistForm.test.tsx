@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RUBRIC_2021 } from '../../../domain/test-fixtures';
-import { initI18n } from '../../i18n';
+import { initI18n, setLanguage } from '../../i18n';
 import { ChecklistForm, type ChecklistFormProps } from './ChecklistForm';
 import type { FormAnswer } from './checklist-schema';
 
@@ -26,6 +26,9 @@ function renderChecklist(overrides: Partial<ChecklistFormProps> = {}) {
   };
   return { props, ...render(<ChecklistForm {...props} />) };
 }
+
+/** Chinese punctuation that has no place in an English screen. */
+const FULL_WIDTH_PUNCTUATION = /[：，（）。、；]/;
 
 const card = (itemId: string) => document.getElementById(`item-${itemId}`)!;
 
@@ -124,6 +127,23 @@ describe('the checklist', () => {
     expect(problems.textContent).toContain('T18 室内卫生（无积尘）：扣分项需要至少一张照片');
     expect(within(card('T18')).getByRole('alert').textContent).toBe('扣分项需要至少一张照片');
     expect(props.onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('puts English punctuation around the words in English', async () => {
+    await setLanguage('en');
+    try {
+      const answers = allA();
+      delete answers.T05;
+      renderChecklist({ answers });
+      fireEvent.click(screen.getByRole('button', { name: 'Submit inspection' }));
+      const problems = await screen.findByTestId('submit-problems');
+      expect(problems.textContent).toMatch(/T05 .+: Not graded yet/);
+      const rule = within(card('T05')).getByText(/^Grading rule: /);
+      expect(rule.textContent).not.toBe('Grading rule: ');
+      expect(document.body.textContent).not.toMatch(FULL_WIDTH_PUNCTUATION);
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 
   it('submits once every item is graded and every deduction has its photo', async () => {

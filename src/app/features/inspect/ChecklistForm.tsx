@@ -173,7 +173,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
                 >
                   {itemId} {text.item(rubric.items.find((item) => item.id === itemId)!).title}
                 </a>
-                ：{message}
+                {t('inspect.problemMessage', { message })}
               </li>
             ))}
           </ul>

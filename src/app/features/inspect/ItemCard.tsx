@@ -48,9 +48,7 @@ export function ItemCard(props: ItemCardProps) {
       <details className="item-card__guidance">
         <summary>{t('inspect.guidance')}</summary>
         <p>{text.guidance}</p>
-        <p className="muted">
-          {t('inspect.gradeRule')}：{text.gradeRule}
-        </p>
+        <p className="muted">{t('inspect.gradeRuleText', { rule: text.gradeRule })}</p>
       </details>
       {item.countRule && (
         <DefectCounter

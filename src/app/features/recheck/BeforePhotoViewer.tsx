@@ -15,7 +15,7 @@ export function BeforePhotoViewer({ photo, onClose }: { photo: BeforePhotoRecord
     <PhotoDialog
       blob={photo.blob ?? photo.thumbnail}
       sha256={photo.sha256}
-      label={`${t('recheck.before')} ${t('recheck.viewPhoto')}`}
+      label={t('recheck.beforePhoto')}
       facts={facts}
       onClose={onClose}
     />

@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import i18next from 'i18next';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../domain/wire';
 import { recheckProblems } from '../../db/rechecks';
 import type { LocalRecheck } from '../../db/types';
-import { initI18n } from '../../i18n';
+import { initI18n, setLanguage } from '../../i18n';
 import { RecheckItem, type RecheckItemProps } from './RecheckItem';
+import { problemText } from './recheck-problems';
 
 const BEFORE = ['a'.repeat(64), 'b'.repeat(64)];
 const AFTER = 'c'.repeat(64);
@@ -33,8 +35,8 @@ function props(overrides: Partial<RecheckItemProps> = {}): RecheckItemProps {
   };
 }
 
-const verdictButton = (name: string) =>
-  within(screen.getByRole('radiogroup', { name: '复查结论' })).getByRole('radio', { name });
+const verdictButton = (name: string, group = '复查结论') =>
+  within(screen.getByRole('radiogroup', { name: group })).getByRole('radio', { name });
 
 beforeAll(async () => {
   await initI18n();
@@ -73,11 +75,14 @@ describe('the recheck item', () => {
     const after = screen.getByRole('region', { name: '整改后' });
     expect(before.querySelector('img')?.getAttribute('src')).toBe('blob:before-1');
     expect(within(before).getByText('未下载')).toBeTruthy();
+    // Each thumbnail is named for what it shows; the one not downloaded says so in its name too.
+    expect(within(before).getByRole('button', { name: '查看整改前照片 1' })).toBeTruthy();
+    expect(within(before).getByRole('button', { name: '整改前照片 2：未下载' })).toBeTruthy();
     expect(after.querySelector('img')?.getAttribute('src')).toBe('blob:after-1');
     fireEvent.click(within(before).getAllByRole('button')[0]!);
     expect(onViewBefore).toHaveBeenCalledWith(BEFORE[0]);
     expect(within(before).getAllByRole('button')[1]!.hasAttribute('disabled')).toBe(true);
-    fireEvent.click(within(after).getByRole('button', { name: '整改后 查看照片' }));
+    fireEvent.click(within(after).getByRole('button', { name: '查看整改后照片' }));
     expect(onViewAfter).toHaveBeenCalledWith(AFTER);
   });
 
@@ -92,14 +97,16 @@ describe('the recheck item', () => {
     expect(verdictButton('已整改').getAttribute('aria-checked')).toBe('false');
   });
 
-  it('"fixed" without an after-photo shows that one is needed; with one, or "not fixed", it does not', () => {
-    const { rerender } = render(
-      <RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'fixed' } })} />,
-    );
+  it('either verdict without an after-photo shows that one is needed; with one it does not', () => {
+    const { rerender } = render(<RecheckItem {...props({ recheck: { photos: [], status: 'draft' } })} />);
+    expect(screen.queryByTestId('photo-required')).toBeNull();
+    rerender(<RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'fixed' } })} />);
     expect(screen.getByTestId('photo-required').textContent).toBe('判定“已整改”须拍整改后照片');
     rerender(<RecheckItem {...props({ recheck: { photos: [AFTER], status: 'draft', verdict: 'fixed' } })} />);
     expect(screen.queryByTestId('photo-required')).toBeNull();
     rerender(<RecheckItem {...props({ recheck: { photos: [], status: 'draft', verdict: 'not_fixed' } })} />);
+    expect(screen.getByTestId('photo-required').textContent).toBe('判定“未整改”须拍下仍存在的问题');
+    rerender(<RecheckItem {...props({ recheck: { photos: [AFTER], status: 'draft', verdict: 'not_fixed' } })} />);
     expect(screen.queryByTestId('photo-required')).toBeNull();
   });
 
@@ -113,6 +120,28 @@ describe('the recheck item', () => {
     const file = new File([new Uint8Array([0xff, 0xd8, 0xff])], 'after.jpg', { type: 'image/jpeg' });
     fireEvent.change(camera, { target: { files: [file] } });
     expect(onAddPhotos).toHaveBeenCalledTimes(1);
+  });
+
+  it('in English, names the thumbnails in English and puts no Chinese punctuation around the words', async () => {
+    await setLanguage('en');
+    try {
+      render(
+        <RecheckItem
+          {...props({
+            rectification: { ...props().rectification, note: '海报破损' },
+            siteName: '曙光街站',
+            recheck: { photos: [], status: 'draft', verdict: 'not_fixed' },
+          })}
+        />,
+      );
+      expect(screen.getByTestId('inspector-note').textContent).toMatch(/: 海报破损$/);
+      expect(screen.getByRole('button', { name: 'View before-photo 1' })).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Before-photo 2: Not downloaded' })).toBeTruthy();
+      expect(screen.getByTestId('photo-required').textContent).toBe('"Not fixed" needs a photo of what is still wrong');
+      expect(document.body.textContent).not.toMatch(/[：，（）。、；]/);
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 
   it('a submitted verdict is read-only and can be changed by a new recheck', () => {
@@ -152,7 +181,9 @@ function Harness({ onSubmitted }: { onSubmitted: () => void }) {
         onVerdict: (verdict: Verdict) => setRecheck((current) => ({ ...current, verdict })),
         onAddPhotos: () => setRecheck((current) => ({ ...current, photos: [...current.photos, AFTER] })),
         onSubmit: () => {
-          const found = recheckProblems(recheck, 'T16').map((problem) => problem.message);
+          const found = recheckProblems(recheck, 'T16').map((problem) =>
+            problemText(i18next.t, problem, recheck.verdict),
+          );
           setProblems(found);
           if (found.length === 0) onSubmitted();
         },
@@ -183,11 +214,35 @@ describe('submitting a recheck', () => {
     expect(onSubmitted).toHaveBeenCalledTimes(1);
   });
 
-  it('"not fixed" needs no photo', () => {
+  it('"not fixed" needs a photo of what is still wrong too; then it goes', () => {
     const onSubmitted = vi.fn();
-    render(<Harness onSubmitted={onSubmitted} />);
+    const { container } = render(<Harness onSubmitted={onSubmitted} />);
     fireEvent.click(verdictButton('未整改'));
     fireEvent.click(screen.getByRole('button', { name: '提交复查结论' }));
+    expect(screen.getByRole('alert').textContent).toContain('判定“未整改”需要至少一张照片，拍下仍存在的问题');
+    expect(onSubmitted).not.toHaveBeenCalled();
+
+    const camera = container.querySelector<HTMLInputElement>('input[capture="environment"]')!;
+    fireEvent.change(camera, { target: { files: [new File([new Uint8Array([1])], 'a.jpg')] } });
+    fireEvent.click(screen.getByRole('button', { name: '提交复查结论' }));
+    expect(screen.queryByRole('alert')).toBeNull();
     expect(onSubmitted).toHaveBeenCalledTimes(1);
+  });
+
+  it('explains in English when English is chosen', async () => {
+    await setLanguage('en');
+    try {
+      render(<Harness onSubmitted={vi.fn()} />);
+      const submit = screen.getByRole('button', { name: 'Submit verdict' });
+      fireEvent.click(submit);
+      expect(screen.getByRole('alert').textContent).toContain('Choose a verdict (fixed / not fixed)');
+      fireEvent.click(verdictButton('Not fixed', 'Verdict'));
+      fireEvent.click(submit);
+      expect(screen.getByRole('alert').textContent).toContain(
+        'A "not fixed" verdict needs at least one photo of what is still wrong',
+      );
+    } finally {
+      await setLanguage('zh-CN');
+    }
   });
 });

@@ -43,7 +43,8 @@ export function RecheckItem(props: RecheckItemProps) {
   const { rectification, recheck, problems } = props;
   const { t } = useTranslation();
   const readOnly = recheck.status !== 'draft';
-  const needsPhoto = recheck.verdict === 'fixed' && recheck.photos.length === 0;
+  // Either verdict is evidence from the visit: the fix, or what is still wrong.
+  const photoNeededFor = recheck.photos.length === 0 ? recheck.verdict : undefined;
   return (
     <article className="recheck-item" aria-labelledby="recheck-item-title">
       <h1 id="recheck-item-title" className="recheck-item__title">
@@ -78,12 +79,17 @@ export function RecheckItem(props: RecheckItemProps) {
             <p className="muted">{t('recheck.noBeforePhotos')}</p>
           ) : (
             <ul className="photo-strip__list" data-testid="before-photos">
-              {props.before.map((photo) => (
+              {props.before.map((photo, index) => (
                 <li key={photo.sha256} className="photo-strip__item">
                   <button
                     type="button"
                     className="photo-strip__thumb"
-                    aria-label={`${t('recheck.before')} ${t('recheck.viewPhoto')}`}
+                    // The name contains the visible words ("未下载") so that voice control can say them.
+                    aria-label={
+                      photo.url
+                        ? t('recheck.viewBeforePhoto', { number: index + 1 })
+                        : t('recheck.beforePhotoMissing', { number: index + 1, state: t('recheck.notDownloaded') })
+                    }
                     disabled={!photo.url}
                     onClick={() => props.onViewBefore(photo.sha256)}
                   >
@@ -101,9 +107,9 @@ export function RecheckItem(props: RecheckItemProps) {
         <section className="recheck-compare__side" aria-labelledby="recheck-after">
           <h2 id="recheck-after" className="recheck-item__heading">
             {t('recheck.after')}{' '}
-            {needsPhoto && (
+            {photoNeededFor && (
               <span className="badge badge--warn" data-testid="photo-required">
-                {t('recheck.photoRequired')}
+                {t(`recheck.photoRequired.${photoNeededFor}`)}
               </span>
             )}
           </h2>
@@ -114,7 +120,7 @@ export function RecheckItem(props: RecheckItemProps) {
             readOnly={readOnly}
             testId="after-photos"
             labels={{
-              view: `${t('recheck.after')} ${t('recheck.viewPhoto')}`,
+              view: t('recheck.viewAfterPhoto'),
               remove: t('recheck.deletePhoto'),
               processing: t('recheck.processingPhoto'),
               take: t('recheck.takePhoto'),

@@ -25,6 +25,7 @@ import { PhotoViewer } from '../../ui/PhotoViewer';
 import { useRubricText } from '../inspect/rubric-text';
 import { BeforePhotoViewer } from './BeforePhotoViewer';
 import { RecheckItem } from './RecheckItem';
+import { problemText } from './recheck-problems';
 import './recheck.css';
 
 /**
@@ -125,7 +126,7 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
       setFailure(undefined);
       announceOutboxChanged();
     } else {
-      setProblems(result.problems.map((problem) => problem.message));
+      setProblems(result.problems.map((problem) => problemText(t, problem, current.verdict)));
     }
   };
 

@@ -4,11 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CivicDatabase } from '../../db/database';
 import { markDone, entriesOfGroup } from '../../db/outbox';
 import { recheckTask, recheckTasks } from '../../db/recheck-reads';
-import { openRecheck, submitRecheck, updateVerdict } from '../../db/rechecks';
+import { attachRecheckPhoto, openRecheck, submitRecheck, updateVerdict } from '../../db/rechecks';
 import { saveBootstrap } from '../../db/session';
-import { at, bootstrapFixture, RECHECKER, testDatabase } from '../../db/test-support';
+import { at, bootstrapFixture, makePhoto, RECHECKER, testDatabase } from '../../db/test-support';
 import type { Rectification } from '../../db/types';
-import { groupTasks, needsRecheck, taskState } from './recheck-list';
+import { groupTasks, matchesQuery, narrowGroups, navigationUrl, needsRecheck, taskState } from './recheck-list';
 
 let db: CivicDatabase;
 
@@ -61,7 +61,8 @@ describe('the rechecker’s tasks', () => {
     expect((await states()).A).toBe('draft');
     const b = await openRecheck(db, 'B', at(2));
     await updateVerdict(db, b.id, { verdict: 'not_fixed' }, at(3));
-    await submitRecheck(db, b.id, at(4));
+    await attachRecheckPhoto(db, b.id, await makePhoto('still dusty'), at(3));
+    expect(await submitRecheck(db, b.id, at(4))).toEqual({ ok: true });
     expect((await states()).B).toBe('submitted');
     for (const entry of await entriesOfGroup(db, b.id)) await markDone(db, [entry.seq], at(5));
     expect(await states()).toEqual({ A: 'draft', B: 'synced', C: 'todo', D: 'todo', E: 'todo' });
@@ -81,5 +82,53 @@ describe('the rechecker’s tasks', () => {
       ['西湖社区实践站', ['T01'], 0],
     ]);
     expect(groups[0]!.sites.map((site) => site.closedOut)).toEqual([false, false, true]);
+  });
+});
+
+describe('searching the tasks', () => {
+  const ids = async (query: string) =>
+    (await recheckTasks(db))
+      .filter((task) => matchesQuery(task, query))
+      .map((task) => task.rectification.id)
+      .sort();
+
+  it('finds by site name, district, item title (either language) or item id; empty finds all', async () => {
+    expect(await ids('  ')).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(await ids('东风')).toEqual(['A', 'B']);
+    expect(await ids('新区')).toEqual(['E']);
+    expect(await ids('无积尘')).toEqual(['A']);
+    expect(await ids('DUST')).toEqual(['A']);
+    expect(await ids('i09')).toEqual(['D']);
+    expect(await ids('没有这个')).toEqual([]);
+  });
+
+  it('narrows the groups to the matching items; a site keeps the counts of all its items', async () => {
+    const groups = narrowGroups(groupTasks(await recheckTasks(db)), (task) => matchesQuery(task, '无积尘'));
+    expect(groups.map((group) => group.district)).toEqual(['城关区']);
+    const [site] = groups[0]!.sites;
+    expect([site!.siteName, site!.tasks.map((task) => task.rectification.itemId), site!.open, site!.total]).toEqual([
+      '东风社区实践站',
+      ['T18'],
+      2,
+      2,
+    ]);
+  });
+});
+
+describe('the map link of a site', () => {
+  it('is a geo: URI at the coordinates when the site has them', () => {
+    expect(navigationUrl({ name: '曙光街 站', address: '建设路 1 号', lat: 33.7367, lng: 113.3039 })).toBe(
+      'geo:33.7367,113.3039?q=33.7367,113.3039(%E6%9B%99%E5%85%89%E8%A1%97%20%E7%AB%99)',
+    );
+  });
+
+  it('searches Amap for the address without coordinates, else for the name', () => {
+    expect(navigationUrl({ name: '站', address: '新华区建设路 1 号', lat: null, lng: null })).toBe(
+      `https://uri.amap.com/search?keyword=${encodeURIComponent('新华区建设路 1 号')}`,
+    );
+    expect(navigationUrl({ name: '曙光街站', address: ' ', lat: 33.7 })).toBe(
+      `https://uri.amap.com/search?keyword=${encodeURIComponent('曙光街站')}`,
+    );
+    expect(navigationUrl(undefined)).toBeUndefined();
   });
 });

@@ -4,11 +4,23 @@ import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
 import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
+import type { SiteState } from '../../db/inspection-reads';
 import { useRoundSites, useRounds } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
+import { ChoiceButton } from '../../ui/ChoiceButton';
 import { RoundPicker } from '../../ui/RoundPicker';
 import { SiteSearch } from '../../ui/SiteSearch';
+import {
+  countByFilter,
+  inFilter,
+  rememberedFilter,
+  rememberFilter,
+  SITE_FILTERS,
+  workOrder,
+  type SiteFilter,
+} from './site-filter';
+import './sites.css';
 
 const STATE_BADGE = {
   not_started: 'badge',
@@ -18,7 +30,10 @@ const STATE_BADGE = {
   synced: 'badge badge--ok',
 } as const;
 
-/** "My sites": the assigned sites of the chosen round, by district and type, with their state and a search box. */
+/**
+ * "My sites": the assigned sites of the chosen round, by district, the ones still to inspect
+ * first, with their state, a filter by state (kept for the session) and a search box.
+ */
 export function SitesPage({ user }: { user: User }) {
   const { t } = useTranslation();
   const { db } = useServices();
@@ -27,10 +42,23 @@ export function SitesPage({ user }: { user: User }) {
   const roundId = chosenRound ?? rounds?.[0]?.id;
   const data = useRoundSites(db, roundId, user.id);
   const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<SiteFilter>(rememberedFilter);
   // The next tap is most likely a site: have the checklist's code ready for it.
   useEffect(() => preloadInspectPageWhenIdle(), []);
 
-  const groups = useMemo(() => groupSites(filterSites(data?.sites ?? [], query)), [data, query]);
+  const stateOf = useMemo(() => {
+    const states = data?.states;
+    return (site: Site): SiteState => states?.get(site.id) ?? 'not_started';
+  }, [data]);
+  const counts = useMemo(() => countByFilter((data?.sites ?? []).map(stateOf)), [data, stateOf]);
+  const groups = useMemo(() => {
+    const shown = filterSites(data?.sites ?? [], query).filter((site) => inFilter(stateOf(site), filter));
+    return groupSites(shown, stateOf);
+  }, [data, query, filter, stateOf]);
+  const choose = (chosen: SiteFilter) => {
+    setFilter(chosen);
+    rememberFilter(chosen);
+  };
   if (!rounds || !data) return <p role="status">{t('common.loading')}</p>;
   if (rounds.length === 0) return <p className="notice">{t('sites.noRound')}</p>;
 
@@ -41,17 +69,20 @@ export function SitesPage({ user }: { user: User }) {
         <RoundPicker label={t('sites.round')} rounds={rounds} value={roundId} onChange={setChosenRound} />
       </div>
       <SiteSearch label={t('sites.search')} value={query} onChange={setQuery} />
+      <SiteFilterChoice value={filter} counts={counts} onChange={choose} />
       <p className="muted" role="status">
         {t('sites.count', { count: groups.reduce((sum, group) => sum + group.sites.length, 0) })}
       </p>
       {data.sites.length === 0 && <p className="notice">{t('sites.empty')}</p>}
-      {data.sites.length > 0 && groups.length === 0 && <p className="notice">{t('sites.noMatch', { query })}</p>}
+      {data.sites.length > 0 && groups.length === 0 && (
+        <p className="notice">{query.trim() ? t('sites.noMatch', { query }) : t('sites.noneInFilter')}</p>
+      )}
       {groups.map((group) => (
         <div key={group.district}>
           <h2 className="site-list__district">{group.district}</h2>
           <ul className="site-list">
             {group.sites.map((site) => {
-              const state = data.states.get(site.id) ?? 'not_started';
+              const state = stateOf(site);
               const onServer = state === 'inspected' ? data.results.get(site.id) : undefined;
               return (
                 <li key={site.id}>
@@ -95,8 +126,35 @@ function filterSites(sites: readonly Site[], query: string): Site[] {
   );
 }
 
-/** Districts in Chinese collation; within one, centers, then institutes, then stations, by name. */
-function groupSites(sites: readonly Site[]): { district: string; sites: Site[] }[] {
+/** Which sites are shown, by where their work stands, each choice with its count. */
+function SiteFilterChoice(props: {
+  value: SiteFilter;
+  counts: Record<SiteFilter, number>;
+  onChange: (filter: SiteFilter) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="site-filter" role="radiogroup" aria-label={t('sites.filter.label')}>
+      {SITE_FILTERS.map((filter) => (
+        <ChoiceButton
+          key={filter}
+          checked={props.value === filter}
+          className="site-filter__option"
+          disabled={false}
+          onChoose={() => props.onChange(filter)}
+        >
+          {t(`sites.filter.${filter}`, { count: props.counts[filter] })}
+        </ChoiceButton>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Districts in Chinese collation; within one, the work still to do first (then waiting to sync,
+ * then inspected), and in each of those centers, then institutes, then stations, by name.
+ */
+function groupSites(sites: readonly Site[], stateOf: (site: Site) => SiteState): { district: string; sites: Site[] }[] {
   const byDistrict = new Map<string, Site[]>();
   for (const site of sites) byDistrict.set(site.district, [...(byDistrict.get(site.district) ?? []), site]);
   return [...byDistrict]
@@ -104,7 +162,10 @@ function groupSites(sites: readonly Site[]): { district: string; sites: Site[] }
     .map(([district, list]) => ({
       district,
       sites: list.sort(
-        (a, b) => SITE_TYPES.indexOf(a.type) - SITE_TYPES.indexOf(b.type) || a.name.localeCompare(b.name, 'zh-CN'),
+        (a, b) =>
+          workOrder(stateOf(a)) - workOrder(stateOf(b)) ||
+          SITE_TYPES.indexOf(a.type) - SITE_TYPES.indexOf(b.type) ||
+          a.name.localeCompare(b.name, 'zh-CN'),
       ),
     }));
 }

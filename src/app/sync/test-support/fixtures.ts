@@ -55,11 +55,12 @@ export function makeInspection({ id, revision = 1, photos = [], note, grade }: I
   };
 }
 
-export function makeRecheck(id: string, photos: string[]): Recheck {
+/** A recheck as sent; either verdict needs at least one photo to be valid. */
+export function makeRecheck(id: string, photos: string[], verdict: Recheck['verdict'] = 'fixed'): Recheck {
   return {
     id,
     rectificationId: 'R2026:S001:T01',
-    verdict: photos.length > 0 ? 'fixed' : 'not_fixed',
+    verdict,
     photos,
     checkedAt: '2026-07-16T10:00:00+08:00',
   };

@@ -152,7 +152,11 @@ function AssignmentsPanel() {
             <option value="">{t('assign.choose')}</option>
             {fieldUsers.map((user) => (
               <option key={user.id} value={user.id}>
-                {user.displayName}（{user.username}，{t(`role.${user.role}`)}）
+                {t('assign.userOption', {
+                  name: user.displayName,
+                  username: user.username,
+                  role: t(`role.${user.role}`),
+                })}
               </option>
             ))}
           </select>

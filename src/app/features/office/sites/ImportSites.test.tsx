@@ -90,12 +90,24 @@ describe('import preview', () => {
         [
           ['id', 'name', 'type', 'district'],
           ['S1', '', 'station', 'Xinhua'],
+          ['S2', '', 'pagoda', 'Xinhua'],
         ],
         new Set(),
       ),
     };
     render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
-    expect(screen.getByTestId('import-summary').textContent).toBe('1 rows: 0 new, 0 updates, 1 with errors');
-    expect(screen.getByText('Name：required')).toBeTruthy();
+    expect(screen.getByTestId('import-summary').textContent).toBe('2 rows: 0 new, 0 updates, 2 with errors');
+    expect(screen.getByText('Name: required')).toBeTruthy();
+    expect(screen.getByText('Type: must be center, institute or station; Name: required')).toBeTruthy();
+    expect(screen.getByTestId('import-preview').textContent).not.toMatch(/[：，（）。、；]/);
+  });
+
+  it('lists missing columns with the separator of the language', async () => {
+    await setLanguage('en');
+    const preview = { fileName: 'x.csv', format: 'csv' as const, ...buildPreview([['id', 'name']], new Set()) };
+    render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Required columns missing: Type, District. Check the header row.',
+    );
   });
 });

@@ -103,7 +103,10 @@ export function ImportPreviewView({
   const good = count('new') + count('update');
   const bad = count('error');
   const issueText = (issue: ImportIssue) =>
-    `${t(`sites.${issue.field}`)}：${t(`import.issue.${issue.code}`, { value: issue.value ?? '' })}`;
+    t('import.issueText', {
+      field: t(`sites.${issue.field}`),
+      problem: t(`import.issue.${issue.code}`, { value: issue.value ?? '' }),
+    });
   const columns: Column<ImportRow>[] = [
     { key: 'line', header: t('import.line'), width: '4rem', render: (row) => row.line, numeric: true },
     {
@@ -134,7 +137,7 @@ export function ImportPreviewView({
       width: 'minmax(14rem, 3fr)',
       render: (row) => (
         <span className={row.issues.length > 0 ? 'import-issues' : 'muted'}>
-          {row.issues.map(issueText).join('；')}
+          {row.issues.map(issueText).join(t('import.issueSeparator'))}
           {row.unknownParent && t('import.unknownParent', { id: row.site?.parentId })}
         </span>
       ),
@@ -150,7 +153,7 @@ export function ImportPreviewView({
       {preview.missingColumns.length > 0 ? (
         <p className="notice notice--error" role="alert">
           {t('import.missingColumns', {
-            columns: preview.missingColumns.map((field) => t(`sites.${field}`)).join('、'),
+            columns: preview.missingColumns.map((field) => t(`sites.${field}`)).join(t('import.listSeparator')),
           })}
         </p>
       ) : preview.rows.length === 0 ? (
@@ -166,7 +169,9 @@ export function ImportPreviewView({
             })}
           </p>
           {preview.ignoredHeaders.length > 0 && (
-            <p className="muted">{t('import.ignored', { columns: preview.ignoredHeaders.join('、') })}</p>
+            <p className="muted">
+              {t('import.ignored', { columns: preview.ignoredHeaders.join(t('import.listSeparator')) })}
+            </p>
           )}
           <VirtualTable
             label={t('import.title')}
