@@ -145,6 +145,20 @@ describe('the checklist', () => {
     await waitFor(() => expect(screen.queryByTestId('submit-problems')).toBeNull());
   });
 
+  it('judges a counted item on its current count after a failed submit, not one change late', async () => {
+    renderChecklist();
+    fireEvent.click(screen.getByRole('button', { name: '提交测评' }));
+    await screen.findByTestId('submit-problems');
+    const counted = within(card('T04'));
+    fireEvent.click(counted.getByRole('button', { name: '增加' }));
+    fireEvent.click(counted.getByRole('button', { name: '增加' }));
+    expect(counted.getByRole('spinbutton')).toHaveProperty('value', '2');
+    expect(counted.getByText('评级 C')).toBeTruthy();
+    await waitFor(() => expect(counted.queryByRole('alert')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('submit-problems').textContent).not.toContain('T04'));
+    expect(screen.getByTestId('submit-problems').textContent).not.toContain('评级与数量不符');
+  });
+
   it('is read-only once submitted', () => {
     renderChecklist({ answers: allA(), readOnly: true });
     expect(

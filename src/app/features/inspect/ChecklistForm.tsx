@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AnswerGrade } from '../../../domain/grades';
@@ -56,22 +56,33 @@ export function ChecklistForm(props: ChecklistFormProps) {
   const answers = useWatch({ control: form.control, name: 'answers' });
   const [submitting, setSubmitting] = useState(false);
 
+  // After a failed submit, the item's problems follow every change. Its fields depend on one
+  // another (a count's grade, a deduction's photo), so all of them are set first and then the
+  // whole item is checked at once: validating each field as it is set judged the grade against
+  // the previous count and kept a false "count mismatch" one change late.
+  const revalidateItem = useCallback(
+    (itemId: string) => {
+      if (form.formState.isSubmitted) void form.trigger(`answers.${itemId}`);
+    },
+    [form],
+  );
   // Photos are attached through storage (the worker's output lands there): mirror them into the form.
   useEffect(() => {
     for (const item of rubric.items) {
       const stored = props.answers[item.id]?.photos ?? [];
       const current = form.getValues(`answers.${item.id}.photos`) ?? [];
       if (stored.join() !== current.join()) {
-        form.setValue(`answers.${item.id}.photos`, stored, { shouldValidate: form.formState.isSubmitted });
+        form.setValue(`answers.${item.id}.photos`, stored);
+        revalidateItem(item.id);
       }
     }
-  }, [props.answers, rubric, form]);
+  }, [props.answers, rubric, form, revalidateItem]);
 
   const change = (itemId: string, patch: AnswerPatch) => {
-    const validate = form.formState.isSubmitted;
-    if ('grade' in patch) form.setValue(`answers.${itemId}.grade`, patch.grade, { shouldValidate: validate });
-    if ('defects' in patch) form.setValue(`answers.${itemId}.defects`, patch.defects, { shouldValidate: validate });
+    if ('grade' in patch) form.setValue(`answers.${itemId}.grade`, patch.grade);
+    if ('defects' in patch) form.setValue(`answers.${itemId}.defects`, patch.defects);
     if ('note' in patch) form.setValue(`answers.${itemId}.note`, patch.note);
+    revalidateItem(itemId);
     props.onAnswerChange(itemId, patch);
   };
   const setDefects = (itemId: string, defects: number) => {
