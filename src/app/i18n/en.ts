@@ -111,6 +111,7 @@ export const en: Messages = {
       unavailable: 'Location unavailable; you can still inspect.',
     },
     notFound: 'There is no inspection task for this site.',
+    notScored: 'Nothing graded yet',
   },
   sync: {
     title: 'Sync',

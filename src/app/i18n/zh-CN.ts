@@ -111,6 +111,7 @@ export const zhCN = {
       unavailable: '暂时无法定位，不影响测评。',
     },
     notFound: '找不到该点位的测评任务。',
+    notScored: '尚未评分',
   },
   sync: {
     title: '同步',

@@ -56,7 +56,8 @@ describe('the checklist', () => {
 
   it('grades an item, reports the change at once and updates the running score', () => {
     const { props } = renderChecklist();
-    expect(screen.getByTestId('running-score').textContent).toBe('100 分');
+    // Before anything is graded there is no score yet (not "100 分", which reads as full marks).
+    expect(screen.getByTestId('running-score').textContent).toBe('尚未评分');
     expect(screen.getByTestId('unanswered-count').textContent).toBe(`未评 ${station.items.length} 项`);
     fireEvent.click(within(card('T03')).getByRole('radio', { name: /^B/ }));
     expect(props.onAnswerChange).toHaveBeenCalledWith('T03', { grade: 'B', defects: undefined });

@@ -102,6 +102,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
   const goTo = (itemId: string | undefined) => {
     if (!itemId) return;
     const card = document.getElementById(`item-${itemId}`);
+    keepTitlesClearOfStatusBar(card?.closest('form'));
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     card?.querySelector<HTMLElement>('[role="radio"]')?.focus({ preventScroll: true });
   };
@@ -123,7 +124,9 @@ export function ChecklistForm(props: ChecklistFormProps) {
       <div className="checklist__status" role="status" aria-live="polite">
         <span className="checklist__score">
           {t('inspect.score')}{' '}
-          <strong data-testid="running-score">{t('inspect.scoreValue', { score: score.score })}</strong>
+          <strong data-testid="running-score">
+            {score.answered > 0 ? t('inspect.scoreValue', { score: score.score }) : t('inspect.notScored')}
+          </strong>
         </span>
         <span data-testid="unanswered-count">
           {score.unanswered > 0 ? t('inspect.unanswered', { count: score.unanswered }) : t('inspect.allAnswered')}
@@ -145,7 +148,9 @@ export function ChecklistForm(props: ChecklistFormProps) {
       </div>
       {categories.map((category) => (
         <fieldset key={category} className="checklist__category">
-          <legend>{text.category(rubric, category)}</legend>
+          <legend>
+            <h2 className="checklist__category-title">{text.category(rubric, category)}</h2>
+          </legend>
           {rubric.items
             .filter((item) => item.category === category)
             .map((item) => (
@@ -176,6 +181,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
             {Object.entries(problems).map(([itemId, message]) => (
               <li key={itemId}>
                 <a
+                  className="checklist__problem-link"
                   href={`#item-${itemId}`}
                   onClick={(event) => {
                     event.preventDefault();
@@ -197,6 +203,15 @@ export function ChecklistForm(props: ChecklistFormProps) {
       )}
     </form>
   );
+}
+
+/**
+ * The sticky score bar is as tall as its wrapped buttons make it on this screen: the cards'
+ * scroll margin (styles.css) follows its height, so an item scrolled to shows its title below it.
+ */
+function keepTitlesClearOfStatusBar(form: HTMLFormElement | null | undefined) {
+  const bar = form?.querySelector<HTMLElement>('.checklist__status');
+  if (bar) form!.style.setProperty('--status-bar-height', `${bar.offsetHeight}px`);
 }
 
 /** The item whose card holds the focus, so "next ungraded" continues from where the inspector is. */
