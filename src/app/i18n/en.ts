@@ -117,6 +117,8 @@ export const en: Messages = {
     title: 'Sync',
     badge: '{{count}} to sync',
     badgeNone: 'All synced',
+    badgeOffline: 'Offline\u00a0· {{count}}\u00a0to\u00a0sync',
+    badgeOfflineNone: 'Offline\u00a0· All\u00a0synced',
     now: 'Sync now',
     running: 'Syncing…',
     lastSync: 'Last successful sync: {{time}}',

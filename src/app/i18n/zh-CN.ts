@@ -117,6 +117,9 @@ export const zhCN = {
     title: '同步',
     badge: '待同步 {{count}}',
     badgeNone: '已全部同步',
+    // No-break spaces: a narrow header may wrap the badge after the dot, never inside 离线 or 待同步 3.
+    badgeOffline: '离线\u00a0· 待同步\u00a0{{count}}',
+    badgeOfflineNone: '离线\u00a0· 已全部同步',
     now: '立即同步',
     running: '正在同步…',
     lastSync: '上次成功同步：{{time}}',

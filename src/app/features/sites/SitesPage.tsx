@@ -2,13 +2,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
-import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
 import { useRoundSites, useRounds } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
 import { RoundPicker } from '../../ui/RoundPicker';
 import { SiteSearch } from '../../ui/SiteSearch';
+import { groupSites } from './site-order';
 
 const STATE_BADGE = {
   not_started: 'badge',
@@ -63,7 +63,8 @@ export function SitesPage({ user }: { user: User }) {
                       <span className="site-list__name">{site.name}</span>
                       <span className="site-list__meta">
                         {' '}
-                        {t(`siteType.${site.type}`)} · {site.id}
+                        <span className="site-list__type">{t(`siteType.${site.type}`)}</span> ·{' '}
+                        <span className="site-list__id">{site.id}</span>
                       </span>
                       {onServer && (
                         <span className="site-list__result">
@@ -93,18 +94,4 @@ function filterSites(sites: readonly Site[], query: string): Site[] {
   return sites.filter((site) =>
     [site.name, site.id, site.district, site.address ?? ''].some((text) => text.toLowerCase().includes(needle)),
   );
-}
-
-/** Districts in Chinese collation; within one, centers, then institutes, then stations, by name. */
-function groupSites(sites: readonly Site[]): { district: string; sites: Site[] }[] {
-  const byDistrict = new Map<string, Site[]>();
-  for (const site of sites) byDistrict.set(site.district, [...(byDistrict.get(site.district) ?? []), site]);
-  return [...byDistrict]
-    .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
-    .map(([district, list]) => ({
-      district,
-      sites: list.sort(
-        (a, b) => SITE_TYPES.indexOf(a.type) - SITE_TYPES.indexOf(b.type) || a.name.localeCompare(b.name, 'zh-CN'),
-      ),
-    }));
 }
