@@ -13,6 +13,7 @@ export const en: Messages = {
     online: 'Online',
     noteLength: '{{length}}/{{max}} characters',
     noteFull: 'The {{max}}-character limit is reached: anything beyond it was not kept',
+    undo: 'Undo',
   },
   session: {
     title: 'Sign in',
@@ -112,6 +113,10 @@ export const en: Messages = {
     },
     notFound: 'There is no inspection task for this site.',
     notScored: 'Nothing graded yet',
+    backToSites: 'Back to the site list',
+    nextSite: 'Next site to inspect: {{name}}',
+    noNextSite: 'Every site assigned to you in this round is inspected.',
+    photoDeleted: 'Photo deleted',
   },
   sync: {
     title: 'Sync',

@@ -15,6 +15,7 @@ export const zhCN = {
     online: '在线',
     noteLength: '{{length}}/{{max}} 字',
     noteFull: '已达 {{max}} 字上限，超出的部分未保存',
+    undo: '撤销',
   },
   session: {
     title: '登录',
@@ -112,6 +113,10 @@ export const zhCN = {
     },
     notFound: '找不到该点位的测评任务。',
     notScored: '尚未评分',
+    backToSites: '返回点位列表',
+    nextSite: '下一个未测评点位：{{name}}',
+    noNextSite: '本轮分配给您的点位都已测评。',
+    photoDeleted: '已删除照片',
   },
   sync: {
     title: '同步',
