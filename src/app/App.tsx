@@ -159,6 +159,7 @@ function SignedIn({ user }: { user: User }) {
       <Route path="/inspect/:roundId/:siteId">
         {(params: { roundId: string; siteId: string }) => (
           <InspectPage
+            key={`${params.roundId}/${params.siteId}`} // "next site" starts the next page afresh
             user={user}
             roundId={decodeURIComponent(params.roundId)}
             siteId={decodeURIComponent(params.siteId)}

@@ -15,6 +15,7 @@ export const zhCN = {
     online: '在线',
     noteLength: '{{length}}/{{max}} 字',
     noteFull: '已达 {{max}} 字上限，超出的部分未保存',
+    undo: '撤销',
   },
   session: {
     title: '登录',
@@ -142,11 +143,19 @@ export const zhCN = {
       unavailable: '暂时无法定位，不影响测评。',
     },
     notFound: '找不到该点位的测评任务。',
+    notScored: '尚未评分',
+    backToSites: '返回点位列表',
+    nextSite: '下一个未测评点位：{{name}}',
+    noNextSite: '本轮分配给您的点位都已测评。',
+    photoDeleted: '已删除照片',
   },
   sync: {
     title: '同步',
     badge: '待同步 {{count}}',
     badgeNone: '已全部同步',
+    // No-break spaces: a narrow header may wrap the badge after the dot, never inside 离线 or 待同步 3.
+    badgeOffline: '离线\u00a0· 待同步\u00a0{{count}}',
+    badgeOfflineNone: '离线\u00a0· 已全部同步',
     now: '立即同步',
     running: '正在同步…',
     lastSync: '上次成功同步：{{time}}',

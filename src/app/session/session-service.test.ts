@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { User } from '../../domain/wire';
 import type { CivicDatabase } from '../db/database';
 import { openInspection, submitInspection, updateAnswer } from '../db/inspections';
+import { lastSyncAt } from '../db/outbox';
 import { getRounds, getSession, saveBootstrap, saveSession } from '../db/session';
 import { at, bootstrapFixture, INSPECTOR, STATION, testDatabase } from '../db/test-support';
 import { createServices, type AppServices } from '../services';
@@ -105,5 +106,24 @@ describe('signing in', () => {
     expect((await getRounds(db)).map((round) => round.id)).toEqual(['R1']);
     await refreshBootstrap(services);
     expect(requests).toHaveLength(3);
+  });
+
+  it('counts the download of the work as a sync: the sync page does not say "not synced yet"', async () => {
+    const { services } = appServices(undefined, server([INSPECTOR]));
+    let clock = at(10);
+    services.now = () => clock;
+    await signIn(services, 'insp', 'pw');
+    expect(await lastSyncAt(db)).toBe(at(10).toISOString());
+    clock = at(20);
+    await refreshBootstrap(services);
+    expect(await lastSyncAt(db)).toBe(at(20).toISOString());
+  });
+
+  it('records no sync when the download fails', async () => {
+    const { services } = appServices(undefined, (call, body) =>
+      call === 'GET /api/bootstrap' ? json(500, { error: 'internal_error' }) : server([INSPECTOR])(call, body),
+    );
+    await expect(signIn(services, 'insp', 'pw')).rejects.toBeTruthy();
+    expect(await lastSyncAt(db)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 import type { User } from '../../domain/wire';
 import type { AppServices } from '../services';
 import { clearSession, getSession, saveBootstrap, saveSession, signOutKeepingWork } from '../db/session';
+import { setLastSyncAt } from '../db/outbox';
 import type { Bootstrap } from '../db/types';
 
 let sessionExpired = false;
@@ -81,7 +82,7 @@ export async function abandonPasswordChange(services: AppServices, pending: Pend
 async function completeSignIn(services: AppServices, token: string, user: User): Promise<void> {
   services.setToken(token);
   // Download the work before storing the session, so a signed-in field worker always has it offline.
-  if (keepsOfflineCopy(user)) await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());
+  if (keepsOfflineCopy(user)) await downloadWork(services);
   await saveSession(services.db, { token, user, now: services.now() });
   sessionExpired = false;
   void services.sync?.resume();
@@ -91,7 +92,17 @@ async function completeSignIn(services: AppServices, token: string, user: User):
 export async function refreshBootstrap(services: AppServices): Promise<void> {
   const session = await getSession(services.db);
   if (!session || !keepsOfflineCopy(session.user)) return;
+  await downloadWork(services);
+}
+
+/**
+ * Stores the server's current copy of the work. Downloading it is an exchange with the server
+ * like any upload, so it counts as a sync: right after an online sign-in the sync page says
+ * when the phone last reached the server, not "not synced yet".
+ */
+async function downloadWork(services: AppServices): Promise<void> {
   await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());
+  await setLastSyncAt(services.db, services.now());
 }
 
 /** Ends the session on this device (and on the server when reachable); keeps all local work. */

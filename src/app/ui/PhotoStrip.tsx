@@ -56,7 +56,9 @@ export function PhotoStrip(props: PhotoStripProps) {
                 aria-label={labels.remove}
                 onClick={() => props.onRemove(sha256)}
               >
-                ×
+                <span className="photo-strip__delete-mark" aria-hidden="true">
+                  ×
+                </span>
               </button>
             )}
           </li>

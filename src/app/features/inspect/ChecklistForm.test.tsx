@@ -59,7 +59,8 @@ describe('the checklist', () => {
 
   it('grades an item, reports the change at once and updates the running score', () => {
     const { props } = renderChecklist();
-    expect(screen.getByTestId('running-score').textContent).toBe('100 分');
+    // Before anything is graded there is no score yet (not "100 分", which reads as full marks).
+    expect(screen.getByTestId('running-score').textContent).toBe('尚未评分');
     expect(screen.getByTestId('unanswered-count').textContent).toBe(`未评 ${station.items.length} 项`);
     fireEvent.click(within(card('T03')).getByRole('radio', { name: /^B/ }));
     expect(props.onAnswerChange).toHaveBeenCalledWith('T03', { grade: 'B', defects: undefined });
@@ -163,6 +164,20 @@ describe('the checklist', () => {
     await screen.findByTestId('submit-problems');
     rerender(<ChecklistForm {...props} answers={{ ...answers, T16: { ...answers.T16, photos: ['b'.repeat(64)] } }} />);
     await waitFor(() => expect(screen.queryByTestId('submit-problems')).toBeNull());
+  });
+
+  it('judges a counted item on its current count after a failed submit, not one change late', async () => {
+    renderChecklist();
+    fireEvent.click(screen.getByRole('button', { name: '提交测评' }));
+    await screen.findByTestId('submit-problems');
+    const counted = within(card('T04'));
+    fireEvent.click(counted.getByRole('button', { name: '增加' }));
+    fireEvent.click(counted.getByRole('button', { name: '增加' }));
+    expect(counted.getByRole('spinbutton')).toHaveProperty('value', '2');
+    expect(counted.getByText('评级 C')).toBeTruthy();
+    await waitFor(() => expect(counted.queryByRole('alert')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('submit-problems').textContent).not.toContain('T04'));
+    expect(screen.getByTestId('submit-problems').textContent).not.toContain('评级与数量不符');
   });
 
   it('is read-only once submitted', () => {

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AnswerGrade } from '../../../domain/grades';
@@ -56,22 +56,33 @@ export function ChecklistForm(props: ChecklistFormProps) {
   const answers = useWatch({ control: form.control, name: 'answers' });
   const [submitting, setSubmitting] = useState(false);
 
+  // After a failed submit, the item's problems follow every change. Its fields depend on one
+  // another (a count's grade, a deduction's photo), so all of them are set first and then the
+  // whole item is checked at once: validating each field as it is set judged the grade against
+  // the previous count and kept a false "count mismatch" one change late.
+  const revalidateItem = useCallback(
+    (itemId: string) => {
+      if (form.formState.isSubmitted) void form.trigger(`answers.${itemId}`);
+    },
+    [form],
+  );
   // Photos are attached through storage (the worker's output lands there): mirror them into the form.
   useEffect(() => {
     for (const item of rubric.items) {
       const stored = props.answers[item.id]?.photos ?? [];
       const current = form.getValues(`answers.${item.id}.photos`) ?? [];
       if (stored.join() !== current.join()) {
-        form.setValue(`answers.${item.id}.photos`, stored, { shouldValidate: form.formState.isSubmitted });
+        form.setValue(`answers.${item.id}.photos`, stored);
+        revalidateItem(item.id);
       }
     }
-  }, [props.answers, rubric, form]);
+  }, [props.answers, rubric, form, revalidateItem]);
 
   const change = (itemId: string, patch: AnswerPatch) => {
-    const validate = form.formState.isSubmitted;
-    if ('grade' in patch) form.setValue(`answers.${itemId}.grade`, patch.grade, { shouldValidate: validate });
-    if ('defects' in patch) form.setValue(`answers.${itemId}.defects`, patch.defects, { shouldValidate: validate });
+    if ('grade' in patch) form.setValue(`answers.${itemId}.grade`, patch.grade);
+    if ('defects' in patch) form.setValue(`answers.${itemId}.defects`, patch.defects);
     if ('note' in patch) form.setValue(`answers.${itemId}.note`, patch.note);
+    revalidateItem(itemId);
     props.onAnswerChange(itemId, patch);
   };
   const setDefects = (itemId: string, defects: number) => {
@@ -91,6 +102,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
   const goTo = (itemId: string | undefined) => {
     if (!itemId) return;
     const card = document.getElementById(`item-${itemId}`);
+    keepTitlesClearOfStatusBar(card?.closest('form'));
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     card?.querySelector<HTMLElement>('[role="radio"]')?.focus({ preventScroll: true });
   };
@@ -112,7 +124,9 @@ export function ChecklistForm(props: ChecklistFormProps) {
       <div className="checklist__status" role="status" aria-live="polite">
         <span className="checklist__score">
           {t('inspect.score')}{' '}
-          <strong data-testid="running-score">{t('inspect.scoreValue', { score: score.score })}</strong>
+          <strong data-testid="running-score">
+            {score.answered > 0 ? t('inspect.scoreValue', { score: score.score }) : t('inspect.notScored')}
+          </strong>
         </span>
         <span data-testid="unanswered-count">
           {score.unanswered > 0 ? t('inspect.unanswered', { count: score.unanswered }) : t('inspect.allAnswered')}
@@ -134,7 +148,9 @@ export function ChecklistForm(props: ChecklistFormProps) {
       </div>
       {categories.map((category) => (
         <fieldset key={category} className="checklist__category">
-          <legend>{text.category(rubric, category)}</legend>
+          <legend>
+            <h2 className="checklist__category-title">{text.category(rubric, category)}</h2>
+          </legend>
           {rubric.items
             .filter((item) => item.category === category)
             .map((item) => (
@@ -165,6 +181,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
             {Object.entries(problems).map(([itemId, message]) => (
               <li key={itemId}>
                 <a
+                  className="checklist__problem-link"
                   href={`#item-${itemId}`}
                   onClick={(event) => {
                     event.preventDefault();
@@ -186,6 +203,15 @@ export function ChecklistForm(props: ChecklistFormProps) {
       )}
     </form>
   );
+}
+
+/**
+ * The sticky score bar is as tall as its wrapped buttons make it on this screen: the cards'
+ * scroll margin (styles.css) follows its height, so an item scrolled to shows its title below it.
+ */
+function keepTitlesClearOfStatusBar(form: HTMLFormElement | null | undefined) {
+  const bar = form?.querySelector<HTMLElement>('.checklist__status');
+  if (bar) form!.style.setProperty('--status-bar-height', `${bar.offsetHeight}px`);
 }
 
 /** The item whose card holds the focus, so "next ungraded" continues from where the inspector is. */

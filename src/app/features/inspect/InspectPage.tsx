@@ -12,8 +12,8 @@ import {
   submitInspection,
   updateAnswer,
 } from '../../db/inspections';
-import { useChecklist } from '../../db/live';
-import type { LocalInspection } from '../../db/types';
+import { useChecklist, useRoundSites } from '../../db/live';
+import type { LocalInspection, PhotoRecord } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
 import { announceOutboxChanged } from '../../platform/events';
@@ -21,10 +21,28 @@ import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
 import { PhotoViewer } from '../../ui/PhotoViewer';
+import { UndoBar } from '../../ui/UndoBar';
+import { nextSiteToInspect } from '../sites/site-order';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
 import { useRubricText } from './rubric-text';
+import { SubmittedConfirmation } from './SubmittedConfirmation';
 
 type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
+
+/** A photo just deleted from an item, held in memory so that it can be put back. */
+interface DeletedPhoto {
+  itemId: string;
+  photo: PhotoRecord;
+}
+
+/**
+ * The photo with its bytes copied into memory: a Blob read from IndexedDB may be backed by the
+ * stored file, which goes with its row when the photo is deleted.
+ */
+async function inMemory(photo: PhotoRecord): Promise<PhotoRecord> {
+  const copy = async (blob: Blob) => new Blob([await blob.arrayBuffer()], { type: blob.type });
+  return { ...photo, blob: await copy(photo.blob), thumbnail: await copy(photo.thumbnail) };
+}
 
 /**
  * One site's inspection: opens (or resumes) the local inspection, saves every change at once,
@@ -47,6 +65,9 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const photoFailed = (itemId: string, message: string | undefined) =>
     setPhotoFailures(({ [itemId]: _previous, ...others }) => (message ? { ...others, [itemId]: message } : others));
   const [location, setLocationState] = useState<LocationState>();
+  const [deleted, setDeleted] = useState<DeletedPhoto>();
+  const [justSubmitted, setJustSubmitted] = useState(false);
+  const roundSites = useRoundSites(db, roundId, user.id);
 
   const report = (error: unknown) =>
     setFailure(
@@ -138,17 +159,35 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     if (!result) return;
     if (result.ok) {
       setFailure(undefined);
+      setJustSubmitted(true);
       announceOutboxChanged();
     } else {
       setFailure(result.problems.map((problem) => problem.message).join('；'));
     }
   };
 
+  // Deleted at once, with a few seconds to undo: the photo goes back with its blobs (at the end of
+  // the item's photos).
+  const removePhoto = async (itemId: string, sha256: string) => {
+    const record = photos?.find((photo) => photo.sha256 === sha256);
+    const kept = record && (await inMemory(record));
+    await save(detachPhoto(db, current.id, itemId, sha256, services.now()));
+    if (kept) setDeleted({ itemId, photo: kept });
+  };
+  const undoDelete = () => {
+    if (!deleted) return;
+    setDeleted(undefined);
+    void save(attachPhoto(db, current.id, deleted.itemId, deleted.photo, services.now()));
+  };
+
+  const nextSite = roundSites && nextSiteToInspect(roundSites.sites, roundSites.states, siteId);
   const viewed = viewing ? photos?.find((photo) => photo.sha256 === viewing) : undefined;
   return (
     <section>
       <p>
-        <Link href="/">← {t('common.back')}</Link>
+        <Link href="/" className="back-link">
+          ← {t('common.back')}
+        </Link>
       </p>
       <h1>{site.name}</h1>
       <p className="muted">
@@ -161,16 +200,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
           },
         )}
       </p>
-      {current.status === 'submitted' && (
-        <p className="notice" role="status">
-          {t('inspect.submittedNotice', { revision: current.revision })}
-        </p>
-      )}
-      {current.status === 'synced' && (
-        <p className="notice notice--ok" role="status">
-          {t('inspect.syncedNotice', { revision: current.revision })}
-        </p>
-      )}
+      {readOnly && <SubmittedConfirmation inspection={current} nextSite={nextSite} takeFocus={justSubmitted} />}
       {readOnly && (
         <button
           type="button"
@@ -195,10 +225,19 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         readOnly={readOnly}
         onAnswerChange={changeAnswer}
         onAddPhotos={addPhotos}
-        onRemovePhoto={(itemId, sha256) => void save(detachPhoto(db, current.id, itemId, sha256, services.now()))}
+        onRemovePhoto={(itemId, sha256) => void removePhoto(itemId, sha256)}
         onViewPhoto={setViewing}
         onSubmit={submit}
       />
+      {deleted && !readOnly && (
+        <UndoBar
+          key={deleted.photo.sha256}
+          message={t('inspect.photoDeleted')}
+          undoLabel={t('common.undo')}
+          onUndo={undoDelete}
+          onDismiss={() => setDeleted(undefined)}
+        />
+      )}
       {viewed && <PhotoViewer photo={viewed} onClose={() => setViewing(undefined)} />}
     </section>
   );

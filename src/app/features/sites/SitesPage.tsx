@@ -2,7 +2,6 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
-import { SITE_TYPES } from '../../../domain/ids';
 import type { Site, User } from '../../../domain/wire';
 import type { SiteState } from '../../db/inspection-reads';
 import { useRoundSites, useRounds } from '../../db/live';
@@ -17,9 +16,9 @@ import {
   rememberedFilter,
   rememberFilter,
   SITE_FILTERS,
-  workOrder,
   type SiteFilter,
 } from './site-filter';
+import { groupSites } from './site-order';
 import './sites.css';
 
 const STATE_BADGE = {
@@ -94,7 +93,8 @@ export function SitesPage({ user }: { user: User }) {
                       <span className="site-list__name">{site.name}</span>
                       <span className="site-list__meta">
                         {' '}
-                        {t(`siteType.${site.type}`)} · {site.id}
+                        <span className="site-list__type">{t(`siteType.${site.type}`)}</span> ·{' '}
+                        <span className="site-list__id">{site.id}</span>
                       </span>
                       {onServer && (
                         <span className="site-list__result">
@@ -148,24 +148,4 @@ function SiteFilterChoice(props: {
       ))}
     </div>
   );
-}
-
-/**
- * Districts in Chinese collation; within one, the work still to do first (then waiting to sync,
- * then inspected), and in each of those centers, then institutes, then stations, by name.
- */
-function groupSites(sites: readonly Site[], stateOf: (site: Site) => SiteState): { district: string; sites: Site[] }[] {
-  const byDistrict = new Map<string, Site[]>();
-  for (const site of sites) byDistrict.set(site.district, [...(byDistrict.get(site.district) ?? []), site]);
-  return [...byDistrict]
-    .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
-    .map(([district, list]) => ({
-      district,
-      sites: list.sort(
-        (a, b) =>
-          workOrder(stateOf(a)) - workOrder(stateOf(b)) ||
-          SITE_TYPES.indexOf(a.type) - SITE_TYPES.indexOf(b.type) ||
-          a.name.localeCompare(b.name, 'zh-CN'),
-      ),
-    }));
 }

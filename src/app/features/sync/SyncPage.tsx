@@ -5,6 +5,7 @@ import { ERRORS, isErrorCode } from '../../../domain/errors';
 import { useMeta, useOutboxSummary } from '../../db/live';
 import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';
+import { useOnline } from '../../platform/online';
 import { DEFAULT_PHOTO_KEEP_DAYS, PHOTO_KEEP_DAY_CHOICES } from '../../platform/retention';
 import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
 import { useServices } from '../../services';
@@ -134,20 +135,23 @@ export function SyncPage() {
   );
 }
 
-/** The header's badge: how many submissions wait; links to the sync page. */
+/** The header's badge: whether the phone is offline and how many submissions wait; links to the sync page. */
 export function SyncBadge() {
   const { t } = useTranslation();
   const { db, sync } = useServices();
   const outbox = useOutboxSummary(db);
   const state = useSyncState(sync);
+  const online = useOnline();
   const waiting = outbox?.summary.groups.filter((group) => group.state !== 'done').length ?? 0;
+  const text = (): string => {
+    if (state.status === 'running') return t('sync.running');
+    // Offline, "all synced" would read as if nothing could be lost: say that nothing can go now.
+    if (!online) return waiting > 0 ? t('sync.badgeOffline', { count: waiting }) : t('sync.badgeOfflineNone');
+    return waiting > 0 ? t('sync.badge', { count: waiting }) : t('sync.badgeNone');
+  };
   return (
     <Link href="/sync" className="sync-badge" data-testid="sync-badge" aria-live="polite">
-      {state.status === 'running'
-        ? t('sync.running')
-        : waiting > 0
-          ? t('sync.badge', { count: waiting })
-          : t('sync.badgeNone')}
+      {text()}
     </Link>
   );
 }
