@@ -161,7 +161,7 @@ export const officeEn: OfficeMessages = {
       required: 'required',
       invalid_code: 'letters, digits, “.”, “_” or “-”, up to 64',
       too_long: 'over {{value}} characters',
-      unknown_type: 'must be center, institute or station',
+      unknown_type: 'not a known type; write one of: {{center}}; {{institute}}; {{station}}',
       not_a_number: 'not a number',
       out_of_range: 'out of range',
       lat_lng_pair: 'give latitude and longitude together',

@@ -162,7 +162,7 @@ export const officeZhCN = {
       required: '必填',
       invalid_code: '只能由字母、数字和“.”“_”“-”组成，最长 64 位',
       too_long: '超过 {{value}} 字',
-      unknown_type: '应为中心、所或站',
+      unknown_type: '不是可用的类型，应为以下写法之一：{{center}}；{{institute}}；{{station}}',
       not_a_number: '不是数字',
       out_of_range: '超出范围',
       lat_lng_pair: '经度和纬度须同时填写',

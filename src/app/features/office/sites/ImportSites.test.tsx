@@ -49,7 +49,11 @@ describe('import preview', () => {
     expect(within(rowOf('XH-S-003')).getByText('名称：必填')).toBeTruthy();
     const badType = rowOf('青石山社区新时代文明实践站');
     expect(within(badType).getByText('有误')).toBeTruthy();
-    expect(within(badType).getByText('类型：应为中心、所或站')).toBeTruthy();
+    expect(
+      within(badType).getByText(
+        '类型：不是可用的类型，应为以下写法之一：中心/实践中心/新时代文明实践中心/center/centre；所/实践所/新时代文明实践所/institute；站/实践站/新时代文明实践站/station',
+      ),
+    ).toBeTruthy();
     expect(within(rowOf('重复的站')).getByText('编号：与第 4 行编号重复')).toBeTruthy();
     expect(onImport).not.toHaveBeenCalled();
 
@@ -79,6 +83,29 @@ describe('import preview', () => {
     render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
     expect(screen.getByRole('alert').textContent).toBe('缺少必需的列：类型、区县。请检查表头。');
     expect(screen.getByRole<HTMLButtonElement>('button', { name: '导入 0 个点位' }).disabled).toBe(true);
+  });
+
+  it('rejects a type that only ends like one (文化站, 党群服务中心), naming the accepted values', () => {
+    const preview = {
+      fileName: 'x.csv',
+      format: 'csv' as const,
+      ...buildPreview(
+        [
+          ['编号', '名称', '类型', '区县'],
+          ['S1', '光明路文化站', '文化站', '新华区'],
+          ['S2', '光明路党群服务中心', '党群服务中心', '新华区'],
+          ['S3', '光明路社区新时代文明实践站', '实践站', '新华区'],
+        ],
+        new Set(),
+      ),
+    };
+    render(<ImportPreviewView preview={preview} onConfirm={vi.fn()} onCancel={vi.fn()} />);
+    expect(screen.getByTestId('import-summary').textContent).toBe('共 3 行：新增 1，更新 0，有误 2');
+    for (const name of ['光明路文化站', '光明路党群服务中心']) {
+      expect(within(rowOf(name)).getByText('有误')).toBeTruthy();
+      expect(within(rowOf(name)).getByText(/^类型：不是可用的类型，应为以下写法之一：中心\/实践中心/)).toBeTruthy();
+    }
+    expect(screen.getByRole('button', { name: '导入 1 个点位（跳过 2 行有误的）' })).toBeTruthy();
   });
 
   it('speaks English when the user chose it', async () => {

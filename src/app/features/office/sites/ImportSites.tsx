@@ -9,8 +9,22 @@ import type { Site } from '../../../../domain/wire';
 import { chunks } from '../rounds/assignments';
 import { errorMessage } from '../shared/errors';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
-import { importableSites, previewFile, type ImportIssue, type ImportPreview, type ImportRow } from './site-import';
+import {
+  importableSites,
+  previewFile,
+  SITE_TYPE_ALIASES,
+  type ImportIssue,
+  type ImportPreview,
+  type ImportRow,
+} from './site-import';
 import { Field } from '../../../ui/Field';
+
+/** The accepted type names, for the unknown-type message: `中心/实践中心/…` per type. */
+const ACCEPTED_TYPES = {
+  center: SITE_TYPE_ALIASES.center.join('/'),
+  institute: SITE_TYPE_ALIASES.institute.join('/'),
+  station: SITE_TYPE_ALIASES.station.join('/'),
+};
 
 export function ImportSites({
   existingIds,
@@ -103,7 +117,7 @@ export function ImportPreviewView({
   const good = count('new') + count('update');
   const bad = count('error');
   const issueText = (issue: ImportIssue) =>
-    `${t(`sites.${issue.field}`)}：${t(`import.issue.${issue.code}`, { value: issue.value ?? '' })}`;
+    `${t(`sites.${issue.field}`)}：${t(`import.issue.${issue.code}`, { value: issue.value ?? '', ...ACCEPTED_TYPES })}`;
   const columns: Column<ImportRow>[] = [
     { key: 'line', header: t('import.line'), width: '4rem', render: (row) => row.line, numeric: true },
     {

@@ -2,8 +2,8 @@
  * Importing sites from the files city offices actually have: CSV saved by Excel or WPS (UTF-8,
  * with or without BOM, or GBK — the default of Chinese Windows) and `.xlsx` workbooks. Headers
  * in Chinese or English (编号/名称/类型/区县/上级编号/地址/纬度/经度, id/name/type/…), a title row
- * above the header is skipped, types written 中心/所/站 or in full (新时代文明实践站) or in
- * English. Every row is checked with the domain's `siteSchema` — the server's own rules — so the
+ * above the header is skipped, types written as one of SITE_TYPE_ALIASES (中心/所/站, in full
+ * as 新时代文明实践站, or in English) and nothing else. Every row is checked with the domain's `siteSchema` — the server's own rules — so the
  * preview shows each row's problems before anything is saved.
  *
  * Pure apart from the parsers: the file's bytes in, a preview out. The component shows it.
@@ -28,21 +28,21 @@ const HEADER_ALIASES: Record<ImportField, readonly string[]> = {
   lng: ['经度', 'lng', 'lon', 'long', 'longitude'],
 };
 
-const TYPE_WORDS: Record<string, SiteType> = {
-  中心: 'center',
-  实践中心: 'center',
-  新时代文明实践中心: 'center',
-  center: 'center',
-  centre: 'center',
-  所: 'institute',
-  实践所: 'institute',
-  新时代文明实践所: 'institute',
-  institute: 'institute',
-  站: 'station',
-  实践站: 'station',
-  新时代文明实践站: 'station',
-  station: 'station',
+/**
+ * The type names a file may use, exactly (after NFKC, without spaces, case-insensitive): the
+ * short names 中心/所/站, the longer 实践中心/实践所/实践站 and 新时代文明实践中心/所/站, and the
+ * English words. Nothing else: 文化站, 派出所 or 党群服务中心 are other institutions, not a
+ * type to guess from their last character (README "The office's workspace" lists these).
+ */
+export const SITE_TYPE_ALIASES: Record<SiteType, readonly string[]> = {
+  center: ['中心', '实践中心', '新时代文明实践中心', 'center', 'centre'],
+  institute: ['所', '实践所', '新时代文明实践所', 'institute'],
+  station: ['站', '实践站', '新时代文明实践站', 'station'],
 };
+
+const TYPE_WORDS: ReadonlyMap<string, SiteType> = new Map(
+  SITE_TYPES.flatMap((type) => SITE_TYPE_ALIASES[type].map((word) => [word, type] as const)),
+);
 
 export type ImportIssueCode =
   | 'required'
@@ -140,13 +140,7 @@ function fieldOf(header: string): ImportField | undefined {
 }
 
 export function siteTypeOf(value: string): SiteType | undefined {
-  const key = value.normalize('NFKC').replace(/\s/g, '').toLowerCase();
-  if (key in TYPE_WORDS) return TYPE_WORDS[key];
-  if ((SITE_TYPES as readonly string[]).includes(key)) return key as SiteType;
-  if (key.endsWith('中心')) return 'center';
-  if (key.endsWith('所')) return 'institute';
-  if (key.endsWith('站')) return 'station';
-  return undefined;
+  return TYPE_WORDS.get(value.normalize('NFKC').replace(/\s/g, '').toLowerCase());
 }
 
 function cellText(cell: Cell): string {
