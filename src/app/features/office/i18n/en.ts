@@ -217,6 +217,8 @@ export const officeEn: OfficeMessages = {
     },
   },
   results: {
+    outsideRoundMark: '⚠ outside round',
+    outsideRound: 'This time lies outside the round’s dates ({{from}} to {{to}}): accepted, but worth checking.',
     title: 'Results',
     filters: 'Filters',
     search: 'Search sites',
@@ -247,6 +249,8 @@ export const officeEn: OfficeMessages = {
     feedError: 'Cannot fetch new results right now; retrying',
   },
   detail: {
+    outsideRoundSubmitted: 'Submitted outside the round’s dates ({{from}} to {{to}}): worth checking. ',
+    outsideRoundPhotos: '{{count}} photos were taken outside the round’s dates ({{from}} to {{to}}): worth checking.',
     back: '← Back to results',
     site: 'Site',
     score: 'Score',

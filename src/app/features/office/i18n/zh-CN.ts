@@ -216,6 +216,8 @@ export const officeZhCN = {
     },
   },
   results: {
+    outsideRoundMark: '⚠ 轮次外',
+    outsideRound: '该时间不在本轮测评日期（{{from}} 至 {{to}}）之内：已接收，请核实。',
     title: '测评结果',
     filters: '筛选',
     search: '搜索点位',
@@ -246,6 +248,8 @@ export const officeZhCN = {
     feedError: '暂时无法获取新结果，稍后自动重试',
   },
   detail: {
+    outsideRoundSubmitted: '提交时间不在本轮测评日期（{{from}} 至 {{to}}）之内，请核实。',
+    outsideRoundPhotos: '有 {{count}} 张照片的拍摄时间不在本轮测评日期（{{from}} 至 {{to}}）之内，请核实。',
     back: '← 返回结果列表',
     site: '点位',
     score: '得分',
