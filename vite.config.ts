@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { buildOutputPlugin } from './src/server/app-build.ts';
 
 /** The lazy entries of the office workspace and the public ranking page (desktop, online). */
 const OFFICE_ENTRIES = [
@@ -97,6 +98,9 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    // Last: brotli/gzip copies of the output (sw.js included) and dist/.build-stamp, the hash of
+    // the sources `npm start` compares to reuse this build (src/server/app-build.ts).
+    buildOutputPlugin(),
   ],
   build: {
     outDir: 'dist',

@@ -345,6 +345,7 @@ test('the CSV and XLSX exports parse back to the rows of the round', async ({ pa
     '点位编号',
     '点位名称',
     '类型',
+    '测评状态',
     '得分',
     '满分',
     '须整改',
@@ -353,14 +354,14 @@ test('the CSV and XLSX exports parse back to the rows of the round', async ({ pa
     '提交时间',
     '版本',
   ]);
-  expect(resultRows.slice(1).map((row) => row.slice(0, 8))).toEqual([
-    ['卫东区', 'WD-S-001', '五一路社区新时代文明实践站', '站', '', '未测评', '', ''],
-    ['新华区', 'XH-C', '新华区新时代文明实践中心', '中心', '97', '否', '否', '1'],
-    ['新华区', 'XH-I-01', '曙光街街道新时代文明实践所', '所', '', '未测评', '', ''],
-    ['新华区', 'XH-S-001', '曙光街社区新时代文明实践站', '站', '90.62', '否', '否', '2'],
-    ['新华区', 'XH-S-002', '光明路社区新时代文明实践站', '站', '', '未测评', '', ''],
+  expect(resultRows.slice(1).map((row) => row.slice(0, 9))).toEqual([
+    ['卫东区', 'WD-S-001', '五一路社区新时代文明实践站', '站', '未测评', '', '', '', ''],
+    ['新华区', 'XH-C', '新华区新时代文明实践中心', '中心', '已测评', '97', '否', '否', '1'],
+    ['新华区', 'XH-I-01', '曙光街街道新时代文明实践所', '所', '未测评', '', '', '', ''],
+    ['新华区', 'XH-S-001', '曙光街社区新时代文明实践站', '站', '已测评', '90.62', '否', '否', '2'],
+    ['新华区', 'XH-S-002', '光明路社区新时代文明实践站', '站', '未测评', '', '', '', ''],
   ]);
-  expect(resultRows[2]!.slice(8)).toEqual(['李测评', '2021-07-19 09:30', '1']);
+  expect(resultRows[2]!.slice(9)).toEqual(['李测评', '2021-07-19 09:30', '1']);
 
   const items = csv((await download('分项得分（CSV）')).bytes);
   expect(items).toHaveLength(1 + 23 + 20);
@@ -381,7 +382,15 @@ test('the CSV and XLSX exports parse back to the rows of the round', async ({ pa
   expect(sheets.map((sheet) => sheet.sheet)).toEqual(['测评结果', '分项得分', '整改清单']);
   const [sheetResults, sheetItems, sheetRectifications] = sheets.map((sheet) => sheet.data);
   expect(sheetResults![0]).toEqual(resultRows[0]);
-  expect(sheetResults![4]!.slice(0, 5)).toEqual(['新华区', 'XH-S-001', '曙光街社区新时代文明实践站', '站', 90.62]);
+  expect(sheetResults![4]!.slice(0, 6)).toEqual([
+    '新华区',
+    'XH-S-001',
+    '曙光街社区新时代文明实践站',
+    '站',
+    '已测评',
+    90.62,
+  ]);
+  expect(sheetResults![1]!.slice(4, 7)).toEqual(['未测评', null, null]);
   expect(sheetResults!.map((row) => String(row[1]))).toEqual(resultRows.map((row) => row[1]));
   expect(sheetItems).toHaveLength(items.length);
   expect(sheetItems!.find((row) => row[1] === 'XH-S-001' && row[4] === 'T18')!.slice(7, 11)).toEqual([

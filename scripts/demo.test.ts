@@ -96,8 +96,8 @@ describe('npm run demo [sqlite]', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('loads the sample through the command line and prints the demo sign-ins', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  it('loads the sample through the command line and prints the demo sign-ins and the configured address', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '18181', HOST: '127.0.0.1' };
     delete env.DATABASE_URL;
     delete env.ADMIN_PASSWORD;
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
@@ -111,6 +111,11 @@ describe('npm run demo [sqlite]', () => {
       expect(run.stdout).toContain(username);
     expect(run.stdout).toContain(DEMO_PASSWORD);
     expect(run.stdout).toMatch(/测评 inspections\s+159 \/ 0/);
+    // The closing hint names where `npm start` will listen with this configuration.
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '启动服务 (then start the server): npm start  →  http://127.0.0.1:18181/',
+    );
+    expect(run.stdout).not.toContain(':8080');
   }, 120_000);
 
   it('gives the supervisor the seed story’s report, with inspector1’s five stations still to inspect', async () => {

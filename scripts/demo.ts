@@ -27,7 +27,7 @@ import { scoreInspection } from '../src/domain/scoring';
 import type { RoundReport } from '../src/domain/report';
 import type { SignedInUser } from '../src/server/auth/guard';
 import { createUser, ensureAdmin } from '../src/server/auth/users';
-import { readConfig } from '../src/server/config';
+import { readConfig, serverUrl } from '../src/server/config';
 import type { ServerContext } from '../src/server/context';
 import { loadRubrics, type RubricStore } from '../src/server/rubric-store';
 import { putInspection } from '../src/server/services/inspections';
@@ -62,6 +62,8 @@ export interface DemoOptions {
   /** Load into a database that holds users or rounds of its own. */
   force?: boolean;
   log?: (line: string) => void;
+  /** Where the server will be, for the closing hint: `serverUrl` of the configuration (HOST, PORT). */
+  serverUrl?: string;
 }
 
 export interface DemoCounts {
@@ -334,7 +336,8 @@ async function load(
 
   const report = await roundReport(db, rubrics, DEMO_ROUND.id);
   if (!report) throw new Error(`round ${DEMO_ROUND.id} vanished`);
-  log(describe(created, existing, Boolean(admin), report, leftToInspect, inspectedByOthers));
+  const url = options.serverUrl ?? serverUrl(readConfig());
+  log(describe(created, existing, Boolean(admin), report, leftToInspect, inspectedByOthers, url));
   return { created, existing, adminCreated: Boolean(admin), inspectedByOthers, leftToInspect, report };
 }
 
@@ -465,6 +468,7 @@ function describe(
   report: RoundReport,
   leftToInspect: string[],
   inspectedByOthers: string[],
+  url: string,
 ): string {
   const labels: Record<keyof DemoCounts, string> = {
     users: '用户 users',
@@ -509,7 +513,7 @@ function describe(
     lines.push(
       `  ${user.username.padEnd(12)} ${padWide(user.displayName, 20)}  ${user.role.padEnd(10)}  ${roleHint(user, districtOf, leftToInspect)}`,
     );
-  lines.push('', '启动服务 (then start the server): npm start  →  http://127.0.0.1:8080/');
+  lines.push('', `启动服务 (then start the server): npm start  →  ${url}`);
   return lines.join('\n');
 }
 
@@ -553,6 +557,7 @@ async function main(argv: string[]): Promise<void> {
     inspectAll: argv.includes('--all'),
     force: argv.includes('--force'),
     log: (line) => console.log(line),
+    serverUrl: serverUrl(config),
   });
 }
 

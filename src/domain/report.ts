@@ -57,6 +57,8 @@ export interface CommonProblem {
   sites: number;
   /** A few photos (sha256) of sites that lost points on the item; the server adds them. */
   examplePhotos?: string[];
+  /** The site each example photo is from, index for index with `examplePhotos`. */
+  exampleSites?: string[];
 }
 
 export type RectificationStatus = 'open' | 'closed';

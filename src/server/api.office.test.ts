@@ -322,7 +322,7 @@ describeEachEngine(
         await h.fx.submitInspection(team.inspector.token, { roundId: 'PH', siteId: 'o-s3', type: 'station' });
 
         const report = await h.api.get<{
-          commonProblems: { itemId: string; sites: number; examplePhotos: string[] }[];
+          commonProblems: { itemId: string; sites: number; examplePhotos: string[]; exampleSites: string[] }[];
         }>('/api/rounds/PH/report', team.supervisor.token);
         const t16 = report.body.commonProblems.find((problem) => problem.itemId === 'T16')!;
         const t18 = report.body.commonProblems.find((problem) => problem.itemId === 'T18')!;
@@ -333,6 +333,9 @@ describeEachEngine(
         expect(t16.examplePhotos).not.toContain(sha256(old));
         expect(t16.examplePhotos.slice(1).every((hash) => s2.map((bytes) => sha256(bytes)).includes(hash))).toBe(true);
         expect(t18.examplePhotos).toHaveLength(1);
+        // Each photo names its site, so the viewer can say where it was taken.
+        expect(t16.exampleSites).toEqual(['o-s1', 'o-s2', 'o-s2']);
+        expect(t18.exampleSites).toEqual(['o-s2']);
       });
     });
 

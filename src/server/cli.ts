@@ -7,7 +7,7 @@
 import { buildApp } from './app';
 import { ensureAppBuild } from './app-build';
 import { ensureAdmin } from './auth/users';
-import { PROJECT_ROOT, readConfig } from './config';
+import { PROJECT_ROOT, readConfig, serverUrl } from './config';
 import type { ServerContext } from './context';
 import { loadRubrics } from './rubric-store';
 import { openDatabase } from './storage/database';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       throw new Error(`HOST=${config.host} 不是本机地址 (address not available)`, { cause: error });
     throw error;
   }
-  console.log(`civic-inspect 已启动 (${storage.engine}): http://${config.host}:${config.port}/`);
+  console.log(`civic-inspect 已启动 (${storage.engine}): ${serverUrl(config)}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -91,3 +91,13 @@ function readTrustProxy(value: string | undefined): TrustProxy {
   }
   return entries;
 }
+
+/**
+ * The address to open in a browser for this configuration, as the start-up and demo messages
+ * print it: `http://{HOST}:{PORT}/`, an IPv6 host in brackets. A wildcard bind (`0.0.0.0`, `::`)
+ * is reachable on this machine at the loopback address, which is what gets printed then.
+ */
+export function serverUrl(config: Pick<ServerConfig, 'host' | 'port'>): string {
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/`;
+}

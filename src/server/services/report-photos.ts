@@ -57,14 +57,17 @@ export async function addExamplePhotos(
     // One photo per site first, so the examples show different places.
     const seenSites = new Set<string>();
     const picked: string[] = [];
+    const pickedSites: string[] = [];
     for (const pass of [true, false]) {
       for (const { siteId, sha256 } of list) {
         if (picked.length >= perProblem) break;
         if (picked.includes(sha256) || (pass && seenSites.has(siteId))) continue;
         seenSites.add(siteId);
         picked.push(sha256);
+        pickedSites.push(siteId);
       }
     }
     problem.examplePhotos = picked;
+    problem.exampleSites = pickedSites;
   }
 }

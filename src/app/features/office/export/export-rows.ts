@@ -44,6 +44,7 @@ export const RESULT_HEADER = [
   '点位编号',
   '点位名称',
   '类型',
+  '测评状态',
   '得分',
   '满分',
   '须整改',
@@ -60,12 +61,14 @@ export function resultRows(context: ExportContext): ExportTable {
     const result = bySite.get(site.id);
     const base = [site.district, site.id, site.name, TYPE_LABEL[site.type]];
     if (!result) {
-      rows.push([...base, null, '未测评', null, null, null, null, null]);
+      // 满分 stays a yes/no column: an uninspected site has no score and no full marks.
+      rows.push([...base, '未测评', null, null, null, null, null, null, null]);
       continue;
     }
     const deductions = Object.values(result.grades).filter((grade) => isDeduction(grade)).length;
     rows.push([
       ...base,
+      '已测评',
       result.score,
       result.fullMarks ? '是' : '否',
       mustRectify(context.round, result.score) ? '是' : '否',

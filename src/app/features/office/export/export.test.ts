@@ -147,6 +147,7 @@ describe('export tables', () => {
       'S1',
       '曙光街社区新时代文明实践站',
       '站',
+      '已测评',
       86,
       '否',
       '是',
@@ -155,8 +156,11 @@ describe('export tables', () => {
       '2021-07-05 10:00',
       1,
     ]);
-    expect(rows[4]!.slice(4, 7)).toEqual([100, '是', '否']);
-    expect(rows[2]!.slice(4, 6)).toEqual([null, '未测评']);
+    expect(rows[4]!.slice(4, 8)).toEqual(['已测评', 100, '是', '否']);
+    // An uninspected site says so in its status column; 得分 and 满分 stay empty.
+    expect(rows[2]!.slice(4)).toEqual(['未测评', null, null, null, null, null, null, null]);
+    const fullMarks = RESULT_HEADER.indexOf('满分');
+    expect(rows.slice(1).map((row) => row[fullMarks])).toEqual(['否', null, '否', '是']);
   });
 
   it('gives one row per rubric item of each result with its points at the grade', () => {

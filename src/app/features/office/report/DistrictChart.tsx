@@ -7,6 +7,18 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DistrictTally } from '../../../../domain/report';
 
+/** Bar colours: the three best-ranked districts, the others. */
+export const TOP_COLOR = '#b71c1c';
+export const OTHER_COLOR = '#8a8a8a';
+
+/**
+ * Where the score axis starts: ten below the lowest average's tens (86 → 70), never below 0, so
+ * that close averages stay apart. The chart says so under it: bars do not start at zero.
+ */
+export function axisStart(values: readonly number[]): number {
+  return values.length === 0 ? 0 : Math.max(0, Math.floor(Math.min(...values) / 10) * 10 - 10);
+}
+
 export function DistrictChart({ districts }: { districts: readonly DistrictTally[] }) {
   const { t } = useTranslation('office');
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -14,6 +26,7 @@ export function DistrictChart({ districts }: { districts: readonly DistrictTally
   const ranked = districts.filter((row) => row.averageScore !== null);
   const labels = ranked.map((row) => `${row.rank}. ${row.district}`);
   const values = ranked.map((row) => row.averageScore!);
+  const low = axisStart(values);
   const key = JSON.stringify([labels, values]);
 
   useEffect(() => {
@@ -25,7 +38,6 @@ export function DistrictChart({ districts }: { districts: readonly DistrictTally
       .then(({ Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip }) => {
         if (!live) return;
         Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
-        const low = Math.max(0, Math.floor(Math.min(...values) / 10) * 10 - 10);
         chart = new Chart(element, {
           type: 'bar',
           data: {
@@ -34,7 +46,7 @@ export function DistrictChart({ districts }: { districts: readonly DistrictTally
               {
                 label: t('report.average'),
                 data: values,
-                backgroundColor: values.map((_, index) => (index < 3 ? '#b71c1c' : '#8a8a8a')),
+                backgroundColor: ranked.map((row) => (row.rank! <= 3 ? TOP_COLOR : OTHER_COLOR)),
                 borderRadius: 3,
               },
             ],
@@ -44,7 +56,7 @@ export function DistrictChart({ districts }: { districts: readonly DistrictTally
             animation: false,
             responsive: true,
             maintainAspectRatio: false,
-            scales: { x: { min: low, max: 100 } },
+            scales: { x: { min: low, max: 100, title: { display: true, text: t('report.axisTitle', { low }) } } },
             plugins: { tooltip: { enabled: true } },
           },
         });
@@ -66,9 +78,22 @@ export function DistrictChart({ districts }: { districts: readonly DistrictTally
       {failed ? (
         <p className="muted">{summary}</p>
       ) : (
-        <div className="district-chart__canvas" style={{ height: Math.max(160, ranked.length * 36 + 40) }}>
-          <canvas ref={canvas} role="img" aria-label={`${t('report.chart')}: ${summary}`} />
-        </div>
+        <>
+          <div className="district-chart__canvas" style={{ height: Math.max(160, ranked.length * 36 + 56) }}>
+            <canvas ref={canvas} role="img" aria-label={`${t('report.chart')}: ${summary}`} />
+          </div>
+          <p className="district-chart__note" data-testid="chart-note">
+            <span className="chart-key">
+              <span className="chart-key__swatch" style={{ background: TOP_COLOR }} aria-hidden="true" />
+              {t('report.legendTop')}
+            </span>
+            <span className="chart-key">
+              <span className="chart-key__swatch" style={{ background: OTHER_COLOR }} aria-hidden="true" />
+              {t('report.legendOther')}
+            </span>
+            <span>{low > 0 ? t('report.axisFrom', { low }) : t('report.axisFromZero')}</span>
+          </p>
+        </>
       )}
     </figure>
   );

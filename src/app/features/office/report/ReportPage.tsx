@@ -65,9 +65,8 @@ export function ReportPage() {
         <CommonProblems
           report={report}
           itemTitle={itemTitle}
-          onOpenPhoto={(photos, index, title) =>
-            setViewer({ photos: photos.map((sha256) => ({ sha256, caption: title })), index })
-          }
+          siteById={siteById}
+          onOpenPhoto={(photos, index) => setViewer({ photos, index })}
         />
       </section>
       <section className="office-card">

@@ -16,6 +16,7 @@ import type { OfficeApi } from '../../../api/office-api';
 import { initI18n } from '../../../i18n';
 import { registerOfficeMessages } from '../i18n';
 import { OfficeProvider } from '../shared/office-context';
+import { PhotoViewer, type PhotoEntry } from '../shared/photos';
 import { CommonProblems, DistrictTable, RectificationList, TypeTable } from './ReportTables';
 
 const SITES: Site[] = [
@@ -64,7 +65,9 @@ function report(): RoundReport {
     rectificationState: (siteId, itemId) =>
       siteId === 'WD-I1' && itemId === 'I04' ? { id: 'R~WD-I1~I04', status: 'closed' } : undefined,
   });
-  built.commonProblems.find((problem) => problem.itemId === 'T18')!.examplePhotos = ['a'.repeat(64), 'b'.repeat(64)];
+  const t18 = built.commonProblems.find((problem) => problem.itemId === 'T18')!;
+  t18.examplePhotos = ['a'.repeat(64), 'b'.repeat(64)];
+  t18.exampleSites = ['XH-S2', 'WD-S1'];
   return built;
 }
 
@@ -132,7 +135,11 @@ describe('report tables', () => {
     const onOpenPhoto = vi.fn();
     render(
       <Office>
-        <CommonProblems report={data} onOpenPhoto={onOpenPhoto} />
+        <CommonProblems
+          report={data}
+          siteById={new Map(SITES.map((site) => [site.id, site]))}
+          onOpenPhoto={onOpenPhoto}
+        />
       </Office>,
     );
     const rows = bodyRows(screen.getByTestId('report-problems'));
@@ -154,7 +161,28 @@ describe('report tables', () => {
     });
     expect(images.map((image) => image.getAttribute('src'))).toEqual(['blob:photo-aaaa', 'blob:photo-bbbb']);
     fireEvent.click(within(rows[0]!).getAllByRole('button')[1]!);
-    expect(onOpenPhoto).toHaveBeenCalledWith(['a'.repeat(64), 'b'.repeat(64)], 1, expect.stringContaining('T18'));
+    const caption = `T18 ${RUBRIC_2021.station.items.find((i) => i.id === 'T18')!.title}`;
+    // Each photo says which site it is from: in its text alternative and in the viewer.
+    expect(images.map((image) => image.getAttribute('alt'))).toEqual([
+      `${caption}，光明路站（新华区）`,
+      `${caption}，五一路站（卫东区）`,
+    ]);
+    expect(onOpenPhoto).toHaveBeenCalledWith(
+      [
+        { sha256: 'a'.repeat(64), caption, site: '光明路站（新华区）' },
+        { sha256: 'b'.repeat(64), caption, site: '五一路站（卫东区）' },
+      ],
+      1,
+    );
+    const [entries, index] = onOpenPhoto.mock.calls[0] as [PhotoEntry[], number];
+    render(
+      <Office>
+        <PhotoViewer photos={entries} index={index} onIndex={vi.fn()} onClose={vi.fn()} />
+      </Office>,
+    );
+    const viewer = screen.getByRole('dialog');
+    expect(within(viewer).getByTestId('photo-site').textContent).toBe('五一路站（卫东区）');
+    expect(within(viewer).getByText('点位')).toBeTruthy();
   });
 
   it('titles the common problems in the language it is given (the report itself sends Chinese)', () => {

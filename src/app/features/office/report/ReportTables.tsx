@@ -12,7 +12,7 @@ import type { Site } from '../../../../domain/wire';
 import { Field } from '../../../ui/Field';
 import { isOverdue } from '../shared/format';
 import { DistrictRankTable, TallyCells, TallyHeads } from '../shared/tally';
-import { PhotoThumb } from '../shared/photos';
+import { PhotoThumb, type PhotoEntry } from '../shared/photos';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
 
 export function TypeTable({ report }: { report: RoundReport }) {
@@ -65,16 +65,25 @@ export function DistrictTable({ report }: { report: RoundReport }) {
 export function CommonProblems({
   report,
   itemTitle,
+  siteById,
   limit = 20,
   onOpenPhoto,
 }: {
   report: RoundReport;
   /** The item's title in the interface's language (the report's own titles are Chinese). */
   itemTitle?: (itemId: string) => string;
+  /** The round's sites, to say which site each example photo is from. */
+  siteById?: ReadonlyMap<string, Site>;
   limit?: number;
-  onOpenPhoto?: (photos: string[], index: number, title: string) => void;
+  /** Opens the viewer on the problem's photos, each captioned with its item and site. */
+  onOpenPhoto?: (photos: PhotoEntry[], index: number) => void;
 }) {
   const { t } = useTranslation('office');
+  const siteLabel = (siteId: string | undefined) => {
+    if (siteId === undefined) return undefined;
+    const site = siteById?.get(siteId);
+    return site ? t('photo.siteLabel', { name: site.name, district: site.district }) : siteId;
+  };
   if (report.commonProblems.length === 0) return <p className="muted">{t('report.noProblems')}</p>;
   return (
     <table className="data-table" data-testid="report-problems">
@@ -94,6 +103,12 @@ export function CommonProblems({
       <tbody>
         {report.commonProblems.slice(0, limit).map((problem, index) => {
           const title = itemTitle?.(problem.itemId) ?? problem.title;
+          const caption = `${problem.itemId} ${title}`;
+          const entries: PhotoEntry[] = (problem.examplePhotos ?? []).map((sha256, photoIndex) => ({
+            sha256,
+            caption,
+            site: siteLabel(problem.exampleSites?.[photoIndex]),
+          }));
           return (
             <tr key={problem.itemId}>
               <td className="num">{index + 1}</td>
@@ -103,16 +118,13 @@ export function CommonProblems({
               <td className="num">{problem.sites}</td>
               <td>
                 <span className="thumb-row">
-                  {(problem.examplePhotos ?? []).map((sha256, photoIndex) => (
+                  {entries.map((entry, photoIndex) => (
                     <PhotoThumb
-                      key={sha256}
+                      key={entry.sha256}
                       size="small"
-                      sha256={sha256}
-                      alt={`${problem.itemId} ${title}`}
-                      {...(onOpenPhoto && {
-                        onOpen: () =>
-                          onOpenPhoto(problem.examplePhotos ?? [], photoIndex, `${problem.itemId} ${title}`),
-                      })}
+                      sha256={entry.sha256}
+                      alt={entry.site ? t('photo.altAtSite', { caption, site: entry.site }) : caption}
+                      {...(onOpenPhoto && { onOpen: () => onOpenPhoto(entries, photoIndex) })}
                     />
                   ))}
                 </span>

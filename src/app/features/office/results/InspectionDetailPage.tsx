@@ -13,6 +13,8 @@ import type { RubricFile } from '../../../../domain/rubric';
 import type { InspectionDetail } from '../../../api/office-api';
 import { NumericHeads } from '../../../ui/NumericHeads';
 import { useRound } from '../rounds/round-context';
+import { OutsideRoundMark } from './OutsideRoundMark';
+import { outsideRound } from './results-model';
 import { amapLink, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
@@ -98,6 +100,9 @@ export function InspectionDetailView({
     [file, answers, inspection, english],
   );
   const photoIndex = (sha256: string) => photos.findIndex((photo) => photo.sha256 === sha256);
+  const explanation = t('results.outsideRound', { from: round.startsOn, to: round.endsOn });
+  const photosOutside = photos.filter((photo) => outsideRound(photo.capturedAt, round));
+  const submittedOutside = outsideRound(inspection.submittedAt, round);
 
   return (
     <article className="inspection-detail" data-testid="inspection-detail">
@@ -105,6 +110,14 @@ export function InspectionDetailView({
         {t('detail.back')}
       </Link>
       <h2>{siteName ?? inspection.siteId}</h2>
+      {(submittedOutside || photosOutside.length > 0) && (
+        <p className="notice" role="note" data-testid="outside-round-notice">
+          <OutsideRoundMark explanation={explanation} />{' '}
+          {submittedOutside && t('detail.outsideRoundSubmitted', { from: round.startsOn, to: round.endsOn })}
+          {photosOutside.length > 0 &&
+            t('detail.outsideRoundPhotos', { count: photosOutside.length, from: round.startsOn, to: round.endsOn })}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t('detail.site')}</dt>
         <dd>
@@ -127,7 +140,10 @@ export function InspectionDetailView({
         <dt>{t('detail.started')}</dt>
         <dd>{formatDateTime(inspection.startedAt)}</dd>
         <dt>{t('detail.submitted')}</dt>
-        <dd>{formatDateTime(inspection.submittedAt)}</dd>
+        <dd>
+          {formatDateTime(inspection.submittedAt)}
+          {submittedOutside && <OutsideRoundMark explanation={explanation} />}
+        </dd>
         <dt>{t('detail.received')}</dt>
         <dd>{formatDateTime(inspection.receivedAt)}</dd>
         <dt>{t('detail.revision')}</dt>

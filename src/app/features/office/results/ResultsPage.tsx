@@ -10,6 +10,7 @@ import { SITE_TYPES } from '../../../../domain/rubric';
 import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
 import { useRound } from '../rounds/round-context';
+import { OutsideRoundMark } from './OutsideRoundMark';
 import { Field } from '../../../ui/Field';
 import { formatClock, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
@@ -47,8 +48,9 @@ export function ResultsPage() {
         rectifyBelow: round.rectifyBelow,
         latestOnly,
         fresh: feed.fresh,
+        round,
       }),
-    [feed.inspections, feed.fresh, siteById, userName, round.rectifyBelow, latestOnly],
+    [feed.inspections, feed.fresh, siteById, userName, round, latestOnly],
   );
   const shown = useMemo(
     () => sortRows(filterRows(rows, deferredFilter), sort.key, sort.direction),
@@ -112,16 +114,27 @@ export function ResultsPage() {
     {
       key: 'inspector',
       header: t('results.inspector'),
-      width: '7rem',
+      width: 'minmax(9rem, 1.5fr)',
       sortable: true,
-      render: (row) => row.inspectorName,
+      render: (row) => (
+        <span className="vtable__wrap" title={row.inspectorName}>
+          {row.inspectorName}
+        </span>
+      ),
     },
     {
       key: 'submittedAt',
       header: t('results.submittedAt'),
-      width: '9.5rem',
+      width: '11rem',
       sortable: true,
-      render: (row) => formatDateTime(row.submittedAt),
+      render: (row) => (
+        <>
+          {formatDateTime(row.submittedAt)}
+          {row.outsideRound && (
+            <OutsideRoundMark explanation={t('results.outsideRound', { from: round.startsOn, to: round.endsOn })} />
+          )}
+        </>
+      ),
     },
     {
       key: 'revision',

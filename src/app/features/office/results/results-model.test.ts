@@ -3,7 +3,15 @@ import { RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import type { Site } from '../../../../domain/wire';
 import type { InspectionSummary } from '../../../api/office-api';
 import { categoryBreakdown } from './breakdown';
-import { buildRows, filterFromSearch, filterRows, filterToSearch, NO_FILTER, sortRows } from './results-model';
+import {
+  buildRows,
+  filterFromSearch,
+  filterRows,
+  filterToSearch,
+  NO_FILTER,
+  outsideRound,
+  sortRows,
+} from './results-model';
 
 const sites = new Map<string, Site>(
   [
@@ -54,6 +62,22 @@ describe('results list model', () => {
     });
     // 17:30 UTC on the 18th is the 19th in Shanghai.
     expect(latest.find((row) => row.siteId === 'S2')!.submittedOn).toBe('2021-07-19');
+  });
+
+  it('flags a submission on a Shanghai date outside the round’s dates', () => {
+    const round = { startsOn: '2021-07-05', endsOn: '2021-07-18' };
+    const rows = buildRows(inspections, { ...context, round });
+    // b: 17:30 UTC on the 18th is already the 19th in Shanghai, after the round's end.
+    expect(Object.fromEntries(rows.map((row) => [row.key, row.outsideRound]))).toEqual({
+      'a#2': false,
+      'b#1': true,
+      'c#1': false,
+    });
+    expect(outsideRound('2021-07-04T15:59:59.000Z', round)).toBe(true); // 23:59 on the 4th in Shanghai
+    expect(outsideRound('2021-07-04T16:00:00.000Z', round)).toBe(false); // 00:00 on the 5th
+    expect(outsideRound('2021-07-18T15:59:59.000Z', round)).toBe(false);
+    expect(outsideRound(undefined, round)).toBe(false); // a photo without a capture time
+    expect(buildRows(inspections, context).every((row) => !row.outsideRound)).toBe(true);
   });
 
   it('filters by district, type, marks, rectification, inspector, Shanghai dates, score and text', () => {

@@ -28,6 +28,20 @@ export interface ResultRow {
   submittedOn: string;
   receivedAt: string;
   fresh: boolean;
+  /** Submitted on a Shanghai date outside the round's dates (accepted, but worth a look). */
+  outsideRound: boolean;
+}
+
+/** True when the instant's Shanghai date lies before the round's start or after its end. */
+export function outsideRound(instant: string | undefined, round: RoundDates | undefined): boolean {
+  if (!instant || !round) return false;
+  const day = cityDate(instant);
+  return day < round.startsOn || day > round.endsOn;
+}
+
+export interface RoundDates {
+  startsOn: string;
+  endsOn: string;
 }
 
 export interface RowContext {
@@ -37,6 +51,8 @@ export interface RowContext {
   /** Each in-scope site's result only (default), or every stored revision. */
   latestOnly: boolean;
   fresh?: ReadonlySet<string>;
+  /** The round's dates, to flag submissions outside them. */
+  round?: RoundDates;
 }
 
 export function buildRows(inspections: readonly InspectionSummary[], context: RowContext): ResultRow[] {
@@ -69,6 +85,7 @@ export function buildRows(inspections: readonly InspectionSummary[], context: Ro
       submittedOn: cityDate(row.submittedAt),
       receivedAt: row.receivedAt,
       fresh: context.fresh?.has(key) ?? false,
+      outsideRound: outsideRound(row.submittedAt, context.round),
     };
   });
 }

@@ -70,6 +70,9 @@ export function VirtualTable<R>({
     useFlushSync: false,
   });
   const template = columns.map((column) => column.width).join(' ');
+  // A body that scrolls must be reachable from the keyboard (axe: scrollable-region-focusable):
+  // a tab stop, named after the table, that the arrow and page keys then scroll.
+  const scrolls = rows.length * rowHeight > height;
 
   return (
     <div className="vtable" role="table" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
@@ -102,6 +105,7 @@ export function VirtualTable<R>({
         role="rowgroup"
         className="vtable__body"
         style={rows.length > 0 ? { height: Math.min(height, rows.length * rowHeight) } : undefined}
+        {...(scrolls && { tabIndex: 0, 'aria-label': label })}
       >
         {rows.length === 0 && empty ? (
           <div className="vtable__empty">{empty}</div>

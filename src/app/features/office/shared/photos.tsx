@@ -12,6 +12,8 @@ export interface PhotoEntry {
   sha256: string;
   /** What the photo documents: `T18 室内卫生`. */
   caption: string;
+  /** The site it was taken at, when the viewer shows photos of several sites: `曙光街站（新华区）`. */
+  site?: string | undefined;
   capturedAt?: string | undefined;
   gps?: { lat: number; lng: number; accuracy?: number | undefined } | undefined;
   /** Where `gps` comes from: the photo itself, or the inspection's position. */
@@ -130,6 +132,12 @@ export function PhotoViewer({
           )}
         </div>
         <dl className="office-viewer__meta">
+          {photo.site && (
+            <>
+              <dt>{t('photo.site')}</dt>
+              <dd data-testid="photo-site">{photo.site}</dd>
+            </>
+          )}
           <dt>{t('photo.item')}</dt>
           <dd>{photo.caption}</dd>
           <dt>{t('photo.capturedAt')}</dt>

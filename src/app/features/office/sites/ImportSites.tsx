@@ -1,34 +1,84 @@
 /**
- * Importing sites: choose a CSV or Excel file, see every row — new, update, or what is wrong
- * with it — and only then save the good rows (`PUT /api/sites`, up to 5,000 per request).
- * Nothing is sent before the user confirms.
+ * Importing sites: choose a CSV or Excel file, see every row — new, update (with each changed
+ * field's saved and new value), or what is wrong with it — and only then save the good rows
+ * (`PUT /api/sites`, up to 5,000 per request). Nothing is sent before the user confirms. The
+ * rows left out can be downloaded, before or after the import, as a CSV with the file's own
+ * header plus a reason column, to fix and import again.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Site } from '../../../../domain/wire';
 import { chunks } from '../rounds/assignments';
+import { csvBlob } from '../export/csv';
+import { saveBlob, safeFileName } from '../shared/download';
 import { errorMessage } from '../shared/errors';
 import { VirtualTable, type Column } from '../shared/VirtualTable';
-import { importableSites, previewFile, type ImportIssue, type ImportPreview, type ImportRow } from './site-import';
+import {
+  importableSites,
+  previewFile,
+  rejectedTable,
+  SITE_TYPE_ALIASES,
+  type ExistingSites,
+  type ImportIssue,
+  type ImportPreview,
+  type ImportRow,
+} from './site-import';
 import { Field } from '../../../ui/Field';
+
+/** The accepted type names, for the unknown-type message: `中心/实践中心/…` per type. */
+const ACCEPTED_TYPES = {
+  center: SITE_TYPE_ALIASES.center.join('/'),
+  institute: SITE_TYPE_ALIASES.institute.join('/'),
+  station: SITE_TYPE_ALIASES.station.join('/'),
+};
+
+/** The words for one issue of a row: `名称：必填`. */
+function useIssueText(): (issue: ImportIssue) => string {
+  const { t } = useTranslation('office');
+  return (issue) =>
+    t('import.issueText', {
+      field: t(`sites.${issue.field}`),
+      problem: t(`import.issue.${issue.code}`, { value: issue.value ?? '', ...ACCEPTED_TYPES }),
+    });
+}
+
+/** Saves the rows an import leaves out as `{file}-有误的行.csv` (UTF-8 with BOM). */
+function useDownloadRejected(): (preview: ImportPreview) => void {
+  const { t } = useTranslation('office');
+  const issueText = useIssueText();
+  return (preview) => {
+    const table = rejectedTable(preview, t('import.reasonHeader'), (row) =>
+      row.issues.map(issueText).join(t('import.reasonSeparator')),
+    );
+    const base = preview.fileName.replace(/\.[^.]*$/, '');
+    saveBlob(csvBlob(table), safeFileName(t('import.rejectedFile', { name: base })));
+  };
+}
 
 export function ImportSites({
   existingIds,
+  existing = existingIds,
   onImport,
 }: {
-  existingIds: ReadonlySet<string>;
+  /** Saved sites: a map shows each update's old values; ids alone only tell updates apart. */
+  existing?: ExistingSites;
+  existingIds?: ReadonlySet<string>;
   onImport: (sites: Site[]) => Promise<void>;
 }) {
   const { t } = useTranslation('office');
   const [preview, setPreview] = useState<ImportPreview>();
+  /** The last import's preview when it left rows out: they stay downloadable. */
+  const [leftOut, setLeftOut] = useState<ImportPreview>();
   const [status, setStatus] = useState<{ busy: boolean; ok?: string; error?: string }>({ busy: false });
+  const downloadRejected = useDownloadRejected();
 
   const read = async (file: File) => {
     setPreview(undefined);
+    setLeftOut(undefined);
     setStatus({ busy: true });
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      setPreview(await previewFile({ name: file.name, bytes }, existingIds));
+      setPreview(await previewFile({ name: file.name, bytes }, existing ?? new Set()));
       setStatus({ busy: false });
     } catch (error) {
       setStatus({ busy: false, error: t('import.readFailed', { message: errorMessage(error) }) });
@@ -41,6 +91,7 @@ export function ImportSites({
     try {
       for (const chunk of chunks(sites)) await onImport(chunk);
       setPreview(undefined);
+      if (preview.rows.some((row) => row.status === 'error')) setLeftOut(preview);
       setStatus({ busy: false, ok: t('import.imported', { count: sites.length }) });
     } catch (error) {
       setStatus({ busy: false, error: errorMessage(error) });
@@ -75,6 +126,14 @@ export function ImportSites({
           {status.ok}
         </p>
       )}
+      {leftOut && !preview && (
+        <p className="notice notice--error">
+          {t('import.leftOut', { count: leftOut.rows.filter((row) => row.status === 'error').length })}{' '}
+          <button type="button" className="button" onClick={() => downloadRejected(leftOut)}>
+            {t('import.downloadRejected')}
+          </button>
+        </p>
+      )}
       {preview && (
         <ImportPreviewView
           preview={preview}
@@ -99,14 +158,12 @@ export function ImportPreviewView({
   onCancel: () => void;
 }) {
   const { t } = useTranslation('office');
+  const issueText = useIssueText();
+  const downloadRejected = useDownloadRejected();
   const count = (status: ImportRow['status']) => preview.rows.filter((row) => row.status === status).length;
   const good = count('new') + count('update');
   const bad = count('error');
-  const issueText = (issue: ImportIssue) =>
-    t('import.issueText', {
-      field: t(`sites.${issue.field}`),
-      problem: t(`import.issue.${issue.code}`, { value: issue.value ?? '' }),
-    });
+  const shown = (value: string | number | null) => (value === null || value === '' ? t('import.emptyValue') : value);
   const columns: Column<ImportRow>[] = [
     { key: 'line', header: t('import.line'), width: '4rem', render: (row) => row.line, numeric: true },
     {
@@ -132,12 +189,31 @@ export function ImportPreviewView({
     { key: 'district', header: t('sites.district'), width: '6rem', render: (row) => row.raw.district },
     { key: 'parentId', header: t('sites.parentId'), width: 'minmax(6rem, 1fr)', render: (row) => row.raw.parentId },
     {
+      key: 'changes',
+      header: t('import.changes'),
+      width: 'minmax(14rem, 3fr)',
+      render: (row) => {
+        if (row.changes === undefined) return null;
+        if (row.changes.length === 0) return <span className="muted">{t('import.unchanged')}</span>;
+        const text = row.changes
+          .map((change) =>
+            t('import.change', { field: t(`sites.${change.field}`), from: shown(change.from), to: shown(change.to) }),
+          )
+          .join(t('import.reasonSeparator'));
+        return (
+          <span className="import-changes" title={text}>
+            {text}
+          </span>
+        );
+      },
+    },
+    {
       key: 'problems',
       header: t('import.problems'),
       width: 'minmax(14rem, 3fr)',
       render: (row) => (
         <span className={row.issues.length > 0 ? 'import-issues' : 'muted'}>
-          {row.issues.map(issueText).join(t('import.issueSeparator'))}
+          {row.issues.map(issueText).join(t('import.reasonSeparator'))}
           {row.unknownParent && t('import.unknownParent', { id: row.site?.parentId })}
         </span>
       ),
@@ -180,6 +256,7 @@ export function ImportPreviewView({
             rowKey={(row) => String(row.line)}
             rowClassName={(row) => (row.status === 'error' ? 'vtable__row--bad' : undefined)}
             height={360}
+            rowHeight={52}
             testId="import-rows"
           />
         </>
@@ -191,6 +268,11 @@ export function ImportPreviewView({
         <button type="button" className="button" disabled={busy} onClick={onCancel}>
           {t('import.cancel')}
         </button>
+        {bad > 0 && (
+          <button type="button" className="button" onClick={() => downloadRejected(preview)}>
+            {t('import.downloadRejected')}
+          </button>
+        )}
       </div>
     </div>
   );

@@ -20,7 +20,7 @@ export function SitesAdminPage() {
   const [saved, setSaved] = useState<string>();
 
   const list = sites.data;
-  const existingIds = useMemo(() => new Set((list ?? []).map((site) => site.id)), [list]);
+  const existing = useMemo(() => new Map((list ?? []).map((site) => [site.id, site])), [list]);
   const districts = useMemo(() => districtsOf(list ?? []), [list]);
   const shown = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -86,7 +86,7 @@ export function SitesAdminPage() {
         />
       )}
       <ImportSites
-        existingIds={existingIds}
+        existing={existing}
         onImport={async (chunk) => {
           await api.putSites(chunk);
           sites.reload();

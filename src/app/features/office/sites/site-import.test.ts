@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import writeXlsxFile from 'write-excel-file/universal';
 import { describe, expect, it } from 'vitest';
-import { buildPreview, decodeText, importableSites, previewFile, siteTypeOf } from './site-import';
+import { buildPreview, decodeText, importableSites, previewFile, SITE_TYPE_ALIASES, siteTypeOf } from './site-import';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 const gbk = new Uint8Array(readFileSync(path.join(FIXTURES, 'sites-gbk.csv')));
@@ -131,6 +131,20 @@ describe('headers, types and values', () => {
       ),
     ).toEqual(['center', 'center', 'institute', 'institute', 'station', 'station', 'station', 'center', 'station']);
     expect(siteTypeOf('社区')).toBeUndefined();
+  });
+
+  it('accepts exactly the type names and their aliases: 文化站, 派出所, 卫生站, 党群服务中心 are row errors', () => {
+    for (const [type, words] of Object.entries(SITE_TYPE_ALIASES))
+      for (const word of words) expect([word, siteTypeOf(word)]).toEqual([word, type]);
+    const others = ['文化站', '派出所', '卫生站', '党群服务中心', '文明实践站', '服务站', '站点', 'stations'];
+    expect(others.map(siteTypeOf)).toEqual(others.map(() => undefined));
+    const preview = buildPreview(
+      [['编号', '名称', '类型', '区县'], ...others.map((type, index) => [`S${index}`, '某某', type, '新华区'])],
+      new Set(),
+    );
+    expect(preview.rows.map((row) => [row.status, row.site, row.issues])).toEqual(
+      others.map(() => ['error', undefined, [{ field: 'type', code: 'unknown_type' }]]),
+    );
   });
 });
 

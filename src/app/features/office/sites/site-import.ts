@@ -2,8 +2,8 @@
  * Importing sites from the files city offices actually have: CSV saved by Excel or WPS (UTF-8,
  * with or without BOM, or GBK — the default of Chinese Windows) and `.xlsx` workbooks. Headers
  * in Chinese or English (编号/名称/类型/区县/上级编号/地址/纬度/经度, id/name/type/…), a title row
- * above the header is skipped, types written 中心/所/站 or in full (新时代文明实践站) or in
- * English. Every row is checked with the domain's `siteSchema` — the server's own rules — so the
+ * above the header is skipped, types written as one of SITE_TYPE_ALIASES (中心/所/站, in full
+ * as 新时代文明实践站, or in English) and nothing else. Every row is checked with the domain's `siteSchema` — the server's own rules — so the
  * preview shows each row's problems before anything is saved.
  *
  * Pure apart from the parsers: the file's bytes in, a preview out. The component shows it.
@@ -28,21 +28,21 @@ const HEADER_ALIASES: Record<ImportField, readonly string[]> = {
   lng: ['经度', 'lng', 'lon', 'long', 'longitude'],
 };
 
-const TYPE_WORDS: Record<string, SiteType> = {
-  中心: 'center',
-  实践中心: 'center',
-  新时代文明实践中心: 'center',
-  center: 'center',
-  centre: 'center',
-  所: 'institute',
-  实践所: 'institute',
-  新时代文明实践所: 'institute',
-  institute: 'institute',
-  站: 'station',
-  实践站: 'station',
-  新时代文明实践站: 'station',
-  station: 'station',
+/**
+ * The type names a file may use, exactly (after NFKC, without spaces, case-insensitive): the
+ * short names 中心/所/站, the longer 实践中心/实践所/实践站 and 新时代文明实践中心/所/站, and the
+ * English words. Nothing else: 文化站, 派出所 or 党群服务中心 are other institutions, not a
+ * type to guess from their last character (README "The office's workspace" lists these).
+ */
+export const SITE_TYPE_ALIASES: Record<SiteType, readonly string[]> = {
+  center: ['中心', '实践中心', '新时代文明实践中心', 'center', 'centre'],
+  institute: ['所', '实践所', '新时代文明实践所', 'institute'],
+  station: ['站', '实践站', '新时代文明实践站', 'station'],
 };
+
+const TYPE_WORDS: ReadonlyMap<string, SiteType> = new Map(
+  SITE_TYPES.flatMap((type) => SITE_TYPE_ALIASES[type].map((word) => [word, type] as const)),
+);
 
 export type ImportIssueCode =
   | 'required'
@@ -62,16 +62,27 @@ export interface ImportIssue {
   value?: number;
 }
 
+/** A field an update row changes: the value on the server, the value in the file. */
+export interface SiteChange {
+  field: ImportField;
+  from: string | number | null;
+  to: string | number | null;
+}
+
 export interface ImportRow {
   /** Line (CSV) or row (Excel) number in the file, 1-based, as the user sees it. */
   line: number;
   /** The cells as read, by field. */
   raw: Partial<Record<ImportField, string>>;
+  /** Every cell of the row as read, in the file's column order (for the rejected-rows file). */
+  cells: string[];
   status: 'new' | 'update' | 'error';
   site?: Site;
   issues: ImportIssue[];
   /** A parent id that is neither in the file nor on the server (saved anyway: it may come later). */
   unknownParent?: boolean;
+  /** For an update, when the existing sites were given: the fields it changes (empty: none). */
+  changes?: SiteChange[];
 }
 
 export interface ImportPreview {
@@ -82,6 +93,8 @@ export interface ImportPreview {
   /** Which column holds which field (0-based). */
   columns: Partial<Record<ImportField, number>>;
   headerLine: number;
+  /** The header row's cells as read. */
+  header: string[];
   missingColumns: ImportField[];
   ignoredHeaders: string[];
   rows: ImportRow[];
@@ -114,10 +127,16 @@ export function isExcelFile(name: string, bytes: Uint8Array): boolean {
   return /\.xlsx$/i.test(name) || (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04);
 }
 
+/**
+ * The sites already saved: their ids tell new sites from updates; given as a map, the sites
+ * themselves also let the preview show what each update changes.
+ */
+export type ExistingSites = ReadonlySet<string> | ReadonlyMap<string, Site>;
+
 /** Reads a CSV or Excel file into a preview; `existingIds` tells new sites from updates. */
 export async function previewFile(
   file: { name: string; bytes: Uint8Array },
-  existingIds: ReadonlySet<string>,
+  existingIds: ExistingSites,
 ): Promise<ImportPreview> {
   if (isExcelFile(file.name, file.bytes)) {
     const buffer = file.bytes.slice().buffer;
@@ -140,13 +159,7 @@ function fieldOf(header: string): ImportField | undefined {
 }
 
 export function siteTypeOf(value: string): SiteType | undefined {
-  const key = value.normalize('NFKC').replace(/\s/g, '').toLowerCase();
-  if (key in TYPE_WORDS) return TYPE_WORDS[key];
-  if ((SITE_TYPES as readonly string[]).includes(key)) return key as SiteType;
-  if (key.endsWith('中心')) return 'center';
-  if (key.endsWith('所')) return 'institute';
-  if (key.endsWith('站')) return 'station';
-  return undefined;
+  return TYPE_WORDS.get(value.normalize('NFKC').replace(/\s/g, '').toLowerCase());
 }
 
 function cellText(cell: Cell): string {
@@ -166,7 +179,7 @@ function findHeader(table: readonly Cell[][]): number {
 
 export function buildPreview(
   table: readonly Cell[][],
-  existingIds: ReadonlySet<string>,
+  existingIds: ExistingSites,
 ): Omit<ImportPreview, 'fileName' | 'format' | 'encoding'> {
   const headerIndex = findHeader(table);
   const header = (table[headerIndex] ?? []).map(cellText);
@@ -179,7 +192,7 @@ export function buildPreview(
   });
   const missingColumns = REQUIRED_FIELDS.filter((field) => columns[field] === undefined);
   if (missingColumns.length > 0) {
-    return { columns, headerLine: headerIndex + 1, missingColumns, ignoredHeaders, rows: [] };
+    return { columns, headerLine: headerIndex + 1, header, missingColumns, ignoredHeaders, rows: [] };
   }
 
   const firstLine = new Map<string, number>();
@@ -193,6 +206,7 @@ export function buildPreview(
     if (IMPORT_FIELDS.every((field) => !raw[field])) return; // a blank row
     const line = headerIndex + offset + 2;
     const row = checkRow(line, raw, existingIds);
+    row.cells = cells.map(cellText);
     const id = row.site?.id ?? raw.id;
     if (id) {
       const first = firstLine.get(id);
@@ -203,6 +217,9 @@ export function buildPreview(
       row.status = 'error';
       delete row.site;
     }
+    const saved = existingIds instanceof Map ? (existingIds as ReadonlyMap<string, Site>) : undefined;
+    const before = row.status === 'update' && row.site ? saved?.get(row.site.id) : undefined;
+    if (before && row.site) row.changes = changesOf(before, row.site);
     rows.push(row);
   });
 
@@ -210,14 +227,21 @@ export function buildPreview(
   for (const row of rows) {
     if (row.site?.parentId && !known.has(row.site.parentId)) row.unknownParent = true;
   }
-  return { columns, headerLine: headerIndex + 1, missingColumns, ignoredHeaders, rows };
+  return { columns, headerLine: headerIndex + 1, header, missingColumns, ignoredHeaders, rows };
 }
 
-function checkRow(
-  line: number,
-  raw: Partial<Record<ImportField, string>>,
-  existingIds: ReadonlySet<string>,
-): ImportRow {
+/** The fields whose saved value the import would replace (an omitted optional field becomes empty). */
+function changesOf(before: Site, after: Site): SiteChange[] {
+  const changes: SiteChange[] = [];
+  for (const field of IMPORT_FIELDS) {
+    const from = before[field] ?? null;
+    const to = after[field] ?? null;
+    if (from !== to) changes.push({ field, from, to });
+  }
+  return changes;
+}
+
+function checkRow(line: number, raw: Partial<Record<ImportField, string>>, existingIds: ExistingSites): ImportRow {
   const issues: ImportIssue[] = [];
   const type = raw.type ? siteTypeOf(raw.type) : undefined;
   if (raw.type && !type) issues.push({ field: 'type', code: 'unknown_type' });
@@ -258,6 +282,7 @@ function checkRow(
   return {
     line,
     raw,
+    cells: [],
     status: site && existingIds.has(site.id) ? 'update' : 'new',
     ...(site && { site }),
     issues,
@@ -278,6 +303,23 @@ function toImportIssue(
   if (issue.code === 'too_small') return { field, code: 'required' };
   if (field === 'id' || field === 'parentId') return { field, code: 'invalid_code' };
   return { field, code: 'invalid' };
+}
+
+/**
+ * The rows the import leaves out, as a table to fix and import again: the file's header and
+ * cells as read, plus a reason column (`reason` words each row's issues).
+ */
+export function rejectedTable(
+  preview: Pick<ImportPreview, 'header' | 'rows'>,
+  reasonHeader: string,
+  reason: (row: ImportRow) => string,
+): string[][] {
+  const width = Math.max(preview.header.length, ...preview.rows.map((row) => row.cells.length));
+  const pad = (cells: readonly string[]) => [...cells, ...Array<string>(width - cells.length).fill('')];
+  return [
+    [...pad(preview.header), reasonHeader],
+    ...preview.rows.filter((row) => row.status === 'error').map((row) => [...pad(row.cells), reason(row)]),
+  ];
 }
 
 /** The sites of the rows that passed, in file order. */
