@@ -279,6 +279,8 @@ describeEachEngine(
       rectificationId = (await h.fx.rectifications(supervisor))[0]!.id;
       const after = jpeg({ label: 'after' });
       expectStatus(await h.api.putPhoto(after, supervisor), 201, 'after photo');
+      // A field user cites only photos they uploaded themselves: the rechecker sends the bytes too.
+      expectStatus(await h.api.putPhoto(after, team.rechecker.token), 200, 'after photo, rechecker');
       afterPhoto = sha256(after);
       await publish();
 
