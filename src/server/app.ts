@@ -81,7 +81,7 @@ export async function buildApp({
   });
   app.server.maxConnections = limit.maxConnections;
   // Behind a trusted proxy every connection comes from the proxy: no per-address cap there.
-  if (trustProxy === false) limitConnectionsPerClient(app.server, limit.connectionsPerClient);
+  if (trustProxy === false) limitConnectionsPerClient(app.server, limit.connectionsPerClient, limit.capsAddress);
   logOneLinePerRequest(app);
   endConnectionsWhenClosing(app);
   installErrorHandler(app);
