@@ -57,6 +57,9 @@ describeEachEngine(
 
     const ROUTES: RouteCase[] = [
       { route: 'GET /api/health', open: 200, call: (t) => h.api.get('/api/health', t) },
+      { route: 'GET /api/ready', open: 200, call: (t) => h.api.get('/api/ready', t) },
+      // For configured readers (a metrics token or address), whatever the session; loopback by default.
+      { route: 'GET /api/metrics', open: 200, call: (t) => h.api.get('/api/metrics', t) },
       {
         route: 'POST /api/session',
         open: 200,
