@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from './storage/test-engines';
-import { expectStatus, jpeg, site, useApiServer, type Team } from './test-support/api-harness';
+import { expectStatus, jpeg, photoFiles, site, useApiServer, type Team } from './test-support/api-harness';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -116,6 +116,25 @@ describeEachEngine(
 
     it('a caller outside the list, loopback included, gets a 404', async () => {
       expect((await h.api.get('/api/metrics')).status).toBe(404);
+    });
+  },
+  { openStorage: false },
+);
+
+describeEachEngine(
+  'photos in the database (PHOTO_STORE=database)',
+  (engine) => {
+    const h = useApiServer(engine, { photoStore: 'database' });
+
+    it('an upload is stored in the database and served back byte-exact; nothing lands on disk', async () => {
+      const team = await h.fx.team();
+      const bytes = jpeg({ bytes: 700_000 });
+      const [hash] = await h.fx.uploadPhotos(team.inspector.token, [bytes]);
+      const read = await h.api.get(`/api/photos/${hash}`, team.inspector.token);
+      expect([read.status, read.bytes.equals(bytes)]).toEqual([200, true]);
+      expect((await h.api.putPhoto(bytes, team.inspector.token)).status).toBe(200);
+      expect(await photoFiles(h.server.dataDir)).toEqual([]);
+      expect((await h.api.get('/api/ready')).status).toBe(200);
     });
   },
   { openStorage: false },

@@ -89,3 +89,18 @@ describe('TLS and metrics settings', () => {
     });
   });
 });
+
+describe('PHOTO_STORE', () => {
+  it('defaults to disk with SQLite and to the database with PostgreSQL; s3 is refused for now', () => {
+    expect(readConfig({})).toMatchObject({ photoStore: 'disk', photoStoreDefaulted: true });
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y' })).toMatchObject({
+      photoStore: 'database',
+      photoStoreDefaulted: true,
+    });
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y', PHOTO_STORE: 'disk' })).toMatchObject({
+      photoStore: 'disk',
+      photoStoreDefaulted: false,
+    });
+    expect(() => readConfig({ PHOTO_STORE: 's3://bucket/prefix' })).toThrow(/PHOTO_STORE/);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PhotoStoreKind } from './storage/photo-store';
 
 export interface ServerConfig {
   port: number;
@@ -22,6 +23,10 @@ export interface ServerConfig {
    * false (believe none), a hop count, or addresses/CIDRs (`loopback`, `10.0.0.0/8`).
    */
   trustProxy: TrustProxy;
+  /** PHOTO_STORE: where photo bytes live (`disk` under DATA_DIR, or `database`); see photo-store.ts. */
+  photoStore: PhotoStoreKind;
+  /** True when PHOTO_STORE was not set and the default was taken (the start checks no photos are left behind). */
+  photoStoreDefaulted: boolean;
   /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS directly instead of behind a proxy. */
   tls: { cert: Buffer; key: Buffer } | undefined;
   /** METRICS_TOKEN (a bearer token) and METRICS_ALLOW (addresses) for /api/metrics. */
@@ -56,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     publicUrl: readPublicUrl(env.PUBLIC_URL),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+    ...readPhotoStore(env.PHOTO_STORE, databaseUrl),
     tls: readTls(env.TLS_CERT, env.TLS_KEY),
     metrics: readMetricsAccess(env.METRICS_TOKEN, env.METRICS_ALLOW),
     port,
@@ -140,4 +146,17 @@ function readMetricsAccess(token: string | undefined, allow: string | undefined)
     .filter(Boolean);
   if (addresses?.length) access.allow = addresses;
   return access;
+}
+
+/** Photos in the database by default with PostgreSQL (several processes share them), on disk with SQLite. */
+function readPhotoStore(
+  value: string | undefined,
+  databaseUrl: string | undefined,
+): Pick<ServerConfig, 'photoStore' | 'photoStoreDefaulted'> {
+  const text = value?.trim().toLowerCase();
+  if (!text) return { photoStore: databaseUrl ? 'database' : 'disk', photoStoreDefaulted: true };
+  if (text === 'disk' || text === 'database') return { photoStore: text, photoStoreDefaulted: false };
+  throw new ConfigError(
+    `PHOTO_STORE 须为 disk 或 database (PHOTO_STORE must be disk or database; S3 is not supported yet), got "${value}"`,
+  );
 }

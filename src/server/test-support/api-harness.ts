@@ -29,7 +29,8 @@ import type { ServerLimits } from '../http/limits';
 import type { MetricsAccess } from '../routes/health';
 import { loadRubrics, type RubricStore } from '../rubric-store';
 import { openDatabase, type Storage } from '../storage/database';
-import { createPhotoStore } from '../storage/photo-store';
+import { openPhotoStore } from '../storage/photo-migration';
+import type { PhotoStoreKind } from '../storage/photo-store';
 import type { TableName } from '../storage/schema';
 import type { EngineUnderTest } from '../storage/test-engines';
 
@@ -207,6 +208,8 @@ export interface ServerTuning {
   /** Receives the server's JSON log lines (level info and up); without it the server is silent. */
   log?: { write(line: string): void };
   metricsAccess?: MetricsAccess;
+  /** PHOTO_STORE: `disk` (default here) or `database`. */
+  photoStore?: PhotoStoreKind;
   /** Serve HTTPS with this certificate (the base URL is then https://). */
   tls?: { cert: Buffer; key: Buffer };
 }
@@ -241,7 +244,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? new TestClock();
   const rubrics = await projectRubrics();
   const storage = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  const photos = createPhotoStore(options.dataDir);
+  const photos = openPhotoStore(options.photoStore ?? 'disk', options.dataDir, storage.db);
   await photos.sweepTempFiles();
   const ctx: ServerContext = {
     db: storage.db,
