@@ -45,6 +45,7 @@
  * and the store ignores retries of entries already done.
  */
 import { ApiRequestError, NetworkError } from '../api/api-client';
+import { sha256Hex } from '../platform/sha256';
 import { retryAfterMs, retryDelayMs } from './backoff';
 import { createConfirmationQueue } from './confirmation-queue';
 import { browserTimers, type Timers } from './timers';
@@ -829,10 +830,4 @@ function missingPhotosOf(error: ApiRequestError): string[] | undefined {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** SHA-256 of a Blob as lowercase hex (Web Crypto: needs a secure context in browsers). */
-export async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
