@@ -16,7 +16,6 @@ import { useChecklist, useRoundSites } from '../../db/live';
 import type { LocalInspection, PhotoRecord } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
-import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
@@ -160,7 +159,6 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     if (result.ok) {
       setFailure(undefined);
       setJustSubmitted(true);
-      announceOutboxChanged();
     } else {
       setFailure(result.problems.map((problem) => problem.message).join('；'));
     }

@@ -17,7 +17,6 @@ import {
 import type { GeoLocation, LocalRecheck } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
-import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
@@ -124,7 +123,6 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
     if (result.ok) {
       setProblems(undefined);
       setFailure(undefined);
-      announceOutboxChanged();
     } else {
       setProblems(result.problems.map((problem) => problemText(t, problem, current.verdict)));
     }
