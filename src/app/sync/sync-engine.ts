@@ -367,7 +367,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     } catch (error) {
       summary.stopped = 'store_error';
-      lastError = { code: 'store_error', message: `本机存储读写失败，同步已暂停：${describe(error)}` };
+      lastError = { code: 'store_error', message: `local storage failed, sync paused: ${describe(error)}` };
       emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
     }
 
@@ -396,7 +396,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } catch (error) {
       summary.stopped ??= 'store_error';
       summary.complete = false;
-      lastError = { code: 'store_error', message: `本机存储读写失败：${describe(error)}` };
+      lastError = { code: 'store_error', message: `local storage failed: ${describe(error)}` };
       emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
     }
     lastRun = summary;
@@ -456,7 +456,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!upload) {
       return attention(entry, {
         code: 'photo_missing_locally',
-        message: '本机已找不到这张照片，无法上传。请在该记录中重新拍摄后再提交。',
+        message: 'the photo is no longer stored on this device',
       });
     }
     const inFlight = (await ahead?.sending) ?? startRequest(ctx, (signal) => transport.putPhoto(upload, { signal }));
@@ -471,7 +471,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return attention(entry, {
           status: error.status,
           code: 'photo_damaged_locally',
-          message: '本机保存的照片已损坏（内容与其指纹不符），无法上传。请重新拍摄。',
+          message: 'the photo stored on this device no longer matches its hash',
         });
       }
       return retry(entry, toSyncError(error), undefined);
@@ -511,13 +511,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   ): Promise<EntryResult> {
     const requeue = await store.requeuePhotos(entry.groupId, missing, clock.now());
     if (requeue.missingLocally.length > 0 || requeue.inAttention.length > 0) {
-      const parts = [];
-      if (requeue.missingLocally.length > 0) parts.push(`${requeue.missingLocally.length} 张照片已不在本机`);
-      if (requeue.inAttention.length > 0) parts.push(`${requeue.inAttention.length} 张照片被服务器拒收`);
+      const data = { missingLocally: requeue.missingLocally.length, refused: requeue.inAttention.length };
       return attention(entry, {
         status: 422,
         code: 'missing_photos',
-        message: `服务器缺少本记录的照片，且无法补传（${parts.join('，')}）。请重新拍摄这些照片后再提交。`,
+        message: `the server lacks photos that cannot be sent again (${data.missingLocally} no longer on this device, ${data.refused} refused)`,
+        data,
       });
     }
     ctx.progress.delete(entry.groupId); // photo counts changed: recount
@@ -532,7 +531,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return attention(entry, {
           status: 422,
           code: 'missing_photos',
-          message: `本记录的照片无法上传：${result.error?.message ?? '服务器拒收'}`,
+          message: `a photo of this record could not be uploaded: ${result.error?.message ?? 'refused'}`,
+          data: { photoError: result.error?.code ?? 'refused' },
         });
       }
       // Retry, pause or cancel: the submission stays pending behind its photo.
@@ -565,7 +565,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return retry(entry, { code: error.timedOut ? 'timeout' : 'network', message: error.message }, 'offline');
     }
     if (!(error instanceof ApiRequestError)) {
-      return retry(entry, { code: 'network', message: `网络请求失败：${describe(error)}` }, 'offline');
+      return retry(entry, { code: 'network', message: `request failed: ${describe(error)}` }, 'offline');
     }
     const syncError = toSyncError(error);
     if (error.status === 401) return pause(syncError);
@@ -650,7 +650,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const onAbort = cancel;
     const timer = timers.setTimeout(() => {
       controller.abort();
-      settle({ error: new NetworkError('请求超时', true) });
+      settle({ error: new NetworkError('request timed out', true) });
     }, deadlineMs);
     if (ctx.signal?.aborted) {
       cancel();

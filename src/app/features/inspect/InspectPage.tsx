@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { User } from '../../../domain/wire';
 import { StorageFullError } from '../../db/database';
+import { localErrorText } from '../../i18n/local-errors';
 import {
   amendInspection,
   attachPhoto,
@@ -25,6 +26,7 @@ import { nextSiteToInspect } from '../sites/site-order';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
 import { useRubricText } from './rubric-text';
 import { SubmittedConfirmation } from './SubmittedConfirmation';
+import { submitProblemsText } from './submit-problems';
 
 type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
 
@@ -68,10 +70,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [justSubmitted, setJustSubmitted] = useState(false);
   const roundSites = useRoundSites(db, roundId, user.id);
 
-  const report = (error: unknown) =>
-    setFailure(
-      error instanceof StorageFullError ? t('storage.full') : error instanceof Error ? error.message : String(error),
-    );
+  const report = (error: unknown) => setFailure(localErrorText(t, error));
 
   // The first visit to this site: make the inspection (the read above then finds it).
   const round = checklist?.round;
@@ -160,7 +159,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
       setFailure(undefined);
       setJustSubmitted(true);
     } else {
-      setFailure(result.problems.map((problem) => problem.message).join('；'));
+      setFailure(submitProblemsText(t, result.problems));
     }
   };
 
