@@ -7,7 +7,7 @@
 import { cityDateTime } from '../../domain/dates';
 import type { GpsFix, PhotoStamp } from './photo-protocol';
 
-/** Font stack of the band: the system's CJK fonts, never a web font (ENGINEERING.md). */
+/** Font stack of the band: the system's CJK fonts, never a web font (docs/ARCHITECTURE.md, "Design notes"). */
 export const WATERMARK_FONT_FAMILY = '"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
 /** The marker drawn in front of the first line of an after-photo. */

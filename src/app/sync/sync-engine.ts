@@ -4,45 +4,9 @@
  * whole queue pauses. It owns no storage and no network: the store, the transport, the clock and
  * the timers are injected (sync-store.ts), so tests drive it with fakes and fault schedules.
  *
- * Order: per group (an inspection or a recheck with its photos) the photos first, one request
- * each, then the submission, PUT exactly as frozen at submit. The store hands entries over in
- * that order and holds a submission back while a photo of its group waits for a retry.
- *
- * Outcomes, classified with the API client's error types and the shared catalogue
- * (src/domain/errors.ts):
- *   201, 200              done (200: the server already had it, a retry's duplicate acknowledgement)
- *   NetworkError/timeout  retry with backoff and end the run: no point hammering a dead network
- *   429, 502/503/504      retry after Retry-After (else backoff) and end the run
- *   408, 500, other 5xx   retry with backoff; the run goes on with other groups
- *   401                   pause the whole queue ('needs_sign_in'), entries untouched, until resume()
- *   422 missing_photos    requeue exactly the listed photos, send them, then the submission again
- *   400 hash_mismatch     the bytes were damaged on the way: retry, unless the local photo itself
- *                         no longer matches its hash (then it needs attention)
- *   other 4xx             needs attention with the server's message; the run goes on (no poison
- *                         entry stalls the queue)
- *
- * Pipelining, so that neither local bookkeeping nor the server's write sits between uploads (an
- * IndexedDB write transaction committed during uploads costs the browser 20–30 ms of CPU, several
- * photos' upload on a fast link; the server fsyncs each photo before it answers):
- * - while a request is in flight, the next photo is already on its way, so up to two photos
- *   are uploading at once; a submission goes alone, after every photo before it was answered.
- *   Answers are handled in queue order whatever order they come in. When the run stops, a
- *   photo sent ahead is given up (aborted, its entry untouched: sent again, answered 200).
- *   On a link so slow that two uploads sharing it time out, the engine goes one photo at a
- *   time from the first timeout until a photo goes through with time to spare (`judgeLink`);
- * - the bytes of the next few photos and the next group's entries are read ahead (read-ahead);
- * - 2xx answers are recorded with `markDone` behind the requests, up to a second's worth in
- *   one write (write-behind, confirmation-queue.ts). Every other store call, the end of
- *   `run()` and a hidden page wait until those confirmations are written (and the run fails
- *   with `store_error` if one could not be), so the store never sees anything out of order. A
- *   confirmation lost with the page (killed right after the answer) leaves the entry pending:
- *   it is sent again and the server answers 200, as when the answer itself is lost.
- *
- * Backoff (backoff.ts) counts consecutive retryable failures in this engine: a success resets
- * it and wakes every backing-off entry, and so does `resetBackoff()` (the `online` event, the
- * "立即同步" button). A request whose answer comes after the engine gave up on it (its
- * deadline passed, or the run was cancelled) changes nothing: only the first settlement counts,
- * and the store ignores retries of entries already done.
+ * The design — send order, what each answer leads to, pipelining (two photos in flight,
+ * read-ahead, write-behind confirmations), backoff and late answers — is written down in
+ * docs/ARCHITECTURE.md ("Sync"); keep the two in step.
  */
 import { ApiRequestError, NetworkError } from '../api/api-client';
 import { sha256Hex } from '../platform/sha256';

@@ -1,6 +1,6 @@
 /**
  * How the office shows numbers, instants and dates: scores with up to two decimals, instants
- * and dates in Asia/Shanghai whatever the computer's time zone (DESIGN.md).
+ * and dates in Asia/Shanghai whatever the computer's time zone (docs/ARCHITECTURE.md, "Design notes").
  */
 import { CITY_TIME_ZONE, cityDate, cityDateTime } from '../../../../domain/dates';
 
