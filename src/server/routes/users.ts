@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
-import { passwordSchema, roleSchema, userInputSchema } from '../../domain/wire';
+import { passwordSchema, roleSchema, userInputSchema, type UserView } from '../../domain/wire';
 import { hashPassword } from '../auth/passwords';
 import { allow, currentUser } from '../auth/guard';
 import { createUser, deriveFor, revokeSessionsOf, toUser } from '../auth/users';
@@ -35,7 +35,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
       .select(['id', 'username', 'display_name', 'role', 'disabled'])
       .orderBy('username')
       .execute();
-    return rows.map((row) => ({ ...toUser(row), disabled: fromFlag(row.disabled) }));
+    return rows.map((row) => ({ ...toUser(row), disabled: fromFlag(row.disabled) }) satisfies UserView);
   });
 
   app.patch<{ Params: { userId: string } }>(
@@ -76,7 +76,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           await revokeSessionsOf(trx, userId, now);
         return { ...existing, ...changes };
       });
-      return { ...toUser(row), disabled: fromFlag(row.disabled) };
+      return { ...toUser(row), disabled: fromFlag(row.disabled) } satisfies UserView;
     },
   );
 };

@@ -11,7 +11,7 @@ import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
 import { latestResults, mustRectify, rectificationKey } from '../../domain/report';
 import { scoreInspection } from '../../domain/scoring';
-import type { Inspection } from '../../domain/wire';
+import type { Inspection, StoredInspection } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -21,12 +21,8 @@ import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { inspectionResultOf } from './result-rows';
 
-export interface StoredInspectionSummary {
-  id: string;
-  revision: number;
-  score: number;
-  fullMarks: boolean;
-}
+/** The answer to the PUT (domain/wire.ts). */
+export type StoredInspectionSummary = StoredInspection;
 
 export interface PutInspectionResult {
   created: boolean;

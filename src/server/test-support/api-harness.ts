@@ -18,7 +18,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { AnswerGrade } from '../../domain/grades';
 import type { SiteType } from '../../domain/rubric';
 import { JPEG_COMMENT_MAX_BYTES, withJpegComment } from '../../domain/test-jpeg';
-import type { Role, User } from '../../domain/wire';
+import type { Role, StoredInspection, User } from '../../domain/wire';
 // Spelled from src/ because the lint layer rule for the PWA (src/app) also matches `'../app'`.
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
@@ -448,12 +448,8 @@ export interface BuiltInspection {
   photos: Buffer[];
 }
 
-export interface StoredSummary {
-  id: string;
-  revision: number;
-  score: number;
-  fullMarks: boolean;
-}
+/** The answer to `PUT /api/inspections/{id}` (domain/wire.ts). */
+export type StoredSummary = StoredInspection;
 
 export interface RectificationView {
   id: string;
