@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     console.log('已创建管理员账号 admin（密码取自 ADMIN_PASSWORD）');
   }
 
-  const app = await buildApp({ ctx, distDir: config.distDir, trustProxy: config.trustProxy });
+  const app = await buildApp({
+    ctx,
+    distDir: config.distDir,
+    trustProxy: config.trustProxy,
+    metricsAccess: config.metrics,
+    ...(config.tls && { tls: config.tls }),
+  });
   app.addHook('onClose', async () => storage.close());
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -15,7 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../domain/errors';
@@ -108,6 +108,8 @@ export interface PhotoStore {
   /** The photo's bytes as a stream, or null when it is not stored. */
   openPhoto(sha256: string): Promise<StoredPhoto | null>;
   hasPhoto(sha256: string): Promise<boolean>;
+  /** Proves the store takes a file (readiness): writes and removes a small temp file; rejects if it cannot. */
+  probe(): Promise<void>;
   /** Deletes leftover temp files; call at start-up, before accepting uploads. Returns how many. */
   sweepTempFiles(): Promise<number>;
   pathOf(sha256: string): string;
@@ -233,6 +235,16 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     return exists(pathOf(sha256));
   }
 
+  async function probe(): Promise<void> {
+    await mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE });
+    const path = join(tmpDir, `probe.${randomUUID()}.part`);
+    try {
+      await writeFile(path, 'ready', { mode: PHOTO_FILE_MODE, flag: 'wx' });
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
   async function sweepTempFiles(): Promise<number> {
     let names: string[];
     try {
@@ -245,7 +257,7 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     return names.length;
   }
 
-  return { root, savePhoto, openPhoto, hasPhoto, sweepTempFiles, pathOf };
+  return { root, savePhoto, openPhoto, hasPhoto, probe, sweepTempFiles, pathOf };
 }
 
 /**

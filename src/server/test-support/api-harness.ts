@@ -27,6 +27,7 @@ import { ensureAdmin } from '../auth/users';
 import { PROJECT_ROOT, type TrustProxy } from '../config';
 import type { ServerContext } from '../context';
 import type { ServerLimits } from '../http/limits';
+import type { MetricsAccess } from '../routes/health';
 import { loadRubrics, type RubricStore } from '../rubric-store';
 import { openDatabase, type Storage } from '../storage/database';
 import { createPhotoStore } from '../storage/photo-store';
@@ -198,6 +199,9 @@ export interface ServerTuning {
   publicUrl?: string;
   /** Receives the server's JSON log lines (level info and up); without it the server is silent. */
   log?: { write(line: string): void };
+  metricsAccess?: MetricsAccess;
+  /** Serve HTTPS with this certificate (the base URL is then https://). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface ServerOptions extends ServerTuning {
@@ -248,11 +252,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.log ? { level: 'info', stream: options.log } : false,
     ...(options.limits && { limits: options.limits }),
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.metricsAccess && { metricsAccess: options.metricsAccess }),
+    ...(options.tls && { tls: options.tls }),
   });
   app.addHook('onClose', async () => storage.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     app,
     ctx,
