@@ -17,7 +17,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import type { AnswerGrade } from '../../domain/grades';
 import type { SiteType } from '../../domain/rubric';
-import type { Role, User } from '../../domain/wire';
+import { JPEG_COMMENT_MAX_BYTES, withJpegComment } from '../../domain/test-jpeg';
+import type { Role, StoredInspection, User } from '../../domain/wire';
 // Spelled from src/ because the lint layer rule for the PWA (src/app) also matches `'../app'`.
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
@@ -56,7 +57,6 @@ const TINY_JPEG = Buffer.from(
     '/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z',
   'base64',
 );
-const COM_MAX_PAYLOAD = 0xffff - 2;
 let photoCounter = 0;
 
 /**
@@ -65,22 +65,15 @@ let photoCounter = 0;
  */
 export function jpeg(options: { label?: string; bytes?: number } = {}): Buffer {
   const label = `${options.label ?? 'photo'} #${++photoCounter} ${randomBytes(8).toString('hex')}`;
-  const segments: Buffer[] = [TINY_JPEG.subarray(0, 2), comSegment(Buffer.from(label, 'utf8'))];
-  let size = TINY_JPEG.length + segments[1]!.length;
+  const comments: (Uint8Array | string)[] = [label];
+  let size = TINY_JPEG.length + Buffer.byteLength(label) + 4;
   const wanted = options.bytes ?? 0;
   while (size < wanted) {
-    const payload = Math.max(1, Math.min(COM_MAX_PAYLOAD, wanted - size - 4));
-    segments.push(comSegment(Buffer.alloc(payload, 0x20)));
+    const payload = Math.max(1, Math.min(JPEG_COMMENT_MAX_BYTES, wanted - size - 4));
+    comments.push(new Uint8Array(payload).fill(0x20));
     size += payload + 4;
   }
-  segments.push(TINY_JPEG.subarray(2));
-  return Buffer.concat(segments);
-}
-
-function comSegment(payload: Buffer): Buffer {
-  const head = Buffer.from([0xff, 0xfe, 0, 0]);
-  head.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([head, payload]);
+  return Buffer.from(withJpegComment(TINY_JPEG, ...comments).buffer);
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -464,12 +457,8 @@ export interface BuiltInspection {
   photos: Buffer[];
 }
 
-export interface StoredSummary {
-  id: string;
-  revision: number;
-  score: number;
-  fullMarks: boolean;
-}
+/** The answer to `PUT /api/inspections/{id}` (domain/wire.ts). */
+export type StoredSummary = StoredInspection;
 
 export interface RectificationView {
   id: string;
