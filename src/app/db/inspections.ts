@@ -246,7 +246,7 @@ export function amendInspection(db: CivicDatabase, id: string, now: Instant): Pr
       const inspection = await db.inspections.get(id);
       if (!inspection) throw new RecordNotFoundError('inspections', id);
       if (inspection.status === 'draft') return inspection;
-      const { submittedAt: _submittedAt, ...rest } = inspection;
+      const { submittedAt: _submittedAt, serverScore: _serverScore, ...rest } = inspection;
       const amended: LocalInspection = {
         ...rest,
         revision: inspection.revision + 1,

@@ -29,6 +29,7 @@ import type {
   OutboxKind,
   OutboxState,
   RecheckOutboxEntry,
+  ServerScore,
 } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +195,12 @@ export async function photoForUpload(db: CivicDatabase, sha256: string): Promise
  *   (an amended draft stays a draft), and the entry of every photo it references is done too —
  *   the server accepted the submission, so it holds them all.
  */
-export async function markDone(db: CivicDatabase, seqs: readonly number[], now: Instant): Promise<void> {
+export async function markDone(
+  db: CivicDatabase,
+  seqs: readonly number[],
+  now: Instant,
+  scores: ReadonlyMap<number, ServerScore> = new Map(),
+): Promise<void> {
   const nowIso = toIso(now);
   await writeTransaction(db, ['outbox', 'inspections', 'rechecks'], async () => {
     const nearby = await entriesAround(db, seqs);
@@ -213,10 +219,11 @@ export async function markDone(db: CivicDatabase, seqs: readonly number[], now: 
     }
     const finished = new Map<number, OutboxEntry>();
     for (const entry of [...given, ...photoEntries]) {
-      if (entry.state !== 'done') finished.set(entry.seq, { ...entry, state: 'done', doneAt: nowIso });
+      if (entry.state !== 'done')
+        finished.set(entry.seq, withScore({ ...entry, state: 'done', doneAt: nowIso }, scores));
     }
     await db.outbox.bulkPut([...finished.values()]);
-    await markSubmissionsSynced(db, submissions);
+    await markSubmissionsSynced(db, submissions, scores);
   });
 }
 
@@ -245,16 +252,28 @@ function photosOfSubmission(entry: InspectionOutboxEntry | RecheckOutboxEntry): 
   return entry.kind === 'inspection' ? entry.payload.answers.flatMap((answer) => answer.photos) : entry.payload.photos;
 }
 
-/** Local records whose submitted revision the server accepted become 'synced' (an amended draft stays a draft). */
+/** An inspection's entry keeps the score the server answered with. */
+function withScore(entry: OutboxEntry, scores: ReadonlyMap<number, ServerScore>): OutboxEntry {
+  if (entry.kind !== 'inspection') return entry;
+  const serverScore = scores.get(entry.seq);
+  return serverScore ? { ...entry, serverScore } : entry;
+}
+
+/**
+ * Local records whose submitted revision the server accepted become 'synced' (an amended draft
+ * stays a draft); an inspection keeps the score the server gave that revision.
+ */
 async function markSubmissionsSynced(
   db: CivicDatabase,
   submissions: readonly (InspectionOutboxEntry | RecheckOutboxEntry)[],
+  scores: ReadonlyMap<number, ServerScore>,
 ): Promise<void> {
   for (const entry of submissions) {
     if (entry.kind === 'inspection') {
       const inspection = await db.inspections.get(entry.payload.id);
       if (inspection && inspection.revision === entry.payload.revision && inspection.status === 'submitted') {
-        await db.inspections.put({ ...inspection, status: 'synced' });
+        const serverScore = scores.get(entry.seq);
+        await db.inspections.put({ ...inspection, status: 'synced', ...(serverScore && { serverScore }) });
       }
     } else {
       const recheck = await db.rechecks.get(entry.payload.id);

@@ -116,6 +116,17 @@ export interface LocalInspection {
   /** By rubric item id. */
   answers: Record<string, LocalAnswer>;
   updatedAt: string;
+  /**
+   * The server's score of this revision, from its answer to the PUT; set when the revision
+   * becomes 'synced' (absent for revisions synced before the app kept it, and in drafts).
+   */
+  serverScore?: ServerScore;
+}
+
+/** What the server answered an accepted inspection: `{score, fullMarks}` of `{id, revision, score, fullMarks}`. */
+export interface ServerScore {
+  score: number;
+  fullMarks: boolean;
 }
 
 export type PhotoKind = 'inspection' | 'recheck';
@@ -231,6 +242,8 @@ export interface InspectionOutboxEntry extends OutboxEntryBase {
   key: string;
   /** The wire body exactly as it is PUT (valid per `inspectionSchema`). */
   payload: Inspection;
+  /** The server's score of it, once confirmed (when its answer said). */
+  serverScore?: ServerScore;
 }
 
 /** `PUT /api/rechecks/{id}`. */

@@ -51,6 +51,7 @@ import { browserTimers, type Timers } from './timers';
 import type {
   PhotoSyncEntry,
   PhotoUpload,
+  ServerScore,
   SubmissionSyncEntry,
   SyncEntry,
   SyncEntryKind,
@@ -278,7 +279,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // Write-behind of confirmations (see the header and confirmation-queue.ts): every store call
   // but the two reads ahead waits for them, and sees a failure as its own.
   const timers = options.timers ?? browserTimers;
-  const confirmations = createConfirmationQueue((seqs, now) => options.store.markDone(seqs, now), {
+  const confirmations = createConfirmationQueue((seqs, now, scores) => options.store.markDone(seqs, now, scores), {
     timers,
     ...(options.confirmationHoldMs !== undefined && { holdMs: options.confirmationHoldMs }),
   });
@@ -490,7 +491,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     );
     lookAhead(ctx);
     const answer = await inFlight.answer;
-    if ('result' in answer) return done(entry, answer.result.status);
+    if ('result' in answer) return done(entry, answer.result.status, answer.result.score);
     const { error } = answer;
     if (error instanceof ApiRequestError && error.status === 422) {
       const missing = missingPhotosOf(error);
@@ -574,9 +575,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return attention(entry, syncError);
   }
 
-  async function done(entry: SyncEntry, httpStatus: number): Promise<EntryResult> {
+  async function done(entry: SyncEntry, httpStatus: number, score?: ServerScore): Promise<EntryResult> {
     const now = clock.now();
-    confirmations.add(entry.seq, now);
+    confirmations.add(entry.seq, now, score);
     if (failureStreak > 0) {
       // The server is reachable again: whatever was backing off may go now.
       failureStreak = 0;
