@@ -5,7 +5,7 @@
  * top that says what lies outside, and the mark beside the submission time. Inside the round,
  * nothing is marked.
  */
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answersFor, RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import type { Round, Site } from '../../../../domain/wire';
@@ -99,7 +99,10 @@ beforeAll(async () => {
   await initI18n();
   registerOfficeMessages();
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  photoUrl.mockClear();
+});
 
 describe('the inspection detail: 轮次外', () => {
   it('marks nothing when submission and photos lie within the round’s dates', () => {
@@ -130,5 +133,23 @@ describe('the inspection detail: 轮次外', () => {
     );
     expect(notice.textContent).not.toContain('提交时间');
     expect(within(fact('提交时间')).queryByTestId('outside-round')).toBeNull();
+  });
+});
+
+describe('the inspection detail: photos', () => {
+  it('draws the thumbnails the inspection names, and the full photo only in the viewer', async () => {
+    const thumbnail = 'c'.repeat(64);
+    renderDetail({
+      ...inspection('2021-07-10T02:00:00.000Z', '2021-07-10T01:00:00.000Z'),
+      thumbnails: { [PHOTO]: thumbnail },
+    });
+    const gallery = screen.getByTestId('gallery');
+    await waitFor(() => expect(within(gallery).getByRole('img').getAttribute('src')).toBe('blob:cccc'));
+    const answers = screen.getByTestId('answers');
+    await waitFor(() => expect(within(answers).getByRole('img').getAttribute('src')).toBe('blob:cccc'));
+    expect(photoUrl.mock.calls.map(([sha256]) => sha256)).not.toContain(PHOTO);
+    fireEvent.click(within(gallery).getByRole('button'));
+    const viewer = await screen.findByRole('dialog');
+    await waitFor(() => expect(within(viewer).getByRole('img').getAttribute('src')).toBe('blob:aaaa'));
   });
 });
