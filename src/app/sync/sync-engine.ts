@@ -421,7 +421,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         else summary.duplicates += 1;
         summary.bytesSent += ref.bytes;
         progress.bytesDone += ref.bytes;
-        if (entry.kind === 'photo' && entry.state !== 'done')
+        if (entry.kind === 'photo' && !entry.thumbnailOf && entry.state !== 'done')
           progress.photosDone = Math.min(progress.photosTotal, progress.photosDone + 1);
         break;
       case 'retry':
@@ -730,11 +730,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const bytes = entryBytes(entry);
       progress.bytesTotal += bytes;
       if (entry.state === 'done') progress.bytesDone += bytes;
-      if (entry.kind === 'photo') {
+      if (entry.kind !== 'photo') progress.kind = entry.kind;
+      else if (!entry.thumbnailOf) {
         progress.photosTotal += 1;
         if (entry.state === 'done') progress.photosDone += 1;
-      } else {
-        progress.kind = entry.kind;
       }
     }
     ctx.progress.set(groupId, progress);

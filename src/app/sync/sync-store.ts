@@ -41,6 +41,8 @@ export interface PhotoSyncEntry extends SyncEntryBase {
   kind: 'photo';
   key: string;
   payload: string;
+  /** A thumbnail's entry (the photo it is the thumbnail of): uploaded like a photo, not counted as one. */
+  thumbnailOf?: string;
 }
 
 export interface InspectionSyncEntry extends SyncEntryBase {
