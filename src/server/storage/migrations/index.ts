@@ -13,6 +13,7 @@ import * as publishedRankingFigures from './0003-published-ranking-figures';
 import * as signInLimits from './0004-sign-in-limits';
 import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
+import * as photoStoreTables from './0007-photo-store-tables';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0004-sign-in-limits': signInLimits,
   '0005-photo-uploads': photoUploads,
   '0006-photo-thumbnails': photoThumbnails,
+  '0007-photo-store-tables': photoStoreTables,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
