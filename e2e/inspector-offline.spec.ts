@@ -26,6 +26,8 @@ interface OutboxRow {
   groupId: string;
   state: string;
   payload: unknown;
+  /** A thumbnail's entry: the photo it is the thumbnail of. */
+  thumbnailOf?: string;
 }
 
 /** The app's outbox, as stored. */
@@ -134,15 +136,19 @@ test('an inspector completes a station offline, reloads halfway, and submits int
   await expect(page.getByText('已提交（第 1 版），联网后将自动上传。')).toBeVisible();
 
   const outbox = await readOutbox(page);
-  const photos = outbox.filter((entry) => entry.kind === 'photo');
+  const photos = outbox.filter((entry) => entry.kind === 'photo' && !entry.thumbnailOf);
+  const thumbnails = outbox.filter((entry) => entry.kind === 'photo' && entry.thumbnailOf);
   const inspections = outbox.filter((entry) => entry.kind === 'inspection');
   expect(photos).toHaveLength(3);
+  expect(thumbnails).toHaveLength(3); // uploaded too, for the office to draw
   expect(inspections).toHaveLength(1);
   expect(outbox.every((entry) => entry.state === 'pending' && entry.groupId === inspections[0]!.groupId)).toBe(true);
   const payload = inspections[0]!.payload as {
     revision: number;
     answers: { itemId: string; grade: string; photos: string[] }[];
+    thumbnails: Record<string, string>;
   };
+  expect(payload.thumbnails).toEqual(Object.fromEntries(thumbnails.map((entry) => [entry.thumbnailOf, entry.key])));
   expect(payload.revision).toBe(1);
   expect(payload.answers).toHaveLength(STATION_ITEMS);
   const referenced = payload.answers.flatMap((answer) => answer.photos);

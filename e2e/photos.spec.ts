@@ -155,6 +155,8 @@ test.describe('a 12 MP phone photo with EXIF orientation 6', () => {
     expect({ width: photo.thumbnailWidth, height: photo.thumbnailHeight }).toEqual({ width: 180, height: 240 });
     const thumbnail = Buffer.from(photo.storedThumbnailBase64, 'base64');
     expect(thumbnail.length).toBe(photo.thumbnailBytes);
+    // Named by its own hash: it is uploaded as a photo of its own, for the office to draw.
+    expect(photo.thumbnailSha256).toBe(createHash('sha256').update(thumbnail).digest('hex'));
     expect([...thumbnail.subarray(0, 2)]).toEqual([0xff, 0xd8]);
     expect(photo.thumbnailBytes).toBeLessThan(40_000);
     const [topLeft, topRight] = await sampleStored(page, photo.sha256, 'thumbnail', [

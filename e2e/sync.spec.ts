@@ -136,14 +136,19 @@ test('20 inspections with 60 photos reach the server exactly once through drops,
   // The device: nothing pending, nothing needing attention, every inspection synced.
   const local = await readLocalState(page);
   const inspectionEntries = local.outbox.filter((entry) => entry.kind === 'inspection');
-  const photoEntries = local.outbox.filter((entry) => entry.kind === 'photo');
+  const photoEntries = local.outbox.filter((entry) => entry.kind === 'photo' && !entry.thumbnailOf);
+  const thumbnailEntries = local.outbox.filter((entry) => entry.kind === 'photo' && entry.thumbnailOf);
   expect(local.outbox.filter((entry) => entry.state !== 'done')).toEqual([]);
   expect(inspectionEntries).toHaveLength(STATIONS);
   expect(photoEntries).toHaveLength(STATIONS * DEDUCTIONS.length);
+  expect(thumbnailEntries).toHaveLength(STATIONS * DEDUCTIONS.length); // each photo's, for the office
   expect(local.inspections).toHaveLength(STATIONS);
   expect(local.inspections.every((inspection) => inspection.status === 'synced')).toBe(true);
   const localIds = inspectionEntries.map((entry) => entry.groupId).sort();
   const localHashes = photoEntries.map((entry) => entry.key).sort();
+  const localThumbnails: Record<string, string> = Object.fromEntries(
+    thumbnailEntries.map((entry) => [entry.thumbnailOf!, entry.key] as const),
+  );
   expect(new Set(localHashes).size).toBe(STATIONS * DEDUCTIONS.length); // the watermark makes each photo distinct
 
   // The server: exactly those 20 inspections, once each, and exactly those 60 photos, intact.
@@ -158,13 +163,15 @@ test('20 inspections with 60 photos reach the server exactly once through drops,
       DEDUCTIONS.map(({ itemId, grade }) => ({ itemId, grade })),
     );
     expect(belowA.every((answer) => answer.photos.length === 1)).toBe(true);
+    const photos = belowA.flatMap((answer) => answer.photos);
+    expect(inspection.thumbnails).toEqual(Object.fromEntries(photos.map((sha) => [sha, localThumbnails[sha]])));
   }
   expect(held.photos.map((photo) => photo.sha256).sort()).toEqual(localHashes);
   for (const photo of held.photos) {
     expect(photo.status, `GET /api/photos/${photo.sha256}`).toBe(200);
     expect(photo.bodySha256, `bytes of ${photo.sha256}`).toBe(photo.sha256);
   }
-  expect(held.photoFiles.sort()).toEqual(localHashes);
+  expect(held.photoFiles.sort()).toEqual([...localHashes, ...Object.values(localThumbnails)].sort());
   expect(held.tempFiles).toEqual([]);
 
   expect(withoutToken).toEqual([]);

@@ -185,6 +185,16 @@ describe('npm run demo [sqlite]', () => {
       }
       expect(deductions).toBeGreaterThan(100);
 
+      // Every inspection photo comes with the thumbnail the office draws, a fraction of its bytes.
+      const thumbnailed = await db
+        .selectFrom('inspection_photos')
+        .innerJoin('photos as full', 'full.sha256', 'inspection_photos.sha256')
+        .leftJoin('photos as small', 'small.sha256', 'inspection_photos.thumbnail_sha256')
+        .select(['full.bytes as fullBytes', 'small.bytes as smallBytes'])
+        .execute();
+      expect(thumbnailed.length).toBeGreaterThan(100);
+      for (const { fullBytes, smallBytes } of thumbnailed) expect(smallBytes).toBeLessThan(fullBytes / 2);
+
       const photos = await db.selectFrom('photos').select(['sha256', 'bytes', 'content_type']).execute();
       expect(photos.length).toBeGreaterThan(100);
       expect(await photoFiles(dataDir)).toEqual(photos.map((photo) => photo.sha256).sort());

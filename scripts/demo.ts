@@ -37,7 +37,7 @@ import { roundReport } from '../src/server/services/reports';
 import { openDatabase, type Storage } from '../src/server/storage/database';
 import { createPhotoStore, type PhotoStore } from '../src/server/storage/photo-store';
 import type { Database } from '../src/server/storage/schema';
-import { encodeJpeg, paintEvidencePhoto } from './demo/jpeg';
+import { encodeJpeg, halve, paintEvidencePhoto } from './demo/jpeg';
 import { cityDateTime, cityIsoInstant } from '../src/domain/dates';
 import {
   DEMO_PASSWORD,
@@ -252,11 +252,18 @@ async function load(
       inspectedByOthers.push(site.id);
       continue;
     }
+    // Loaded by an earlier run (perhaps of an older demo, whose body differs: no thumbnails): kept.
+    const loaded = await db.selectFrom('inspections').select('id').where('id', '=', id).executeTakeFirst();
+    if (loaded) {
+      count('inspections', false);
+      continue;
+    }
     const items = rubric.types[site.type].items;
     checkPlan(site, items);
     const inspector = users.get(site.inspector)!;
     const submitted = new Date(site.submittedAt);
     const answers: InspectionInput['answers'] = [];
+    const thumbnails: Record<string, string> = {};
     for (const item of items) {
       const finding = site.findings.find((candidate) => candidate.itemId === item.id);
       if (!finding) {
@@ -267,8 +274,11 @@ async function load(
       const hashes: string[] = [];
       for (const [index, shot] of shots.entries()) {
         const takenAt = new Date(submitted.getTime() - (30 - index) * 60_000);
-        const bytes = evidencePhoto(site, item, [`${site.id} ${item.id} ${finding.grade} ${shot}`], takenAt);
-        hashes.push(await storePhoto(bytes, inspector.id, takenAt.toISOString()));
+        const photo = evidencePhoto(site, item, [`${site.id} ${item.id} ${finding.grade} ${shot}`], takenAt);
+        const sha256 = await storePhoto(photo.bytes, inspector.id, takenAt.toISOString());
+        // The small copy, uploaded and named as the app does (the office's report draws it).
+        thumbnails[sha256] = await storePhoto(photo.thumbnail, inspector.id, takenAt.toISOString());
+        hashes.push(sha256);
       }
       answers.push({
         itemId: item.id,
@@ -292,6 +302,7 @@ async function load(
         accuracy: 8 + (site.id.length % 5) * 3,
       },
       answers,
+      ...(Object.keys(thumbnails).length > 0 && { thumbnails }),
     };
     // What the route does: the body through the wire schema, then the service.
     const receivedAt = new Date(submitted.getTime() + 4 * 60_000).toISOString();
@@ -321,7 +332,7 @@ async function load(
     const checkedAt = `2021-08-${day}T${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}:00+08:00`;
     const verdict = fixed ? 'FIXED' : 'NOT FIXED';
     const photo = evidencePhoto(site, item, [`${site.id} ${item.id} ${verdict}`], new Date(checkedAt), fixed);
-    const sha256 = await storePhoto(photo, rechecker.id, new Date(checkedAt).toISOString());
+    const sha256 = await storePhoto(photo.bytes, rechecker.id, new Date(checkedAt).toISOString());
     const recheck: Recheck = recheckSchema.parse({
       id: stableUuid(`recheck/${rectification.id}`),
       rectificationId: rectification.id,
@@ -399,9 +410,16 @@ function checkPlan(site: DemoSite, items: readonly RubricItem[]): void {
 }
 
 /** Painted photos by their watermark: encoding is the slow part of a run, and the same text paints the same bytes. */
-const paintedPhotos = new Map<string, Buffer>();
+const paintedPhotos = new Map<string, { bytes: Buffer; thumbnail: Buffer }>();
 
-function evidencePhoto(site: DemoSite, item: RubricItem, lines: string[], at: Date, fixed = false): Buffer {
+/** A painted evidence photo (320 × 240) and its thumbnail (160 × 120), as JPEG. */
+function evidencePhoto(
+  site: DemoSite,
+  item: RubricItem,
+  lines: string[],
+  at: Date,
+  fixed = false,
+): { bytes: Buffer; thumbnail: Buffer } {
   const watermark = [...lines, `${cityDateTime(at)} ${site.lat.toFixed(4)} ${site.lng.toFixed(4)}`];
   const key = watermark.join('\n');
   const cached = paintedPhotos.get(key);
@@ -411,12 +429,13 @@ function evidencePhoto(site: DemoSite, item: RubricItem, lines: string[], at: Da
     tint: fixed ? ([64, 150, 96] as const) : (TINTS[item.category] ?? TINTS.SITE!),
     seed: lines.join('|'),
   });
-  const bytes = encodeJpeg(image, {
-    quality: 72,
-    comment: `civic-inspect demo photo: ${site.name} ${item.id} ${lines.join(' ')}`,
-  });
-  paintedPhotos.set(key, bytes);
-  return bytes;
+  const comment = `civic-inspect demo photo: ${site.name} ${item.id} ${lines.join(' ')}`;
+  const painted = {
+    bytes: encodeJpeg(image, { quality: 72, comment }),
+    thumbnail: encodeJpeg(halve(image), { quality: 70, comment: `${comment} (thumbnail)` }),
+  };
+  paintedPhotos.set(key, painted);
+  return painted;
 }
 
 function signedIn(row: {

@@ -49,6 +49,8 @@ export interface HarnessSuccess {
   thumbnailWidth: number;
   thumbnailHeight: number;
   thumbnailBytes: number;
+  /** The worker's SHA-256 of the thumbnail (its name when uploaded for the office). */
+  thumbnailSha256: string;
   originalBytes: number;
   originalWidth: number;
   originalHeight: number;

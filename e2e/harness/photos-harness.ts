@@ -147,6 +147,7 @@ async function run(file: File, stamp: PhotoStamp, options: PhotoJobOptions | und
       thumbnailWidth: photo.thumbnailWidth,
       thumbnailHeight: photo.thumbnailHeight,
       thumbnailBytes: photo.thumbnail.size,
+      thumbnailSha256: photo.thumbnailSha256,
       originalBytes: photo.originalBytes,
       originalWidth: photo.originalWidth,
       originalHeight: photo.originalHeight,

@@ -207,6 +207,35 @@ function huffmanSegmentPayload(tableClass: number, id: number, spec: HuffmanSpec
   return [(tableClass << 4) | id, ...spec.counts, ...spec.symbols];
 }
 
+/**
+ * The image at half its width and height (each pixel the mean of a 2 × 2 block): the demo's
+ * thumbnails, as the app makes a small copy of every photo for the office to draw.
+ */
+export function halve(image: RgbImage): RgbImage {
+  const width = Math.max(1, Math.floor(image.width / 2));
+  const height = Math.max(1, Math.floor(image.height / 2));
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let channel = 0; channel < 3; channel++) {
+        let sum = 0;
+        for (const [dx, dy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
+          const sx = Math.min(image.width - 1, 2 * x + dx);
+          const sy = Math.min(image.height - 1, 2 * y + dy);
+          sum += image.data[(sy * image.width + sx) * 3 + channel]!;
+        }
+        data[(y * width + x) * 3 + channel] = Math.round(sum / 4);
+      }
+    }
+  }
+  return { width, height, data };
+}
+
 /** Encodes an RGB image as a baseline JFIF JPEG. `comment` goes into a COM segment (UTF-8). */
 export function encodeJpeg(image: RgbImage, options: { quality?: number; comment?: string } = {}): Buffer {
   const { width, height, data } = image;

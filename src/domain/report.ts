@@ -59,6 +59,11 @@ export interface CommonProblem {
   examplePhotos?: string[];
   /** The site each example photo is from, index for index with `examplePhotos`. */
   exampleSites?: string[];
+  /**
+   * The thumbnail of each example photo (its inspection's `thumbnails`), index for index with
+   * `examplePhotos`; null where the inspection named none (old data): draw the photo itself.
+   */
+  exampleThumbnails?: (string | null)[];
 }
 
 export type RectificationStatus = 'open' | 'closed';

@@ -169,22 +169,44 @@ export const photoMetaSchema = z.object({
 });
 export type PhotoMeta = z.infer<typeof photoMetaSchema>;
 
-export const inspectionSchema = z.object({
-  id: uuidSchema,
-  revision: z.int().check(z.gte(1), z.lte(10_000)),
-  roundId: codeSchema,
-  siteId: codeSchema,
-  rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
-  startedAt: instantSchema,
-  submittedAt: instantSchema,
-  location: z.optional(z.nullable(locationSchema)),
-  answers: z.array(answerSchema).check(z.minLength(1), z.maxLength(200)),
-  photoMeta: z.optional(
-    z
-      .record(sha256Schema, photoMetaSchema)
-      .check(z.refine((meta) => Object.keys(meta).length <= 4000, 'at most 4000 photos')),
-  ),
-});
+export const THUMBNAIL_RULE = 'a thumbnail is given only for a photo of the answers';
+export const inspectionSchema = z
+  .object({
+    id: uuidSchema,
+    revision: z.int().check(z.gte(1), z.lte(10_000)),
+    roundId: codeSchema,
+    siteId: codeSchema,
+    rubricVersion: z.string().check(z.regex(RUBRIC_VERSION)),
+    startedAt: instantSchema,
+    submittedAt: instantSchema,
+    location: z.optional(z.nullable(locationSchema)),
+    answers: z.array(answerSchema).check(z.minLength(1), z.maxLength(200)),
+    photoMeta: z.optional(
+      z
+        .record(sha256Schema, photoMetaSchema)
+        .check(z.refine((meta) => Object.keys(meta).length <= 4000, 'at most 4000 photos')),
+    ),
+    /**
+     * `thumbnails: {"<photo sha256>": "<thumbnail sha256>"}`: the small copy the device made of a
+     * photo (long edge about 240 px), uploaded as a photo of its own, for the office to draw where
+     * the full photo would be wasted bytes (the report's examples, the gallery). Optional: older
+     * clients send none, and a photo without one is drawn from itself. Keys are photos of the answers.
+     */
+    thumbnails: z.optional(
+      z
+        .record(sha256Schema, sha256Schema)
+        .check(z.refine((thumbnails) => Object.keys(thumbnails).length <= 4000, 'at most 4000 photos')),
+    ),
+  })
+  .check(
+    z.refine(
+      (inspection) => {
+        const cited = new Set(inspection.answers.flatMap((answer) => answer.photos ?? []));
+        return Object.keys(inspection.thumbnails ?? {}).every((sha256) => cited.has(sha256));
+      },
+      { message: THUMBNAIL_RULE, path: ['thumbnails'] },
+    ),
+  );
 export type Inspection = z.output<typeof inspectionSchema>;
 export type InspectionInput = z.input<typeof inspectionSchema>;
 

@@ -41,6 +41,14 @@ export async function inspectionsForRound(
 /** 'inspected': the server has a result for the site, and this device has no inspection of it. */
 export type SiteState = 'not_started' | 'inspected' | LocalStatus;
 
+/** This device's latest inspection of a site, once the server has it: what the list says of it. */
+export interface SyncedWork {
+  inspectionId: string;
+  submittedAt: string | undefined;
+  /** The server's score of the revision, when its answer to the PUT was kept (serverScore). */
+  score: number | undefined;
+}
+
 /**
  * The state of every site of a round for the "my sites" list: the assigned sites (of
  * `inspectorId` when given) start as 'not_started', or 'inspected' when the last bootstrap
@@ -52,8 +60,21 @@ export async function siteStates(
   roundId: string,
   inspectorId?: string,
 ): Promise<Map<string, SiteState>> {
+  return (await siteWork(db, roundId, inspectorId)).states;
+}
+
+/**
+ * `siteStates`, and for each site whose state is 'synced' the inspection and the score the
+ * server gave it, from the same read.
+ */
+export async function siteWork(
+  db: CivicDatabase,
+  roundId: string,
+  inspectorId?: string,
+): Promise<{ states: Map<string, SiteState>; synced: Map<string, SyncedWork> }> {
   return readTransaction(db, ['assignments', 'inspections'], async () => {
     const states = new Map<string, SiteState>();
+    const synced = new Map<string, SyncedWork>();
     const assignments = await db.assignments.where('roundId').equals(roundId).toArray();
     for (const assignment of assignments) {
       if (inspectorId === undefined || assignment.userId === inspectorId)
@@ -63,7 +84,16 @@ export async function siteStates(
       await db.inspections.where('[roundId+siteId]').between([roundId, ''], [roundId, '\uffff'], true, true).toArray()
     ).filter((inspection) => inspectorId === undefined || inspection.inspectorId === inspectorId);
     inspections.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)); // the latest wins
-    for (const inspection of inspections) states.set(inspection.siteId, inspection.status);
-    return states;
+    for (const inspection of inspections) {
+      states.set(inspection.siteId, inspection.status);
+      if (inspection.status !== 'synced') synced.delete(inspection.siteId);
+      else
+        synced.set(inspection.siteId, {
+          inspectionId: inspection.id,
+          submittedAt: inspection.submittedAt,
+          score: inspection.serverScore?.score,
+        });
+    }
+    return { states, synced };
   });
 }

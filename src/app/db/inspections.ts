@@ -17,7 +17,7 @@ import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
 import { currentInspection } from './inspection-reads';
 import { freezeInspection, type SubmitProblem } from './inspection-wire';
-import { queuePhotosInTransaction, queueSubmissionInTransaction } from './outbox';
+import { queuePhotosInTransaction, queueSubmissionInTransaction, queueThumbnailsInTransaction } from './outbox';
 import { deletePhotoIfUnreferenced, prepareNewPhoto, storePhotoOnce } from './photos';
 import type { GeoLocation, Instant, LocalAnswer, LocalInspection, NewPhoto } from './types';
 import { serialised } from './write-queue';
@@ -216,14 +216,16 @@ export function submitInspection(db: CivicDatabase, id: string, now: Instant): P
       const frozen = freezeInspection(file, inspection, nowIso);
       if (!frozen.ok) return frozen;
       // Capture time and GPS of each photo travel beside the answers: a burned-in watermark can
-      // be faked, the data recorded at capture is what the office checks.
-      const payload = { ...frozen.payload, ...(await photoMetaOf(db, frozen.payload)) };
+      // be faked, the data recorded at capture is what the office checks. So do the thumbnails,
+      // uploaded as photos of their own with the photos: the office draws them, not 1600 px photos.
+      const payload = { ...frozen.payload, ...(await photoFactsOf(db, frozen.payload)) };
       await queuePhotosInTransaction(
         db,
         id,
         payload.answers.flatMap((answer) => answer.photos),
         nowIso,
       );
+      await queueThumbnailsInTransaction(db, id, payload.thumbnails ?? {}, nowIso);
       await queueSubmissionInTransaction(
         db,
         { kind: 'inspection', key: `${id}@${payload.revision}`, groupId: id, payload },
@@ -245,7 +247,7 @@ export function amendInspection(db: CivicDatabase, id: string, now: Instant): Pr
       const inspection = await db.inspections.get(id);
       if (!inspection) throw new RecordNotFoundError('inspections', id);
       if (inspection.status === 'draft') return inspection;
-      const { submittedAt: _submittedAt, ...rest } = inspection;
+      const { submittedAt: _submittedAt, serverScore: _serverScore, ...rest } = inspection;
       const amended: LocalInspection = {
         ...rest,
         revision: inspection.revision + 1,
@@ -264,11 +266,19 @@ export function amendInspection(db: CivicDatabase, id: string, now: Instant): Pr
 // ---------------------------------------------------------------------------------------------
 // Inside transactions.
 
-/** `photoMeta` of API v1 for the photos an inspection references (none when they have none). */
-async function photoMetaOf(db: CivicDatabase, payload: Inspection): Promise<Pick<Inspection, 'photoMeta'>> {
+/**
+ * `photoMeta` and `thumbnails` (docs/API.md) of the photos an inspection references that are
+ * stored here (each field left out when no photo has it): photos taken before the app hashed
+ * thumbnails, or evicted since, have no thumbnail, and the office draws them from themselves.
+ */
+async function photoFactsOf(
+  db: CivicDatabase,
+  payload: Inspection,
+): Promise<Pick<Inspection, 'photoMeta' | 'thumbnails'>> {
   const hashes = [...new Set(payload.answers.flatMap((answer) => answer.photos))];
   const photos = await db.photos.bulkGet(hashes);
   const meta: NonNullable<Inspection['photoMeta']> = {};
+  const thumbnails: NonNullable<Inspection['thumbnails']> = {};
   for (const photo of photos) {
     if (!photo) continue;
     meta[photo.sha256] = {
@@ -276,8 +286,12 @@ async function photoMetaOf(db: CivicDatabase, payload: Inspection): Promise<Pick
       ...(photo.gps && { lat: photo.gps.lat, lng: photo.gps.lng }),
       ...(photo.gps?.accuracy !== undefined && { accuracy: photo.gps.accuracy }),
     };
+    if (photo.thumbnailSha256 && photo.thumbnail.size > 0) thumbnails[photo.sha256] = photo.thumbnailSha256;
   }
-  return Object.keys(meta).length > 0 ? { photoMeta: meta } : {};
+  return {
+    ...(Object.keys(meta).length > 0 && { photoMeta: meta }),
+    ...(Object.keys(thumbnails).length > 0 && { thumbnails }),
+  };
 }
 
 async function editableInspection(db: CivicDatabase, id: string): Promise<LocalInspection> {

@@ -7,7 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { CivicDatabase } from './database';
 import { readChecklist } from './checklist-read';
 import { getMeta, type MetaKey } from './meta';
-import { siteStates } from './inspection-reads';
+import { siteWork } from './inspection-reads';
 import { outboxSummary, lastSyncAt } from './outbox';
 import { assignedSites, getRounds, getSession, serverResults, unsyncedCount } from './session';
 
@@ -22,13 +22,20 @@ export function useRounds(db: CivicDatabase) {
 
 export function useRoundSites(db: CivicDatabase, roundId: string | undefined, userId: string) {
   return useLiveQuery(async () => {
-    if (!roundId) return { sites: [], states: new Map<string, never>(), results: new Map<string, never>() };
-    const [sites, states, results] = await Promise.all([
+    if (!roundId) {
+      return {
+        sites: [],
+        states: new Map<string, never>(),
+        synced: new Map<string, never>(),
+        results: new Map<string, never>(),
+      };
+    }
+    const [sites, { states, synced }, results] = await Promise.all([
       assignedSites(db, roundId, userId),
-      siteStates(db, roundId, userId),
+      siteWork(db, roundId, userId),
       serverResults(db, roundId, userId),
     ]);
-    return { sites, states, results };
+    return { sites, states, synced, results };
   }, [db, roundId, userId]);
 }
 

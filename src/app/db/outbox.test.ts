@@ -82,6 +82,27 @@ describe('markDone', () => {
     expect((await getInspection(db, id))?.status).toBe('synced');
   });
 
+  it('keeps the score the server answered with on the entry and the synced inspection, until amended', async () => {
+    const { id, entries } = await submitted('S1', []);
+    const [entry] = entries;
+    await markDone(db, [entry!.seq], at(20), new Map([[entry!.seq, { score: 97.5, fullMarks: false }]]));
+    expect(await getEntry(db, entry!.seq)).toMatchObject({
+      state: 'done',
+      serverScore: { score: 97.5, fullMarks: false },
+    });
+    expect(await getInspection(db, id)).toMatchObject({
+      status: 'synced',
+      serverScore: { score: 97.5, fullMarks: false },
+    });
+    // An amendment is a new revision: the old score is not its score.
+    expect((await amendInspection(db, id, at(25))).serverScore).toBeUndefined();
+    await submitInspection(db, id, at(30));
+    const [, second] = await entriesOfGroup(db, id);
+    await markDone(db, [second!.seq], at(35)); // an answer without a score
+    expect(await getInspection(db, id)).toMatchObject({ status: 'synced', revision: 2 });
+    expect((await getInspection(db, id))?.serverScore).toBeUndefined();
+  });
+
   it('leaves an amended draft alone when an earlier revision is confirmed', async () => {
     const { id, entries } = await submitted('S1', []);
     await amendInspection(db, id, at(15));

@@ -3,7 +3,8 @@
  * of what already did. It is the source of truth of sync (not Workbox Background Sync, which
  * drops requests on a 409/500 and does not exist in Safari: workbox #2599, #2386).
  *
- *   kind 'photo'       key = sha256; the Blob stays in `photos` (read with `photoForUpload`)
+ *   kind 'photo'       key = sha256; the Blob stays in `photos` (read with `photoForUpload`); a
+ *                      thumbnail's entry names the row whose `thumbnail` it is (`thumbnailOf`)
  *   kind 'inspection'  key = `${id}@${revision}`; payload = the frozen PUT body of that revision
  *   kind 'recheck'     key = recheck id; payload = the frozen PUT body
  *
@@ -32,7 +33,9 @@ import type {
   OutboxError,
   OutboxKind,
   OutboxState,
+  PhotoRecord,
   RecheckOutboxEntry,
+  ServerScore,
 } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +74,41 @@ export async function queuePhotosInTransaction(
     );
   }
   if (added.length > 0) announceOutboxQueued(db);
+  return added;
+}
+
+/**
+ * Adds a pending photo entry for each thumbnail (`{photo sha256: thumbnail sha256}`, the
+ * inspection's `thumbnails`) that has none yet: the thumbnail is uploaded as a photo of its own,
+ * read from its photo's row when sent. Runs inside the submit transaction over `photos` and
+ * `outbox`, after the photos were queued and before the submission.
+ */
+export async function queueThumbnailsInTransaction(
+  db: CivicDatabase,
+  groupId: string,
+  thumbnails: Readonly<Record<string, string>>,
+  nowIso: string,
+): Promise<number[]> {
+  const added: number[] = [];
+  for (const [sha256, thumbnailSha256] of Object.entries(thumbnails)) {
+    const photo = await db.photos.get(sha256);
+    if (!photo || photo.thumbnailSha256 !== thumbnailSha256) continue;
+    if (await db.outbox.where('[kind+key]').equals(['photo', thumbnailSha256]).first()) continue;
+    added.push(
+      await db.outbox.add({
+        kind: 'photo',
+        key: thumbnailSha256,
+        groupId,
+        payload: thumbnailSha256,
+        thumbnailOf: sha256,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: nowIso,
+        createdAt: nowIso,
+        bytes: photo.thumbnail.size,
+      }),
+    );
+  }
   return added;
 }
 
@@ -178,11 +216,34 @@ export interface PhotoUpload {
   bytes: number;
 }
 
-/** The bytes to PUT for a photo entry; undefined when the photo is not stored on this device. */
+/**
+ * The bytes to PUT for a photo entry — a photo's, or a thumbnail's from the row it belongs to;
+ * undefined when neither is stored on this device.
+ */
 export async function photoForUpload(db: CivicDatabase, sha256: string): Promise<PhotoUpload | undefined> {
   const photo = await readTransaction(db, ['photos'], () => db.photos.get(sha256));
-  if (!photo) return undefined;
-  return { sha256, blob: photo.blob, contentType: photo.blob.type || 'image/jpeg', bytes: photo.blob.size };
+  if (photo) return { sha256, blob: photo.blob, contentType: photo.blob.type || 'image/jpeg', bytes: photo.blob.size };
+  const owner = await readTransaction(db, ['photos', 'outbox'], () => thumbnailOwner(db, sha256));
+  if (!owner) return undefined;
+  const blob = owner.thumbnail;
+  return { sha256, blob, contentType: blob.type || 'image/jpeg', bytes: blob.size };
+}
+
+/**
+ * The stored photo whose thumbnail has this hash, found through the thumbnail's outbox entry
+ * (else among the photos of `groupId`, for an entry pruned since). Inside a transaction over
+ * `photos` and `outbox`.
+ */
+async function thumbnailOwner(db: CivicDatabase, sha256: string, groupId?: string): Promise<PhotoRecord | undefined> {
+  const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
+  const named = entry?.kind === 'photo' && entry.thumbnailOf ? await db.photos.get(entry.thumbnailOf) : undefined;
+  if (named?.thumbnailSha256 === sha256) return named;
+  if (groupId === undefined) return undefined;
+  return db.photos
+    .where('ownerId')
+    .equals(groupId)
+    .filter((photo) => photo.thumbnailSha256 === sha256)
+    .first();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +261,12 @@ export async function photoForUpload(db: CivicDatabase, sha256: string): Promise
  *   (an amended draft stays a draft), and the entry of every photo it references is done too —
  *   the server accepted the submission, so it holds them all.
  */
-export async function markDone(db: CivicDatabase, seqs: readonly number[], now: Instant): Promise<void> {
+export async function markDone(
+  db: CivicDatabase,
+  seqs: readonly number[],
+  now: Instant,
+  scores: ReadonlyMap<number, ServerScore> = new Map(),
+): Promise<void> {
   const nowIso = toIso(now);
   await writeTransaction(db, ['outbox', 'inspections', 'rechecks'], async () => {
     const nearby = await entriesAround(db, seqs);
@@ -219,10 +285,11 @@ export async function markDone(db: CivicDatabase, seqs: readonly number[], now: 
     }
     const finished = new Map<number, OutboxEntry>();
     for (const entry of [...given, ...photoEntries]) {
-      if (entry.state !== 'done') finished.set(entry.seq, { ...entry, state: 'done', doneAt: nowIso });
+      if (entry.state !== 'done')
+        finished.set(entry.seq, withScore({ ...entry, state: 'done', doneAt: nowIso }, scores));
     }
     await db.outbox.bulkPut([...finished.values()]);
-    await markSubmissionsSynced(db, submissions);
+    await markSubmissionsSynced(db, submissions, scores);
   });
 }
 
@@ -247,20 +314,35 @@ function throwNotFound(seq: number): never {
   throw new RecordNotFoundError('outbox', seq);
 }
 
+/** What a submission cites: its photos and (an inspection's) their thumbnails. */
 function photosOfSubmission(entry: InspectionOutboxEntry | RecheckOutboxEntry): string[] {
-  return entry.kind === 'inspection' ? entry.payload.answers.flatMap((answer) => answer.photos) : entry.payload.photos;
+  return entry.kind === 'inspection'
+    ? [...entry.payload.answers.flatMap((answer) => answer.photos), ...Object.values(entry.payload.thumbnails ?? {})]
+    : entry.payload.photos;
 }
 
-/** Local records whose submitted revision the server accepted become 'synced' (an amended draft stays a draft). */
+/** An inspection's entry keeps the score the server answered with. */
+function withScore(entry: OutboxEntry, scores: ReadonlyMap<number, ServerScore>): OutboxEntry {
+  if (entry.kind !== 'inspection') return entry;
+  const serverScore = scores.get(entry.seq);
+  return serverScore ? { ...entry, serverScore } : entry;
+}
+
+/**
+ * Local records whose submitted revision the server accepted become 'synced' (an amended draft
+ * stays a draft); an inspection keeps the score the server gave that revision.
+ */
 async function markSubmissionsSynced(
   db: CivicDatabase,
   submissions: readonly (InspectionOutboxEntry | RecheckOutboxEntry)[],
+  scores: ReadonlyMap<number, ServerScore>,
 ): Promise<void> {
   for (const entry of submissions) {
     if (entry.kind === 'inspection') {
       const inspection = await db.inspections.get(entry.payload.id);
       if (inspection && inspection.revision === entry.payload.revision && inspection.status === 'submitted') {
-        await db.inspections.put({ ...inspection, status: 'synced' });
+        const serverScore = scores.get(entry.seq);
+        await db.inspections.put({ ...inspection, status: 'synced', ...(serverScore && { serverScore }) });
       }
     } else {
       const recheck = await db.rechecks.get(entry.payload.id);
@@ -349,18 +431,21 @@ export async function requeuePhotos(
     const result: RequeueResult = { requeued: [], inAttention: [], missingLocally: [] };
     for (const sha256 of new Set(sha256s)) {
       const stored = (await db.photos.where(':id').equals(sha256).count()) > 0;
+      const owner = stored ? undefined : await thumbnailOwner(db, sha256, groupId);
       const entry = await db.outbox.where('[kind+key]').equals(['photo', sha256]).first();
       if (entry?.state === 'attention') {
         result.inAttention.push(sha256);
         continue;
       }
-      if (!stored) {
+      if (!stored && !owner) {
         result.missingLocally.push(sha256);
         continue;
       }
       if (entry) {
         await db.outbox.update(entry.seq, { state: 'pending', nextAttemptAt: nowIso, doneAt: undefined });
         result.requeued.push(entry.seq);
+      } else if (owner) {
+        result.requeued.push(...(await queueThumbnailsInTransaction(db, groupId, { [owner.sha256]: sha256 }, nowIso)));
       } else {
         result.requeued.push(...(await queuePhotosInTransaction(db, groupId, [sha256], nowIso)));
       }
@@ -462,8 +547,9 @@ function tallyGroups(entries: readonly OutboxEntry[]): {
     group.bytesTotal += entry.bytes;
     if (entry.state === 'done') group.bytesDone += entry.bytes;
     if (entry.kind === 'photo') {
-      group.photosTotal += 1;
-      if (entry.state === 'done') group.photosDone += 1;
+      // A thumbnail travels with its photo: its bytes count, not as one more photo.
+      if (!entry.thumbnailOf) group.photosTotal += 1;
+      if (entry.state === 'done' && !entry.thumbnailOf) group.photosDone += 1;
     } else {
       group.kind = entry.kind;
       submissions.set(entry.groupId, entry.payload);

@@ -38,7 +38,7 @@ export async function referencedPhotos(db: CivicDatabase, { includeSynced }: Pho
 export function entryPhotos(entry: OutboxEntry): string[] {
   switch (entry.kind) {
     case 'photo':
-      return [entry.key];
+      return [entry.thumbnailOf ?? entry.key]; // a thumbnail lives in its photo's row
     case 'inspection':
       return entry.payload.answers.flatMap((answer) => answer.photos);
     case 'recheck':

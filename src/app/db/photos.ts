@@ -47,6 +47,9 @@ export async function toStorableBlob(blob: Blob, type = 'image/jpeg'): Promise<B
 export async function prepareNewPhoto(photo: NewPhoto): Promise<NewPhoto> {
   if (!SHA256.test(photo.sha256)) throw new RangeError(`not a sha256: ${photo.sha256}`);
   if (photo.blob.size === 0) throw new RangeError('empty photo');
+  if (photo.thumbnailSha256 !== undefined && !SHA256.test(photo.thumbnailSha256)) {
+    throw new RangeError(`not a sha256: ${photo.thumbnailSha256}`);
+  }
   return {
     ...photo,
     blob: await toStorableBlob(photo.blob),

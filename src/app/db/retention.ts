@@ -64,7 +64,7 @@ export async function evictConfirmedPhotos(db: CivicDatabase, options: EvictionO
 
 /**
  * Deletes done outbox entries finished more than `keepDays` ago, except those of photos still
- * stored here (their confirmation); returns how many.
+ * stored here (their confirmation; a thumbnail's, while its photo's row is); returns how many.
  */
 export async function pruneDoneEntries(
   db: CivicDatabase,
@@ -75,7 +75,7 @@ export async function pruneDoneEntries(
     const stored = new Set(await db.photos.toCollection().primaryKeys());
     return entriesInState(db, 'done')
       .filter((entry) => entry.doneAt !== undefined && entry.doneAt < cutoff)
-      .filter((entry) => entry.kind !== 'photo' || !stored.has(entry.key))
+      .filter((entry) => entry.kind !== 'photo' || !stored.has(entry.thumbnailOf ?? entry.key))
       .delete();
   });
 }

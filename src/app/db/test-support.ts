@@ -106,17 +106,22 @@ export function bootstrapFixture(): Bootstrap {
   };
 }
 
-/** A "photo": JPEG magic bytes plus seeded content, with its real sha256. */
-export async function makePhoto(seed: string, size = 2048): Promise<NewPhoto> {
+/**
+ * A "photo": JPEG magic bytes plus seeded content, with its real sha256. `thumbnailHash`: with the
+ * real sha256 of its thumbnail, as the photo worker makes them (else as photos taken before it did).
+ */
+export async function makePhoto(seed: string, size = 2048, { thumbnailHash = false } = {}): Promise<NewPhoto> {
   const bytes = new Uint8Array(size);
   bytes.set([0xff, 0xd8, 0xff, 0xe0]);
   const text = new TextEncoder().encode(seed);
   for (let i = 4; i < size - 2; i++) bytes[i] = text[i % text.length]! ^ (i & 0xff);
   bytes.set([0xff, 0xd9], size - 2);
+  const thumbnail = bytes.slice(0, 256);
   return {
     sha256: await sha256Hex(bytes),
     blob: new Blob([bytes], { type: 'image/jpeg' }),
-    thumbnail: new Blob([bytes.slice(0, 256)], { type: 'image/jpeg' }),
+    thumbnail: new Blob([thumbnail], { type: 'image/jpeg' }),
+    ...(thumbnailHash && { thumbnailSha256: await sha256Hex(thumbnail) }),
     width: 1600,
     height: 1200,
     bytes: size,

@@ -116,6 +116,17 @@ export interface LocalInspection {
   /** By rubric item id. */
   answers: Record<string, LocalAnswer>;
   updatedAt: string;
+  /**
+   * The server's score of this revision, from its answer to the PUT; set when the revision
+   * becomes 'synced' (absent for revisions synced before the app kept it, and in drafts).
+   */
+  serverScore?: ServerScore;
+}
+
+/** What the server answered an accepted inspection: `{score, fullMarks}` of `{id, revision, score, fullMarks}`. */
+export interface ServerScore {
+  score: number;
+  fullMarks: boolean;
 }
 
 export type PhotoKind = 'inspection' | 'recheck';
@@ -126,6 +137,11 @@ export interface PhotoRecord {
   /** The encoded JPEG, a Blob made from bytes (never a live File: iOS cannot store those). */
   blob: Blob;
   thumbnail: Blob;
+  /**
+   * SHA-256 of `thumbnail`: it is uploaded as a photo of its own and named in the inspection's
+   * `thumbnails`, for the office to draw. Absent in photos taken before the app hashed it.
+   */
+  thumbnailSha256?: string;
   kind: PhotoKind;
   /** The inspection id or the recheck id that took the photo. */
   ownerId: string;
@@ -150,6 +166,7 @@ export interface NewPhoto {
   sha256: string;
   blob: Blob;
   thumbnail: Blob;
+  thumbnailSha256?: string;
   width: number;
   height: number;
   bytes: number;
@@ -217,13 +234,18 @@ interface OutboxEntryBase {
   bytes: number;
 }
 
-/** Upload one photo; the Blob stays in `photos` under `key`. */
+/**
+ * Upload one photo; the Blob stays in `photos` under `key` — or, for a thumbnail, is the
+ * `thumbnail` of the row `thumbnailOf`.
+ */
 export interface PhotoOutboxEntry extends OutboxEntryBase {
   kind: 'photo';
   /** The sha256. */
   key: string;
   /** The sha256 again: the Blob is read from `photos` when it is sent. */
   payload: string;
+  /** A thumbnail's entry: the sha256 of the photo (the `photos` row) whose thumbnail it uploads. */
+  thumbnailOf?: string;
 }
 
 /** `PUT /api/inspections/{id}` of one frozen revision. */
@@ -233,6 +255,8 @@ export interface InspectionOutboxEntry extends OutboxEntryBase {
   key: string;
   /** The wire body exactly as it is PUT (valid per `inspectionSchema`). */
   payload: Inspection;
+  /** The server's score of it, once confirmed (when its answer said). */
+  serverScore?: ServerScore;
 }
 
 /** `PUT /api/rechecks/{id}`. */

@@ -73,6 +73,7 @@ export const en: Messages = {
     noRound: 'You have no inspection tasks yet. Ask the office to assign sites, then tap “Update tasks”.',
     count: '{{count}} sites',
     inspectedBy: 'Submitted by {{name}} on {{date}} · {{score}} points',
+    syncedScore: 'Submitted by you on {{date}} · {{score}} points',
     noneInFilter: 'No site is in this state.',
     filter: {
       label: 'Show by inspection state',

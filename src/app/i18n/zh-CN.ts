@@ -73,6 +73,7 @@ export const zhCN = {
     noRound: '您目前没有测评任务。请联系创文办分配点位后点“更新任务”。',
     count: '共 {{count}} 个点位',
     inspectedBy: '{{name}} 于 {{date}} 提交 · {{score}} 分',
+    syncedScore: '本人于 {{date}} 提交 · {{score}} 分',
     noneInFilter: '没有处于该状态的点位。',
     filter: {
       label: '按测评状态显示',

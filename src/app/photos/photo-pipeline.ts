@@ -76,6 +76,8 @@ export async function processPhoto(
   clock.lap('thumbnail');
 
   const sha256 = await sha256Hex(jpeg);
+  // The thumbnail is uploaded as a photo of its own (the office draws it): named by its hash too.
+  const thumbnailSha256 = await sha256Hex(thumbnail);
   clock.lap('hash');
 
   const result: PhotoJobResult = {
@@ -86,6 +88,7 @@ export async function processPhoto(
     bytes: jpeg.byteLength,
     quality: encoded.quality,
     thumbnail,
+    thumbnailSha256,
     thumbnailWidth: thumbnailCanvas.width,
     thumbnailHeight: thumbnailCanvas.height,
     originalBytes,

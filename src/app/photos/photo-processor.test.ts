@@ -61,6 +61,7 @@ function result(jpeg: number[], overrides: Partial<PhotoJobResult> = {}): PhotoJ
     bytes: jpeg.length,
     quality: 0.8,
     thumbnail: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]).buffer,
+    thumbnailSha256: 'c'.repeat(64),
     thumbnailWidth: 180,
     thumbnailHeight: 240,
     originalBytes: 3,

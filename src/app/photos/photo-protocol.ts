@@ -69,6 +69,8 @@ export interface PhotoJobResult {
   quality: number;
   /** JPEG, long edge about 240 px, made from the watermarked photo. */
   thumbnail: ArrayBuffer;
+  /** Lowercase hex SHA-256 of `thumbnail`: its name when it is uploaded for the office. */
+  thumbnailSha256: string;
   thumbnailWidth: number;
   thumbnailHeight: number;
   originalBytes: number;

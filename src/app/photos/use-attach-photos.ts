@@ -67,6 +67,7 @@ async function processAndAttach(services: AppServices, file: File, target: Photo
     sha256: photo.sha256,
     blob: photo.blob,
     thumbnail: photo.thumbnail,
+    thumbnailSha256: photo.thumbnailSha256,
     width: photo.width,
     height: photo.height,
     bytes: photo.bytes,

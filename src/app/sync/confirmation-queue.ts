@@ -19,11 +19,15 @@
  * sent again and the server answers 200 — at most `holdMs` of uploads travel twice, nothing is
  * duplicated.
  */
+import type { ServerScore } from './sync-store';
 import type { Timers } from './timers';
 
 export interface ConfirmationQueue {
-  /** Queues the confirmation of entry `seq`, answered at `now` (written within `holdMs`). */
-  add(seq: number, now: number): void;
+  /**
+   * Queues the confirmation of entry `seq`, answered at `now` (written within `holdMs`), with the
+   * score the server gave it when it is an inspection.
+   */
+  add(seq: number, now: number, score?: ServerScore): void;
   /** Starts writing what waits now, without waiting for it (the page is being hidden). */
   writeNow(): void;
   /** True once a write has failed (until `flushed` reports it). */
@@ -38,11 +42,12 @@ export const MAX_HELD = 64;
 export const DEFAULT_HOLD_MS = 1000;
 
 export function createConfirmationQueue(
-  markDone: (seqs: readonly number[], now: number) => Promise<void>,
+  markDone: (seqs: readonly number[], now: number, scores: ReadonlyMap<number, ServerScore>) => Promise<void>,
   { timers, holdMs = DEFAULT_HOLD_MS }: { timers: Timers; holdMs?: number },
 ): ConfirmationQueue {
   let writing: Promise<void> = Promise.resolve();
   let waiting: number[] = [];
+  let scores = new Map<number, ServerScore>();
   /** True while a write has been scheduled that will take `waiting` along. */
   let scheduled = false;
   let holdTimer: unknown;
@@ -52,10 +57,12 @@ export function createConfirmationQueue(
   const writeWaiting = async () => {
     scheduled = false;
     const seqs = waiting;
+    const given = scores;
     waiting = [];
+    scores = new Map();
     if (seqs.length === 0) return;
     try {
-      await markDone(seqs, latest);
+      await markDone(seqs, latest, given);
     } catch (error) {
       failure ??= { error };
     }
@@ -69,8 +76,9 @@ export function createConfirmationQueue(
   };
 
   return {
-    add(seq, now) {
+    add(seq, now, score) {
       waiting.push(seq);
+      if (score) scores.set(seq, score);
       latest = now;
       if (waiting.length >= MAX_HELD) schedule();
       else if (!scheduled && holdTimer === undefined) holdTimer = timers.setTimeout(schedule, holdMs);

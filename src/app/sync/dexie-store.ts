@@ -19,7 +19,7 @@ export function createDexieSyncStore(db: CivicDatabase): SyncStore {
       return entry && toSyncEntry(entry);
     },
     photoForUpload: (sha256) => outbox.photoForUpload(db, sha256),
-    markDone: (seqs, now) => outbox.markDone(db, seqs, now),
+    markDone: (seqs, now, scores) => outbox.markDone(db, seqs, now, scores),
     markRetry: (seq, { nextAttemptAt, error }) => outbox.markRetry(db, seq, { nextAttemptAt, error }),
     markAttention: (seq, error) => outbox.markAttention(db, seq, error),
     requeuePhotos: (groupId, sha256s, now) => outbox.requeuePhotos(db, groupId, sha256s, now),

@@ -39,16 +39,38 @@ describe('http transport', () => {
     expect(transport.photoTimeoutMs?.(1024 * 1024)).toBe(69_000);
   });
 
-  it('returns 200 as a status, and passes the client errors through', async () => {
+  it('returns 200 as a status with the score the server gave, and passes the client errors through', async () => {
     const answers = [
       json(200, { id: 'x', revision: 1, score: 100, fullMarks: true }),
+      json(201, { id: 'x', revision: 2 }), // no score in the answer: none is made up
       json(409, { error: 'conflict', message: '不同内容' }),
     ];
     const transport = createHttpTransport(createApiClient({ fetch: async () => answers.shift()! }));
     const inspection = makeInspection({ id: testUuid(1) });
     const signal = new AbortController().signal;
-    expect(await transport.putInspection(inspection, { signal })).toEqual({ status: 200 });
+    expect(await transport.putInspection(inspection, { signal })).toEqual({
+      status: 200,
+      score: { score: 100, fullMarks: true },
+    });
+    expect(await transport.putInspection(inspection, { signal })).toEqual({ status: 201 });
     await expect(transport.putInspection(inspection, { signal })).rejects.toBeInstanceOf(ApiRequestError);
+  });
+
+  it('hands the server’s score of an inspection to the store with its confirmation', async () => {
+    const fetch = async () => json(201, { id: testUuid(1), revision: 1, score: 93.5, fullMarks: false });
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    const inspection = makeInspection({ id: testUuid(1) });
+    store.submitInspection(inspection, clock.now());
+    const seq = store.entryByKey('inspection', `${inspection.id}@1`)!.seq;
+    const markDone = vi.spyOn(store, 'markDone');
+    const engine = createSyncEngine({ store, transport: createHttpTransport(createApiClient({ fetch })), clock });
+    expect(await engine.run()).toMatchObject({ sent: 1, complete: true });
+    expect(markDone).toHaveBeenCalledWith(
+      [seq],
+      expect.any(Number),
+      new Map([[seq, { score: 93.5, fullMarks: false }]]),
+    );
   });
 
   it('aborts the request when the engine gives up on it', async () => {

@@ -7,7 +7,7 @@
  * what the engine classifies.
  */
 import type { ApiClient } from '../api/api-client';
-import type { PhotoUpload, SyncTransport } from './sync-store';
+import type { PhotoUpload, ServerScore, SyncTransport } from './sync-store';
 
 export interface HttpTransportOptions {
   /** Timeout of an inspection or recheck PUT. */
@@ -39,6 +39,13 @@ export function photoTimeoutMs(bytes: number, options: HttpTransportOptions = {}
   return Math.min(max, base + Math.ceil((Math.max(0, bytes) / rate) * 1000));
 }
 
+/** The score in an inspection PUT's answer, when it has one of the right shape. */
+function serverScore(data: unknown): ServerScore | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const { score, fullMarks } = data as Record<string, unknown>;
+  return typeof score === 'number' && typeof fullMarks === 'boolean' ? { score, fullMarks } : undefined;
+}
+
 export function createHttpTransport(api: SyncApi, options: HttpTransportOptions = {}): SyncTransport {
   const jsonTimeoutMs = options.jsonTimeoutMs ?? DEFAULT_JSON_TIMEOUT_MS;
   return {
@@ -54,8 +61,9 @@ export function createHttpTransport(api: SyncApi, options: HttpTransportOptions 
       return { status };
     },
     async putInspection(inspection, { signal }) {
-      const { status } = await api.putInspection(inspection, { signal, timeoutMs: jsonTimeoutMs });
-      return { status };
+      const { status, data } = await api.putInspection(inspection, { signal, timeoutMs: jsonTimeoutMs });
+      const score = serverScore(data);
+      return score ? { status, score } : { status };
     },
     async putRecheck(recheck, { signal }) {
       const { status } = await api.putRecheck(recheck, { signal, timeoutMs: jsonTimeoutMs });

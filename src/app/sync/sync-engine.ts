@@ -16,6 +16,7 @@ import { browserTimers, type Timers } from './timers';
 import type {
   PhotoSyncEntry,
   PhotoUpload,
+  ServerScore,
   SubmissionSyncEntry,
   SyncEntry,
   SyncEntryKind,
@@ -243,7 +244,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // Write-behind of confirmations (see the header and confirmation-queue.ts): every store call
   // but the two reads ahead waits for them, and sees a failure as its own.
   const timers = options.timers ?? browserTimers;
-  const confirmations = createConfirmationQueue((seqs, now) => options.store.markDone(seqs, now), {
+  const confirmations = createConfirmationQueue((seqs, now, scores) => options.store.markDone(seqs, now, scores), {
     timers,
     ...(options.confirmationHoldMs !== undefined && { holdMs: options.confirmationHoldMs }),
   });
@@ -385,7 +386,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         else summary.duplicates += 1;
         summary.bytesSent += ref.bytes;
         progress.bytesDone += ref.bytes;
-        if (entry.kind === 'photo' && entry.state !== 'done')
+        if (entry.kind === 'photo' && !entry.thumbnailOf && entry.state !== 'done')
           progress.photosDone = Math.min(progress.photosTotal, progress.photosDone + 1);
         break;
       case 'retry':
@@ -455,7 +456,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     );
     lookAhead(ctx);
     const answer = await inFlight.answer;
-    if ('result' in answer) return done(entry, answer.result.status);
+    if ('result' in answer) return done(entry, answer.result.status, answer.result.score);
     const { error } = answer;
     if (error instanceof ApiRequestError && error.status === 422) {
       const missing = missingPhotosOf(error);
@@ -539,9 +540,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return attention(entry, syncError);
   }
 
-  async function done(entry: SyncEntry, httpStatus: number): Promise<EntryResult> {
+  async function done(entry: SyncEntry, httpStatus: number, score?: ServerScore): Promise<EntryResult> {
     const now = clock.now();
-    confirmations.add(entry.seq, now);
+    confirmations.add(entry.seq, now, score);
     if (failureStreak > 0) {
       // The server is reachable again: whatever was backing off may go now.
       failureStreak = 0;
@@ -694,11 +695,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const bytes = entryBytes(entry);
       progress.bytesTotal += bytes;
       if (entry.state === 'done') progress.bytesDone += bytes;
-      if (entry.kind === 'photo') {
+      if (entry.kind !== 'photo') progress.kind = entry.kind;
+      else if (!entry.thumbnailOf) {
         progress.photosTotal += 1;
         if (entry.state === 'done') progress.photosDone += 1;
-      } else {
-        progress.kind = entry.kind;
       }
     }
     ctx.progress.set(groupId, progress);

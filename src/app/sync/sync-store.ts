@@ -46,6 +46,8 @@ export interface PhotoSyncEntry extends SyncEntryBase {
   kind: 'photo';
   key: string;
   payload: string;
+  /** A thumbnail's entry (the photo it is the thumbnail of): uploaded like a photo, not counted as one. */
+  thumbnailOf?: string;
 }
 
 export interface InspectionSyncEntry extends SyncEntryBase {
@@ -101,10 +103,11 @@ export interface SyncStore {
   photoForUpload(sha256: string): Promise<PhotoUpload | undefined>;
   /**
    * The server confirmed these entries (201 or 200): recorded together, in one write. For a
-   * submission, its photos are confirmed too (the server accepted it, so it holds them).
-   * Idempotent.
+   * submission, its photos are confirmed too (the server accepted it, so it holds them). `scores`:
+   * what the server answered for inspections among them, by seq, kept with the entry and the
+   * local inspection (the "my sites" list shows it). Idempotent.
    */
-  markDone(seqs: readonly number[], now: number): Promise<void>;
+  markDone(seqs: readonly number[], now: number, scores?: ReadonlyMap<number, ServerScore>): Promise<void>;
   /** A failure worth retrying: attempts + 1, due again at `nextAttemptAt`. No-op on a done entry. */
   markRetry(seq: number, retry: { nextAttemptAt: number; error: SyncError }): Promise<void>;
   /** A failure a retry will not fix: the entry waits for a person; others go on. No-op on a done entry. */
@@ -133,9 +136,17 @@ export interface TransportOptions {
   signal: AbortSignal;
 }
 
+/** The server's score of an inspection it accepted (`{id, revision, score, fullMarks}` of API.md). */
+export interface ServerScore {
+  score: number;
+  fullMarks: boolean;
+}
+
 /** A 2xx answer: 201 stored now, 200 the server already had it (a retry). */
 export interface TransportResult {
   status: number;
+  /** An inspection's: the score the server gave it, when the answer said. */
+  score?: ServerScore;
 }
 
 /**

@@ -59,11 +59,10 @@ export async function putInspection(
   }
   checkSameSubject(first, inspection);
 
-  const missingPhotos = await uncitablePhotos(
-    db,
-    user,
-    inspection.answers.flatMap((answer) => answer.photos),
-  );
+  const missingPhotos = await uncitablePhotos(db, user, [
+    ...inspection.answers.flatMap((answer) => answer.photos),
+    ...Object.values(inspection.thumbnails ?? {}),
+  ]);
   if (missingPhotos.length > 0) {
     throw new ApiError('missing_photos', `服务器尚缺 ${missingPhotos.length} 张照片，请先上传`, { missingPhotos });
   }
@@ -97,6 +96,7 @@ export async function putInspection(
           revision: inspection.revision,
           item_id: answer.itemId,
           sha256,
+          thumbnail_sha256: inspection.thumbnails?.[sha256] ?? null,
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();

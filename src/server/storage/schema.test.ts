@@ -76,6 +76,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     revision: 1,
     item_id: 'T18',
     sha256: sha('b'),
+    thumbnail_sha256: sha('b'),
   },
   rectifications: {
     id: 'r2021-07:ZZ-001:T18',

@@ -138,6 +138,8 @@ export interface InspectionPhotosTable {
   revision: number;
   item_id: string;
   sha256: string;
+  /** The thumbnail the inspection names for the photo (its `thumbnails`; migration 0006); null when none. */
+  thumbnail_sha256: string | null;
 }
 
 export interface RectificationsTable {

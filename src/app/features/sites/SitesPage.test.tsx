@@ -5,8 +5,9 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CivicDatabase } from '../../db/database';
+import { markDone } from '../../db/outbox';
 import { saveBootstrap } from '../../db/session';
-import { bootstrapFixture, INSPECTOR, T0 } from '../../db/test-support';
+import { bootstrapFixture, INSPECTOR, submitStation, T0 } from '../../db/test-support';
 import { initI18n, setLanguage } from '../../i18n';
 import { ServicesProvider, type AppServices } from '../../services';
 import { SitesPage } from './SitesPage';
@@ -93,6 +94,27 @@ describe('my sites', () => {
     await screen.findByText('东风社区实践站');
     expect(filterChoice(/^已测评/).getAttribute('aria-checked')).toBe('true');
     expect(listed()).toEqual(['东风社区实践站']);
+  });
+
+  it('shows the score the server gave the inspector’s own synced site, as it does a colleague’s', async () => {
+    const db = await sitesDatabase();
+    // S2 inspected on this phone (full marks), submitted and synced:
+    // the server answered the PUT with its score.
+    const { entries } = await submitStation(db, 'S2', []);
+    const inspection = entries.find((entry) => entry.kind === 'inspection')!;
+    await markDone(
+      db,
+      [inspection.seq],
+      new Date(T0 + 11 * 60_000),
+      new Map([[inspection.seq, { score: 98.67, fullMarks: false }]]),
+    );
+    renderSites(db);
+    const row = (await screen.findByText('西湖社区实践站')).closest('a')!;
+    expect(row.querySelector('.badge')?.textContent).toBe('已同步');
+    expect(row.querySelector('.site-list__result')?.textContent).toBe('本人于 2026‑07‑01 提交 · 98.67 分');
+    // The colleague's site reads the same way.
+    const colleague = screen.getByText('东风社区实践站').closest('a')!;
+    expect(colleague.querySelector('.site-list__result')?.textContent).toBe('王强 于 2026‑06‑25 提交 · 96.5 分');
   });
 
   it('speaks English with English punctuation when chosen', async () => {

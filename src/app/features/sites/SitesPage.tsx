@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
 import type { Site, User } from '../../../domain/wire';
-import type { SiteState } from '../../db/inspection-reads';
+import type { SiteState, SyncedWork } from '../../db/inspection-reads';
+import type { SiteResultOnServer } from '../../db/types';
 import { useRoundSites, useRounds } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
@@ -83,6 +84,8 @@ export function SitesPage({ user }: { user: User }) {
             {group.sites.map((site) => {
               const state = stateOf(site);
               const onServer = state === 'inspected' ? data.results.get(site.id) : undefined;
+              const mine =
+                state === 'synced' ? ownResult(data.synced.get(site.id), data.results.get(site.id)) : undefined;
               return (
                 <li key={site.id}>
                   <Link
@@ -105,6 +108,14 @@ export function SitesPage({ user }: { user: User }) {
                           })}
                         </span>
                       )}
+                      {mine && (
+                        <span className="site-list__result">
+                          {t('sites.syncedScore', {
+                            date: mine.submittedAt ? cityDate(mine.submittedAt).replaceAll('-', '\u2011') : '',
+                            score: mine.score,
+                          })}
+                        </span>
+                      )}
                     </span>
                     <span className={STATE_BADGE[state]}>{t(`sites.state.${state}`)}</span>
                   </Link>
@@ -116,6 +127,20 @@ export function SitesPage({ user }: { user: User }) {
       ))}
     </section>
   );
+}
+
+/**
+ * What the list says of this device's synced inspection of a site: the score the server answered
+ * its PUT with, else (a revision synced before the app kept that answer) the score the last
+ * bootstrap brought for that same inspection. Nothing when neither is known.
+ */
+function ownResult(
+  synced: SyncedWork | undefined,
+  onServer: SiteResultOnServer | undefined,
+): { submittedAt: string | undefined; score: number } | undefined {
+  if (!synced) return undefined;
+  const score = synced.score ?? (onServer?.inspectionId === synced.inspectionId ? onServer.score : undefined);
+  return score === undefined ? undefined : { submittedAt: synced.submittedAt ?? onServer?.submittedAt, score };
 }
 
 function filterSites(sites: readonly Site[], query: string): Site[] {

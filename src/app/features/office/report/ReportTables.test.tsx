@@ -185,6 +185,54 @@ describe('report tables', () => {
     expect(within(viewer).getByText('点位')).toBeTruthy();
   });
 
+  it('draws the thumbnails the report names and fetches a full photo only for the viewer', async () => {
+    const full = 'a'.repeat(64);
+    const small = 'c'.repeat(64);
+    const broken = 'd'.repeat(64);
+    const withThumbnails = report();
+    const t18 = withThumbnails.commonProblems.find((problem) => problem.itemId === 'T18')!;
+    t18.examplePhotos = [full, 'b'.repeat(64), 'e'.repeat(64)];
+    t18.exampleSites = ['XH-S2', 'WD-S1', 'WD-S1'];
+    // The first has a thumbnail; the second none (old data); the third one that fails to load.
+    t18.exampleThumbnails = [small, null, broken];
+    const fetched: string[] = [];
+    const url = vi.fn(async (sha256: string) => {
+      fetched.push(sha256.slice(0, 4));
+      if (sha256 === broken) throw new Error('404');
+      return `blob:photo-${sha256.slice(0, 4)}`;
+    });
+    const onOpenPhoto = vi.fn();
+    render(
+      <OfficeProvider
+        value={{
+          api: {} as OfficeApi,
+          user: { id: 'u', username: 'sup', displayName: '创文办', role: 'supervisor' },
+          now: () => new Date('2021-07-22T04:00:00Z'),
+          photos: { url, dispose: () => undefined },
+          prefetched: new Map(),
+        }}
+      >
+        <CommonProblems report={withThumbnails} onOpenPhoto={onOpenPhoto} />
+      </OfficeProvider>,
+    );
+    const row = bodyRows(screen.getByTestId('report-problems'))[0]!;
+    await waitFor(() => expect(within(row).getAllByRole('img')).toHaveLength(3));
+    expect(
+      within(row)
+        .getAllByRole('img')
+        .map((image) => image.getAttribute('src')),
+    ).toEqual([
+      'blob:photo-cccc', // the thumbnail, not the photo
+      'blob:photo-bbbb', // no thumbnail: the photo itself
+      'blob:photo-eeee', // the thumbnail failed: the photo after all
+    ]);
+    expect(fetched).not.toContain('aaaa');
+    // Opening a thumbnail shows the full photo in the viewer.
+    fireEvent.click(within(row).getAllByRole('button')[0]!);
+    const [entries, index] = onOpenPhoto.mock.calls[0] as [PhotoEntry[], number];
+    expect(entries[index]!.sha256).toBe(full);
+  });
+
   it('titles the common problems in the language it is given (the report itself sends Chinese)', () => {
     const english = (itemId: string) =>
       Object.values(RUBRIC_2021)

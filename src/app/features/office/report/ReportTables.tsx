@@ -123,6 +123,7 @@ export function CommonProblems({
                       key={entry.sha256}
                       size="small"
                       sha256={entry.sha256}
+                      thumbnail={problem.exampleThumbnails?.[photoIndex]}
                       alt={entry.site ? t('photo.altAtSite', { caption, site: entry.site }) : caption}
                       {...(onOpenPhoto && { onOpen: () => onOpenPhoto(entries, photoIndex) })}
                     />

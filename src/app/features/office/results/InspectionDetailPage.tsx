@@ -196,7 +196,12 @@ export function InspectionDetailView({
         <ul className="gallery" data-testid="gallery">
           {photos.map((photo, index) => (
             <li key={`${photo.sha256}-${index}`}>
-              <PhotoThumb sha256={photo.sha256} alt={photo.caption} onOpen={() => setViewing(index)} />
+              <PhotoThumb
+                sha256={photo.sha256}
+                thumbnail={inspection.thumbnails?.[photo.sha256]}
+                alt={photo.caption}
+                onOpen={() => setViewing(index)}
+              />
               <span className="gallery__caption">{photo.caption}</span>
             </li>
           ))}
@@ -254,6 +259,7 @@ export function InspectionDetailView({
                             key={sha256}
                             size="small"
                             sha256={sha256}
+                            thumbnail={inspection.thumbnails?.[sha256]}
                             alt={`${item.id} ${itemTitle(item.id)}`}
                             onOpen={() => setViewing(photoIndex(sha256))}
                           />

@@ -37,19 +37,29 @@ export function usePhotoUrl(sha256: string | undefined): { url?: string; failed:
   return state.sha256 === sha256 ? { ...(state.url && { url: state.url }), failed: state.failed } : { failed: false };
 }
 
+/**
+ * A photo's thumbnail: the small copy its inspection named (`thumbnail`, a few kB) when there
+ * is one, else — old data, the demo before thumbnails, or a thumbnail that fails to load — the
+ * photo itself. `sha256` is always the photo's: what opening it shows in full.
+ */
 export function PhotoThumb({
   sha256,
+  thumbnail,
   alt,
   onOpen,
   size = 'normal',
 }: {
   sha256: string;
+  thumbnail?: string | null | undefined;
   alt: string;
   onOpen?: () => void;
   size?: 'normal' | 'small';
 }) {
   const { t } = useTranslation('office');
-  const { url, failed } = usePhotoUrl(sha256);
+  const small = usePhotoUrl(thumbnail ?? undefined);
+  const drawFull = !thumbnail || small.failed;
+  const full = usePhotoUrl(drawFull ? sha256 : undefined);
+  const { url, failed } = drawFull ? full : small;
   const content = url ? (
     <img src={url} alt={alt} loading="lazy" />
   ) : (
