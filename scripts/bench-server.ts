@@ -25,6 +25,7 @@
  *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -184,11 +185,15 @@ async function startDurableBareServer(dir: string): Promise<{ port: number; clos
   };
 }
 
-/** Distinct bodies that pass the server's checks: JPEG magic bytes, then random bytes; with their SHA-256. */
+const FIXTURE_JPEG = readFileSync(join(PROJECT_ROOT, 'e2e', 'fixtures', 'photos', 'ordinary-640x480.jpg'));
+
+/**
+ * Distinct bodies that pass the server's checks (a real JPEG, whose header the server reads for
+ * its size, then random bytes after its end, which decoders ignore); with their SHA-256.
+ */
 function photoBodies(count: number, bytes: number): { sha256: string; body: Buffer }[] {
   return Array.from({ length: count }, () => {
-    const body = randomBytes(bytes);
-    body.set([0xff, 0xd8, 0xff, 0xe0], 0);
+    const body = Buffer.concat([FIXTURE_JPEG, randomBytes(Math.max(16, bytes - FIXTURE_JPEG.length))]);
     return { sha256: createHash('sha256').update(body).digest('hex'), body };
   });
 }
