@@ -278,7 +278,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
-    const agent = new http.Agent({ keepAlive: true, maxSockets: PUT_CONCURRENCY });
+    let agent = new http.Agent({ keepAlive: true, maxSockets: PUT_CONCURRENCY });
     const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
     const call = async (token: string, method: string, path: string, body: unknown, expected: number) => {
       const response = await send(agent, port, method, path, json(token), JSON.stringify(body));
@@ -438,6 +438,9 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
       const fillSeconds = (performance.now() - fillStarted) / 1000;
       filled = size;
 
+      // A fresh connection: the server closes one left idle through the fill (keep-alive 72 s).
+      agent.destroy();
+      agent = new http.Agent({ keepAlive: true, maxSockets: PUT_CONCURRENCY });
       const report = (await call(office, 'GET', '/api/rounds/bench-report/report', undefined, 200)) as {
         byType: { station: { sites: number; inspected: number } };
       };
