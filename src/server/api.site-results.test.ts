@@ -172,6 +172,50 @@ describeEachEngine(
       }
     });
 
+    it('pages, filters and sorts the results list where the data is', async () => {
+      type Page = {
+        total: number;
+        offset: number;
+        rows: { siteId: string; score: number; mustRectify: boolean; type: string }[];
+      };
+      const list = async (query: string) =>
+        expectStatus(
+          await h.api.get<Page>(`/api/rounds/${ROUND}/result-list${query}`, team.supervisor.token),
+          200,
+          `result-list${query}`,
+        ).body;
+      const all = await list('?limit=1000&sort=score&direction=asc');
+      expect(all.total).toBe(6);
+      expect(all.rows.map((row) => row.siteId).sort()).toEqual(['C1', 'I1', 'I2', 'S1', 'S2', 'S3']);
+      const scores = all.rows.map((row) => row.score);
+      expect(scores).toEqual([...scores].sort((a, b) => a - b));
+      // Pages join up: two of two, then the rest.
+      const first = await list('?limit=2&sort=score&direction=asc');
+      const rest = await list('?limit=10&offset=2&sort=score&direction=asc');
+      expect([...first.rows, ...rest.rows]).toEqual(all.rows);
+      expect(first.total).toBe(6);
+
+      expect((await list('?type=station')).rows.map((row) => row.siteId).sort()).toEqual(['S1', 'S2', 'S3']);
+      const toRectify = await list('?rectify=yes');
+      expect(toRectify.rows.every((row) => row.mustRectify)).toBe(true);
+      expect(toRectify.total).toBe(all.rows.filter((row) => row.mustRectify).length);
+      expect((await list('?q=s1')).rows.map((row) => row.siteId)).toEqual(['S1']);
+      expect((await list('?q=%25')).total).toBe(0);
+      expect((await list('?district=%E5%8D%AB%E4%B8%9C%E5%8C%BA')).rows.map((row) => row.siteId).sort()).toEqual([
+        'I2',
+        'S1',
+      ]);
+      // Shanghai dates: S3's result was submitted 2021-07-09 13:00 in Shanghai.
+      expect((await list('?from=2021-07-09')).rows.map((row) => row.siteId)).toEqual(['S3']);
+      expect((await list('?to=2021-07-05')).rows.map((row) => row.siteId)).toEqual(['C1']);
+      expect((await list('?minScore=100')).rows.map((row) => row.siteId).sort()).toEqual(['S2', 'S3']);
+
+      expectStatus(await h.api.get(`/api/rounds/${ROUND}/result-list?limit=0`, team.supervisor.token), 400, 'limit 0');
+      expectStatus(await h.api.get(`/api/rounds/${ROUND}/result-list?sort=x`, team.supervisor.token), 400, 'sort');
+      expectStatus(await h.api.get(`/api/rounds/nope/result-list`, team.supervisor.token), 404, 'unknown round');
+      expectStatus(await h.api.get(`/api/rounds/${ROUND}/result-list`, inspector.token), 403, 'inspector');
+    });
+
     it('keeps each rectification with the note of the inspection it follows', async () => {
       const listed = await h.fx.rectifications(team.supervisor.token, `?roundId=${ROUND}`);
       const s1 = listed.filter((row) => row.siteId === 'S1');

@@ -6,6 +6,7 @@ import { allow } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
+import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
 import type { Database } from '../storage/schema';
@@ -26,6 +27,8 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const
  *   the rectifications already opened were computed with them.
  * - `GET /api/rounds/{roundId}/results` — each in-scope site's result with its grades per item
  *   (exports).
+ * - `GET /api/rounds/{roundId}/result-list?offset=&limit=&sort=&direction=&…filters` — the
+ *   results list a page at a time, filtered, sorted and counted where the data is.
  * - `GET /api/rounds/{roundId}/inspections?since=` — the round's inspection summaries received
  *   at or after `since` (all without it): the live results list polls this instead of the whole list.
  */
@@ -72,6 +75,17 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     const round = await findRound(ctx.db, request.params.roundId);
     return roundResults(ctx.db, round.id);
   });
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/result-list',
+    { preHandler: office },
+    async (request, reply) => {
+      const query = parseBody(resultListQuerySchema, { ...request.query });
+      const round = await findRound(ctx.db, request.params.roundId);
+      void reply.header('Cache-Control', 'no-store');
+      return resultListPage(ctx.db, round, query);
+    },
+  );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/inspections',
