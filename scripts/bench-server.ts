@@ -459,6 +459,40 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
       console.log(
         `${engine}: report of ${size.toLocaleString('en')} inspections: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (fill ${fillSeconds.toFixed(1)} s)`,
       );
+      // The other office views of the round at this size, median of 5 each.
+      const others: [string, string, string][] = [
+        ['GET', '/api/rectifications?roundId=bench-report', 'rectification list'],
+        ['POST', '/api/rounds/bench-report/publication', 'publish the ranking'],
+        ['GET', '/api/rounds/bench-report/result-list?limit=100', 'results list, first page'],
+        [
+          'GET',
+          `/api/rounds/bench-report/result-list?limit=100&sort=score&direction=asc&offset=${size - 100}`,
+          'results list, last page by score',
+        ],
+        ['GET', '/api/rounds/bench-report/result-list?limit=100&q=b-t0999&rectify=no', 'results list, a search'],
+      ];
+      for (const [method, path, label] of others) {
+        const times: number[] = [];
+        let bytes = 0;
+        for (let run = 0; run < REPORT_RUNS; run++) {
+          const started = performance.now();
+          const response = await send(
+            agent,
+            port,
+            method,
+            path,
+            { authorization: `Bearer ${office}`, ...(method === 'POST' && { 'content-type': 'application/json' }) },
+            method === 'POST' ? '{}' : undefined,
+          );
+          times.push(performance.now() - started);
+          bytes = response.body.length;
+          if (response.status >= 300)
+            throw new Error(`${method} ${path} → ${response.status} ${response.body.slice(0, 200)}`);
+        }
+        console.log(
+          `${engine}:   ${label.padEnd(34)} ${median(times).toFixed(0).padStart(6)} ms (runs ${times.map((ms) => ms.toFixed(0)).join(', ')}; ${(bytes / 1024).toFixed(0)} KiB)`,
+        );
+      }
     }
     agent.destroy();
 
