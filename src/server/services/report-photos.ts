@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { RoundReport } from '../../domain/report';
 import type { Database } from '../storage/schema';
+import { assignedInRound } from './round-scope';
 
 export async function addExamplePhotos(
   db: Kysely<Database>,
@@ -31,11 +32,7 @@ export async function addExamplePhotos(
         .onRef('inspection_photos.item_id', '=', 'site_result_items.item_id'),
     )
     .where('site_result_items.round_id', '=', roundId)
-    .where(
-      'site_result_items.site_id',
-      'in',
-      db.selectFrom('assignments').select('assignments.site_id').where('assignments.round_id', '=', roundId),
-    )
+    .where(assignedInRound(roundId, 'site_result_items.site_id'))
     .select(['site_result_items.item_id', 'site_result_items.site_id', 'inspection_photos.sha256'])
     .execute();
 

@@ -23,6 +23,7 @@ import { SITE_TYPES, type SiteType } from '../../domain/rubric';
 import type { RubricStore } from '../rubric-store';
 import type { Database, Row } from '../storage/schema';
 import { addExamplePhotos } from './report-photos';
+import { assignedInRound } from './round-scope';
 import { inspectionResultOf } from './result-rows';
 
 export interface RoundReportOptions {
@@ -82,15 +83,20 @@ async function reportFromSiteResults(
   itemTitle: (itemId: string) => string,
 ): Promise<RoundReport> {
   const roundId = round.id;
-  const scope = () =>
-    db.selectFrom('assignments').select('assignments.site_id').where('assignments.round_id', '=', roundId);
   const [groups, problems, listed] = await Promise.all([
     db
-      .selectFrom('sites')
-      .leftJoin('site_results', (join) =>
-        join.onRef('site_results.site_id', '=', 'sites.id').on('site_results.round_id', '=', roundId),
+      .selectFrom(
+        db
+          .selectFrom('assignments')
+          .select('assignments.site_id')
+          .distinct()
+          .where('assignments.round_id', '=', roundId)
+          .as('scope'),
       )
-      .where('sites.id', 'in', scope())
+      .innerJoin('sites', 'sites.id', 'scope.site_id')
+      .leftJoin('site_results', (join) =>
+        join.onRef('site_results.site_id', '=', 'scope.site_id').on('site_results.round_id', '=', roundId),
+      )
       .select((eb) => [
         'sites.type',
         'sites.district',
@@ -110,7 +116,7 @@ async function reportFromSiteResults(
     db
       .selectFrom('site_result_items')
       .where('site_result_items.round_id', '=', roundId)
-      .where('site_result_items.site_id', 'in', scope())
+      .where(assignedInRound(roundId, 'site_result_items.site_id'))
       .select((eb) => ['site_result_items.item_id', eb.fn.countAll<number>().as('sites')])
       .groupBy('site_result_items.item_id')
       .execute(),
@@ -129,7 +135,7 @@ async function reportFromSiteResults(
       )
       .where('site_result_items.round_id', '=', roundId)
       .where('site_results.score', '<', round.rectify_below)
-      .where('site_result_items.site_id', 'in', scope())
+      .where(assignedInRound(roundId, 'site_result_items.site_id'))
       .select([
         'site_result_items.site_id',
         'site_result_items.item_id',

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { SITE_TYPES, type SiteType } from '../../domain/rubric';
 import { dateSchema } from '../../domain/wire';
 import type { Database, Row } from '../storage/schema';
+import { assignedInRound } from './round-scope';
 
 export const RESULT_LIST_SORTS = [
   'site',
@@ -162,11 +163,7 @@ function filteredResults(
     .innerJoin('sites', 'sites.id', 'site_results.site_id')
     .innerJoin('users', 'users.id', 'site_results.inspector_id')
     .where('site_results.round_id', '=', round.id)
-    .where(
-      'site_results.site_id',
-      'in',
-      db.selectFrom('assignments').select('assignments.site_id').where('assignments.round_id', '=', round.id),
-    )
+    .where(assignedInRound(round.id, 'site_results.site_id'))
     .$if(Boolean(needle), (q) =>
       q.where(() => {
         const pattern = `%${likeLiteral(needle!)}%`;

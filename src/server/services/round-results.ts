@@ -10,6 +10,7 @@ import type { RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
+import { assignedInRound } from './round-scope';
 
 export async function roundResults(db: Kysely<Database>, roundId: string): Promise<RoundResult[]> {
   const rows = await db
@@ -20,11 +21,7 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
         .onRef('inspections.revision', '=', 'site_results.revision'),
     )
     .where('site_results.round_id', '=', roundId)
-    .where(
-      'site_results.site_id',
-      'in',
-      db.selectFrom('assignments').select('assignments.site_id').where('assignments.round_id', '=', roundId),
-    )
+    .where(assignedInRound(roundId, 'site_results.site_id'))
     .select([
       'inspections.id',
       'inspections.revision',
