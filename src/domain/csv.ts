@@ -17,10 +17,13 @@ export function csvCell(cell: CsvCell): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
-  return BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+export const CSV_BOM = BOM;
+
+/** One CSV line with its CRLF. */
+export function csvLine(row: readonly CsvCell[]): string {
+  return `${row.map(csvCell).join(',')}\r\n`;
 }
 
-export function csvBlob(rows: readonly (readonly CsvCell[])[]): Blob {
-  return new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' });
+export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
+  return BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
