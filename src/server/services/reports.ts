@@ -83,33 +83,29 @@ async function reportFromSiteResults(
   itemTitle: (itemId: string) => string,
 ): Promise<RoundReport> {
   const roundId = round.id;
-  const [groups, problems, listed] = await Promise.all([
+  // The scope's sites per type and district (a covering index scan of sites, one probe of the
+  // assignments index each), then the inspected ones' sums: summed apart, joined in JS.
+  const [scope, inspected, problems, listed] = await Promise.all([
     db
-      .selectFrom(
-        db
-          .selectFrom('assignments')
-          .select('assignments.site_id')
-          .distinct()
-          .where('assignments.round_id', '=', roundId)
-          .as('scope'),
-      )
-      .innerJoin('sites', 'sites.id', 'scope.site_id')
-      .leftJoin('site_results', (join) =>
-        join.onRef('site_results.site_id', '=', 'scope.site_id').on('site_results.round_id', '=', roundId),
-      )
+      .selectFrom('sites')
+      .where(assignedInRound(roundId, 'sites.id'))
+      .select((eb) => ['sites.type', 'sites.district', eb.fn.countAll<number>().as('sites')])
+      .groupBy(['sites.type', 'sites.district'])
+      .execute(),
+    db
+      .selectFrom('site_results')
+      .innerJoin('sites', 'sites.id', 'site_results.site_id')
+      .where('site_results.round_id', '=', roundId)
+      .where(assignedInRound(roundId, 'site_results.site_id'))
       .select((eb) => [
         'sites.type',
         'sites.district',
-        eb.fn.countAll<number>().as('sites'),
-        eb.fn.count<number>('site_results.site_id').as('inspected'),
-        eb.fn.coalesce(eb.fn.sum<number>('site_results.full_marks'), eb.lit(0)).as('full_marks'),
+        eb.fn.countAll<number>().as('inspected'),
+        eb.fn.sum<number>('site_results.full_marks').as('full_marks'),
         eb.fn
-          .coalesce(
-            eb.fn.sum<number>(eb.case().when('site_results.score', '<', round.rectify_below).then(1).else(0).end()),
-            eb.lit(0),
-          )
+          .sum<number>(eb.case().when('site_results.score', '<', round.rectify_below).then(1).else(0).end())
           .as('to_rectify'),
-        eb.fn.coalesce(eb.fn.sum<number>('site_results.score_hundredths'), eb.lit(0)).as('hundredths'),
+        eb.fn.sum<number>('site_results.score_hundredths').as('hundredths'),
       ])
       .groupBy(['sites.type', 'sites.district'])
       .execute(),
@@ -151,22 +147,27 @@ async function reportFromSiteResults(
     SITE_TYPES.map((type) => [type, { sites: 0, inspected: 0, fullMarks: 0, toRectify: 0, hundredths: 0 }]),
   ) as Record<SiteType, TallySums>;
   const byDistrict = new Map<string, TallySums>();
-  for (const group of groups) {
+  const zero = (): TallySums => ({ sites: 0, inspected: 0, fullMarks: 0, toRectify: 0, hundredths: 0 });
+  const districtSums = (district: string) => {
+    let sums = byDistrict.get(district);
+    if (!sums) byDistrict.set(district, (sums = zero()));
+    return sums;
+  };
+  for (const group of scope) {
+    const sums = { ...zero(), sites: Number(group.sites) };
+    add(byType[group.type], sums);
+    add(districtSums(group.district), sums);
+  }
+  for (const group of inspected) {
     const sums = {
-      sites: Number(group.sites),
+      ...zero(),
       inspected: Number(group.inspected),
       fullMarks: Number(group.full_marks),
       toRectify: Number(group.to_rectify),
       hundredths: Number(group.hundredths),
     };
     add(byType[group.type], sums);
-    let district = byDistrict.get(group.district);
-    if (!district)
-      byDistrict.set(
-        group.district,
-        (district = { sites: 0, inspected: 0, fullMarks: 0, toRectify: 0, hundredths: 0 }),
-      );
-    add(district, sums);
+    add(districtSums(group.district), sums);
   }
 
   const dueOnBySubmission = new Map<string, string>();

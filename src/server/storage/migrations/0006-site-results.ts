@@ -14,6 +14,8 @@
  * - `rectifications.finding_note`: the inspector's note on the item in the inspection the
  *   rectification follows, written with the finding, so listing rectifications no longer reads
  *   and parses the bodies of their inspections.
+ * - An index on sites (type, district, id): the report counts a round's scope per type and
+ *   district from the index alone.
  * - An index on inspections (round_id, received_at): the feed's `since` polls, and the check
  *   that a published ranking's cut-off still covers every inspection of the round.
  *
@@ -81,6 +83,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('site_result_items')
     .columns(['round_id', 'item_id'])
     .execute();
+  // A round's scope counted per type and district from the index alone (the report).
+  await db.schema.createIndex('sites_type_district_id_idx').on('sites').columns(['type', 'district', 'id']).execute();
   await db.schema.alterTable('rectifications').addColumn('finding_note', 'text').execute();
   await db.schema
     .createIndex('inspections_round_received_idx')
