@@ -1,5 +1,5 @@
 /**
- * Each site's current result kept as rows (`site_results`, `site_result_items`, migration 0006):
+ * Each site's current result kept as rows (`site_results`, `site_result_items`, migration 0008):
  * through the real server, a round with amendments, two inspections of one site, equal
  * submission times, notes, a site outside the round's scope and an assignment removed. The
  * report from the kept rows must equal the domain's `buildRoundReport` over every stored
@@ -12,7 +12,7 @@ import { latestResults } from '../domain/report';
 import type { SiteType } from '../domain/rubric';
 import { reportFromInspections, roundReport } from './services/reports';
 import { resultKeyOf } from './services/result-rows';
-import { backfill } from './storage/migrations/0006-site-results';
+import { backfill } from './storage/migrations/0008-site-results';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, site, useApiServer, type Actor, type Team } from './test-support/api-harness';
 
@@ -223,7 +223,7 @@ describeEachEngine(
       for (const row of s1) expect((row as { note?: string }).note).toBe(`${row.itemId} 未达标`);
     });
 
-    it('backfills exactly what the inspections wrote (migration 0006)', async () => {
+    it('backfills exactly what the inspections wrote (migration 0008)', async () => {
       const { db } = h.server.ctx;
       const snapshot = async () => ({
         results: await db.selectFrom('site_results').selectAll().orderBy('site_id').execute(),

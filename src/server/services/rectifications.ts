@@ -45,7 +45,7 @@ export async function listRectifications(db: Kysely<Database>, user: SignedInUse
 
 /**
  * The inspector's note on each rectification's item in the inspection revision it follows,
- * stored with the finding (`finding_note`, migration 0006). By rectification id; absent when none.
+ * stored with the finding (`finding_note`, migration 0008). By rectification id; absent when none.
  */
 export function findingNotes(rows: readonly Pick<Row<'rectifications'>, 'id' | 'finding_note'>[]): Map<string, string> {
   const notes = new Map<string, string>();

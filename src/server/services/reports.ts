@@ -48,7 +48,7 @@ export async function roundReport(
   );
   const itemTitle = (itemId: string) => titles.get(itemId) ?? itemId;
   const { receivedUpTo } = options;
-  // A cut-off before the last arrival (a ranking published before migration 0006, built on its
+  // A cut-off before the last arrival (a ranking published before migration 0008, built on its
   // first public read) needs the results as they were then: chosen among the stored revisions.
   if (receivedUpTo !== undefined && (await receivedAfter(db, roundId, receivedUpTo))) {
     return reportFromInspections(db, round, itemTitle, receivedUpTo);

@@ -1,6 +1,6 @@
 /**
  * Each site's current result in a round, kept as rows (`site_results`, `site_result_items`;
- * migration 0006) so that the report, the results list and the bootstrap aggregate them in SQL
+ * migration 0008) so that the report, the results list and the bootstrap aggregate them in SQL
  * instead of choosing every site's latest inspection among all stored revisions on each request.
  *
  * `refreshSiteResult` runs in the transaction that stores an inspection: it chooses the site's

@@ -98,6 +98,22 @@ export interface PhotoUploadsTable {
   uploaded_at: string;
 }
 
+/** PHOTO_STORE=database: a photo's bytes in chunks under an upload id (migration 0007). */
+export interface PhotoChunksTable {
+  upload_id: string;
+  n: number;
+  bytes: Uint8Array;
+  created_at: string;
+}
+
+/** PHOTO_STORE=database: a stored photo, visible once this row names its complete upload. */
+export interface PhotoObjectsTable {
+  sha256: string;
+  upload_id: string;
+  bytes: number;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+}
+
 export interface InspectionsTable {
   id: string;
   revision: number;
@@ -138,12 +154,12 @@ export interface RectificationsTable {
   before_photos_json: string;
   created_at: string;
   closed_at: string | null;
-  /** The inspector's note on the item in the inspection it follows (migration 0006); null when none. */
+  /** The inspector's note on the item in the inspection it follows (migration 0008); null when none. */
   finding_note: string | null;
 }
 
 /**
- * A site's current result in a round (migration 0006): its latest inspection by the rule of
+ * A site's current result in a round (migration 0008): its latest inspection by the rule of
  * `latestResults`, kept up to date in the transaction that stores each inspection.
  */
 export interface SiteResultsTable {
@@ -160,7 +176,7 @@ export interface SiteResultsTable {
   full_marks: Flag;
 }
 
-/** The items a site's current result lost points on, with the inspector's note (migration 0006). */
+/** The items a site's current result lost points on, with the inspector's note (migration 0008). */
 export interface SiteResultItemsTable {
   round_id: string;
   site_id: string;
@@ -204,6 +220,8 @@ export interface Database {
   assignments: AssignmentsTable;
   photos: PhotosTable;
   photo_uploads: PhotoUploadsTable;
+  photo_chunks: PhotoChunksTable;
+  photo_objects: PhotoObjectsTable;
   inspections: InspectionsTable;
   inspection_photos: InspectionPhotosTable;
   rectifications: RectificationsTable;

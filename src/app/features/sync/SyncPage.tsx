@@ -1,7 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { ERRORS, isErrorCode } from '../../../domain/errors';
 import { useMeta, useOutboxSummary } from '../../db/live';
 import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';
@@ -12,6 +11,7 @@ import { useServices } from '../../services';
 import type { EngineState } from '../../sync/sync-engine';
 import type { SyncService } from '../../sync/sync-service';
 import { Field } from '../../ui/Field';
+import { syncErrorText } from './sync-error-text';
 
 const IDLE: EngineState = { status: 'idle', failureStreak: 0 };
 const noSubscription = () => () => undefined;
@@ -39,12 +39,7 @@ export function SyncPage() {
   const open = summary.groups.filter((group) => group.state !== 'done');
   const stopped = state.lastRun?.stopped;
   const running = state.status === 'running';
-  /** An upload's error in the interface's language: the server's own (Chinese) words, else by its code. */
-  const errorText = (error: OutboxError): string => {
-    if (error.code === 'network' || error.code === 'timeout') return t(`sync.networkError.${error.code}`);
-    if (i18n.language.startsWith('en') && isErrorCode(error.code)) return ERRORS[error.code].en;
-    return error.message;
-  };
+  const errorText = (error: OutboxError): string => syncErrorText(t, error, i18n.language.startsWith('en'));
 
   return (
     <section>

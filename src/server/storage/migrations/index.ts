@@ -12,7 +12,8 @@ import * as inspectionDeductions from './0002-inspection-deductions';
 import * as publishedRankingFigures from './0003-published-ranking-figures';
 import * as signInLimits from './0004-sign-in-limits';
 import * as photoUploads from './0005-photo-uploads';
-import * as siteResults from './0006-site-results';
+import * as photoStoreTables from './0007-photo-store-tables';
+import * as siteResults from './0008-site-results';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -20,7 +21,8 @@ export const migrations: Record<string, Migration> = {
   '0003-published-ranking-figures': publishedRankingFigures,
   '0004-sign-in-limits': signInLimits,
   '0005-photo-uploads': photoUploads,
-  '0006-site-results': siteResults,
+  '0007-photo-store-tables': photoStoreTables,
+  '0008-site-results': siteResults,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

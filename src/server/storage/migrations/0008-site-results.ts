@@ -1,5 +1,5 @@
 /**
- * Migration 0006: each site's current result in a round, kept as rows (issue #21: a round of
+ * Migration 0008: each site's current result in a round, kept as rows (issue #21: a round of
  * 100,000 inspections). The report, the results list and the field bootstrap read these instead
  * of choosing every site's latest inspection among all stored revisions and parsing their
  * deductions on each request.
