@@ -557,8 +557,12 @@ async function main(): Promise<void> {
   );
   const rows: EngineFigures[] = [];
   const notes: string[] = [];
-  console.log('sqlite: running…');
-  rows.push(await benchEngine('sqlite', undefined));
+  if (process.env.BENCH_SKIP_SQLITE === '1') {
+    notes.push('sqlite: skipped (BENCH_SKIP_SQLITE=1)');
+  } else {
+    console.log('sqlite: running…');
+    rows.push(await benchEngine('sqlite', undefined));
+  }
   if (process.env.CIVIC_SKIP_PG === '1') {
     notes.push('postgres: skipped (CIVIC_SKIP_PG=1)');
   } else {
