@@ -45,7 +45,8 @@ import { recordUpload } from '../src/server/services/photo-uploads';
 import { openDatabase } from '../src/server/storage/database';
 import { createPhotoStore } from '../src/server/storage/photo-store';
 
-const INSPECTIONS = 10_000;
+/** `BENCH_OFFICE_INSPECTIONS=100000` for a province's round (#21); the default stays a city's. */
+const INSPECTIONS = Number(process.env.BENCH_OFFICE_INSPECTIONS ?? 10_000);
 const DISTRICTS = 12;
 const INSTITUTES_PER_DISTRICT = 80;
 const INSPECTORS = 8;
@@ -260,6 +261,11 @@ async function timeEndpoints(url: string) {
     feed: await time(`/api/rounds/${ROUND_ID}/inspections`),
     poll: await time(`/api/rounds/${ROUND_ID}/inspections?since=${encodeURIComponent(later)}`),
     sites: await time(`/api/sites?roundId=${ROUND_ID}`),
+    page: await time(`/api/rounds/${ROUND_ID}/result-list?limit=100`),
+    lastPage: await time(
+      `/api/rounds/${ROUND_ID}/result-list?limit=100&sort=score&direction=asc&offset=${INSPECTIONS - 100}`,
+    ),
+    items: await time(`/api/rounds/${ROUND_ID}/exports/items.csv`),
   };
 }
 
@@ -359,7 +365,10 @@ async function browserFigures(url: string) {
       await page.goto(`${url}/office/rounds/${ROUND_ID}/results`);
       firstRows.push(await mark(page, 'results'));
     }
-    await page.getByTestId('results-count').filter({ hasText: '共 10000 条' }).waitFor();
+    await page
+      .getByTestId('results-count')
+      .filter({ hasText: `共 ${INSPECTIONS} 条` })
+      .waitFor();
     // Two scrolls: a brisk wheel (200 px a frame, 12,000 px/s) for 600 frames, then a fling
     // (600 px a frame) from the top to the last of the 10,000 rows.
     const scrollRun = (step: number, maxFrames: number) =>
@@ -457,6 +466,9 @@ async function main() {
       `  GET inspections (whole feed)       ${ms(api.feed.ms).padStart(8)}  ${kib(api.feed.bytes)}`,
       `  GET inspections?since= (a poll)    ${ms(api.poll.ms).padStart(8)}  ${kib(api.poll.bytes)}`,
       `  GET sites?roundId=                 ${ms(api.sites.ms).padStart(8)}  ${kib(api.sites.bytes)}`,
+      `  GET result-list (first page)       ${ms(api.page.ms).padStart(8)}  ${kib(api.page.bytes)}`,
+      `  GET result-list (last, by score)   ${ms(api.lastPage.ms).padStart(8)}  ${kib(api.lastPage.bytes)}`,
+      `  GET exports/items.csv (streamed)   ${ms(api.items.ms).padStart(8)}  ${kib(api.items.bytes)}`,
       '',
       'browser (Chromium 1440×900, median of 5; budget: report renders in < 1 s)',
       `  report, page load to tables        ${ms(median(browser.cold)).padStart(8)}  (runs ${browser.cold.map(ms).join(', ')})`,

@@ -184,23 +184,35 @@ export function buildRoundReport(input: ReportInput): RoundReport {
 }
 
 function tally(sites: readonly ReportSite[], results: Map<string, InspectionResult>, round: ReportRound): Tally {
-  let inspected = 0;
-  let fullMarks = 0;
-  let toRectify = 0;
-  let hundredths = 0; // integer sum of scores × 100, exact
+  const sums: TallySums = { sites: sites.length, inspected: 0, fullMarks: 0, toRectify: 0, hundredths: 0 };
   for (const site of sites) {
     const result = results.get(site.id);
     if (!result) continue;
-    inspected += 1;
-    if (result.fullMarks) fullMarks += 1;
-    if (mustRectify(round, result.score)) toRectify += 1;
-    hundredths += Math.round(result.score * 100);
+    sums.inspected += 1;
+    if (result.fullMarks) sums.fullMarks += 1;
+    if (mustRectify(round, result.score)) sums.toRectify += 1;
+    sums.hundredths += Math.round(result.score * 100);
   }
-  const averageScore = inspected === 0 ? null : Math.round(hundredths / inspected) / 100;
-  return { sites: sites.length, inspected, fullMarks, toRectify, averageScore };
+  return tallyOf(sums);
 }
 
-function rankDistricts(rows: (Tally & { district: string })[]): DistrictTally[] {
+/** A tally's counts with `hundredths`, the exact integer sum of the inspected sites' scores × 100. */
+export interface TallySums {
+  sites: number;
+  inspected: number;
+  fullMarks: number;
+  toRectify: number;
+  hundredths: number;
+}
+
+/** The tally of summed counts (the server sums them in SQL): the average from the exact sum. */
+export function tallyOf({ sites, inspected, fullMarks, toRectify, hundredths }: TallySums): Tally {
+  const averageScore = inspected === 0 ? null : Math.round(hundredths / inspected) / 100;
+  return { sites, inspected, fullMarks, toRectify, averageScore };
+}
+
+/** Districts by average score, highest first (then by name in Chinese collation); equal averages share a rank. */
+export function rankDistricts(rows: (Tally & { district: string })[]): DistrictTally[] {
   const ordered = [...rows].sort(
     (a, b) => (b.averageScore ?? -1) - (a.averageScore ?? -1) || a.district.localeCompare(b.district, 'zh-CN'),
   );
@@ -221,9 +233,12 @@ function commonProblems(
   for (const result of results.values()) {
     for (const { itemId } of result.deductions) counts.set(itemId, (counts.get(itemId) ?? 0) + 1);
   }
-  return [...counts]
-    .map(([itemId, sites]) => ({ itemId, title: itemTitle(itemId), sites }))
-    .sort((a, b) => b.sites - a.sites || a.itemId.localeCompare(b.itemId));
+  return sortCommonProblems([...counts].map(([itemId, sites]) => ({ itemId, title: itemTitle(itemId), sites })));
+}
+
+/** Most sites first, ties by item id. */
+export function sortCommonProblems(problems: CommonProblem[]): CommonProblem[] {
+  return problems.sort((a, b) => b.sites - a.sites || a.itemId.localeCompare(b.itemId));
 }
 
 function rectifications(
@@ -249,5 +264,15 @@ function rectifications(
       });
     }
   }
-  return list.sort((a, b) => a.siteId.localeCompare(b.siteId) || a.itemId.localeCompare(b.itemId));
+  return sortRectifications(list);
+}
+
+/** One collator for every comparison: `localeCompare` per call is many times slower on long lists. */
+const byDefaultLocale = new Intl.Collator();
+
+/** By site, then item (`localeCompare` order). */
+export function sortRectifications(list: ReportRectification[]): ReportRectification[] {
+  return list.sort(
+    (a, b) => byDefaultLocale.compare(a.siteId, b.siteId) || byDefaultLocale.compare(a.itemId, b.itemId),
+  );
 }

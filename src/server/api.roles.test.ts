@@ -156,6 +156,16 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/results`, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/result-list',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/result-list?limit=10`, t),
+      },
+      {
+        route: 'GET /api/rounds/:roundId/exports/items.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/exports/items.csv`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/inspections',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/inspections`, t),

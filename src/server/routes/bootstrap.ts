@@ -48,7 +48,7 @@ export const bootstrapRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
       rubrics,
       rectifications: await listRectifications(ctx.db, user, {}),
       // The office reads results from the server as it needs them, not from a bootstrap copy.
-      results: office ? [] : await assignedResults(ctx.db, assignments),
+      results: office ? [] : await assignedResults(ctx.db, user.id),
     };
   });
 };

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as z from 'zod/mini';
@@ -6,6 +7,8 @@ import { allow } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
+import { itemExport } from '../services/item-export';
+import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
 import type { Database } from '../storage/schema';
@@ -26,6 +29,9 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const
  *   the rectifications already opened were computed with them.
  * - `GET /api/rounds/{roundId}/results` — each in-scope site's result with its grades per item
  *   (exports).
+ * - `GET /api/rounds/{roundId}/exports/items.csv` — the per-item score sheet as a CSV stream.
+ * - `GET /api/rounds/{roundId}/result-list?offset=&limit=&sort=&direction=&…filters` — the
+ *   results list a page at a time, filtered, sorted and counted where the data is.
  * - `GET /api/rounds/{roundId}/inspections?since=` — the round's inspection summaries received
  *   at or after `since` (all without it): the live results list polls this instead of the whole list.
  */
@@ -72,6 +78,30 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     const round = await findRound(ctx.db, request.params.roundId);
     return roundResults(ctx.db, round.id);
   });
+
+  app.get<RoundParams>('/rounds/:roundId/exports/items.csv', { preHandler: office }, async (request, reply) => {
+    const round = await findRound(ctx.db, request.params.roundId);
+    const rubric = ctx.rubrics.get(round.rubric_version);
+    if (!rubric) throw new ApiError('not_found', `找不到评分标准 ${round.rubric_version}`);
+    const { rows, chunks } = await itemExport(ctx.db, rubric, round.id);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="items-${round.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .header('X-Row-Count', String(rows))
+      .send(Readable.from(chunks));
+  });
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/result-list',
+    { preHandler: office },
+    async (request, reply) => {
+      const query = parseBody(resultListQuerySchema, { ...request.query });
+      const round = await findRound(ctx.db, request.params.roundId);
+      void reply.header('Cache-Control', 'no-store');
+      return resultListPage(ctx.db, round, query);
+    },
+  );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/inspections',

@@ -9,7 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
-import { latestResults, mustRectify, rectificationKey } from '../../domain/report';
+import { mustRectify, rectificationKey } from '../../domain/report';
 import { scoreInspection } from '../../domain/scoring';
 import type { Inspection, StoredInspection } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
@@ -19,7 +19,7 @@ import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
-import { inspectionResultOf } from './result-rows';
+import { refreshSiteResult, type SiteResult } from './site-results';
 
 /** The answer to the PUT (domain/wire.ts). */
 export type StoredInspectionSummary = StoredInspection;
@@ -71,25 +71,23 @@ export async function putInspection(
   const now = ctx.now().toISOString();
   try {
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('inspections')
-        .values({
-          id: inspection.id,
-          revision: inspection.revision,
-          round_id: round.id,
-          site_id: site.id,
-          inspector_id: user.id,
-          rubric_version: inspection.rubricVersion,
-          started_at: new Date(inspection.startedAt).toISOString(),
-          submitted_at: new Date(inspection.submittedAt).toISOString(),
-          received_at: now,
-          score,
-          full_marks: toFlag(fullMarks),
-          location_json: inspection.location ? JSON.stringify(inspection.location) : null,
-          deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
-          body_json: body,
-        })
-        .execute();
+      const row = {
+        id: inspection.id,
+        revision: inspection.revision,
+        round_id: round.id,
+        site_id: site.id,
+        inspector_id: user.id,
+        rubric_version: inspection.rubricVersion,
+        started_at: new Date(inspection.startedAt).toISOString(),
+        submitted_at: new Date(inspection.submittedAt).toISOString(),
+        received_at: now,
+        score,
+        full_marks: toFlag(fullMarks),
+        location_json: inspection.location ? JSON.stringify(inspection.location) : null,
+        deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
+        body_json: body,
+      } as const;
+      await trx.insertInto('inspections').values(row).execute();
       const photoRows = inspection.answers.flatMap((answer) =>
         [...new Set(answer.photos)].map((sha256) => ({
           inspection_id: inspection.id,
@@ -100,7 +98,8 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      await openRectifications(trx, round, site.id, now);
+      const result = await refreshSiteResult(trx, ctx.engine, round.id, row);
+      await openRectifications(trx, round, result, now);
     });
   } catch (error) {
     // A concurrent retry of the same request inserted first: answer as for any retry.
@@ -178,17 +177,11 @@ function checkSameSubject(first: { round_id: string; site_id: string } | undefin
 async function openRectifications(
   trx: Transaction<Database>,
   round: Row<'rounds'>,
-  siteId: string,
+  result: SiteResult,
   now: string,
 ): Promise<void> {
-  const rows = await trx
-    .selectFrom('inspections')
-    .select(['id', 'revision', 'site_id', 'submitted_at', 'received_at', 'score', 'full_marks', 'deductions_json'])
-    .where('round_id', '=', round.id)
-    .where('site_id', '=', siteId)
-    .execute();
-  const result = latestResults(rows.map(inspectionResultOf)).get(siteId);
-  if (!result || !mustRectify({ rectifyBelow: round.rectify_below }, result.score)) return;
+  if (!mustRectify({ rectifyBelow: round.rectify_below }, result.score)) return;
+  const { siteId } = result;
 
   const photos = await trx
     .selectFrom('inspection_photos')
@@ -204,6 +197,7 @@ async function openRectifications(
       due_on: due,
       source_inspection_id: result.inspectionId,
       source_revision: result.revision,
+      finding_note: result.notes.get(itemId) ?? null,
       before_photos_json: JSON.stringify(
         photos.filter((photo) => photo.item_id === itemId).map((photo) => photo.sha256),
       ),

@@ -133,7 +133,8 @@ export async function recheckExportRows(
   round: Row<'rounds'>,
 ): Promise<RecheckExportRow[]> {
   const rows = await roundRectifications(ctx.db, round.id);
-  const [sites, history, notes] = await Promise.all([
+  const notes = findingNotes(rows);
+  const [sites, history] = await Promise.all([
     sitesByIds(
       ctx.db,
       rows.map((row) => row.site_id),
@@ -142,7 +143,6 @@ export async function recheckExportRows(
       ctx.db,
       rows.map((row) => row.id),
     ),
-    findingNotes(ctx.db, rows),
   ]);
   const verdicts = new Map<string, RecheckHistoryEntry[]>();
   for (const entry of history)

@@ -39,38 +39,17 @@ export async function listRectifications(db: Kysely<Database>, user: SignedInUse
     db,
     rows.map((row) => row.id),
   );
-  const notes = await findingNotes(db, rows);
+  const notes = findingNotes(rows);
   return rows.map((row) => rectificationView(row, verdicts.get(row.id), notes.get(row.id)));
 }
 
 /**
- * The inspector's note on each rectification's item, read from the stored body of the
- * inspection revision the rectification follows. By rectification id; absent when none.
+ * The inspector's note on each rectification's item in the inspection revision it follows,
+ * stored with the finding (`finding_note`, migration 0008). By rectification id; absent when none.
  */
-export async function findingNotes(
-  db: Kysely<Database>,
-  rows: readonly Pick<Row<'rectifications'>, 'id' | 'item_id' | 'source_inspection_id' | 'source_revision'>[],
-): Promise<Map<string, string>> {
+export function findingNotes(rows: readonly Pick<Row<'rectifications'>, 'id' | 'finding_note'>[]): Map<string, string> {
   const notes = new Map<string, string>();
-  const inspectionIds = [...new Set(rows.map((row) => row.source_inspection_id))];
-  const answers = new Map<string, Map<string, string>>();
-  for (let start = 0; start < inspectionIds.length; start += 500) {
-    const bodies = await db
-      .selectFrom('inspections')
-      .select(['id', 'revision', 'body_json'])
-      .where('id', 'in', inspectionIds.slice(start, start + 500))
-      .execute();
-    for (const body of bodies) {
-      const parsed = JSON.parse(body.body_json) as { answers?: { itemId: string; note?: string }[] };
-      const byItem = new Map<string, string>();
-      for (const answer of parsed.answers ?? []) if (answer.note) byItem.set(answer.itemId, answer.note);
-      answers.set(`${body.id}@${body.revision}`, byItem);
-    }
-  }
-  for (const row of rows) {
-    const note = answers.get(`${row.source_inspection_id}@${row.source_revision}`)?.get(row.item_id);
-    if (note !== undefined) notes.set(row.id, note);
-  }
+  for (const row of rows) if (row.finding_note !== null) notes.set(row.id, row.finding_note);
   return notes;
 }
 

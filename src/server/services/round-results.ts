@@ -6,37 +6,38 @@
  * photos are left out (the inspection detail has them).
  */
 import type { Kysely } from 'kysely';
-import { latestResults, type RoundResult } from '../../domain/report';
+import type { RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
-import { scopeSites } from './reports';
-import { resultKeyOf } from './result-rows';
+import { assignedInRound } from './round-scope';
 
 export async function roundResults(db: Kysely<Database>, roundId: string): Promise<RoundResult[]> {
-  const [sites, rows] = await Promise.all([
-    scopeSites(db, roundId),
-    db
-      .selectFrom('inspections')
-      .select([
-        'id',
-        'revision',
-        'site_id',
-        'inspector_id',
-        'submitted_at',
-        'received_at',
-        'score',
-        'full_marks',
-        'body_json',
-      ])
-      .where('round_id', '=', roundId)
-      .execute(),
-  ]);
-  const inScope = new Set(sites.map((site) => site.id));
-  const latest = latestResults(rows.filter((row) => inScope.has(row.site_id)).map(resultKeyOf));
-  return [...latest.values()]
-    .sort((a, b) => a.siteId.localeCompare(b.siteId))
-    .map(({ row }) => {
+  const rows = await db
+    .selectFrom('site_results')
+    .innerJoin('inspections', (join) =>
+      join
+        .onRef('inspections.id', '=', 'site_results.inspection_id')
+        .onRef('inspections.revision', '=', 'site_results.revision'),
+    )
+    .where('site_results.round_id', '=', roundId)
+    .where(assignedInRound(roundId, 'site_results.site_id'))
+    .select([
+      'inspections.id',
+      'inspections.revision',
+      'inspections.site_id',
+      'inspections.inspector_id',
+      'inspections.submitted_at',
+      'inspections.received_at',
+      'inspections.score',
+      'inspections.full_marks',
+      'inspections.body_json',
+    ])
+    .execute();
+  const collator = new Intl.Collator();
+  return rows
+    .sort((a, b) => collator.compare(a.site_id, b.site_id))
+    .map((row) => {
       const body = JSON.parse(row.body_json) as { answers: Answer[] };
       const grades: Record<string, AnswerGrade> = {};
       const defects: Record<string, number> = {};

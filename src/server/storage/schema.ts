@@ -156,6 +156,35 @@ export interface RectificationsTable {
   before_photos_json: string;
   created_at: string;
   closed_at: string | null;
+  /** The inspector's note on the item in the inspection it follows (migration 0008); null when none. */
+  finding_note: string | null;
+}
+
+/**
+ * A site's current result in a round (migration 0008): its latest inspection by the rule of
+ * `latestResults`, kept up to date in the transaction that stores each inspection.
+ */
+export interface SiteResultsTable {
+  round_id: string;
+  site_id: string;
+  inspection_id: string;
+  revision: number;
+  inspector_id: string;
+  submitted_at: string;
+  received_at: string;
+  score: number;
+  /** `Math.round(score × 100)`: sums of scores stay exact integers on both engines. */
+  score_hundredths: number;
+  full_marks: Flag;
+}
+
+/** The items a site's current result lost points on, with the inspector's note (migration 0008). */
+export interface SiteResultItemsTable {
+  round_id: string;
+  site_id: string;
+  item_id: string;
+  grade: Exclude<Grade, 'A'>;
+  note: string | null;
 }
 
 export interface RechecksTable {
@@ -198,6 +227,8 @@ export interface Database {
   inspections: InspectionsTable;
   inspection_photos: InspectionPhotosTable;
   rectifications: RectificationsTable;
+  site_results: SiteResultsTable;
+  site_result_items: SiteResultItemsTable;
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;

@@ -14,6 +14,7 @@ import * as signInLimits from './0004-sign-in-limits';
 import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
+import * as siteResults from './0008-site-results';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0005-photo-uploads': photoUploads,
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
+  '0008-site-results': siteResults,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,0 +1,128 @@
+/**
+ * Each site's current result in a round, kept as rows (`site_results`, `site_result_items`;
+ * migration 0008) so that the report, the results list and the bootstrap aggregate them in SQL
+ * instead of choosing every site's latest inspection among all stored revisions on each request.
+ *
+ * `refreshSiteResult` runs in the transaction that stores an inspection: it chooses the site's
+ * result with the domain's `latestResults` — the same rule and the same code as before, over the
+ * site's stored revisions in the order the database returns them — and writes it. On PostgreSQL
+ * the site's row is locked first (insert-if-absent, then `for update`), so two inspections of
+ * one site committing at once are chosen between one after the other, never each without the other.
+ */
+import type { Transaction } from 'kysely';
+import { latestResults, type InspectionResult } from '../../domain/report';
+import type { Database, Row } from '../storage/schema';
+import { inspectionResultOf } from './result-rows';
+
+export interface SiteResult extends InspectionResult {
+  inspectorId: string;
+  /** The inspector's notes on the deducted items, by item id. */
+  notes: ReadonlyMap<string, string>;
+}
+
+type StoredRevision = Pick<
+  Row<'inspections'>,
+  | 'id'
+  | 'revision'
+  | 'site_id'
+  | 'inspector_id'
+  | 'submitted_at'
+  | 'received_at'
+  | 'score'
+  | 'full_marks'
+  | 'deductions_json'
+>;
+
+/**
+ * Writes the site's current result in the round after `stored` (just inserted in `trx`) and
+ * returns it.
+ */
+export async function refreshSiteResult(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  roundId: string,
+  stored: StoredRevision,
+): Promise<SiteResult> {
+  const siteId = stored.site_id;
+  const values = (row: StoredRevision) => ({
+    inspection_id: row.id,
+    revision: row.revision,
+    inspector_id: row.inspector_id,
+    submitted_at: row.submitted_at,
+    received_at: row.received_at,
+    score: row.score,
+    score_hundredths: Math.round(row.score * 100),
+    full_marks: row.full_marks,
+  });
+  // The lock: a concurrent writer of the same site waits here until this transaction ends, then
+  // reads the revisions committed by then (PostgreSQL, read committed). SQLite has one writer.
+  await trx
+    .insertInto('site_results')
+    .values({ round_id: roundId, site_id: siteId, ...values(stored) })
+    .onConflict((oc) => oc.columns(['round_id', 'site_id']).doNothing())
+    .execute();
+  if (engine === 'postgres') {
+    await trx
+      .selectFrom('site_results')
+      .select('site_id')
+      .where('round_id', '=', roundId)
+      .where('site_id', '=', siteId)
+      .forUpdate()
+      .execute();
+  }
+
+  const rows = await trx
+    .selectFrom('inspections')
+    .select([
+      'id',
+      'revision',
+      'site_id',
+      'inspector_id',
+      'submitted_at',
+      'received_at',
+      'score',
+      'full_marks',
+      'deductions_json',
+    ])
+    .where('round_id', '=', roundId)
+    .where('site_id', '=', siteId)
+    .execute();
+  const latest = latestResults(rows.map((row) => ({ ...inspectionResultOf(row), row }))).get(siteId)!;
+  const { row } = latest;
+
+  const notes = new Map<string, string>();
+  if (latest.deductions.length > 0) {
+    const body = await trx
+      .selectFrom('inspections')
+      .select('body_json')
+      .where('id', '=', row.id)
+      .where('revision', '=', row.revision)
+      .executeTakeFirstOrThrow();
+    const { answers } = JSON.parse(body.body_json) as { answers: { itemId: string; note?: string }[] };
+    for (const answer of answers) if (answer.note) notes.set(answer.itemId, answer.note);
+  }
+
+  await trx
+    .updateTable('site_results')
+    .set(values(row))
+    .where('round_id', '=', roundId)
+    .where('site_id', '=', siteId)
+    .execute();
+  await trx.deleteFrom('site_result_items').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
+  if (latest.deductions.length > 0) {
+    await trx
+      .insertInto('site_result_items')
+      .values(
+        latest.deductions.map(({ itemId, grade }) => ({
+          round_id: roundId,
+          site_id: siteId,
+          item_id: itemId,
+          grade,
+          note: notes.get(itemId) ?? null,
+        })),
+      )
+      .execute();
+  }
+  const { row: _row, ...result } = latest;
+  return { ...result, inspectorId: row.inspector_id, notes };
+}
