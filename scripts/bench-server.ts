@@ -4,9 +4,14 @@
  * temp folder and once on a throwaway PostgreSQL (scripts/pg/throwaway.mjs; skipped with a note
  * when it cannot start). For each engine:
  *
- * - inspection PUTs: 2,000 distinct valid inspections (prepared up front, after 20 for warm-up; 80 % full marks, 15 %
- *   with a small deduction, 5 % under the threshold so they open rectifications), sent by eight
- *   inspectors at concurrency 8 — requests per second, p50 and p99 latency;
+ * - inspection writes under load (issue #16; scripts/bench/put-load.ts): 16 clients in another
+ *   process, each PUTting whole station checklists (all 20 items answered, each with a note;
+ *   80 % full marks, 15 % with a small deduction, 5 % under the threshold so they open
+ *   rectifications) as fast as they are answered, 1 s of warm-up then 10 s measured — PUTs per
+ *   second, p50 and p99 latency; and, in the same run with the same clients and bodies, the
+ *   floor: a bare node:http server that inserts the same JSON durably into the same engine (one
+ *   committed insert per request) and does nothing else. Budget: p99 < 50 ms, and ≥ 0.8 of the
+ *   floor's PUTs per second;
  * - photo uploads: 200 distinct 1 MiB bodies with JPEG magic bytes and their real SHA-256, at
  *   concurrency 4, against the app and against a bare node:http server on another port that only
  *   receives and discards the same bytes, taking turns in blocks of 25 so both see the same
@@ -18,11 +23,12 @@
  *   (`putInspection`), then `GET /api/rounds/{id}/report` timed, median of 5 (aim < 300 ms).
  *
  * SQLite runs as the server runs it (WAL, synchronous=FULL: one fsync per commit) except while
- * the 10,000-inspection round is filled, which is not measured. The throwaway PostgreSQL runs with
- * fsync off (its data dies with it), so its write figures flatter a production PostgreSQL.
+ * the 10,000-inspection round is filled, which is not measured. The throwaway PostgreSQL is
+ * durable (fsync, synchronous_commit and full_page_writes on, as a production server).
  *
  *   npm run bench:server                 # both engines
- *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
+ *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only (CIVIC_SKIP_SQLITE=1: PostgreSQL only)
+ *   CIVIC_BENCH_ONLY=writes npm run bench:server # only the inspection writes (no photos, no report)
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
@@ -41,11 +47,14 @@ import { loadRubrics, type RubricStore } from '../src/server/rubric-store';
 import { putInspection } from '../src/server/services/inspections';
 import { openDatabase } from '../src/server/storage/database';
 import { createPhotoStore } from '../src/server/storage/photo-store';
+import { LOAD_CLIENTS, LOAD_SECONDS, LOAD_WARM_UP_SECONDS, runPutLoad, startWriteFloor } from './bench/put-load';
+import type { LoadFigures } from './bench/put-load';
 import { startThrowawayPostgres } from './pg/throwaway.mjs';
 
-const PUTS = 2_000;
-const WARM_UP_PUTS = 20;
-const PUT_CONCURRENCY = 8;
+/** Inspections prepared per load client: more than it can send in the warm-up and the measured period. */
+const LOAD_SITES_PER_CLIENT = 3_200;
+/** Concurrency of the report round's fill (through the service, not timed). */
+const FILL_CONCURRENCY = 8;
 const PHOTOS = 200;
 const PHOTO_BYTES = 1024 * 1024;
 const PHOTO_CONCURRENCY = 4;
@@ -53,15 +62,13 @@ const PHOTO_CONCURRENCY = 4;
 const PHOTO_BLOCK = 25;
 const REPORT_INSPECTIONS = 10_000;
 const REPORT_RUNS = 5;
-const INSPECTORS = 8;
+const INSPECTORS = LOAD_CLIENTS;
 const PASSWORD = 'bench-password';
 
 interface EngineFigures {
   engine: string;
-  putsPerSecond: number;
-  p50: number;
-  p99: number;
-  putErrors: number;
+  load: LoadFigures;
+  floor: LoadFigures;
   photoMiBs: number;
   bareMiBs: number;
   /** The durable floor: bare plus write, fsync, link and folder fsync. */
@@ -181,11 +188,15 @@ async function startDurableBareServer(dir: string): Promise<{ port: number; clos
   };
 }
 
-/** Distinct bodies that pass the server's checks: JPEG magic bytes, then random bytes; with their SHA-256. */
+/**
+ * Distinct bodies that pass the server's checks: a JPEG start and frame header (SOF0, 3000 × 4000
+ * pixels, within the size limits), then random bytes; with their SHA-256.
+ */
 function photoBodies(count: number, bytes: number): { sha256: string; body: Buffer }[] {
+  const header = [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x0f, 0xa0, 0x0b, 0xb8, 0x03];
   return Array.from({ length: count }, () => {
     const body = randomBytes(bytes);
-    body.set([0xff, 0xd8, 0xff, 0xe0], 0);
+    body.set(header, 0);
     return { sha256: createHash('sha256').update(body).digest('hex'), body };
   });
 }
@@ -217,7 +228,14 @@ function profileOf(index: number): Profile {
   return slot === 0 ? 'poor' : slot <= 3 ? 'minor' : 'full';
 }
 
-function stationAnswers(rubrics: RubricStore, profile: Profile, photos: readonly string[], index: number) {
+/** Every item answered; with `notes`, each with a note as an inspector writes them in the field. */
+function stationAnswers(
+  rubrics: RubricStore,
+  profile: Profile,
+  photos: readonly string[],
+  index: number,
+  notes = false,
+) {
   const items = rubrics.get('2021')!.types.station.items;
   const photo = (n: number) => [photos[(index + n) % photos.length]!];
   return items.map((item): InspectionInput['answers'][number] => {
@@ -227,7 +245,12 @@ function stationAnswers(rubrics: RubricStore, profile: Profile, photos: readonly
       return { itemId: item.id, grade: 'C#', note: '组织架构图未上墙', photos: photo(1) };
     if (profile === 'poor' && item.id === 'T07')
       return { itemId: item.id, grade: 'C#', note: '工作制度未上墙', photos: photo(2) };
-    return { itemId: item.id, grade: 'A', photos: [] };
+    return {
+      itemId: item.id,
+      grade: 'A',
+      ...(notes && { note: `${item.id} 已现场核查：台账、制度与现场一致，资料齐全，负责人在岗。` }),
+      photos: [],
+    };
   });
 }
 
@@ -254,6 +277,7 @@ function inspection(
 }
 
 async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | undefined): Promise<EngineFigures> {
+  console.log(`${engine}: setting up…`);
   const dataDir = await mkdtemp(join(tmpdir(), `civic-bench-${engine}-`));
   const rubrics = await loadRubrics(join(PROJECT_ROOT, 'rubric'));
   const storage = await openDatabase({ dataDir, databaseUrl });
@@ -267,10 +291,11 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   const app = await buildApp({ ctx, logger: false });
   const bare = await startBareServer();
   const durable = await startDurableBareServer(join(dataDir, 'durable-floor'));
+  const writeFloor = await startWriteFloor(engine, { dataDir, databaseUrl });
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
-    const agent = new http.Agent({ keepAlive: true, maxSockets: PUT_CONCURRENCY });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
     const json = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
     const call = async (token: string, method: string, path: string, body: unknown, expected: number) => {
       const response = await send(agent, port, method, path, json(token), JSON.stringify(body));
@@ -310,8 +335,9 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     const tokens = await Promise.all(inspectors.map((user) => signIn(user.username)));
 
     // Sites, two rounds and their assignments, through the API.
+    const loadSiteCount = LOAD_CLIENTS * LOAD_SITES_PER_CLIENT;
     const siteIds = Array.from(
-      { length: WARM_UP_PUTS + PUTS + REPORT_INSPECTIONS },
+      { length: loadSiteCount + REPORT_INSPECTIONS },
       (_, i) => `B-T${String(i).padStart(5, '0')}`,
     );
     const sites = siteIds.map((id, i) => ({
@@ -338,44 +364,73 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
       for (let start = 0; start < pairs.length; start += 5000)
         await call(office, 'PUT', `/api/rounds/${roundId}/assignments`, pairs.slice(start, start + 5000), 200);
     };
-    const putSites = siteIds.slice(0, WARM_UP_PUTS + PUTS);
-    const reportSites = siteIds.slice(WARM_UP_PUTS + PUTS);
+    const putSites = siteIds.slice(0, loadSiteCount);
+    const reportSites = siteIds.slice(loadSiteCount);
     await assign('bench-puts', putSites, 0);
     await assign('bench-report', reportSites, 0);
 
-    // Evidence photos that the deductions reference (small, uploaded once).
+    // Evidence photos that the deductions reference (small, uploaded once by the office, and the
+    // three that the load's deductions cite by each inspector: a field user cites only their own).
     const evidence = photoBodies(24, 48 * 1024);
-    for (const { sha256, body } of evidence) {
+    const upload = async (token: string, { sha256, body }: { sha256: string; body: Buffer }) => {
       const response = await send(
         agent,
         port,
         'PUT',
         `/api/photos/${sha256}`,
-        { authorization: `Bearer ${office}`, 'content-type': 'image/jpeg' },
+        { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
         body,
       );
-      if (response.status !== 201) throw new Error(`photo upload → ${response.status} ${response.body}`);
-    }
+      // 200: already stored (another user's upload of the same bytes), now citable by this one too.
+      if (response.status !== 201 && response.status !== 200)
+        throw new Error(`photo upload → ${response.status} ${response.body}`);
+    };
+    for (const photo of evidence) await upload(office, photo);
+    for (const token of tokens) for (const photo of evidence.slice(0, 3)) await upload(token, photo);
     const evidenceHashes = evidence.map((photo) => photo.sha256);
 
-    // 1. Inspection PUTs, bodies prepared up front.
-    const requests = putSites.map((siteId, i) => {
-      const body = inspection(rubrics, 'bench-puts', siteId, i, evidenceHashes);
-      return { path: `/api/inspections/${body.id}`, token: tokens[i % INSPECTORS]!, body: JSON.stringify(body) };
+    // 1. Inspection writes under load, from another process: the floor, then the app, with the
+    // same clients and the same kind of bodies (each run on inspections of its own sites).
+    const profiles: Profile[] = Array.from({ length: 20 }, (_, i) => profileOf(i));
+    const spec = (port: number, half: 0 | 1) => ({
+      port,
+      seconds: LOAD_SECONDS,
+      warmUpSeconds: LOAD_WARM_UP_SECONDS,
+      roundId: 'bench-puts',
+      rubricVersion: '2021',
+      answers: Object.fromEntries(
+        (['full', 'minor', 'poor'] as const).map((profile) => [
+          profile,
+          stationAnswers(rubrics, profile, evidenceHashes, 0, true),
+        ]),
+      ),
+      profiles,
+      clients: tokens.map((token, client) => {
+        // Client n inspects the sites assigned to inspector n; each run gets half of them.
+        const own = putSites.filter((_, i) => i % INSPECTORS === client);
+        const halfSize = Math.floor(own.length / 2);
+        return { token, siteIds: own.slice(half * halfSize, (half + 1) * halfSize) };
+      }),
     });
-    for (const warm of requests.slice(0, WARM_UP_PUTS))
-      await send(agent, port, 'PUT', warm.path, json(warm.token), warm.body);
-    const latencies: number[] = [];
-    let putErrors = 0;
-    const putStarted = performance.now();
-    await pool(requests.slice(WARM_UP_PUTS), PUT_CONCURRENCY, async ({ path, token, body }) => {
-      const started = performance.now();
-      const response = await send(agent, port, 'PUT', path, json(token), body);
-      latencies.push(performance.now() - started);
-      if (response.status !== 201) putErrors++;
-    });
-    const putSeconds = (performance.now() - putStarted) / 1000;
-    latencies.sort((a, b) => a - b);
+    console.log(`${engine}: floor under load…`);
+    const floor = await runPutLoad(spec(writeFloor.port, 0));
+    console.log(`${engine}: app under load…`);
+    const load = await runPutLoad(spec(port, 1));
+    if (process.env.CIVIC_BENCH_ONLY === 'writes') {
+      agent.destroy();
+      return {
+        engine,
+        load,
+        floor,
+        photoMiBs: NaN,
+        bareMiBs: NaN,
+        durableMiBs: NaN,
+        photoErrors: 0,
+        reportMs: NaN,
+        reportRuns: [],
+        fillSeconds: NaN,
+      };
+    }
 
     // 2. Photo upload throughput: the bare server, then the app, with the same bytes.
     const uploads = photoBodies(PHOTOS, PHOTO_BYTES);
@@ -409,7 +464,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     const fill = reportSites.map((siteId, i) =>
       inspectionSchema.parse(inspection(rubrics, 'bench-report', siteId, i, evidenceHashes)),
     );
-    await pool(fill, PUT_CONCURRENCY, async (body) => {
+    await pool(fill, FILL_CONCURRENCY, async (body) => {
       const { created } = await putInspection(ctx, asOffice, body);
       if (!created) throw new Error(`inspection ${body.id} was not created`);
     });
@@ -434,10 +489,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
 
     return {
       engine,
-      putsPerSecond: PUTS / putSeconds,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      putErrors,
+      load,
+      floor,
       photoMiBs: mebibytes / appSeconds,
       bareMiBs: mebibytes / bareSeconds,
       durableMiBs: mebibytes / durableSeconds,
@@ -450,6 +503,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     await app.close();
     await bare.close();
     await durable.close();
+    await writeFloor.close();
     await storage.close();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -461,6 +515,8 @@ function table(rows: readonly EngineFigures[]): string {
     'PUT/s',
     'p50 ms',
     'p99 ms',
+    'floor PUT/s',
+    'ratio',
     'photo MiB/s',
     'bare MiB/s',
     'ratio',
@@ -470,9 +526,11 @@ function table(rows: readonly EngineFigures[]): string {
   ];
   const cells = rows.map((row) => [
     row.engine,
-    row.putsPerSecond.toFixed(0),
-    row.p50.toFixed(1),
-    row.p99.toFixed(1),
+    row.load.perSecond.toFixed(0),
+    row.load.p50.toFixed(1),
+    row.load.p99.toFixed(1),
+    row.floor.perSecond.toFixed(0),
+    (row.load.perSecond / row.floor.perSecond).toFixed(2),
     row.photoMiBs.toFixed(1),
     row.bareMiBs.toFixed(1),
     (row.photoMiBs / row.bareMiBs).toFixed(2),
@@ -491,24 +549,25 @@ async function main(): Promise<void> {
     `civic-inspect server benchmark: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), loopback`,
   );
   console.log(
-    `${PUTS} inspection PUTs at concurrency ${PUT_CONCURRENCY}; ${PHOTOS} × 1 MiB photos at concurrency ${PHOTO_CONCURRENCY}; report of ${REPORT_INSPECTIONS} inspections, median of ${REPORT_RUNS}\n`,
+    `Inspection writes: ${LOAD_CLIENTS} clients in another process, each PUTting whole station checklists (20 items, each with a note) as fast as answered, ${LOAD_WARM_UP_SECONDS} s warm-up + ${LOAD_SECONDS} s measured; ` +
+      `floor = a bare node:http server inserting the same JSON durably into the same engine, nothing else (budget: p99 < 50 ms, PUT/s ≥ 0.8 × floor).\n` +
+      `${PHOTOS} × 1 MiB photos at concurrency ${PHOTO_CONCURRENCY}; report of ${REPORT_INSPECTIONS} inspections, median of ${REPORT_RUNS}\n`,
   );
   const rows: EngineFigures[] = [];
   const notes: string[] = [];
-  console.log('sqlite: running…');
-  rows.push(await benchEngine('sqlite', undefined));
+  if (process.env.CIVIC_SKIP_SQLITE === '1') notes.push('sqlite: skipped (CIVIC_SKIP_SQLITE=1)');
+  else rows.push(await benchEngine('sqlite', undefined));
   if (process.env.CIVIC_SKIP_PG === '1') {
     notes.push('postgres: skipped (CIVIC_SKIP_PG=1)');
   } else {
     let cluster: Awaited<ReturnType<typeof startThrowawayPostgres>> | undefined;
     try {
-      cluster = await startThrowawayPostgres();
+      cluster = await startThrowawayPostgres({ durable: true });
     } catch (error) {
       notes.push(`postgres: skipped, the throwaway cluster did not start: ${(error as Error).message.split('\n')[0]}`);
     }
     if (cluster) {
       try {
-        console.log('postgres: running…');
         rows.push(await benchEngine('postgres', cluster.url));
       } finally {
         await cluster.stop();
@@ -518,19 +577,26 @@ async function main(): Promise<void> {
   console.log(`\n${table(rows)}\n`);
   for (const row of rows) {
     const ratio = row.photoMiBs / row.bareMiBs;
+    const writeRatio = row.load.perSecond / row.floor.perSecond;
+    console.log(
+      `${row.engine}: writes ${row.load.completed} in ${LOAD_SECONDS} s, p50 ${row.load.p50.toFixed(1)} ms, p99 ${row.load.p99.toFixed(1)} ms (max ${row.load.max.toFixed(0)}; budget < 50: ${row.load.p99 < 50 ? 'met' : 'MISSED'}), ` +
+        `${writeRatio.toFixed(2)} of the floor's ${row.floor.perSecond.toFixed(0)}/s (p50 ${row.floor.p50.toFixed(1)}, p99 ${row.floor.p99.toFixed(1)} ms; budget ≥ 0.8: ${writeRatio >= 0.8 ? 'met' : 'MISSED'}); ` +
+        `answers ${JSON.stringify(row.load.statuses)}, floor ${JSON.stringify(row.floor.statuses)}` +
+        (row.load.ranOut + row.floor.ranOut > 0
+          ? `; ${row.load.ranOut + row.floor.ranOut} clients RAN OUT of inspections`
+          : ''),
+    );
     console.log(
       `${row.engine}: report runs ${row.reportRuns.map((ms) => ms.toFixed(0)).join(', ')} ms (aim < 300: ${row.reportMs < 300 ? 'met' : 'MISSED'}); ` +
         `photo ratio ${ratio.toFixed(2)} (target > 0.7: ${ratio > 0.7 ? 'met' : 'MISSED'}; ` +
         `${(row.photoMiBs / row.durableMiBs).toFixed(2)} of the durable floor); ` +
         `10,000-inspection fill ${row.fillSeconds.toFixed(1)} s` +
-        (row.putErrors + row.photoErrors > 0
-          ? `; UNEXPECTED ANSWERS: ${row.putErrors} PUTs, ${row.photoErrors} photos`
-          : ''),
+        (row.photoErrors > 0 ? `; UNEXPECTED ANSWERS: ${row.photoErrors} photos` : ''),
     );
   }
   for (const note of notes) console.log(note);
   console.log(
-    'notes: SQLite as served (WAL, synchronous=FULL); the throwaway PostgreSQL runs with fsync off. Not a test: figures vary with the machine.',
+    'notes: SQLite as served (WAL, synchronous=FULL); the throwaway PostgreSQL durable (fsync on). Not a test: figures vary with the machine.',
   );
 }
 
