@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Lint for the whole repository (`npm run lint`, zero warnings), including the layer rules of
- * DESIGN.md, enforced with no-restricted-imports (static imports and re-exports),
+ * docs/ARCHITECTURE.md ("Layers"), enforced with no-restricted-imports (static imports and re-exports),
  * no-restricted-syntax (dynamic `import()` and `import('…')` types) and, for React components,
  * no-restricted-globals/-properties (no `fetch` outside src/app/api and src/app/sync):
  *

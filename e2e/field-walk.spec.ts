@@ -137,7 +137,9 @@ test('a field walk at 360 px: whole words, thumb-sized targets, the offline head
   await expect(confirmation).toBeFocused();
   await expect(confirmation).toBeInViewport();
   await expect(confirmation.getByRole('link', { name: '返回点位列表' })).toBeVisible();
-  const next = confirmation.getByRole('link', { name: '下一个未测评点位：东安路街道新时代文明实践所' });
+  // Next: the top card still to inspect in the same district — the list puts the work still to
+  // do first, centers before stations, by name in Chinese collation (新华区甲… before the rest).
+  const next = confirmation.getByRole('link', { name: '下一个未测评点位：新华区甲文明实践阵地' });
   await expect(next).toBeVisible();
 
   // The header, offline with one submission waiting: one row, its title whole.
@@ -147,7 +149,7 @@ test('a field walk at 360 px: whole words, thumb-sized targets, the offline head
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
   await next.click();
-  await expect(page.getByRole('heading', { level: 1, name: '东安路街道新时代文明实践所' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: '新华区甲文明实践阵地' })).toBeVisible();
   await expect(checklist.unanswered()).toHaveText('未评 23 项');
 });
 

@@ -32,6 +32,7 @@ import { Readable } from 'node:stream';
 import { chromium, type Page } from '@playwright/test';
 import { sql } from 'kysely';
 import { SITE_TYPES, type RubricItem, type SiteType } from '../src/domain/rubric';
+import { withJpegComment } from '../src/domain/test-jpeg';
 import { inspectionSchema, type InspectionInput, type User } from '../src/domain/wire';
 import { ensureAppBuild } from '../src/server/app-build';
 import type { SignedInUser } from '../src/server/auth/guard';
@@ -59,11 +60,7 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 
 /** The fixture JPEG with a COM segment naming it: a valid photo with a hash of its own. */
 function evidenceJpeg(label: string): Buffer {
-  const original = readFileSync(PHOTO);
-  const payload = Buffer.from(`${label} ${randomBytes(6).toString('hex')}`, 'utf8');
-  const head = Buffer.from([0xff, 0xfe, 0, 0]);
-  head.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([original.subarray(0, 2), head, payload, original.subarray(2)]);
+  return Buffer.from(withJpegComment(readFileSync(PHOTO), `${label} ${randomBytes(6).toString('hex')}`).buffer);
 }
 
 type Profile = 'full' | 'minor' | 'poor';

@@ -38,6 +38,7 @@ import { openDatabase, type Storage } from '../src/server/storage/database';
 import { createPhotoStore, type PhotoStore } from '../src/server/storage/photo-store';
 import type { Database } from '../src/server/storage/schema';
 import { encodeJpeg, paintEvidencePhoto } from './demo/jpeg';
+import { cityDateTime, cityIsoInstant } from '../src/domain/dates';
 import {
   DEMO_PASSWORD,
   DEMO_ROUND,
@@ -283,7 +284,7 @@ async function load(
       roundId: DEMO_ROUND.id,
       siteId: site.id,
       rubricVersion: DEMO_ROUND.rubricVersion,
-      startedAt: shanghaiTime(new Date(submitted.getTime() - (40 + (site.findings.length % 4) * 5) * 60_000)),
+      startedAt: cityIsoInstant(new Date(submitted.getTime() - (40 + (site.findings.length % 4) * 5) * 60_000)),
       submittedAt: site.submittedAt,
       location: {
         lat: round6(site.lat + 0.0002 * (site.findings.length - 1)),
@@ -401,10 +402,7 @@ function checkPlan(site: DemoSite, items: readonly RubricItem[]): void {
 const paintedPhotos = new Map<string, Buffer>();
 
 function evidencePhoto(site: DemoSite, item: RubricItem, lines: string[], at: Date, fixed = false): Buffer {
-  const watermark = [
-    ...lines,
-    `${shanghaiTime(at).slice(0, 16).replace('T', ' ')} ${site.lat.toFixed(4)} ${site.lng.toFixed(4)}`,
-  ];
+  const watermark = [...lines, `${cityDateTime(at)} ${site.lat.toFixed(4)} ${site.lng.toFixed(4)}`];
   const key = watermark.join('\n');
   const cached = paintedPhotos.get(key);
   if (cached) return cached;
@@ -437,12 +435,6 @@ export function stableUuid(name: string): string {
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** An instant written in Shanghai time with its offset, as a phone in the city would write it. */
-function shanghaiTime(at: Date): string {
-  const local = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19);
-  return `${local}+08:00`;
 }
 
 function pad(value: number): string {

@@ -18,11 +18,13 @@ import { attachPhoto, openInspection, submitInspection, updateAnswer } from '../
 import { outboxSummary, pendingEntries } from '../../src/app/db/outbox';
 import { getSession } from '../../src/app/db/session';
 import { processPhoto } from '../../src/app/photos/photo-pipeline';
+import { sha256Hex } from '../../src/app/platform/sha256';
 import { createServices, type AppServices } from '../../src/app/services';
 import { signIn } from '../../src/app/session/session-service';
 import { createDexieSyncStore } from '../../src/app/sync/dexie-store';
 import { createHttpTransport } from '../../src/app/sync/http-transport';
 import { createSyncEngine, type SyncEvent } from '../../src/app/sync/sync-engine';
+import { withJpegComment } from '../../src/domain/test-jpeg';
 import type { BasePhotos, DrainResult, FillResult, SyncHarnessApi } from './sync-harness-api';
 
 interface Opened {
@@ -49,22 +51,9 @@ function get(name: string): Opened {
   return found;
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 /** The base JPEG with a comment segment `civic-inspect bench photo 00000042` right after SOI. */
-function variant(base: Uint8Array, n: number): Uint8Array {
-  const text = new TextEncoder().encode(`civic-inspect bench photo ${String(n).padStart(8, '0')}`);
-  const segment = new Uint8Array(4 + text.length);
-  segment.set([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]);
-  segment.set(text, 4);
-  const out = new Uint8Array(base.length + segment.length);
-  out.set(base.subarray(0, 2));
-  out.set(segment, 2);
-  out.set(base.subarray(2), 2 + segment.length);
-  return out;
+function variant(base: Uint8Array, n: number): Uint8Array<ArrayBuffer> {
+  return withJpegComment(base, `civic-inspect bench photo ${String(n).padStart(8, '0')}`);
 }
 
 const api: SyncHarnessApi = {
@@ -129,7 +118,7 @@ const api: SyncHarnessApi = {
           itemId,
           {
             sha256: await sha256Hex(bytes),
-            blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
+            blob: new Blob([bytes], { type: 'image/jpeg' }),
             thumbnail: base.thumbnail,
             width: base.width,
             height: base.height,

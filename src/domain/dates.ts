@@ -13,11 +13,55 @@ const cityDateFormat = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** `YYYY-MM-DD` of an instant in Asia/Shanghai. */
-export function cityDate(instant: string | Date): string {
+const cityDateTimeFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: CITY_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function validInstant(instant: string | Date): Date {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a valid instant: ${String(instant)}`);
-  return cityDateFormat.format(date);
+  return date;
+}
+
+/** `YYYY-MM-DD` of an instant in Asia/Shanghai. */
+export function cityDate(instant: string | Date): string {
+  return cityDateFormat.format(validInstant(instant));
+}
+
+function cityWallClock(instant: string | Date) {
+  const parts = Object.fromEntries(
+    cityDateTimeFormat.formatToParts(validInstant(instant)).map((part) => [part.type, part.value]),
+  ) as Partial<Record<Intl.DateTimeFormatPartTypes, string>>;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: `${parts.hour}:${parts.minute}`,
+    seconds: parts.second ?? '00',
+  };
+}
+
+/**
+ * `YYYY-MM-DD HH:mm`: an instant as a wall-clock time in Asia/Shanghai, whatever the device's
+ * or server's zone (the watermark, the office's tables, the exports). Throws on an invalid instant.
+ */
+export function cityDateTime(instant: string | Date): string {
+  const clock = cityWallClock(instant);
+  return `${clock.date} ${clock.minutes}`;
+}
+
+/**
+ * `YYYY-MM-DDTHH:mm:ss+08:00`: the instant written in Shanghai time with its offset, as a phone
+ * in the city writes it (the city keeps no summer time, so the offset is always +08:00).
+ */
+export function cityIsoInstant(instant: string | Date): string {
+  const clock = cityWallClock(instant);
+  return `${clock.date}T${clock.minutes}:${clock.seconds}+08:00`;
 }
 
 /** Adds whole days to a `YYYY-MM-DD` date (calendar arithmetic, no time zone involved). */

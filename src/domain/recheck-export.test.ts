@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CSV_BOM,
-  RECHECK_EXPORT_HEADER,
-  cityDateTime,
-  csvCell,
-  recheckResultsCsv,
-  type RecheckExportRow,
-} from './recheck-export';
+import { cityDateTime } from './dates';
+import { CSV_BOM, RECHECK_EXPORT_HEADER, csvCell, recheckResultsCsv, type RecheckExportRow } from './recheck-export';
 
 const base: RecheckExportRow = {
   rectificationId: 'R1~S1~T16',

@@ -7,7 +7,7 @@
  * notes are typed by people in the field (CSV injection, OWASP).
  * Pure: the server builds the rows from storage and sends the text.
  */
-import { CITY_TIME_ZONE } from './dates';
+import { cityDateTime } from './dates';
 import type { Grade } from './grades';
 import { isOverdue } from './rectification-progress';
 import type { SiteType } from './rubric';
@@ -72,24 +72,6 @@ export const RECHECK_EXPORT_HEADER = [
   '整改后照片SHA-256',
   '复查编号',
 ] as const;
-
-const cityDateTimeFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: CITY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** `YYYY-MM-DD HH:mm` of an instant in Asia/Shanghai. */
-export function cityDateTime(instant: string): string {
-  const parts = Object.fromEntries(
-    cityDateTimeFormat.formatToParts(new Date(instant)).map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 /** One CSV cell: formula-looking text defused, quoted when it holds a comma, quote or line break. */
 export function csvCell(value: string | number | boolean | null | undefined): string {

@@ -9,6 +9,7 @@ import { ANSWER_GRADES } from './grades';
 import { CODE, SHA256 } from './ids';
 import { isValidIsoDate } from './dates';
 import { RUBRIC_ITEM_ID, RUBRIC_VERSION, SITE_TYPES } from './rubric';
+import type { DistrictTally } from './report';
 
 export const API_VERSION = 1;
 
@@ -222,4 +223,59 @@ export function toSchemaIssues(error: {
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses: declared once here. The server checks the views it sends with `satisfies`; the
+// app's API modules and the test harness read them.
+
+/** A row of `GET /api/inspections`, and the summary fields of `GET /api/inspections/{id}`. */
+export interface InspectionSummary {
+  id: string;
+  revision: number;
+  roundId: string;
+  siteId: string;
+  inspectorId: string;
+  submittedAt: string;
+  receivedAt: string;
+  score: number;
+  fullMarks: boolean;
+}
+
+/** The answer to `PUT /api/inspections/{id}`: the revision as stored and scored by the server. */
+export type StoredInspection = Pick<InspectionSummary, 'id' | 'revision' | 'score' | 'fullMarks'>;
+
+/** A user as the admin lists them (`GET /api/users`, `PATCH /api/users/{id}`). */
+export interface UserView extends User {
+  disabled: boolean;
+}
+
+/** `POST`/`GET /api/rounds/{id}/publication`: the round's ranking at its public link. */
+export interface PublicationView {
+  token: string;
+  url: string;
+  publishedAt: string;
+}
+
+/** `GET /api/public/rankings/{token}`: district figures only. */
+export interface PublicRanking {
+  round: { name: string; startsOn: string; endsOn: string };
+  publishedAt: string;
+  districts: Pick<
+    DistrictTally,
+    'district' | 'sites' | 'inspected' | 'fullMarks' | 'toRectify' | 'averageScore' | 'rank'
+  >[];
+}
+
+/** One verdict of `GET /api/rectifications/{id}/rechecks` (oldest first). */
+export interface RecheckHistoryEntry {
+  id: string;
+  rectificationId: string;
+  verdict: Verdict;
+  note: string | null;
+  photos: string[];
+  checkedAt: string;
+  receivedAt: string;
+  checkedBy: string;
+  checkedByName: string;
 }

@@ -57,6 +57,9 @@ describeEachEngine(
 
     const ROUTES: RouteCase[] = [
       { route: 'GET /api/health', open: 200, call: (t) => h.api.get('/api/health', t) },
+      { route: 'GET /api/ready', open: 200, call: (t) => h.api.get('/api/ready', t) },
+      // For configured readers (a metrics token or address), whatever the session; loopback by default.
+      { route: 'GET /api/metrics', open: 200, call: (t) => h.api.get('/api/metrics', t) },
       {
         route: 'POST /api/session',
         open: 200,
@@ -279,6 +282,8 @@ describeEachEngine(
       rectificationId = (await h.fx.rectifications(supervisor))[0]!.id;
       const after = jpeg({ label: 'after' });
       expectStatus(await h.api.putPhoto(after, supervisor), 201, 'after photo');
+      // A field user cites only photos they uploaded themselves: the rechecker sends the bytes too.
+      expectStatus(await h.api.putPhoto(after, team.rechecker.token), 200, 'after photo, rechecker');
       afterPhoto = sha256(after);
       await publish();
 

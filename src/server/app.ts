@@ -10,12 +10,13 @@ import { ScryptPool } from './auth/scrypt-pool';
 import type { TrustProxy } from './config';
 import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
+import { Metrics, observeRequests } from './http/metrics';
 import { ByteBudget, DEFAULT_LIMITS, limitConnectionsPerClient, type ServerLimits } from './http/limits';
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
 import { bootstrapRoutes } from './routes/bootstrap';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type MetricsAccess } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
 import { officeRoutes } from './routes/office';
 import { photoRoutes } from './routes/photos';
@@ -39,6 +40,10 @@ export interface AppOptions {
   limits?: Partial<ServerLimits>;
   /** Proxies whose X-Forwarded-* headers are believed (TRUST_PROXY); none by default. */
   trustProxy?: TrustProxy;
+  /** Who may read /api/metrics (METRICS_TOKEN, METRICS_ALLOW); loopback only by default. */
+  metricsAccess?: MetricsAccess;
+  /** TLS_CERT/TLS_KEY: serve HTTPS directly. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export const JSON_BODY_LIMIT = 2 * 1024 * 1024;
@@ -51,6 +56,8 @@ export async function buildApp({
   logger,
   limits,
   trustProxy = false,
+  metricsAccess,
+  tls,
 }: AppOptions): Promise<FastifyInstance> {
   const limit = { ...DEFAULT_LIMITS, ...limits };
   const app = Fastify({
@@ -61,6 +68,13 @@ export async function buildApp({
     connectionTimeout: limit.idleTimeoutMs,
     keepAliveTimeout: limit.keepAliveTimeoutMs,
     http: { headersTimeout: limit.headersTimeoutMs, connectionsCheckingInterval: limit.timeoutCheckIntervalMs },
+    ...(tls && {
+      https: {
+        ...tls,
+        headersTimeout: limit.headersTimeoutMs,
+        connectionsCheckingInterval: limit.timeoutCheckIntervalMs,
+      },
+    }),
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -81,7 +95,7 @@ export async function buildApp({
   });
   app.server.maxConnections = limit.maxConnections;
   // Behind a trusted proxy every connection comes from the proxy: no per-address cap there.
-  if (trustProxy === false) limitConnectionsPerClient(app.server, limit.connectionsPerClient);
+  if (trustProxy === false) limitConnectionsPerClient(app.server, limit.connectionsPerClient, limit.capsAddress);
   logOneLinePerRequest(app);
   endConnectionsWhenClosing(app);
   installErrorHandler(app);
@@ -93,8 +107,10 @@ export async function buildApp({
   // Passwords are hashed on the pool's worker threads, never on libuv's (auth/scrypt-pool.ts).
   const scrypt = ctx.scrypt ?? new ScryptPool();
   app.addHook('onClose', async () => scrypt.close());
-  const api = { prefix: '/api', ctx: { ...ctx, scrypt } };
-  await app.register(healthRoutes, api);
+  const metrics = ctx.metrics ?? new Metrics();
+  observeRequests(app, metrics);
+  const api = { prefix: '/api', ctx: { ...ctx, scrypt, metrics } };
+  await app.register(healthRoutes, { ...api, metricsAccess: metricsAccess ?? {} });
   await app.register(sessionRoutes, api);
   await app.register(userRoutes, api);
   await app.register(rubricRoutes, api);

@@ -11,7 +11,7 @@ import { PROJECT_ROOT, readConfig, serverUrl } from './config';
 import type { ServerContext } from './context';
 import { loadRubrics } from './rubric-store';
 import { openDatabase } from './storage/database';
-import { createPhotoStore } from './storage/photo-store';
+import { openPhotoStore, photosLeftBehind } from './storage/photo-migration';
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -19,7 +19,17 @@ async function main(): Promise<void> {
     await ensureAppBuild(PROJECT_ROOT, config.distDir, (line) => console.log(line));
   const rubrics = await loadRubrics(config.rubricDir);
   const storage = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const photos = createPhotoStore(config.dataDir);
+  const photos = openPhotoStore(config.photoStore, config.dataDir, storage.db);
+  if (config.photoStoreDefaulted) {
+    const other = openPhotoStore(config.photoStore === 'disk' ? 'database' : 'disk', config.dataDir, storage.db);
+    if (await photosLeftBehind(photos, other)) {
+      await storage.close();
+      throw new Error(
+        `照片在 ${other.kind} 中，而默认的照片存储是 ${photos.kind}：请先运行 npm run photos:migrate -- ${other.kind} ${photos.kind}，` +
+          `或设置 PHOTO_STORE=${other.kind} (photos are in the ${other.kind} store: migrate them, or set PHOTO_STORE)`,
+      );
+    }
+  }
   await photos.sweepTempFiles();
   const ctx: ServerContext = {
     db: storage.db,
@@ -41,7 +51,13 @@ async function main(): Promise<void> {
     console.log('已创建管理员账号 admin（密码取自 ADMIN_PASSWORD）');
   }
 
-  const app = await buildApp({ ctx, distDir: config.distDir, trustProxy: config.trustProxy });
+  const app = await buildApp({
+    ctx,
+    distDir: config.distDir,
+    trustProxy: config.trustProxy,
+    metricsAccess: config.metrics,
+    ...(config.tls && { tls: config.tls }),
+  });
   app.addHook('onClose', async () => storage.close());
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -58,7 +74,7 @@ async function main(): Promise<void> {
       throw new Error(`HOST=${config.host} 不是本机地址 (address not available)`, { cause: error });
     throw error;
   }
-  console.log(`civic-inspect 已启动 (${storage.engine}): ${serverUrl(config)}`);
+  console.log(`civic-inspect 已启动 (${storage.engine}, photos: ${photos.kind}): ${serverUrl(config)}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -70,3 +70,37 @@ describe('server configuration', () => {
     expect(serverUrl(readConfig({ HOST: 'fe80::1' }))).toBe('http://[fe80::1]:8080/');
   });
 });
+
+describe('TLS and metrics settings', () => {
+  it('TLS_CERT and TLS_KEY come together, as readable files', () => {
+    expect(readConfig({}).tls).toBeUndefined();
+    expect(() => readConfig({ TLS_CERT: '/etc/hostname' })).toThrow(/TLS_CERT 和 TLS_KEY/);
+    expect(() => readConfig({ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/etc/hostname' })).toThrow(/TLS_CERT=/);
+    expect(readConfig({ TLS_CERT: '/etc/hostname', TLS_KEY: '/etc/hostname' }).tls?.cert).toBeInstanceOf(Buffer);
+    expect(serverUrl({ host: '127.0.0.1', port: 8443, tls: {} })).toBe('https://127.0.0.1:8443/');
+  });
+
+  it('METRICS_TOKEN needs 16 characters; METRICS_ALLOW is a list of addresses', () => {
+    expect(readConfig({}).metrics).toEqual({});
+    expect(() => readConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(readConfig({ METRICS_TOKEN: 'a-long-enough-token', METRICS_ALLOW: '10.0.0.5, 10.0.0.6' }).metrics).toEqual({
+      token: 'a-long-enough-token',
+      allow: ['10.0.0.5', '10.0.0.6'],
+    });
+  });
+});
+
+describe('PHOTO_STORE', () => {
+  it('defaults to disk with SQLite and to the database with PostgreSQL; s3 is refused for now', () => {
+    expect(readConfig({})).toMatchObject({ photoStore: 'disk', photoStoreDefaulted: true });
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y' })).toMatchObject({
+      photoStore: 'database',
+      photoStoreDefaulted: true,
+    });
+    expect(readConfig({ DATABASE_URL: 'postgres://x/y', PHOTO_STORE: 'disk' })).toMatchObject({
+      photoStore: 'disk',
+      photoStoreDefaulted: false,
+    });
+    expect(() => readConfig({ PHOTO_STORE: 's3://bucket/prefix' })).toThrow(/PHOTO_STORE/);
+  });
+});

@@ -2,7 +2,9 @@
  * Server configuration from the environment (API.md "Running the server"). Invalid values stop
  * the start with a message that names the variable, instead of failing later in a confusing way.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { PhotoStoreKind } from './storage/photo-store';
 
 export interface ServerConfig {
   port: number;
@@ -21,6 +23,14 @@ export interface ServerConfig {
    * false (believe none), a hop count, or addresses/CIDRs (`loopback`, `10.0.0.0/8`).
    */
   trustProxy: TrustProxy;
+  /** PHOTO_STORE: where photo bytes live (`disk` under DATA_DIR, or `database`); see photo-store.ts. */
+  photoStore: PhotoStoreKind;
+  /** True when PHOTO_STORE was not set and the default was taken (the start checks no photos are left behind). */
+  photoStoreDefaulted: boolean;
+  /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS directly instead of behind a proxy. */
+  tls: { cert: Buffer; key: Buffer } | undefined;
+  /** METRICS_TOKEN (a bearer token) and METRICS_ALLOW (addresses) for /api/metrics. */
+  metrics: { token?: string; allow?: string[] };
   /** Folder of the built app (vite build output). */
   distDir: string;
   /** Folder of the rubric data (`rubric/<version>/<type>.json`). */
@@ -51,6 +61,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     publicUrl: readPublicUrl(env.PUBLIC_URL),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+    ...readPhotoStore(env.PHOTO_STORE, databaseUrl),
+    tls: readTls(env.TLS_CERT, env.TLS_KEY),
+    metrics: readMetricsAccess(env.METRICS_TOKEN, env.METRICS_ALLOW),
     port,
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR?.trim() || path.join(PROJECT_ROOT, 'data')),
@@ -97,7 +110,53 @@ function readTrustProxy(value: string | undefined): TrustProxy {
  * print it: `http://{HOST}:{PORT}/`, an IPv6 host in brackets. A wildcard bind (`0.0.0.0`, `::`)
  * is reachable on this machine at the loopback address, which is what gets printed then.
  */
-export function serverUrl(config: Pick<ServerConfig, 'host' | 'port'>): string {
+export function serverUrl(config: Pick<ServerConfig, 'host' | 'port'> & { tls?: unknown }): string {
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/`;
+  const scheme = config.tls ? 'https' : 'http';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.port}/`;
+}
+
+function readTls(certPath: string | undefined, keyPath: string | undefined): ServerConfig['tls'] {
+  const [cert, key] = [certPath?.trim(), keyPath?.trim()];
+  if (!cert && !key) return undefined;
+  if (!cert || !key)
+    throw new ConfigError('TLS_CERT 和 TLS_KEY 须同时设置 (set both TLS_CERT and TLS_KEY, or neither)');
+  const read = (name: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(
+        `无法读取 ${name}=${file}: ${(error as Error).message} (${name} must be a readable PEM file)`,
+      );
+    }
+  };
+  return { cert: read('TLS_CERT', cert), key: read('TLS_KEY', key) };
+}
+
+function readMetricsAccess(token: string | undefined, allow: string | undefined): ServerConfig['metrics'] {
+  const access: ServerConfig['metrics'] = {};
+  if (token?.trim()) {
+    if (token.trim().length < 16)
+      throw new ConfigError('METRICS_TOKEN 至少需要 16 个字符 (METRICS_TOKEN needs at least 16 characters)');
+    access.token = token.trim();
+  }
+  const addresses = allow
+    ?.split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (addresses?.length) access.allow = addresses;
+  return access;
+}
+
+/** Photos in the database by default with PostgreSQL (several processes share them), on disk with SQLite. */
+function readPhotoStore(
+  value: string | undefined,
+  databaseUrl: string | undefined,
+): Pick<ServerConfig, 'photoStore' | 'photoStoreDefaulted'> {
+  const text = value?.trim().toLowerCase();
+  if (!text) return { photoStore: databaseUrl ? 'database' : 'disk', photoStoreDefaulted: true };
+  if (text === 'disk' || text === 'database') return { photoStore: text, photoStoreDefaulted: false };
+  throw new ConfigError(
+    `PHOTO_STORE 须为 disk 或 database (PHOTO_STORE must be disk or database; S3 is not supported yet), got "${value}"`,
+  );
 }

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { ScryptCost } from './auth/passwords';
 import type { ScryptPool } from './auth/scrypt-pool';
+import type { Metrics } from './http/metrics';
 import type { RubricStore } from './rubric-store';
 import type { Database } from './storage/schema';
 import type { PhotoStore } from './storage/photo-store';
@@ -24,4 +25,6 @@ export interface ServerContext {
    * not given, and closes it with the app; tests pass one to size its queue.
    */
   scrypt?: ScryptPool;
+  /** This process's request and photo counters (http/metrics.ts); `buildApp` makes them when not given. */
+  metrics?: Metrics;
 }

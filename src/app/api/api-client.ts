@@ -4,7 +4,7 @@
  * session and sync modules; React components never call `fetch` themselves.
  */
 import { actionForStatus, ERRORS, isErrorCode, type ClientAction, type ErrorCode } from '../../domain/errors';
-import type { InspectionInput, Recheck, User } from '../../domain/wire';
+import type { InspectionInput, Recheck, StoredInspection, User } from '../../domain/wire';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -178,12 +178,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     /** A stored photo's bytes (the office's gallery, recheckers' before-photos). */
     getPhoto: (sha256: string, init?: RequestOptions) => getBlob(`/api/photos/${sha256}`, init),
     putInspection: (inspection: InspectionInput, init?: RequestOptions) =>
-      request<{ id: string; revision: number; score: number; fullMarks: boolean }>(
-        'PUT',
-        `/api/inspections/${inspection.id}`,
-        inspection,
-        init,
-      ),
+      request<StoredInspection>('PUT', `/api/inspections/${inspection.id}`, inspection, init),
     putRecheck: (recheck: Recheck, init?: RequestOptions) =>
       request<{ id: string; rectificationStatus: string }>('PUT', `/api/rechecks/${recheck.id}`, recheck, init),
   };

@@ -4,11 +4,14 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
-import type { DistrictTally, RoundReport, RoundResult } from '../../domain/report';
+import type { RoundReport, RoundResult } from '../../domain/report';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
   Inspection,
+  InspectionSummary,
+  PublicationView as Publication,
+  PublicRanking,
   Role,
   Round,
   RoundInput,
@@ -16,12 +19,9 @@ import type {
   Site,
   User,
   UserInput,
+  UserView,
 } from '../../domain/wire';
 import type { ApiClient } from './api-client';
-
-export interface UserView extends User {
-  disabled: boolean;
-}
 
 export interface UserPatch {
   displayName?: string;
@@ -30,31 +30,10 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-export interface InspectionSummary {
-  id: string;
-  revision: number;
-  roundId: string;
-  siteId: string;
-  inspectorId: string;
-  submittedAt: string;
-  receivedAt: string;
-  score: number;
-  fullMarks: boolean;
-}
+export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
+export type { PublicationView as Publication } from '../../domain/wire';
 
 export type InspectionDetail = Inspection & InspectionSummary;
-
-export interface Publication {
-  token: string;
-  url: string;
-  publishedAt: string;
-}
-
-export interface PublicRanking {
-  round: { name: string; startsOn: string; endsOn: string };
-  publishedAt: string;
-  districts: DistrictTally[];
-}
 
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 

@@ -6,23 +6,14 @@
  * recheck-progress.ts and routes/rectifications.ts.
  */
 import type { RectificationProgress } from '../../domain/rectification-progress';
+import type { RecheckHistoryEntry } from '../../domain/wire';
 import type { Rectification } from '../db/types';
 import type { ApiClient } from './api-client';
 
 /** A rectification as listed by the server, with the inspector's note on the item. */
 export type RectificationView = Rectification & { note?: string };
 
-export interface RecheckHistoryEntry {
-  id: string;
-  rectificationId: string;
-  verdict: 'fixed' | 'not_fixed';
-  note: string | null;
-  photos: string[];
-  checkedAt: string;
-  receivedAt: string;
-  checkedBy: string;
-  checkedByName: string;
-}
+export type { RecheckHistoryEntry } from '../../domain/wire';
 
 const round = (roundId: string) => `/api/rounds/${encodeURIComponent(roundId)}`;
 

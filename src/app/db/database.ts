@@ -17,7 +17,7 @@
  *
  * - A full disk shows up as a transaction abort whose `inner` is the QuotaExceededError, not
  *   always as that error itself (Dexie #776). `isQuotaError` looks inside; `withStorageGuard`
- *   rethrows it as `StorageFullError` with a message the inspector can act on. Data committed
+ *   rethrows it as `StorageFullError`, which the screens word for the inspector. Data committed
  *   before stays: a transaction that fails writes nothing.
  * - iOS Safari drops the IndexedDB connection while the app is in the background (Dexie #2008):
  *   the next transaction fails with "connection lost" / InvalidStateError. The database reopens
@@ -123,15 +123,15 @@ export async function openCivicDatabase(
 // ---------------------------------------------------------------------------------------------
 // A full disk (Dexie #776).
 
-export const STORAGE_FULL_MESSAGE =
-  '手机存储空间已满，未能保存最新修改。已保存的内容都还在。请删除手机上不需要的照片或应用，然后再试。';
-
-/** The device's storage is full: the last change was not saved; everything saved before was. */
+/**
+ * The device's storage is full: the last change was not saved; everything saved before was.
+ * The screens word it for the inspector (`storage.full` in the i18n catalogues); the message is for logs.
+ */
 export class StorageFullError extends Error {
   override readonly name = 'StorageFullError';
 
   constructor(cause?: unknown) {
-    super(STORAGE_FULL_MESSAGE, { cause });
+    super('the device storage is full: the change was not saved', { cause });
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * From a local inspection (as stored in the `inspections` store) to the wire body of
  * `PUT /api/inspections/{id}`, validated with the domain's `inspectionSchema` and
- * `checkAnswersAgainstRubric` — the same checks the server runs — with every problem turned
- * into a Chinese sentence the inspector can act on ("T18 室内卫生（无积尘）：扣分项需要至少一张照片").
+ * `checkAnswersAgainstRubric` — the same checks the server runs — with every problem as a code
+ * and the data its wording needs (the item's label, the grades allowed, …); the screens word
+ * it in the chosen language (`features/inspect/submit-problems.ts`, `features/recheck/recheck-problems.ts`).
  * Pure: no IndexedDB here, so the checklist can also show the problems live before submit.
  */
 import { checkAnswersAgainstRubric, type AnswerIssue, type AnswerProblemKind } from '../../domain/inspection-rules';
@@ -24,11 +25,27 @@ export type ProblemCode =
   | 'no_rubric'
   | 'invalid';
 
-/** Something that keeps an inspection (or recheck) from being submitted, in Chinese. */
+/** What the wording of a problem needs, besides its code. */
+export interface SubmitProblemData {
+  /** The rubric item as people know it: `T18 室内卫生（无积尘）`, or its id when unknown. */
+  item?: string;
+  /** `grade_not_allowed`: the grades the item takes, `A / B / C`. */
+  grades?: string;
+  /** `defects_mismatch`: the count given. */
+  defects?: number;
+  /** `invalid`: the field of the body that is wrong (`location.lat`). */
+  path?: string;
+  /** `invalid`: an item answered twice, or answers of the wrong number. */
+  detail?: 'duplicate' | 'answers';
+  /** `no_rubric`: the version missing on the device. */
+  rubricVersion?: string;
+}
+
+/** Something that keeps an inspection (or recheck) from being submitted: a code, worded by the screens. */
 export interface SubmitProblem {
   itemId?: string;
   code: ProblemCode;
-  message: string;
+  data?: SubmitProblemData;
 }
 
 export type FreezeResult = { ok: true; payload: Inspection } | { ok: false; problems: SubmitProblem[] };
@@ -93,34 +110,39 @@ function label(item: RubricItem | undefined, itemId: string): string {
   return item ? `${item.id} ${item.title}` : itemId;
 }
 
-function problem(item: RubricItem | undefined, itemId: string, code: ProblemCode, reason: string): SubmitProblem {
-  return { itemId, code, message: `${label(item, itemId)}：${reason}` };
+function problem(
+  item: RubricItem | undefined,
+  itemId: string,
+  code: ProblemCode,
+  data: Omit<SubmitProblemData, 'item'> = {},
+): SubmitProblem {
+  return { itemId, code, data: { item: label(item, itemId), ...data } };
 }
 
-/** The domain names each problem's kind and item: word it for the inspector. */
+/** The domain names each problem's kind and item: its code here, and what its wording needs. */
 const REASONS: Record<
   AnswerProblemKind,
-  (item: RubricItem | undefined, answer: WireAnswer | undefined) => [ProblemCode, string]
+  (item: RubricItem | undefined, answer: WireAnswer | undefined) => [ProblemCode, Omit<SubmitProblemData, 'item'>?]
 > = {
-  unanswered: () => ['unanswered', '尚未评分'],
-  photo_required: () => ['photo_required', '扣分项需要至少一张照片'],
-  not_counted: () => ['not_counted', '此项不按问题数量评分'],
-  na_not_allowed: () => ['na_not_allowed', '此项不能评“不适用”'],
-  grade_not_allowed: (item) => ['grade_not_allowed', `只能评 ${item?.grades.join(' / ') ?? ''}`],
-  count_mismatch: (_item, answer) => ['defects_mismatch', `问题数量与评级不符（${answer?.defects ?? 0} 处）`],
-  duplicate_answer: () => ['invalid', '重复作答'],
-  unknown_item: () => ['unknown_item', '不是本评分标准中的项目'],
+  unanswered: () => ['unanswered'],
+  photo_required: () => ['photo_required'],
+  not_counted: () => ['not_counted'],
+  na_not_allowed: () => ['na_not_allowed'],
+  grade_not_allowed: (item) => ['grade_not_allowed', { grades: item?.grades.join(' / ') ?? '' }],
+  count_mismatch: (_item, answer) => ['defects_mismatch', { defects: answer?.defects ?? 0 }],
+  duplicate_answer: () => ['invalid', { detail: 'duplicate' }],
+  unknown_item: () => ['unknown_item'],
 };
 
 function fromRubricIssues(file: RubricFile, answers: WireAnswer[], issues: AnswerIssue[]): SubmitProblem[] {
   const items = new Map(file.items.map((item) => [item.id, item]));
   return issues.map((issue) => {
     const item = items.get(issue.itemId);
-    const [code, reason] = REASONS[issue.kind](
+    const [code, data] = REASONS[issue.kind](
       item,
       answers.find((answer) => answer.itemId === issue.itemId),
     );
-    return problem(item, issue.itemId, code, reason);
+    return problem(item, issue.itemId, code, data);
   });
 }
 
@@ -137,17 +159,16 @@ function fromSchemaIssues(
     if (head === 'answers' && typeof index === 'number') {
       const itemId = answers[index]?.itemId ?? '';
       const item = items.get(itemId);
-      if (field === 'note') problems.push(problem(item, itemId, 'note_too_long', '备注不能超过 2000 字'));
-      else if (field === 'photos' && issue.path.length === 3)
-        problems.push(problem(item, itemId, 'too_many_photos', '照片不能超过 20 张'));
-      else problems.push(problem(item, itemId, 'invalid', '填写有误'));
+      if (field === 'note') problems.push(problem(item, itemId, 'note_too_long'));
+      else if (field === 'photos' && issue.path.length === 3) problems.push(problem(item, itemId, 'too_many_photos'));
+      else problems.push(problem(item, itemId, 'invalid'));
     } else if (head === 'answers') {
       // "at least one answer": every item is already reported as unanswered.
-      if (answers.length > 0) problems.push({ code: 'invalid', message: '测评项目数量有误' });
+      if (answers.length > 0) problems.push({ code: 'invalid', data: { detail: 'answers' } });
     } else if (head === 'location') {
-      problems.push({ code: 'invalid_location', message: '定位信息无效，请重新定位或清除定位' });
+      problems.push({ code: 'invalid_location' });
     } else {
-      problems.push({ code: 'invalid', message: `提交内容有误（${issue.path.map(String).join('.')}）` });
+      problems.push({ code: 'invalid', data: { path: issue.path.map(String).join('.') } });
     }
   }
   return problems;
@@ -161,7 +182,7 @@ function sortProblems(file: RubricFile, problems: SubmitProblem[]): SubmitProble
   const seen = new Set<string>();
   return problems
     .filter((p) => {
-      const key = `${p.itemId ?? ''}|${p.code}|${p.message}`;
+      const key = `${p.itemId ?? ''}|${p.code}|${JSON.stringify(p.data ?? {})}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;

@@ -189,8 +189,8 @@ describe('submitInspection', () => {
     expect(result).toEqual({
       ok: false,
       problems: [
-        { itemId: 'T03', code: 'unanswered', message: 'T03 活动场所可用：尚未评分' },
-        { itemId: 'T18', code: 'photo_required', message: 'T18 室内卫生（无积尘）：扣分项需要至少一张照片' },
+        { itemId: 'T03', code: 'unanswered', data: { item: 'T03 活动场所可用' } },
+        { itemId: 'T18', code: 'photo_required', data: { item: 'T18 室内卫生（无积尘）' } },
       ],
     });
     expect(await getInspection(db, draft.id)).toMatchObject({ status: 'draft', revision: 1 });
@@ -203,16 +203,14 @@ describe('submitInspection', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => p.itemId)).toEqual(STATION.items.map((item) => item.id));
-    expect(result.problems[0]?.message).toBe('T01 标识标牌在显著位置：尚未评分');
+    expect(result.problems[0]).toEqual({ itemId: 'T01', code: 'unanswered', data: { item: 'T01 标识标牌在显著位置' } });
   });
 
   it('reports a note that is too long and the live problem list agrees', async () => {
     const draft = await open();
     await gradeAllA(draft.id);
     const stored = await updateAnswer(db, draft.id, 'T05', { note: '长'.repeat(2001) });
-    const expected = [
-      { itemId: 'T05', code: 'note_too_long', message: 'T05 开放时间公示并按时开放：备注不能超过 2000 字' },
-    ];
+    const expected = [{ itemId: 'T05', code: 'note_too_long', data: { item: 'T05 开放时间公示并按时开放' } }];
     expect(inspectionProblems(STATION, stored)).toEqual(expected);
     expect(await submitInspection(db, draft.id, at(3))).toEqual({ ok: false, problems: expected });
   });

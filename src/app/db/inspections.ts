@@ -24,7 +24,7 @@ import { serialised } from './write-queue';
 
 export { photosOf, getPhoto } from './photos';
 export { getInspection, inspectionsForRound, siteStates, type SiteState } from './inspection-reads';
-export { inspectionProblems, type SubmitProblem, type ProblemCode } from './inspection-wire';
+export { inspectionProblems, type SubmitProblem, type SubmitProblemData, type ProblemCode } from './inspection-wire';
 
 const queueKey = (id: string) => `inspection:${id}`;
 
@@ -197,7 +197,7 @@ export function detachPhoto(
 export type SubmitResult = { ok: true; revision: number } | { ok: false; problems: SubmitProblem[] };
 
 /**
- * Validates the draft (the domain's inspectionSchema and rubric rules; problems in Chinese) and,
+ * Validates the draft (the domain's inspectionSchema and rubric rules; problems as codes) and,
  * in ONE transaction: freezes the wire body, marks the inspection submitted, and queues one
  * outbox entry per photo the server has not confirmed and that is not queued yet, then the
  * inspection itself. Submitting an inspection that is no longer a draft changes nothing.
@@ -211,8 +211,7 @@ export function submitInspection(db: CivicDatabase, id: string, now: Instant): P
       if (inspection.status !== 'draft') return { ok: true, revision: inspection.revision };
       const file = await findRubricFile(db, inspection);
       if (!file) {
-        const message = `找不到评分标准 ${inspection.rubricVersion}，请联网后重新登录以更新数据`;
-        return { ok: false, problems: [{ code: 'no_rubric', message }] };
+        return { ok: false, problems: [{ code: 'no_rubric', data: { rubricVersion: inspection.rubricVersion } }] };
       }
       const frozen = freezeInspection(file, inspection, nowIso);
       if (!frozen.ok) return frozen;

@@ -4,22 +4,14 @@
  *
  *   lastSyncAt        ISO instant of the last sync that reached the server (sync screen)
  *   persistRequested  navigator.storage.persist() was asked (ask once, after the first save)
- *   storageEstimate   the last navigator.storage.estimate() {usage, quota, at} (shown offline)
  *   photoKeepDays     how many days photos the server confirmed stay on this device at least
  */
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import type { Instant } from './types';
 
-export interface StorageEstimateCache {
-  usage: number;
-  quota: number;
-  at: string;
-}
-
 export interface MetaValues {
   lastSyncAt: string;
   persistRequested: { at: string; granted: boolean };
-  storageEstimate: StorageEstimateCache;
   photoKeepDays: number;
 }
 
@@ -39,13 +31,4 @@ export async function setMeta<K extends MetaKey>(db: CivicDatabase, key: K, valu
 /** Records that persistent storage was requested, and whether the browser granted it. */
 export function setPersistRequested(db: CivicDatabase, granted: boolean, now: Instant): Promise<void> {
   return setMeta(db, 'persistRequested', { at: toIso(now), granted });
-}
-
-/** Caches the latest storage estimate so the app can show it offline. */
-export function setStorageEstimate(
-  db: CivicDatabase,
-  estimate: { usage: number; quota: number },
-  now: Instant,
-): Promise<void> {
-  return setMeta(db, 'storageEstimate', { usage: estimate.usage, quota: estimate.quota, at: toIso(now) });
 }

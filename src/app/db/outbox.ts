@@ -15,10 +15,14 @@
  * moved through `pending` → `done` (or `attention`) by the sync engine through the functions
  * below — its store. Done entries stay (they are the proof of what was sent) until
  * `retention.ts` prunes old ones; nothing local is deleted before the server confirmed it.
+ *
+ * Every write that queues work announces it (`outbox-events.ts`), after its transaction commits:
+ * the sync service hears it and runs. Pages never announce anything themselves.
  */
 import type { Inspection, Recheck } from '../../domain/wire';
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { RecordNotFoundError } from './errors';
+import { announceOutboxQueued } from './outbox-events';
 import { sendOrder } from './send-order';
 import { getMeta, setMeta } from './meta';
 import type {
@@ -66,13 +70,14 @@ export async function queuePhotosInTransaction(
       }),
     );
   }
+  if (added.length > 0) announceOutboxQueued(db);
   return added;
 }
 
 /**
  * Adds the pending entry of a submission (an inspection revision or a recheck) unless one with
  * its key is queued already, so that submitting twice queues it once. Runs inside the submit
- * transaction over `outbox`, after its photos were queued.
+ * transaction over `outbox`, after its photos were queued; announced once that transaction commits.
  */
 export async function queueSubmissionInTransaction(
   db: CivicDatabase,
@@ -90,6 +95,7 @@ export async function queueSubmissionInTransaction(
     createdAt: nowIso,
     bytes: jsonBytes(submission.payload),
   });
+  announceOutboxQueued(db);
 }
 
 /** The size in bytes of a JSON body as UTF-8. */
@@ -296,13 +302,15 @@ export async function markAttention(db: CivicDatabase, seq: number, error: Outbo
 /** The inspector pressed "retry" on a submission: its entries needing attention are pending again, due now. */
 export async function retryGroup(db: CivicDatabase, groupId: string, now: Instant): Promise<number> {
   const nowIso = toIso(now);
-  return writeTransaction(db, ['outbox'], () =>
-    db.outbox
+  return writeTransaction(db, ['outbox'], async () => {
+    const retried = await db.outbox
       .where('groupId')
       .equals(groupId)
       .filter((entry) => entry.state === 'attention')
-      .modify({ state: 'pending', nextAttemptAt: nowIso }),
-  );
+      .modify({ state: 'pending', nextAttemptAt: nowIso });
+    if (retried > 0) announceOutboxQueued(db);
+    return retried;
+  });
 }
 
 /** Every pending entry due now (back online, "立即同步"): resets the backoff waits. */

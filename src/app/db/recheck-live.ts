@@ -8,7 +8,7 @@ import { beforePhotoStats, getBeforePhotos } from './before-photos';
 import type { CivicDatabase } from './database';
 import { photosOf } from './photos';
 import { recheckTask, recheckTasks } from './recheck-reads';
-import { getRecheck, recheckFor } from './rechecks';
+import { getRecheck } from './rechecks';
 
 /** Every downloaded rectification with its site, round, item and local recheck. */
 export function useRecheckTasks(db: CivicDatabase) {
@@ -23,11 +23,6 @@ export function useRecheckTask(db: CivicDatabase, rectificationId: string) {
 /** A recheck by id (`null` while none is given or when it does not exist). */
 export function useRecheck(db: CivicDatabase, id: string | undefined) {
   return useLiveQuery(async () => (id ? ((await getRecheck(db, id)) ?? null) : null), [db, id]);
-}
-
-/** The recheck currently shown for a rectification; `null` when there is none. */
-export function useRecheckFor(db: CivicDatabase, rectificationId: string) {
-  return useLiveQuery(async () => (await recheckFor(db, rectificationId)) ?? null, [db, rectificationId]);
 }
 
 /** The after-photos of a recheck. */

@@ -50,16 +50,16 @@ describe('rechecks', () => {
     await expect(openRecheck(reopened, 'NOPE', at(3))).rejects.toThrow(/NOPE/);
   });
 
-  it('explains in Chinese what is missing', async () => {
+  it('says by code what is missing', async () => {
     const draft = await openRecheck(db, 'RX1', at(0));
     expect(await submitRecheck(db, draft.id, at(1))).toEqual({
       ok: false,
-      problems: [{ itemId: 'T18', code: 'unanswered', message: '尚未选择复查结论（已整改 / 未整改）' }],
+      problems: [{ itemId: 'T18', code: 'unanswered' }],
     });
     await updateVerdict(db, draft.id, { verdict: 'fixed' });
     expect(await submitRecheck(db, draft.id, at(2))).toEqual({
       ok: false,
-      problems: [{ itemId: 'T18', code: 'photo_required', message: '判定“已整改”需要至少一张整改后照片' }],
+      problems: [{ itemId: 'T18', code: 'photo_required' }],
     });
     expect(await db.outbox.count()).toBe(0);
     expect((await getRecheck(db, draft.id))?.status).toBe('draft');
@@ -99,7 +99,7 @@ describe('rechecks', () => {
     await updateVerdict(db, first.id, { verdict: 'not_fixed' });
     expect(await submitRecheck(db, first.id, at(1))).toEqual({
       ok: false,
-      problems: [{ itemId: 'T16', code: 'photo_required', message: '判定“未整改”需要至少一张照片，拍下仍存在的问题' }],
+      problems: [{ itemId: 'T16', code: 'photo_required' }],
     });
     expect(await db.outbox.count()).toBe(0);
     await attachRecheckPhoto(db, first.id, await makePhoto('still torn'), at(1));

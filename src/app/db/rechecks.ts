@@ -162,22 +162,19 @@ export function submitRecheck(db: CivicDatabase, id: string, now: Instant): Prom
   );
 }
 
-/** Either verdict needs a photo taken on the visit: of the fix, or of what is still wrong. */
-const PHOTO_REQUIRED: Readonly<Record<Verdict, string>> = {
-  fixed: '判定“已整改”需要至少一张整改后照片',
-  not_fixed: '判定“未整改”需要至少一张照片，拍下仍存在的问题',
-};
-
-/** What keeps a recheck from being submitted, in Chinese (empty when it can be). */
+/**
+ * What keeps a recheck from being submitted, as codes (empty when it can be); the screen words
+ * them (`features/recheck/recheck-problems.ts`). Either verdict needs a photo taken on the visit:
+ * of the fix, or of what is still wrong.
+ */
 export function recheckProblems(recheck: LocalRecheck, itemId?: string): SubmitProblem[] {
   const at = itemId === undefined ? {} : { itemId };
   const problems: SubmitProblem[] = [];
   if (recheck.verdict === undefined) {
-    problems.push({ ...at, code: 'unanswered', message: '尚未选择复查结论（已整改 / 未整改）' });
+    problems.push({ ...at, code: 'unanswered' });
     return problems;
   }
-  if (recheck.photos.length === 0)
-    problems.push({ ...at, code: 'photo_required', message: PHOTO_REQUIRED[recheck.verdict] });
+  if (recheck.photos.length === 0) problems.push({ ...at, code: 'photo_required' });
   const parsed = recheckSchema.safeParse({
     id: recheck.id,
     rectificationId: recheck.rectificationId,
@@ -189,11 +186,11 @@ export function recheckProblems(recheck: LocalRecheck, itemId?: string): SubmitP
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0];
-      if (field === 'note') problems.push({ ...at, code: 'note_too_long', message: '备注不能超过 2000 字' });
+      if (field === 'note') problems.push({ ...at, code: 'note_too_long' });
       else if (field === 'photos' && issue.path.length === 1 && recheck.photos.length > 20) {
-        problems.push({ ...at, code: 'too_many_photos', message: '照片不能超过 20 张' });
+        problems.push({ ...at, code: 'too_many_photos' });
       } else if (field !== 'photos') {
-        problems.push({ ...at, code: 'invalid', message: `提交内容有误（${issue.path.map(String).join('.')}）` });
+        problems.push({ ...at, code: 'invalid', data: { path: issue.path.map(String).join('.') } });
       }
     }
   }

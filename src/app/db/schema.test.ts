@@ -181,7 +181,7 @@ describe('schema upgrade v1 → v2', () => {
     await updateAnswer(db, DRAFT_ID, 'T16', { defects: 1 });
     expect(await submitInspection(db, DRAFT_ID, at(10))).toEqual({
       ok: false,
-      problems: [{ itemId: 'T16', code: 'photo_required', message: 'T16 公益广告完好：扣分项需要至少一张照片' }],
+      problems: [{ itemId: 'T16', code: 'photo_required', data: { item: 'T16 公益广告完好' } }],
     });
     await updateAnswer(db, DRAFT_ID, 'T16', { grade: 'A' });
     expect(await submitInspection(db, DRAFT_ID, at(11))).toEqual({ ok: true, revision: 1 });

@@ -146,17 +146,8 @@ export async function getRounds(db: CivicDatabase): Promise<Round[]> {
   return rounds.sort((a, b) => (a.startsOn < b.startsOn ? 1 : a.startsOn > b.startsOn ? -1 : a.id.localeCompare(b.id)));
 }
 
-export function getRound(db: CivicDatabase, roundId: string): Promise<Round | undefined> {
-  return readTransaction(db, ['rounds'], () => db.rounds.get(roundId));
-}
-
 export function getSite(db: CivicDatabase, siteId: string): Promise<Site | undefined> {
   return readTransaction(db, ['sites'], () => db.sites.get(siteId));
-}
-
-/** The assignments of a round (all of them for the office; a field worker only has their own). */
-export function assignmentsOfRound(db: CivicDatabase, roundId: string): Promise<BootstrapAssignment[]> {
-  return readTransaction(db, ['assignments'], () => db.assignments.where('roundId').equals(roundId).toArray());
 }
 
 /** The sites assigned to a user in a round, by district then id. */

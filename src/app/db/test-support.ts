@@ -6,6 +6,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { RUBRIC_2021 } from '../../domain/test-fixtures';
 import type { Rubric } from '../../domain/rubric';
+import { sha256Hex } from '../platform/sha256';
 import { CivicDatabase, type CivicDatabaseOptions } from './database';
 import { attachPhoto, openInspection, submitInspection, updateAnswer } from './inspections';
 import { entriesOfGroup } from './outbox';
@@ -103,11 +104,6 @@ export function bootstrapFixture(): Bootstrap {
       },
     ],
   };
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** A "photo": JPEG magic bytes plus seeded content, with its real sha256. */

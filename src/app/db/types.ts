@@ -193,10 +193,12 @@ export interface BeforePhotoRecord {
 export type OutboxKind = 'photo' | 'inspection' | 'recheck';
 export type OutboxState = 'pending' | 'attention' | 'done';
 
+/** As `SyncError` of sync/sync-store.ts: a code (with data) the sync screen words, and a message. */
 export interface OutboxError {
   status?: number;
   code?: string;
   message: string;
+  data?: Record<string, string | number>;
 }
 
 interface OutboxEntryBase {

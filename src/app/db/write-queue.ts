@@ -32,8 +32,3 @@ export function serialised<T>(db: object, key: string, task: () => Promise<T>): 
   });
   return run;
 }
-
-/** Resolves once every write queued so far for this key has settled (for tests and sign-out). */
-export function writesSettled(db: object, key: string): Promise<void> {
-  return (queues.get(db)?.get(key) ?? Promise.resolve()).then(() => undefined);
-}

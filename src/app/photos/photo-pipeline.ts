@@ -26,6 +26,7 @@ import {
   type PhotoStageTimings,
   type PhotoStamp,
 } from './photo-protocol';
+import { sha256Hex } from '../platform/sha256';
 import { WATERMARK_FONT_FAMILY, fitText, watermarkText } from './watermark-text';
 
 type Drawable = ImageBitmap | OffscreenCanvas;
@@ -242,11 +243,6 @@ async function encode(canvas: OffscreenCanvas, quality: number): Promise<Blob> {
   // A browser without a JPEG encoder falls back to PNG silently: that would break the hash contract.
   if (blob.type !== 'image/jpeg') throw new PhotoProcessingError('unsupported_browser', `encoder gave ${blob.type}`);
   return blob;
-}
-
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function describe(error: unknown): string {

@@ -1,8 +1,8 @@
 /**
  * The contract between the photo worker (`photo.worker.ts`) and its main-thread client
- * (`photo-processor.ts`): what a job carries, what comes back, and the catalogue of typed
- * errors with the message shown to the inspector. Types and constants only, so both sides and
- * the tests import it without pulling in either.
+ * (`photo-processor.ts`): what a job carries, what comes back, and the codes of its typed
+ * errors (worded for the inspector by i18n/local-errors.ts, `photoError.<code>`). Types and
+ * constants only, so both sides and the tests import it without pulling in either.
  */
 
 /** A position fix from the Geolocation API, as the inspector's device reported it. */
@@ -82,51 +82,27 @@ export type PhotoJobResponse =
   | { type: 'done'; id: number; result: PhotoJobResult }
   | { type: 'failed'; id: number; code: PhotoErrorCode; detail: string };
 
-/** Why a photo could not be processed. `message` of a PhotoProcessingError is the zh text. */
-export const PHOTO_ERRORS = {
-  undecodable: {
-    zh: '无法读取这张照片，请重新拍摄或选择其他照片',
-    en: 'This photo cannot be read. Please take it again or choose another photo.',
-  },
-  too_small: {
-    zh: '这张照片太小，无法使用，请重新拍摄',
-    en: 'This photo is too small to be used. Please take it again.',
-  },
-  unsupported_browser: {
-    zh: '此浏览器无法处理照片，请将系统和浏览器更新到最新版本',
-    en: 'This browser cannot process photos. Please update the system and the browser.',
-  },
-  out_of_memory: {
-    zh: '手机内存不足，无法处理这张照片。请关闭其他应用后重试',
-    en: 'Not enough memory to process this photo. Close other apps and try again.',
-  },
-  timeout: {
-    zh: '照片处理超时，请重试',
-    en: 'Processing the photo took too long. Please try again.',
-  },
-  worker_failed: {
-    zh: '照片处理程序出错，请重试',
-    en: 'The photo processor failed. Please try again.',
-  },
-  disposed: {
-    zh: '照片处理已取消',
-    en: 'Photo processing was cancelled.',
-  },
-} as const satisfies Record<string, { zh: string; en: string }>;
+/**
+ * Why a photo could not be processed. The words are the UI's: `photoError.<code>` in the i18n
+ * catalogues (src/app/i18n), through `localErrorText`.
+ */
+export const PHOTO_ERROR_CODES = [
+  'undecodable',
+  'too_small',
+  'unsupported_browser',
+  'out_of_memory',
+  'timeout',
+  'worker_failed',
+  'disposed',
+] as const;
 
-export type PhotoErrorCode = keyof typeof PHOTO_ERRORS;
+export type PhotoErrorCode = (typeof PHOTO_ERROR_CODES)[number];
 
 export function isPhotoErrorCode(value: unknown): value is PhotoErrorCode {
-  return typeof value === 'string' && Object.hasOwn(PHOTO_ERRORS, value);
+  return typeof value === 'string' && (PHOTO_ERROR_CODES as readonly string[]).includes(value);
 }
 
-/** A photo's failure in the interface's language: by its code when it has one, else its message. */
-export function photoErrorText(error: unknown, language: string): string {
-  if (error instanceof PhotoProcessingError) return PHOTO_ERRORS[error.code][language.startsWith('en') ? 'en' : 'zh'];
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A failure the UI can show as it is (`message`, in Chinese) or translate by `code`. */
+/** A failure the UI words by `code` (`photoErrorText`); `message` is for logs. */
 export class PhotoProcessingError extends Error {
   override readonly name = 'PhotoProcessingError';
   readonly code: PhotoErrorCode;
@@ -134,7 +110,7 @@ export class PhotoProcessingError extends Error {
   readonly detail: string;
 
   constructor(code: PhotoErrorCode, detail = '') {
-    super(PHOTO_ERRORS[code].zh);
+    super(detail ? `photo processing failed (${code}): ${detail}` : `photo processing failed (${code})`);
     this.code = code;
     this.detail = detail;
   }

@@ -7,7 +7,9 @@ import type { NewPhoto } from '../db/types';
 import { initI18n, setLanguage } from '../i18n';
 import { ServicesProvider, type AppServices } from '../services';
 import type { ProcessedPhoto } from './photo-processor';
-import { PHOTO_ERRORS, PhotoProcessingError } from './photo-protocol';
+import { en } from '../i18n/en';
+import { zhCN } from '../i18n/zh-CN';
+import { PhotoProcessingError } from './photo-protocol';
 import { useAttachPhotos, type PhotoTarget } from './use-attach-photos';
 
 const NOW = new Date('2021-07-12T02:30:00.000Z');
@@ -129,10 +131,10 @@ describe('attaching picked photos', () => {
       });
       return act(() => failed[0]!.catch((error: unknown) => (error as Error).message));
     };
-    expect(await fail()).toBe(`照片未能保存：${PHOTO_ERRORS.undecodable.zh}`);
+    expect(await fail()).toBe(`照片未能保存：${zhCN.photoError.undecodable}`);
     await act(() => setLanguage('en'));
     try {
-      expect(await fail()).toBe(`The photo was not saved: ${PHOTO_ERRORS.undecodable.en}`);
+      expect(await fail()).toBe(`The photo was not saved: ${en.photoError.undecodable}`);
     } finally {
       await act(() => setLanguage('zh-CN'));
     }

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { StorageFullError } from '../db/database';
 import type { GeoLocation, NewPhoto } from '../db/types';
 import { useServices, type AppServices } from '../services';
-import { photoErrorText, type PhotoStamp } from './photo-protocol';
+import { localErrorText } from '../i18n/local-errors';
+import type { PhotoStamp } from './photo-protocol';
 
 /** Where picked photos go: what their watermark says and the record that keeps them. */
 export interface PhotoTarget {
@@ -32,7 +33,7 @@ export interface AttachPhotos {
 type FailedKey = 'inspect.photoFailed' | 'recheck.photoFailed';
 
 export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const services = useServices();
   const [busy, setBusy] = useState<Record<string, number>>({});
   const count = (key: string, by: number) =>
@@ -45,7 +46,7 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
         .catch((error: unknown) => {
           throw error instanceof StorageFullError
             ? error
-            : new Error(t(failedKey, { message: photoErrorText(error, i18n.language) }));
+            : new Error(t(failedKey, { message: localErrorText(t, error) }));
         })
         .finally(() => count(target.key, -1));
     });

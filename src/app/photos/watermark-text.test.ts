@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PhotoStamp } from './photo-protocol';
-import { RECHECK_MARKER, fitText, formatGps, formatShanghaiDateTime, watermarkText } from './watermark-text';
+import { RECHECK_MARKER, fitText, formatGps, watermarkText } from './watermark-text';
 
 const STAMP: PhotoStamp = {
   siteName: '金水区文化路街道新时代文明实践所',
@@ -10,25 +10,6 @@ const STAMP: PhotoStamp = {
   gps: { lat: 34.746_63, lng: 113.625_41, accuracy: 12.4 },
   kind: 'inspection',
 };
-
-describe('the watermark date and time', () => {
-  it('is the wall-clock time in Asia/Shanghai, whatever the offset the instant is written with', () => {
-    expect(formatShanghaiDateTime('2021-07-19T01:30:00Z')).toBe('2021-07-19 09:30');
-    expect(formatShanghaiDateTime('2021-07-19T09:30:00+08:00')).toBe('2021-07-19 09:30');
-    expect(formatShanghaiDateTime('2021-07-18T21:30:00-04:00')).toBe('2021-07-19 09:30');
-    expect(formatShanghaiDateTime(new Date(Date.UTC(2021, 6, 19, 1, 30)))).toBe('2021-07-19 09:30');
-  });
-
-  it('crosses midnight into the Shanghai date, with a 00 hour (never 24)', () => {
-    expect(formatShanghaiDateTime('2021-07-18T16:05:00Z')).toBe('2021-07-19 00:05');
-    expect(formatShanghaiDateTime('2021-12-31T15:59:00Z')).toBe('2021-12-31 23:59');
-    expect(formatShanghaiDateTime('2021-12-31T16:00:00Z')).toBe('2022-01-01 00:00');
-  });
-
-  it('rejects what is not an instant', () => {
-    expect(() => formatShanghaiDateTime('yesterday')).toThrow(RangeError);
-  });
-});
 
 describe('the watermark GPS', () => {
   it('has four decimals and the accuracy in whole metres', () => {

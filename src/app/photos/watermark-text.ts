@@ -4,33 +4,14 @@
  * caller-supplied text measure. The burned-in text is evidence for people looking at the photo;
  * the same facts are kept as data beside it, because pixels can be faked.
  */
-import { CITY_TIME_ZONE } from '../../domain/dates';
+import { cityDateTime } from '../../domain/dates';
 import type { GpsFix, PhotoStamp } from './photo-protocol';
 
-/** Font stack of the band: the system's CJK fonts, never a web font (ENGINEERING.md). */
+/** Font stack of the band: the system's CJK fonts, never a web font (docs/ARCHITECTURE.md, "Design notes"). */
 export const WATERMARK_FONT_FAMILY = '"PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
 /** The marker drawn in front of the first line of an after-photo. */
 export const RECHECK_MARKER = '复查';
-
-const shanghaiFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: CITY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** `2021-07-19 09:30`: an instant as a wall-clock time in Asia/Shanghai, whatever the device's zone. */
-export function formatShanghaiDateTime(instant: string | Date): string {
-  const date = typeof instant === 'string' ? new Date(instant) : instant;
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not a valid instant: ${String(instant)}`);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    shanghaiFormat.formatToParts(date).find((candidate) => candidate.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
 
 /** `34.7466,113.6254 ±12m`: four decimals (about 11 m), accuracy in whole metres when known. */
 export function formatGps(gps: GpsFix): string {
@@ -61,7 +42,7 @@ export function watermarkText(stamp: PhotoStamp): WatermarkText {
   const lines = [
     clean(stamp.siteName),
     clean(stamp.itemLabel),
-    `${formatShanghaiDateTime(stamp.takenAt)}  ${clean(stamp.inspectorName)}`,
+    `${cityDateTime(stamp.takenAt)}  ${clean(stamp.inspectorName)}`,
   ];
   if (isUsableFix(stamp.gps)) lines.push(formatGps(stamp.gps));
   return {

@@ -501,7 +501,7 @@ describe('sync engine', () => {
 
     expect(server.inspections.size).toBe(0);
     expect(store.entry(seq)).toMatchObject({ state: 'attention', lastError: { status: 422, code: 'missing_photos' } });
-    expect(store.entry(seq).lastError!.message).toContain('已不在本机');
+    expect(store.entry(seq).lastError!.data).toEqual({ missingLocally: 1, refused: 0 });
   });
 
   it('sets a photo no longer on this device aside, and its submission with it', async () => {

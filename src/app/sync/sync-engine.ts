@@ -4,47 +4,12 @@
  * whole queue pauses. It owns no storage and no network: the store, the transport, the clock and
  * the timers are injected (sync-store.ts), so tests drive it with fakes and fault schedules.
  *
- * Order: per group (an inspection or a recheck with its photos) the photos first, one request
- * each, then the submission, PUT exactly as frozen at submit. The store hands entries over in
- * that order and holds a submission back while a photo of its group waits for a retry.
- *
- * Outcomes, classified with the API client's error types and the shared catalogue
- * (src/domain/errors.ts):
- *   201, 200              done (200: the server already had it, a retry's duplicate acknowledgement)
- *   NetworkError/timeout  retry with backoff and end the run: no point hammering a dead network
- *   429, 502/503/504      retry after Retry-After (else backoff) and end the run
- *   408, 500, other 5xx   retry with backoff; the run goes on with other groups
- *   401                   pause the whole queue ('needs_sign_in'), entries untouched, until resume()
- *   422 missing_photos    requeue exactly the listed photos, send them, then the submission again
- *   400 hash_mismatch     the bytes were damaged on the way: retry, unless the local photo itself
- *                         no longer matches its hash (then it needs attention)
- *   other 4xx             needs attention with the server's message; the run goes on (no poison
- *                         entry stalls the queue)
- *
- * Pipelining, so that neither local bookkeeping nor the server's write sits between uploads (an
- * IndexedDB write transaction committed during uploads costs the browser 20–30 ms of CPU, several
- * photos' upload on a fast link; the server fsyncs each photo before it answers):
- * - while a request is in flight, the next photo is already on its way, so up to two photos
- *   are uploading at once; a submission goes alone, after every photo before it was answered.
- *   Answers are handled in queue order whatever order they come in. When the run stops, a
- *   photo sent ahead is given up (aborted, its entry untouched: sent again, answered 200).
- *   On a link so slow that two uploads sharing it time out, the engine goes one photo at a
- *   time from the first timeout until a photo goes through with time to spare (`judgeLink`);
- * - the bytes of the next few photos and the next group's entries are read ahead (read-ahead);
- * - 2xx answers are recorded with `markDone` behind the requests, up to a second's worth in
- *   one write (write-behind, confirmation-queue.ts). Every other store call, the end of
- *   `run()` and a hidden page wait until those confirmations are written (and the run fails
- *   with `store_error` if one could not be), so the store never sees anything out of order. A
- *   confirmation lost with the page (killed right after the answer) leaves the entry pending:
- *   it is sent again and the server answers 200, as when the answer itself is lost.
- *
- * Backoff (backoff.ts) counts consecutive retryable failures in this engine: a success resets
- * it and wakes every backing-off entry, and so does `resetBackoff()` (the `online` event, the
- * "立即同步" button). A request whose answer comes after the engine gave up on it (its
- * deadline passed, or the run was cancelled) changes nothing: only the first settlement counts,
- * and the store ignores retries of entries already done.
+ * The design — send order, what each answer leads to, pipelining (two photos in flight,
+ * read-ahead, write-behind confirmations), backoff and late answers — is written down in
+ * docs/ARCHITECTURE.md ("Sync"); keep the two in step.
  */
 import { ApiRequestError, NetworkError } from '../api/api-client';
+import { sha256Hex } from '../platform/sha256';
 import { retryAfterMs, retryDelayMs } from './backoff';
 import { createConfirmationQueue } from './confirmation-queue';
 import { browserTimers, type Timers } from './timers';
@@ -366,7 +331,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     } catch (error) {
       summary.stopped = 'store_error';
-      lastError = { code: 'store_error', message: `本机存储读写失败，同步已暂停：${describe(error)}` };
+      lastError = { code: 'store_error', message: `local storage failed, sync paused: ${describe(error)}` };
       emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
     }
 
@@ -395,7 +360,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } catch (error) {
       summary.stopped ??= 'store_error';
       summary.complete = false;
-      lastError = { code: 'store_error', message: `本机存储读写失败：${describe(error)}` };
+      lastError = { code: 'store_error', message: `local storage failed: ${describe(error)}` };
       emit({ type: 'error', at: clock.now(), action: 'store', error: lastError });
     }
     lastRun = summary;
@@ -455,7 +420,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!upload) {
       return attention(entry, {
         code: 'photo_missing_locally',
-        message: '本机已找不到这张照片，无法上传。请在该记录中重新拍摄后再提交。',
+        message: 'the photo is no longer stored on this device',
       });
     }
     const inFlight = (await ahead?.sending) ?? startRequest(ctx, (signal) => transport.putPhoto(upload, { signal }));
@@ -470,7 +435,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return attention(entry, {
           status: error.status,
           code: 'photo_damaged_locally',
-          message: '本机保存的照片已损坏（内容与其指纹不符），无法上传。请重新拍摄。',
+          message: 'the photo stored on this device no longer matches its hash',
         });
       }
       return retry(entry, toSyncError(error), undefined);
@@ -510,13 +475,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   ): Promise<EntryResult> {
     const requeue = await store.requeuePhotos(entry.groupId, missing, clock.now());
     if (requeue.missingLocally.length > 0 || requeue.inAttention.length > 0) {
-      const parts = [];
-      if (requeue.missingLocally.length > 0) parts.push(`${requeue.missingLocally.length} 张照片已不在本机`);
-      if (requeue.inAttention.length > 0) parts.push(`${requeue.inAttention.length} 张照片被服务器拒收`);
+      const data = { missingLocally: requeue.missingLocally.length, refused: requeue.inAttention.length };
       return attention(entry, {
         status: 422,
         code: 'missing_photos',
-        message: `服务器缺少本记录的照片，且无法补传（${parts.join('，')}）。请重新拍摄这些照片后再提交。`,
+        message: `the server lacks photos that cannot be sent again (${data.missingLocally} no longer on this device, ${data.refused} refused)`,
+        data,
       });
     }
     ctx.progress.delete(entry.groupId); // photo counts changed: recount
@@ -531,7 +495,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return attention(entry, {
           status: 422,
           code: 'missing_photos',
-          message: `本记录的照片无法上传：${result.error?.message ?? '服务器拒收'}`,
+          message: `a photo of this record could not be uploaded: ${result.error?.message ?? 'refused'}`,
+          data: { photoError: result.error?.code ?? 'refused' },
         });
       }
       // Retry, pause or cancel: the submission stays pending behind its photo.
@@ -564,7 +529,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return retry(entry, { code: error.timedOut ? 'timeout' : 'network', message: error.message }, 'offline');
     }
     if (!(error instanceof ApiRequestError)) {
-      return retry(entry, { code: 'network', message: `网络请求失败：${describe(error)}` }, 'offline');
+      return retry(entry, { code: 'network', message: `request failed: ${describe(error)}` }, 'offline');
     }
     const syncError = toSyncError(error);
     if (error.status === 401) return pause(syncError);
@@ -649,7 +614,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const onAbort = cancel;
     const timer = timers.setTimeout(() => {
       controller.abort();
-      settle({ error: new NetworkError('请求超时', true) });
+      settle({ error: new NetworkError('request timed out', true) });
     }, deadlineMs);
     if (ctx.signal?.aborted) {
       cancel();
@@ -829,10 +794,4 @@ function missingPhotosOf(error: ApiRequestError): string[] | undefined {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** SHA-256 of a Blob as lowercase hex (Web Crypto: needs a secure context in browsers). */
-export async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -7,7 +7,7 @@
  */
 import type { ApiClient } from '../api/api-client';
 import type { CivicDatabase } from '../db/database';
-import { OUTBOX_CHANGED } from '../platform/events';
+import { onOutboxQueued } from '../db/outbox-events';
 import { createDexieSyncStore } from './dexie-store';
 import { createHttpTransport } from './http-transport';
 import { createSyncEngine, type EngineState, type SyncEvent } from './sync-engine';
@@ -30,6 +30,8 @@ export interface SyncServiceOptions {
   onSignInNeeded: () => void;
   /** After a run that delivered something: e.g. download the server's new view of the work. */
   onDelivered?: () => void;
+  /** The triggers' window, document, navigator and storage; the browser's by default (tests pass fakes). */
+  environment?: ReturnType<typeof browserEnvironment>;
 }
 
 export function createSyncService(options: SyncServiceOptions): SyncService {
@@ -51,21 +53,23 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   });
   const scheduler = createSyncScheduler({
     engine,
-    ...browserEnvironment(),
+    ...(options.environment ?? browserEnvironment()),
     onRun: (summary) => {
       if (summary.sent > 0) options.onDelivered?.();
     },
     onError: (error) => console.error('sync run failed', error),
   });
-  const onOutboxChanged = () => void scheduler.requestSync('submit');
+  let stopListening: (() => void) | undefined;
 
   return {
     start: () => {
-      window.addEventListener(OUTBOX_CHANGED, onOutboxChanged);
+      // The outbox announces every submission itself (db/outbox-events.ts): run soon after.
+      stopListening ??= onOutboxQueued(options.db, () => void scheduler.requestSync('submit'));
       scheduler.start();
     },
     stop: () => {
-      window.removeEventListener(OUTBOX_CHANGED, onOutboxChanged);
+      stopListening?.();
+      stopListening = undefined;
       scheduler.stop();
     },
     syncNow: async () => {

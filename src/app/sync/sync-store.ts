@@ -22,8 +22,13 @@ export interface SyncError {
   status?: number;
   /** The server's error code (src/domain/errors.ts) or a local one (`photo_missing_locally`…). */
   code?: string;
-  /** Plain Chinese: the server's own message when it sent one. */
+  /**
+   * The server's own message when it sent one; for a local code, a technical detail for logs.
+   * People see the code worded by the sync screen (`sync.error.<code>` in the i18n catalogues).
+   */
   message: string;
+  /** What the wording of a local code needs (counts, the code of a photo's own failure). */
+  data?: Record<string, string | number>;
 }
 
 interface SyncEntryBase {

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Inspection } from '../../domain/wire';
-import { createSyncEngine, sha256Hex, type SyncEngine, type Timers } from './sync-engine';
+import { sha256Hex } from '../platform/sha256';
+import { createSyncEngine, type SyncEngine, type Timers } from './sync-engine';
 import { canonicalJson } from '../../domain/canonical-json';
 import { faultyTransport, FakeClock, FakeServer, type Fault } from './test-support/fake-server';
 import { makeInspection, makePhoto, testUuid } from './test-support/fixtures';

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { Kysely } from 'kysely';
 import type { Role, User } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
-import type { Database } from '../storage/schema';
+import { fromFlag, type Database } from '../storage/schema';
 import { bearerToken, tokenHash } from './tokens';
 
 export interface SignedInUser extends User {
@@ -49,7 +49,7 @@ export async function userForToken(db: Kysely<Database>, token: string, now: Dat
       displayName: row.display_name,
       role: row.role,
       tokenHash: row.token_hash,
-      mustChangePassword: row.must_change_password === 1,
+      mustChangePassword: fromFlag(row.must_change_password),
     }
   );
 }

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { User, UserInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import type { ServerContext } from '../context';
-import type { Database, Row } from '../storage/schema';
+import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import {
   deriveOnThreadpool,
   hashPassword,
@@ -40,7 +40,7 @@ export async function createUser(
     password_hash: await hashPassword(input.password, passwordCost, options.derive),
     disabled: 0 as const,
     created_at: now.toISOString(),
-    must_change_password: options.mustChangePassword ? (1 as const) : (0 as const),
+    must_change_password: toFlag(options.mustChangePassword ?? false),
   };
   const inserted = await db
     .insertInto('users')
@@ -161,7 +161,7 @@ export async function signIn(
       .execute();
   });
   await rehashIfWeak(ctx, row.id, row.password_hash, password);
-  return { token, user: toUser(row), ...(row.must_change_password === 1 && { mustChangePassword: true as const }) };
+  return { token, user: toUser(row), ...(fromFlag(row.must_change_password) && { mustChangePassword: true as const }) };
 }
 
 /**

@@ -18,8 +18,14 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** How often Node checks the two request timeouts above. */
   timeoutCheckIntervalMs: number;
-  /** Open connections from one address (not applied behind a trusted proxy: all come from it). */
+  /**
+   * Open connections from one address; not applied behind a trusted proxy (all come from it),
+   * nor to loopback addresses: a proxy on the same machine that TRUST_PROXY forgot to name
+   * would otherwise hold every user to one address's share.
+   */
   connectionsPerClient: number;
+  /** Whether an address is held to `connectionsPerClient` (tests hold loopback to it too). */
+  capsAddress: (address: string) => boolean;
   /** Open connections in all. */
   maxConnections: number;
   /** Photo bytes being received at once (declared lengths); beyond, a 503 with Retry-After. */
@@ -33,6 +39,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 72_000,
   timeoutCheckIntervalMs: 5_000,
   connectionsPerClient: 64,
+  capsAddress: (address) => !isLoopback(address),
   maxConnections: 1024,
   uploadBytesInFlight: 64 * 1024 * 1024,
 };
@@ -42,10 +49,15 @@ export const DEFAULT_LIMITS: ServerLimits = {
  * `server.maxConnections` caps the total. A browser opens at most 6 per origin, so 64 leaves
  * room for several phones behind one carrier NAT.
  */
-export function limitConnectionsPerClient(server: Server, perClient: number): void {
+export function limitConnectionsPerClient(
+  server: Server,
+  perClient: number,
+  capsAddress: (address: string) => boolean,
+): void {
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? '';
+    if (!capsAddress(address)) return;
     const count = (open.get(address) ?? 0) + 1;
     if (count > perClient) {
       socket.destroy();
@@ -82,4 +94,9 @@ export class ByteBudget {
   get inUse(): number {
     return this.#inUse;
   }
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback written as IPv6. */
+export function isLoopback(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
 }

@@ -70,6 +70,7 @@ export const photoRoutes: FastifyPluginAsync<{ ctx: ServerContext; uploads: Byte
         })
         .finally(() => uploads.give(reserved));
       const created = await recordUpload(ctx.db, saved, user.id, ctx.now());
+      if (created) ctx.metrics?.photoStored(saved.bytes);
       return reply.status(created ? 201 : 200).send({ sha256, bytes: saved.bytes });
     },
   );

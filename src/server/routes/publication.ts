@@ -3,6 +3,7 @@ import { allow } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText } from '../http/validate';
+import type { PublicationView } from '../../domain/wire';
 import { findPublication, publish, unpublish, type Publication } from '../services/publication';
 
 type RoundParams = { Params: { roundId: string } };
@@ -33,10 +34,11 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
   // Never built from the request's Host header, which any client sets (and which would then be
   // printed as a QR code): PUBLIC_URL when configured, else a path the caller's browser
   // completes with the origin it is on.
-  const view = (publication: Publication) => ({
-    ...publication,
-    url: `${ctx.publicUrl ?? ''}/public/${publication.token}`,
-  });
+  const view = (publication: Publication) =>
+    ({
+      ...publication,
+      url: `${ctx.publicUrl ?? ''}/public/${publication.token}`,
+    }) satisfies PublicationView;
 
   app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
     const { created, publication } = await publish(ctx.db, ctx.rubrics, await roundIdOf(request), ctx.now());

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
-import { passwordSchema, roleSchema, userInputSchema } from '../../domain/wire';
+import { passwordSchema, roleSchema, userInputSchema, type UserView } from '../../domain/wire';
 import { hashPassword } from '../auth/passwords';
 import { allow, currentUser } from '../auth/guard';
 import { createUser, deriveFor, revokeSessionsOf, toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
+import { fromFlag, toFlag } from '../storage/schema';
 import { isStorableText, parseBody } from '../http/validate';
 
 const userUpdateSchema = z.object({
@@ -34,7 +35,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
       .select(['id', 'username', 'display_name', 'role', 'disabled'])
       .orderBy('username')
       .execute();
-    return rows.map((row) => ({ ...toUser(row), disabled: row.disabled === 1 }));
+    return rows.map((row) => ({ ...toUser(row), disabled: fromFlag(row.disabled) }) satisfies UserView);
   });
 
   app.patch<{ Params: { userId: string } }>(
@@ -62,11 +63,11 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
         const changes = {
           ...(update.displayName !== undefined && { display_name: update.displayName }),
           ...(update.role !== undefined && { role: update.role }),
-          ...(update.disabled !== undefined && { disabled: update.disabled ? (1 as const) : (0 as const) }),
+          ...(update.disabled !== undefined && { disabled: toFlag(update.disabled) }),
           ...(passwordHash !== undefined && {
             password_hash: passwordHash,
             // Someone else's password set by an admin is a reset: the user chooses a new one first.
-            must_change_password: userId === currentUser(request).id ? (0 as const) : (1 as const),
+            must_change_password: toFlag(userId !== currentUser(request).id),
           }),
         };
         if (Object.keys(changes).length > 0)
@@ -75,7 +76,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           await revokeSessionsOf(trx, userId, now);
         return { ...existing, ...changes };
       });
-      return { ...toUser(row), disabled: row.disabled === 1 };
+      return { ...toUser(row), disabled: fromFlag(row.disabled) } satisfies UserView;
     },
   );
 };

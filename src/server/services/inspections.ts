@@ -11,23 +11,19 @@ import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
 import { latestResults, mustRectify, rectificationKey } from '../../domain/report';
 import { scoreInspection } from '../../domain/scoring';
-import type { Inspection } from '../../domain/wire';
+import type { Inspection, StoredInspection } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { groupCommit } from '../storage/group-commit';
-import type { Database, Row } from '../storage/schema';
+import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { inspectionResultOf } from './result-rows';
 
-export interface StoredInspectionSummary {
-  id: string;
-  revision: number;
-  score: number;
-  fullMarks: boolean;
-}
+/** The answer to the PUT (domain/wire.ts). */
+export type StoredInspectionSummary = StoredInspection;
 
 export interface PutInspectionResult {
   created: boolean;
@@ -92,7 +88,7 @@ export async function putInspection(
           submitted_at: new Date(inspection.submittedAt).toISOString(),
           received_at: now,
           score,
-          full_marks: fullMarks ? 1 : 0,
+          full_marks: toFlag(fullMarks),
           location_json: inspection.location ? JSON.stringify(inspection.location) : null,
           deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
           body_json: body,
@@ -136,7 +132,12 @@ function sameOrConflict(existing: Row<'inspections'>, body: string): StoredInspe
   if (existing.body_json !== body) {
     throw new ApiError('conflict', `该测评（版本 ${existing.revision}）已以不同内容提交过；修改请提交新版本`);
   }
-  return { id: existing.id, revision: existing.revision, score: existing.score, fullMarks: existing.full_marks === 1 };
+  return {
+    id: existing.id,
+    revision: existing.revision,
+    score: existing.score,
+    fullMarks: fromFlag(existing.full_marks),
+  };
 }
 
 async function loadRoundAndSite(db: Kysely<Database>, inspection: Inspection) {

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DistrictTally } from '../../domain/report';
+import type { PublicRanking } from '../../domain/wire';
 import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
 import { roundReport } from './reports';
@@ -27,14 +27,7 @@ export interface Publication {
   publishedAt: string;
 }
 
-export interface PublicRanking {
-  round: { name: string; startsOn: string; endsOn: string };
-  publishedAt: string;
-  districts: Pick<
-    DistrictTally,
-    'district' | 'sites' | 'inspected' | 'fullMarks' | 'toRectify' | 'averageScore' | 'rank'
-  >[];
-}
+export type { PublicRanking } from '../../domain/wire';
 
 export function newPublicToken(): string {
   return randomBytes(32).toString('base64url');

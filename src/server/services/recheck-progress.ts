@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { cityDate } from '../../domain/dates';
 import type { RecheckExportRow } from '../../domain/recheck-export';
 import { buildRectificationProgress, type RectificationProgress } from '../../domain/rectification-progress';
+import type { RecheckHistoryEntry } from '../../domain/wire';
 import type { ServerContext } from '../context';
 import { isStorableText } from '../http/validate';
 import type { Database, Row } from '../storage/schema';
@@ -74,17 +75,7 @@ export async function rectificationProgress(
   });
 }
 
-export interface RecheckHistoryEntry {
-  id: string;
-  rectificationId: string;
-  verdict: Row<'rechecks'>['verdict'];
-  note: string | null;
-  photos: string[];
-  checkedAt: string;
-  receivedAt: string;
-  checkedBy: string;
-  checkedByName: string;
-}
+export type { RecheckHistoryEntry } from '../../domain/wire';
 
 /** Every verdict recorded on the given rectifications, oldest `checkedAt` first (then arrival). */
 async function verdictsOf(db: Kysely<Database>, rectificationIds: readonly string[]): Promise<RecheckHistoryEntry[]> {

@@ -1,4 +1,5 @@
 /** Rows as the API shows them (camelCase fields of API.md). */
+import type { InspectionSummary } from '../../domain/wire';
 import type { Row } from '../storage/schema';
 
 export function siteView(row: Row<'sites'>) {
@@ -51,7 +52,7 @@ export function inspectionSummaryView(
     receivedAt: row.received_at,
     score: row.score,
     fullMarks: row.full_marks === 1,
-  };
+  } satisfies InspectionSummary;
 }
 
 export interface LastVerdict {

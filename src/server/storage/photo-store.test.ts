@@ -15,7 +15,7 @@ import {
   PhotoTooLarge,
   PhotoUnsupportedType,
   sniffImageType,
-  type PhotoStore,
+  type DiskPhotoStore,
 } from './photo-store';
 
 // Real 1×1 images. (Compare big buffers by hash: deep equality of megabytes is slow.)
@@ -69,7 +69,7 @@ function chunked(bytes: Buffer, size = 64 * 1024): Readable & { pulled: () => nu
 }
 
 let dataDir: string;
-let store: PhotoStore;
+let store: DiskPhotoStore;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'civic-photos-'));
   store = createPhotoStore(dataDir);

@@ -14,8 +14,7 @@
  * Files are 0600 and folders 0700: photos are personal data.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { ReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ErrorCode } from '../../domain/errors';
@@ -91,13 +90,19 @@ export interface SavedPhoto {
 }
 
 export interface StoredPhoto {
-  stream: ReadStream;
+  stream: Readable;
   bytes: number;
   contentType: ImageType;
 }
 
+/**
+ * Where photo bytes live, content-addressed (PHOTO_STORE): files under DATA_DIR (`disk`, this
+ * module) or rows in the database (`database`, database-photo-store.ts). Both take bytes only
+ * through `receivePhoto` (size, type, pixel size, hash) and make a photo visible only once all
+ * of it is durable.
+ */
 export interface PhotoStore {
-  readonly root: string;
+  readonly kind: PhotoStoreKind;
   /**
    * Streams `source` into the store, checking size, magic bytes and hash on the way. Rejects
    * with PhotoTooLarge / PhotoUnsupportedType as soon as it knows (without reading the rest)
@@ -108,12 +113,23 @@ export interface PhotoStore {
   /** The photo's bytes as a stream, or null when it is not stored. */
   openPhoto(sha256: string): Promise<StoredPhoto | null>;
   hasPhoto(sha256: string): Promise<boolean>;
-  /** Deletes leftover temp files; call at start-up, before accepting uploads. Returns how many. */
+  /** Proves the store takes a file (readiness): writes and removes a small temp file; rejects if it cannot. */
+  probe(): Promise<void>;
+  /** Deletes leftovers of uploads that never finished; call at start-up. Returns how many. */
   sweepTempFiles(): Promise<number>;
+  /** Every stored photo's hash, in hash order (for migrating between stores). */
+  listPhotos(): AsyncIterable<string>;
+}
+
+export type PhotoStoreKind = 'disk' | 'database';
+
+/** The disk store also says where each file lives (tests and backups look there). */
+export interface DiskPhotoStore extends PhotoStore {
+  readonly root: string;
   pathOf(sha256: string): string;
 }
 
-export function createPhotoStore(dataDir: string): PhotoStore {
+export function createPhotoStore(dataDir: string): DiskPhotoStore {
   const root = join(dataDir, 'photos');
   const tmpDir = join(root, 'tmp');
   /** Folders made by this process: looked up once, not on every upload. */
@@ -139,37 +155,17 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
     let file: FileHandle | undefined;
     try {
-      // The body goes to the temp file as it streams in, hashed and checked on the way; the
-      // chunks are written in batches (one awaited write per chunk costs more than the
-      // hashing), so an upload holds at most WRITE_BATCH_BYTES in memory, whatever its size.
+      // The body goes to the temp file as it streams in, hashed and checked on the way.
       file = await open(tempPath, 'wx', PHOTO_FILE_MODE);
-      const hash = createHash('sha256');
-      const check = new ImageCheck();
-      let batch: Buffer[] = [];
-      let batchBytes = 0;
-      let bytes = 0;
-      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
-        const data: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array | string);
-        bytes += data.length;
-        if (bytes > maxBytes) throw new PhotoTooLarge(maxBytes);
-        check.push(data);
-        hash.update(data);
-        batch.push(data);
-        batchBytes += data.length;
-        if (batchBytes >= WRITE_BATCH_BYTES) {
-          await file.writev(batch);
-          [batch, batchBytes] = [[], 0];
-        }
-      }
-      const contentType = check.finish();
-      const actual = hash.digest('hex');
-      if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
-      if (batch.length > 0) await file.writev(batch);
+      const opened = file;
+      const { bytes, contentType } = await receivePhoto(source, expectedSha256, maxBytes, (batch) =>
+        opened.writev(batch),
+      );
       await file.sync();
       await file.close();
       file = undefined;
       const created = await placeFile(tempPath, finalPath);
-      return { sha256: actual, bytes, contentType, created };
+      return { sha256: expectedSha256, bytes, contentType, created };
     } finally {
       await file?.close().catch(() => {});
       await rm(tempPath, { force: true }).catch(() => {});
@@ -233,6 +229,16 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     return exists(pathOf(sha256));
   }
 
+  async function probe(): Promise<void> {
+    await mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE });
+    const path = join(tmpDir, `probe.${randomUUID()}.part`);
+    try {
+      await writeFile(path, 'ready', { mode: PHOTO_FILE_MODE, flag: 'wx' });
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
   async function sweepTempFiles(): Promise<number> {
     let names: string[];
     try {
@@ -245,7 +251,51 @@ export function createPhotoStore(dataDir: string): PhotoStore {
     return names.length;
   }
 
-  return { root, savePhoto, openPhoto, hasPhoto, sweepTempFiles, pathOf };
+  async function* listPhotos(): AsyncIterable<string> {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    const names = entries.filter((entry) => entry.isFile() && SHA256_HEX.test(entry.name)).map((entry) => entry.name);
+    yield* names.sort();
+  }
+
+  return { kind: 'disk', root, savePhoto, openPhoto, hasPhoto, probe, sweepTempFiles, listPhotos, pathOf };
+}
+
+/**
+ * Reads an upload as it streams in: counts it (PhotoTooLarge past `maxBytes`), checks its type
+ * and pixel size from its first bytes, hashes it, and hands it to `write` in batches of
+ * WRITE_BATCH_BYTES (one awaited write per network chunk costs more than the hashing), so an
+ * upload holds at most a batch in memory whatever its size. Rejects with PhotoHashMismatch at
+ * the end when the bytes are not `expectedSha256`'s; every store writes through this.
+ */
+export async function receivePhoto(
+  source: Readable,
+  expectedSha256: string,
+  maxBytes: number,
+  write: (batch: Buffer[]) => Promise<unknown>,
+): Promise<{ bytes: number; contentType: ImageType }> {
+  const hash = createHash('sha256');
+  const check = new ImageCheck();
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  let bytes = 0;
+  for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+    const data: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array | string);
+    bytes += data.length;
+    if (bytes > maxBytes) throw new PhotoTooLarge(maxBytes);
+    check.push(data);
+    hash.update(data);
+    batch.push(data);
+    batchBytes += data.length;
+    if (batchBytes >= WRITE_BATCH_BYTES) {
+      await write(batch);
+      [batch, batchBytes] = [[], 0];
+    }
+  }
+  const contentType = check.finish();
+  const actual = hash.digest('hex');
+  if (actual !== expectedSha256) throw new PhotoHashMismatch(expectedSha256, actual);
+  if (batch.length > 0) await write(batch);
+  return { bytes, contentType };
 }
 
 /**

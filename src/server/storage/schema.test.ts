@@ -53,6 +53,8 @@ const rows: { [T in TableName]: NewRow<T> } = {
   assignments: { round_id: 'r2021-07', site_id: 'ZZ-001', user_id: 'u1' },
   photos: { sha256: sha('b'), bytes: 123_456, content_type: 'image/jpeg', uploaded_by: 'u1', created_at: at },
   photo_uploads: { sha256: sha('b'), user_id: 'u1', uploaded_at: at },
+  photo_chunks: { upload_id: 'up-1', n: 0, bytes: Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01]), created_at: at },
+  photo_objects: { sha256: sha('b'), upload_id: 'up-1', bytes: 5, content_type: 'image/jpeg' },
   inspections: {
     id: '6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11',
     revision: 1,

@@ -98,6 +98,22 @@ export interface PhotoUploadsTable {
   uploaded_at: string;
 }
 
+/** PHOTO_STORE=database: a photo's bytes in chunks under an upload id (migration 0007). */
+export interface PhotoChunksTable {
+  upload_id: string;
+  n: number;
+  bytes: Uint8Array;
+  created_at: string;
+}
+
+/** PHOTO_STORE=database: a stored photo, visible once this row names its complete upload. */
+export interface PhotoObjectsTable {
+  sha256: string;
+  upload_id: string;
+  bytes: number;
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+}
+
 export interface InspectionsTable {
   id: string;
   revision: number;
@@ -175,6 +191,8 @@ export interface Database {
   assignments: AssignmentsTable;
   photos: PhotosTable;
   photo_uploads: PhotoUploadsTable;
+  photo_chunks: PhotoChunksTable;
+  photo_objects: PhotoObjectsTable;
   inspections: InspectionsTable;
   inspection_photos: InspectionPhotosTable;
   rectifications: RectificationsTable;

@@ -17,7 +17,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import type { AnswerGrade } from '../../domain/grades';
 import type { SiteType } from '../../domain/rubric';
-import type { Role, User } from '../../domain/wire';
+import { JPEG_COMMENT_MAX_BYTES, withJpegComment } from '../../domain/test-jpeg';
+import type { Role, StoredInspection, User } from '../../domain/wire';
 // Spelled from src/ because the lint layer rule for the PWA (src/app) also matches `'../app'`.
 import { buildApp } from '../../server/app';
 import type { ScryptCost } from '../auth/passwords';
@@ -26,9 +27,11 @@ import { ensureAdmin } from '../auth/users';
 import { PROJECT_ROOT, type TrustProxy } from '../config';
 import type { ServerContext } from '../context';
 import type { ServerLimits } from '../http/limits';
+import type { MetricsAccess } from '../routes/health';
 import { loadRubrics, type RubricStore } from '../rubric-store';
 import { openDatabase, type Storage } from '../storage/database';
-import { createPhotoStore } from '../storage/photo-store';
+import { openPhotoStore } from '../storage/photo-migration';
+import type { PhotoStoreKind } from '../storage/photo-store';
 import type { TableName } from '../storage/schema';
 import type { EngineUnderTest } from '../storage/test-engines';
 
@@ -54,7 +57,6 @@ const TINY_JPEG = Buffer.from(
     '/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z',
   'base64',
 );
-const COM_MAX_PAYLOAD = 0xffff - 2;
 let photoCounter = 0;
 
 /**
@@ -63,22 +65,15 @@ let photoCounter = 0;
  */
 export function jpeg(options: { label?: string; bytes?: number } = {}): Buffer {
   const label = `${options.label ?? 'photo'} #${++photoCounter} ${randomBytes(8).toString('hex')}`;
-  const segments: Buffer[] = [TINY_JPEG.subarray(0, 2), comSegment(Buffer.from(label, 'utf8'))];
-  let size = TINY_JPEG.length + segments[1]!.length;
+  const comments: (Uint8Array | string)[] = [label];
+  let size = TINY_JPEG.length + Buffer.byteLength(label) + 4;
   const wanted = options.bytes ?? 0;
   while (size < wanted) {
-    const payload = Math.max(1, Math.min(COM_MAX_PAYLOAD, wanted - size - 4));
-    segments.push(comSegment(Buffer.alloc(payload, 0x20)));
+    const payload = Math.max(1, Math.min(JPEG_COMMENT_MAX_BYTES, wanted - size - 4));
+    comments.push(new Uint8Array(payload).fill(0x20));
     size += payload + 4;
   }
-  segments.push(TINY_JPEG.subarray(2));
-  return Buffer.concat(segments);
-}
-
-function comSegment(payload: Buffer): Buffer {
-  const head = Buffer.from([0xff, 0xfe, 0, 0]);
-  head.writeUInt16BE(payload.length + 2, 2);
-  return Buffer.concat([head, payload]);
+  return Buffer.from(withJpegComment(TINY_JPEG, ...comments).buffer);
 }
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -205,6 +200,11 @@ export interface ServerTuning {
   publicUrl?: string;
   /** Receives the server's JSON log lines (level info and up); without it the server is silent. */
   log?: { write(line: string): void };
+  metricsAccess?: MetricsAccess;
+  /** PHOTO_STORE: `disk` (default here) or `database`. */
+  photoStore?: PhotoStoreKind;
+  /** Serve HTTPS with this certificate (the base URL is then https://). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface ServerOptions extends ServerTuning {
@@ -237,7 +237,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? new TestClock();
   const rubrics = await projectRubrics();
   const storage = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  const photos = createPhotoStore(options.dataDir);
+  const photos = openPhotoStore(options.photoStore ?? 'disk', options.dataDir, storage.db);
   await photos.sweepTempFiles();
   const ctx: ServerContext = {
     db: storage.db,
@@ -255,11 +255,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.log ? { level: 'info', stream: options.log } : false,
     ...(options.limits && { limits: options.limits }),
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.metricsAccess && { metricsAccess: options.metricsAccess }),
+    ...(options.tls && { tls: options.tls }),
   });
   app.addHook('onClose', async () => storage.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     app,
     ctx,
@@ -455,12 +457,8 @@ export interface BuiltInspection {
   photos: Buffer[];
 }
 
-export interface StoredSummary {
-  id: string;
-  revision: number;
-  score: number;
-  fullMarks: boolean;
-}
+/** The answer to `PUT /api/inspections/{id}` (domain/wire.ts). */
+export type StoredSummary = StoredInspection;
 
 export interface RectificationView {
   id: string;

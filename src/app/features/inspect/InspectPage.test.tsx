@@ -8,7 +8,8 @@ import { CivicDatabase } from '../../db/database';
 import { saveBootstrap } from '../../db/session';
 import { bootstrapFixture, INSPECTOR, T0 } from '../../db/test-support';
 import { initI18n } from '../../i18n';
-import { PHOTO_ERRORS, PhotoProcessingError } from '../../photos/photo-protocol';
+import { PhotoProcessingError } from '../../photos/photo-protocol';
+import { zhCN } from '../../i18n/zh-CN';
 import { ServicesProvider, type AppServices } from '../../services';
 import { InspectPage } from './InspectPage';
 
@@ -113,7 +114,7 @@ describe('a photo that cannot be used', () => {
     const input = item.querySelector<HTMLInputElement>('input[type="file"]')!;
     fireEvent.change(input, { target: { files: [new File(['x'], 'not-a-photo.jpg', { type: 'image/jpeg' })] } });
     const alert = await within(item).findByRole('alert');
-    expect(alert.textContent).toBe(`照片未能保存：${PHOTO_ERRORS.undecodable.zh}`);
+    expect(alert.textContent).toBe(`照片未能保存：${zhCN.photoError.undecodable}`);
     expect(screen.getAllByRole('alert')).toEqual([alert]);
   });
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { User } from '../../../domain/wire';
 import { StorageFullError } from '../../db/database';
+import { localErrorText } from '../../i18n/local-errors';
 import {
   amendInspection,
   attachPhoto,
@@ -16,7 +17,6 @@ import { useChecklist, useRoundSites } from '../../db/live';
 import type { LocalInspection, PhotoRecord } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
-import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
@@ -26,6 +26,7 @@ import { nextSiteToInspect } from '../sites/site-order';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
 import { useRubricText } from './rubric-text';
 import { SubmittedConfirmation } from './SubmittedConfirmation';
+import { submitProblemsText } from './submit-problems';
 
 type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
 
@@ -69,10 +70,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [justSubmitted, setJustSubmitted] = useState(false);
   const roundSites = useRoundSites(db, roundId, user.id);
 
-  const report = (error: unknown) =>
-    setFailure(
-      error instanceof StorageFullError ? t('storage.full') : error instanceof Error ? error.message : String(error),
-    );
+  const report = (error: unknown) => setFailure(localErrorText(t, error));
 
   // The first visit to this site: make the inspection (the read above then finds it).
   const round = checklist?.round;
@@ -160,9 +158,8 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     if (result.ok) {
       setFailure(undefined);
       setJustSubmitted(true);
-      announceOutboxChanged();
     } else {
-      setFailure(result.problems.map((problem) => problem.message).join('；'));
+      setFailure(submitProblemsText(t, result.problems));
     }
   };
 

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
 import { isOverdue } from '../../../domain/rectification-progress';
 import type { User, Verdict } from '../../../domain/wire';
-import { StorageFullError } from '../../db/database';
+import { localErrorText } from '../../i18n/local-errors';
 import { useBeforePhotos, useRecheck, useRecheckPhotos, useRecheckTask } from '../../db/recheck-live';
 import {
   attachRecheckPhoto,
@@ -17,7 +17,6 @@ import {
 import type { GeoLocation, LocalRecheck } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
-import { announceOutboxChanged } from '../../platform/events';
 import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
@@ -51,10 +50,7 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
   const [failure, setFailure] = useState<string>();
   const [gps, setGps] = useState<GeoLocation>();
 
-  const report = (error: unknown) =>
-    setFailure(
-      error instanceof StorageFullError ? t('storage.full') : error instanceof Error ? error.message : String(error),
-    );
+  const report = (error: unknown) => setFailure(localErrorText(t, error));
 
   const exists = Boolean(task);
   useEffect(() => {
@@ -124,7 +120,6 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
     if (result.ok) {
       setProblems(undefined);
       setFailure(undefined);
-      announceOutboxChanged();
     } else {
       setProblems(result.problems.map((problem) => problemText(t, problem, current.verdict)));
     }

@@ -21,6 +21,7 @@ import {
   type SiteGroup,
   type TaskState,
 } from './recheck-list';
+import { localErrorText } from '../../i18n/local-errors';
 import { startBeforePhotoDownload, useBeforePhotoDownload } from './use-before-photo-download';
 import './recheck.css';
 
@@ -73,8 +74,11 @@ export function RecheckListPage() {
       await refreshBootstrap(services);
       setRefresh({ busy: false, ok: true, message: t('recheck.refreshed') });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      setRefresh({ busy: false, ok: false, message: t('recheck.refreshFailed', { message }) });
+      setRefresh({
+        busy: false,
+        ok: false,
+        message: t('recheck.refreshFailed', { message: localErrorText(t, error) }),
+      });
     }
     await startBeforePhotoDownload(services).catch(() => undefined);
   };

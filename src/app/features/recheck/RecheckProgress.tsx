@@ -8,7 +8,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { cityDateTime } from '../../../domain/recheck-export';
+import { cityDateTime } from '../../../domain/dates';
 import { isOverdue, type RectificationProgress, type SiteProgress } from '../../../domain/rectification-progress';
 import type { Rubric, RubricItem } from '../../../domain/rubric';
 import { recheckApi, type RecheckApi, type RecheckHistoryEntry, type RectificationView } from '../../api/recheck-api';

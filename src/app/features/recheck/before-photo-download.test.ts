@@ -7,7 +7,8 @@ import type { CivicDatabase } from '../../db/database';
 import { saveBootstrap } from '../../db/session';
 import { at, bootstrapFixture, makePhoto, RECHECKER, testDatabase } from '../../db/test-support';
 import type { NewPhoto, Rectification } from '../../db/types';
-import { beforePhotoOrder, downloadBeforePhotos, sha256Hex } from './before-photo-download';
+import { sha256Hex } from '../../platform/sha256';
+import { beforePhotoOrder, downloadBeforePhotos } from './before-photo-download';
 
 const SIZE = 2048;
 let db: CivicDatabase;

@@ -18,6 +18,7 @@ import { dropFullBeforePhoto, getBeforePhoto, pruneBeforePhotos, saveBeforePhoto
 import type { CivicDatabase } from '../../db/database';
 import { getRectifications } from '../../db/session';
 import type { Rectification } from '../../db/types';
+import { sha256Hex } from '../../platform/sha256';
 import { makeThumbnail } from './thumbnail';
 
 export const DEFAULT_FULL_PHOTO_BUDGET_BYTES = 50 * 1024 * 1024;
@@ -159,9 +160,4 @@ async function fetchPhoto(
   if ((await hash(blob)) !== sha256) return 'failed';
   // A Blob made from bytes (the response's Blob may be backed by a file the browser can drop).
   return new Blob([await blob.arrayBuffer()], { type: blob.type || 'image/jpeg' });
-}
-
-export async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,7 +1,6 @@
 /**
- * Why a recheck cannot be submitted, in the chosen language. The database module explains in
- * Chinese (its message stays the fallback); the screen words the codes it knows from the
- * catalogue, the photo rule per verdict.
+ * Why a recheck cannot be submitted, in the chosen language: the database module gives codes
+ * (`db/rechecks.ts` `recheckProblems`); the photo rule is worded per verdict.
  */
 import type { TFunction } from 'i18next';
 import type { Verdict } from '../../../domain/wire';
@@ -9,15 +8,13 @@ import type { SubmitProblem } from '../../db/inspections';
 
 export function problemText(t: TFunction, problem: SubmitProblem, verdict: Verdict | undefined): string {
   switch (problem.code) {
-    case 'unanswered':
-      return t('recheck.problem.unanswered');
     case 'photo_required':
-      return verdict ? t(`recheck.problem.photo_required.${verdict}`) : problem.message;
+      return t(`recheck.problem.photo_required.${verdict ?? 'fixed'}`);
+    case 'unanswered':
     case 'note_too_long':
-      return t('recheck.problem.note_too_long');
     case 'too_many_photos':
-      return t('recheck.problem.too_many_photos');
+      return t(`recheck.problem.${problem.code}`);
     default:
-      return problem.message;
+      return t('recheck.problem.invalid', { path: problem.data?.path ?? problem.code });
   }
 }

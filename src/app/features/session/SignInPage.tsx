@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
 import { Field } from '../../ui/Field';
+import { localErrorText } from '../../i18n/local-errors';
 
 export interface SignInPageProps {
   onSignIn: (username: string, password: string) => Promise<void>;
@@ -88,5 +89,5 @@ function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t
       return t(`session.failed.${error.code}`);
     return t('session.failed.other', { message: error.message });
   }
-  return t('session.failed.other', { message: error instanceof Error ? error.message : String(error) });
+  return t('session.failed.other', { message: localErrorText(t, error) });
 }

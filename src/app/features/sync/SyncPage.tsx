@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ERRORS, isErrorCode } from '../../../domain/errors';
 import { useMeta, useOutboxSummary } from '../../db/live';
 import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';
@@ -8,6 +7,7 @@ import { DEFAULT_PHOTO_KEEP_DAYS, PHOTO_KEEP_DAY_CHOICES } from '../../platform/
 import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
 import { useServices } from '../../services';
 import { Field } from '../../ui/Field';
+import { syncErrorText } from './sync-error-text';
 import { useSyncState } from './SyncBadge';
 
 const shanghaiTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
@@ -28,12 +28,7 @@ export function SyncPage() {
   const open = summary.groups.filter((group) => group.state !== 'done');
   const stopped = state.lastRun?.stopped;
   const running = state.status === 'running';
-  /** An upload's error in the interface's language: the server's own (Chinese) words, else by its code. */
-  const errorText = (error: OutboxError): string => {
-    if (error.code === 'network' || error.code === 'timeout') return t(`sync.networkError.${error.code}`);
-    if (i18n.language.startsWith('en') && isErrorCode(error.code)) return ERRORS[error.code].en;
-    return error.message;
-  };
+  const errorText = (error: OutboxError): string => syncErrorText(t, error, i18n.language.startsWith('en'));
 
   return (
     <section>

@@ -17,7 +17,7 @@ import { ApiRequestError, NetworkError } from '../../api/api-client';
 import { ERRORS } from '../../../domain/errors';
 import { canonicalJson } from '../../../domain/canonical-json';
 import type { Inspection, Recheck } from '../../../domain/wire';
-import { sha256Hex } from '../sync-engine';
+import { sha256Hex } from '../../platform/sha256';
 import type { PhotoUpload, SyncTransport, TransportOptions, TransportResult } from '../sync-store';
 
 export type RequestKind = 'photo' | 'inspection' | 'recheck';

@@ -3,7 +3,7 @@
  * and recheck bodies in the wire format of API.md (src/domain/wire.ts).
  */
 import type { Inspection, Recheck } from '../../../domain/wire';
-import { sha256Hex } from '../sync-engine';
+import { sha256Hex } from '../../platform/sha256';
 
 export interface TestPhoto {
   sha256: string;

@@ -12,6 +12,7 @@ import * as inspectionDeductions from './0002-inspection-deductions';
 import * as publishedRankingFigures from './0003-published-ranking-figures';
 import * as signInLimits from './0004-sign-in-limits';
 import * as photoUploads from './0005-photo-uploads';
+import * as photoStoreTables from './0007-photo-store-tables';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0003-published-ranking-figures': publishedRankingFigures,
   '0004-sign-in-limits': signInLimits,
   '0005-photo-uploads': photoUploads,
+  '0007-photo-store-tables': photoStoreTables,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,26 +1,14 @@
 /**
  * How the office shows numbers, instants and dates: scores with up to two decimals, instants
- * and dates in Asia/Shanghai whatever the computer's time zone (DESIGN.md).
+ * and dates in Asia/Shanghai whatever the computer's time zone (docs/ARCHITECTURE.md, "Design notes").
  */
-import { CITY_TIME_ZONE, cityDate } from '../../../../domain/dates';
+import { CITY_TIME_ZONE, cityDate, cityDateTime } from '../../../../domain/dates';
 
-const dateTime = new Intl.DateTimeFormat('en-CA', {
-  timeZone: CITY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** `2021-07-19 01:30` in Shanghai. */
+/** `2021-07-19 01:30` in Shanghai, or `—` when there is no (valid) instant. */
 export function formatDateTime(instant: string | undefined | null): string {
   if (!instant) return '—';
-  const date = new Date(instant);
-  if (Number.isNaN(date.getTime())) return '—';
-  const parts = Object.fromEntries(dateTime.formatToParts(date).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  if (Number.isNaN(new Date(instant).getTime())) return '—';
+  return cityDateTime(instant);
 }
 
 /** `93.41`, `100`, or `—` when there is no score yet. */

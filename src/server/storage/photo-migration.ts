@@ -1,0 +1,54 @@
+/**
+ * Moving photos between stores (`npm run photos:migrate -- disk database`, and back): every
+ * photo of the source that the target lacks is streamed across through the target's own
+ * `savePhoto`, which verifies its hash before keeping it. Resumable after a kill: what the
+ * target already holds is skipped, and a photo cut halfway was never visible there. The source
+ * is left as it was; remove it once the server runs on the target.
+ */
+import type { Kysely } from 'kysely';
+import { createDatabasePhotoStore } from './database-photo-store';
+import { createPhotoStore, PHOTO_MAX_BYTES, type PhotoStore, type PhotoStoreKind } from './photo-store';
+import type { Database } from './schema';
+
+export interface MigrationReport {
+  copied: number;
+  skipped: number;
+}
+
+export function openPhotoStore(kind: PhotoStoreKind, dataDir: string, db: Kysely<Database>): PhotoStore {
+  return kind === 'database' ? createDatabasePhotoStore(db) : createPhotoStore(dataDir);
+}
+
+export async function migratePhotos(
+  from: PhotoStore,
+  to: PhotoStore,
+  progress: (done: number, copied: number) => void = () => {},
+): Promise<MigrationReport> {
+  const report: MigrationReport = { copied: 0, skipped: 0 };
+  for await (const sha256 of from.listPhotos()) {
+    if (await to.hasPhoto(sha256)) report.skipped += 1;
+    else {
+      const photo = await from.openPhoto(sha256);
+      if (!photo) continue; // removed meanwhile
+      await to.savePhoto(sha256, photo.stream, { maxBytes: PHOTO_MAX_BYTES });
+      report.copied += 1;
+    }
+    const done = report.copied + report.skipped;
+    if (done % 100 === 0) progress(done, report.copied);
+  }
+  progress(report.copied + report.skipped, report.copied);
+  return report;
+}
+
+/**
+ * True when the configured store is empty while the other one holds photos: a server upgraded
+ * to PostgreSQL's default (photos in the database) whose photos are still on disk, which must
+ * be migrated first, or PHOTO_STORE set to where they are.
+ */
+export async function photosLeftBehind(configured: PhotoStore, other: PhotoStore): Promise<boolean> {
+  const first = async (store: PhotoStore) => {
+    for await (const hash of store.listPhotos()) return hash;
+    return undefined;
+  };
+  return (await first(configured)) === undefined && (await first(other)) !== undefined;
+}
