@@ -110,7 +110,9 @@ describe('a photo that cannot be used', () => {
     renderInspectPage(database, () => Promise.reject(new PhotoProcessingError('undecodable')));
     await screen.findByRole('heading', { level: 1 });
     // The later categories render just after the first (ChecklistForm).
-    const item = await waitFor(() => document.querySelector<HTMLElement>('[data-item-id="T18"]') ?? expect.fail());
+    const item = await waitFor(() => document.querySelector<HTMLElement>('[data-item-id="T18"]') ?? expect.fail(), {
+      timeout: 5000,
+    });
     const input = item.querySelector<HTMLInputElement>('input[type="file"]')!;
     fireEvent.change(input, { target: { files: [new File(['x'], 'not-a-photo.jpg', { type: 'image/jpeg' })] } });
     const alert = await within(item).findByRole('alert');
