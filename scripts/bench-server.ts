@@ -51,8 +51,10 @@ import { LOAD_CLIENTS, LOAD_SECONDS, LOAD_WARM_UP_SECONDS, runPutLoad, startWrit
 import type { LoadFigures } from './bench/put-load';
 import { startThrowawayPostgres } from './pg/throwaway.mjs';
 
-/** Inspections prepared per load client: more than it can send in the warm-up and the measured period. */
+/** Sites per load client (half for the floor's run, half for the app's). */
 const LOAD_SITES_PER_CLIENT = 3_200;
+/** Inspections prepared per load client and run: more than it can send in the warm-up and the measured period. */
+const LOAD_REQUESTS_PER_CLIENT = 6_000;
 /** Concurrency of the report round's fill (through the service, not timed). */
 const FILL_CONCURRENCY = 8;
 const PHOTOS = 200;
@@ -405,6 +407,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
         ]),
       ),
       profiles,
+      requestsPerClient: LOAD_REQUESTS_PER_CLIENT,
       clients: tokens.map((token, client) => {
         // Client n inspects the sites assigned to inspector n; each run gets half of them.
         const own = putSites.filter((_, i) => i % INSPECTORS === client);

@@ -41,9 +41,14 @@ function send(agent, port, path, token, body) {
   });
 }
 
-/** One body per site: the client's `index`-th inspection, its answers by profile (see bench-server.ts). */
+/**
+ * The client's bodies: `spec.requestsPerClient` inspections, each a new id, going round the
+ * client's sites (a site inspected again is a revisit: its latest inspection becomes its result);
+ * answers by profile (see bench-server.ts).
+ */
 function bodiesOf(spec, client) {
-  return client.siteIds.map((siteId, index) => {
+  return Array.from({ length: spec.requestsPerClient }, (_, index) => {
+    const siteId = client.siteIds[index % client.siteIds.length];
     const profile = spec.profiles[index % spec.profiles.length];
     const submitted = new Date(Date.UTC(2021, 6, 5 + (index % 10), 1, 0) + (index % 720) * 60_000);
     const id = randomUUID();

@@ -27,6 +27,8 @@ export interface LoadSpec {
   /** The answers of each profile; request n of a client uses profiles[n % profiles.length]. */
   answers: Record<string, InspectionInput['answers']>;
   profiles: string[];
+  /** Inspections each client prepares (going round its sites): more than it can send. */
+  requestsPerClient: number;
   clients: { token: string; siteIds: string[] }[];
 }
 
