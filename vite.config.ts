@@ -44,6 +44,58 @@ function officeOnlyChunks(): { plugin: Plugin; files: Set<string> } {
 
 const officeChunks = officeOnlyChunks();
 
+/** The checklist's route chunk (App.tsx's InspectPage, lazy-screens.ts). */
+const CHECKLIST_ENTRY = /\/src\/app\/features\/inspect\/InspectPage\.tsx$/;
+
+/**
+ * A phone opened on a checklist (the app restarted there, offline) needs the checklist's chunks,
+ * but the entry asks for them only once it has run — hundreds of milliseconds at 4× CPU. This
+ * emits a tiny classic script, loaded from index.html before the entry (a file, not inline: the
+ * CSP allows only 'self' scripts), that adds modulepreload links for the chunks the checklist
+ * needs beyond the entry's own when the address is /inspect/…: they download and compile while
+ * the entry runs (issue #16).
+ */
+function checklistPreload(): Plugin {
+  return {
+    name: 'civic-checklist-preload',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle).flatMap((output) =>
+          output.type === 'chunk' ? [[output.fileName, output] as const] : [],
+        ),
+      );
+      const closure = (start: string) => {
+        const seen = new Set<string>();
+        const visit = (fileName: string) => {
+          if (seen.has(fileName)) return;
+          seen.add(fileName);
+          for (const next of chunks.get(fileName)?.imports ?? []) visit(next);
+        };
+        visit(start);
+        return seen;
+      };
+      const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+      const page = [...chunks.values()].find(
+        (chunk) => chunk.facadeModuleId !== null && CHECKLIST_ENTRY.test(chunk.facadeModuleId.replaceAll('\\', '/')),
+      );
+      const html = bundle['index.html'];
+      if (!entry || !page || html?.type !== 'asset' || typeof html.source !== 'string')
+        throw new Error('civic-checklist-preload: no entry, checklist chunk or index.html in the bundle');
+      const loaded = closure(entry.fileName);
+      const files = [...closure(page.fileName)].filter((fileName) => !loaded.has(fileName)).map((f) => `/${f}`);
+      const source =
+        `if(location.pathname.indexOf('/inspect/')===0)${JSON.stringify(files)}.forEach(function(h){` +
+        `var l=document.createElement('link');l.rel='modulepreload';l.crossOrigin='';l.href=h;document.head.appendChild(l)});\n`;
+      const fileName = this.getFileName(this.emitFile({ type: 'asset', name: 'checklist-preload.js', source }));
+      const tag = '<script type="module" crossorigin src="/assets/';
+      if (!html.source.includes(tag)) throw new Error('civic-checklist-preload: the entry script tag moved');
+      html.source = html.source.replace(tag, `<script src="/${fileName}"></script>\n    ${tag}`);
+    },
+  };
+}
+
 /** Theme red of the icons (scripts/make-icons.mjs) and of index.html's theme-color. */
 const THEME_COLOR = '#b71c1c';
 
@@ -51,6 +103,7 @@ export default defineConfig({
   plugins: [
     react(),
     officeChunks.plugin,
+    checklistPreload(),
     VitePWA({
       // Prompt from day one: autoUpdate reloads the page under the user (vite-plugin-pwa #433).
       registerType: 'prompt',

@@ -8,5 +8,9 @@ export interface ThrowawayPostgres {
   stop(): Promise<void>;
 }
 export function findPostgresBin(): string;
-export function startThrowawayPostgres(options?: { stateFile?: string }): Promise<ThrowawayPostgres>;
+export function startThrowawayPostgres(options?: {
+  stateFile?: string;
+  /** PostgreSQL's durable defaults (fsync, synchronous_commit, full_page_writes on) instead of fsync off. */
+  durable?: boolean;
+}): Promise<ThrowawayPostgres>;
 export function stopThrowawayPostgres(stateFile: string): Promise<void>;

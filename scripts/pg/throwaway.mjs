@@ -2,13 +2,16 @@
 /**
  * A throwaway PostgreSQL cluster for tests and CI: a fresh data folder in a temp directory,
  * trust authentication, a free port on 127.0.0.1, its socket inside the folder, fsync off (the
- * data dies with the folder anyway), and one database, `civic_test`.
+ * data dies with the folder anyway), and one database, `civic_test`. `{ durable: true }` keeps
+ * PostgreSQL's defaults instead (fsync, synchronous_commit and full_page_writes on), for
+ * benchmarks whose figures must be those of a production server.
  *
  *   node scripts/pg/throwaway.mjs start [STATE_FILE]   prints DATABASE_URL=postgres://postgres@127.0.0.1:<port>/civic_test
  *   node scripts/pg/throwaway.mjs stop STATE_FILE      pg_ctl stop -m fast, then deletes the folder
  *
  * Without STATE_FILE, start writes `state.json` in the cluster's folder and names it on stderr.
- * From code (a vitest globalSetup): `const pg = await startThrowawayPostgres(); …; await pg.stop()`.
+ * From code (a vitest globalSetup): `const pg = await startThrowawayPostgres(); …; await pg.stop()`;
+ * a benchmark: `startThrowawayPostgres({ durable: true })`.
  *
  * Uses the server binaries of Debian's `postgresql` package (/usr/lib/postgresql/<version>/bin,
  * the newest installed; PG_BIN overrides). initdb refuses to run as root, so as root every
@@ -84,7 +87,7 @@ function logTail(folder) {
   }
 }
 
-/** Starts a cluster; resolves to {url, port, folder, stateFile, stop()}. */
+/** Starts a cluster ({stateFile, durable}); resolves to {url, port, folder, stateFile, stop()}. */
 export async function startThrowawayPostgres(options = {}) {
   const bin = findPostgresBin();
   const folder = mkdtempSync(join(resolve(process.env.PG_THROWAWAY_BASE ?? tmpdir()), 'civic-pg-'));
@@ -111,9 +114,7 @@ export async function startThrowawayPostgres(options = {}) {
         `-p ${port}`,
         '-c listen_addresses=127.0.0.1',
         `-c unix_socket_directories='${folder}'`,
-        '-c fsync=off',
-        '-c synchronous_commit=off',
-        '-c full_page_writes=off',
+        ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
         '-c max_connections=200',
       ].join(' ');
       try {

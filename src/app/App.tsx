@@ -4,7 +4,7 @@ import { Link, Route, Switch, useRoute } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';
 import { SitesPage } from './features/sites/SitesPage';
-import { SyncBadge, SyncPage } from './features/sync/SyncPage';
+import { SyncBadge } from './features/sync/SyncBadge';
 import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { ServicesProvider, useServices, type AppServices } from './services';
@@ -34,6 +34,9 @@ const ChangePasswordPage = lazy(() =>
 const RecheckScreens = lazy(() =>
   import('./features/recheck/RecheckScreens').then((module) => ({ default: module.RecheckScreens })),
 );
+
+// The sync page (the engine's state and errors, storage, photo keeping): its own chunk.
+const SyncPage = lazy(() => import('./features/sync/SyncPage').then((module) => ({ default: module.SyncPage })));
 
 // Lazy chunks the inspector's phone never downloads (nor precaches: see vite.config.ts).
 const OfficeWorkspace = lazy(() => import('./features/office/OfficeWorkspace'));

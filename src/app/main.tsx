@@ -5,11 +5,10 @@ import { openCivicDatabase } from './db/database';
 import { getSession } from './db/session';
 import { initI18n } from './i18n';
 import { loadInspectPage } from './lazy-screens';
-import { keepStorageInCheck } from './platform/retention';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices, type AppServices } from './services';
 import { endExpiredSession, refreshBootstrap } from './session/session-service';
-import { createSyncService } from './sync/sync-service';
+import { deferSyncService } from './sync/deferred-sync';
 import './ui/styles.css';
 
 const container = document.getElementById('root');
@@ -28,17 +27,24 @@ async function start() {
     // says the session expired; drafts and the outbox stay.
     onUnauthorized: () => void endExpiredSession(services),
   });
-  services.sync = createSyncService({
-    db,
-    api: services.api,
-    // The queue paused on a 401: the same ending (the client's hook usually got there first).
-    onSignInNeeded: () => void endExpiredSession(services),
-    // Closed rectifications and accepted inspections show as such without "更新任务".
-    // And old confirmed photos make room when the phone's storage runs short.
-    onDelivered: () => {
-      void refreshBootstrap(services).catch(() => undefined);
-      void keepStorageInCheck(db, services.now()).catch((error: unknown) => console.error('retention failed', error));
-    },
+  // The engine's code loads after the first screen (sync/deferred-sync.ts).
+  services.sync = deferSyncService(async () => {
+    const [{ createSyncService }, { keepStorageInCheck }] = await Promise.all([
+      import('./sync/sync-service'),
+      import('./platform/retention'),
+    ]);
+    return createSyncService({
+      db,
+      api: services.api,
+      // The queue paused on a 401: the same ending (the client's hook usually got there first).
+      onSignInNeeded: () => void endExpiredSession(services),
+      // Closed rectifications and accepted inspections show as such without "更新任务".
+      // And old confirmed photos make room when the phone's storage runs short.
+      onDelivered: () => {
+        void refreshBootstrap(services).catch(() => undefined);
+        void keepStorageInCheck(db, services.now()).catch((error: unknown) => console.error('retention failed', error));
+      },
+    });
   });
   services.sync.start();
   root.render(

@@ -6,7 +6,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { createApiClient, type ApiClient } from './api/api-client';
 import type { CivicDatabase } from './db/database';
-import { createPhotoProcessor, type PhotoProcessor } from './photos/photo-processor';
+import type { PhotoProcessor } from './photos/photo-processor';
 import type { SyncService } from './sync/sync-service';
 
 export interface AppServices {
@@ -31,13 +31,20 @@ export function createServices(
   options: ServicesOptions = {},
 ): AppServices {
   let currentToken = token;
-  let processor: PhotoProcessor | undefined;
+  // The photo pipeline's code (and its worker) loads on the first photo, not in the first load.
+  let processor: Promise<PhotoProcessor> | undefined;
+  let loaded: PhotoProcessor | undefined;
   return {
     db,
     api: createApiClient({ getToken: () => currentToken, ...options }),
     photos: {
-      process: (...args) => (processor ??= createPhotoProcessor()).process(...args),
-      dispose: () => processor?.dispose(),
+      process: async (...args) =>
+        (
+          await (processor ??= import('./photos/photo-processor').then(
+            ({ createPhotoProcessor }) => (loaded = createPhotoProcessor()),
+          ))
+        ).process(...args),
+      dispose: () => loaded?.dispose(),
     },
     now: () => new Date(),
     setToken: (next) => {

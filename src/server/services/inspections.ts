@@ -15,6 +15,7 @@ import type { Inspection, StoredInspection } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
+import { groupCommit } from '../storage/group-commit';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
@@ -70,7 +71,9 @@ export async function putInspection(
   const { score, fullMarks, deductions } = scoreInspection(items, inspection.answers);
   const now = ctx.now().toISOString();
   try {
-    await db.transaction().execute(async (trx) => {
+    // Group commit: concurrent PUTs share one transaction (one fsync); each is answered only
+    // after the commit that stored it (storage/group-commit.ts).
+    await groupCommit(ctx).execute(async (trx) => {
       const row = {
         id: inspection.id,
         revision: inspection.revision,

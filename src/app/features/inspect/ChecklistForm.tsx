@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { AnswerGrade } from '../../../domain/grades';
@@ -99,8 +100,17 @@ export function ChecklistForm(props: ChecklistFormProps) {
     }
   };
   const problems = itemProblems(rubric, form.formState.errors);
+  const categories = useMemo(() => [...new Set(rubric.items.map((item) => item.category))], [rubric]);
+  // The first category renders first, the others one per step after it, in transitions that
+  // React interrupts for input: on a cold start the first grade can be tapped before the whole
+  // list exists, and no step is one long task (issue #16).
+  const [shownCategories, setShownCategories] = useState(1);
+  useEffect(() => {
+    if (shownCategories < categories.length) startTransition(() => setShownCategories((shown) => shown + 1));
+  }, [shownCategories, categories.length]);
   const goTo = (itemId: string | undefined) => {
     if (!itemId) return;
+    if (shownCategories < categories.length) flushSync(() => setShownCategories(categories.length));
     const card = document.getElementById(`item-${itemId}`);
     keepTitlesClearOfStatusBar(card?.closest('form'));
     card?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -118,7 +128,6 @@ export function ChecklistForm(props: ChecklistFormProps) {
     (errors) => goTo(Object.keys(itemProblems(rubric, errors))[0]),
   );
 
-  const categories = [...new Set(rubric.items.map((item) => item.category))];
   return (
     <form className="checklist" onSubmit={(event) => void submit(event)} noValidate>
       <div className="checklist__status" role="status" aria-live="polite">
@@ -146,7 +155,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
           </button>
         )}
       </div>
-      {categories.map((category) => (
+      {categories.slice(0, shownCategories).map((category) => (
         <fieldset key={category} className="checklist__category">
           <legend>
             <h2 className="checklist__category-title">{text.category(rubric, category)}</h2>

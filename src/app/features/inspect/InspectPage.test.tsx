@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // A global IndexedDB as in the app: without one Dexie's live queries (useChecklist) never answer.
 import 'fake-indexeddb/auto';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CivicDatabase } from '../../db/database';
@@ -109,7 +109,10 @@ describe('a photo that cannot be used', () => {
     } as Geolocation);
     renderInspectPage(database, () => Promise.reject(new PhotoProcessingError('undecodable')));
     await screen.findByRole('heading', { level: 1 });
-    const item = document.querySelector<HTMLElement>('[data-item-id="T18"]')!;
+    // The later categories render just after the first (ChecklistForm).
+    const item = await waitFor(() => document.querySelector<HTMLElement>('[data-item-id="T18"]') ?? expect.fail(), {
+      timeout: 5000,
+    });
     const input = item.querySelector<HTMLInputElement>('input[type="file"]')!;
     fireEvent.change(input, { target: { files: [new File(['x'], 'not-a-photo.jpg', { type: 'image/jpeg' })] } });
     const alert = await within(item).findByRole('alert');

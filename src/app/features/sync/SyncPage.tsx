@@ -1,25 +1,14 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
 import { useMeta, useOutboxSummary } from '../../db/live';
 import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';
-import { useOnline } from '../../platform/online';
 import { DEFAULT_PHOTO_KEEP_DAYS, PHOTO_KEEP_DAY_CHOICES } from '../../platform/retention';
 import { formatBytes, storageUsage, type StorageUsage } from '../../platform/storage';
 import { useServices } from '../../services';
-import type { EngineState } from '../../sync/sync-engine';
-import type { SyncService } from '../../sync/sync-service';
 import { Field } from '../../ui/Field';
 import { syncErrorText } from './sync-error-text';
-
-const IDLE: EngineState = { status: 'idle', failureStreak: 0 };
-const noSubscription = () => () => undefined;
-
-/** The sync engine's state for React (idle when the app runs without sync, as in tests). */
-export function useSyncState(sync: SyncService | undefined): EngineState {
-  return useSyncExternalStore(sync?.subscribe ?? noSubscription, sync?.getSnapshot ?? (() => IDLE));
-}
+import { useSyncState } from './SyncBadge';
 
 const shanghaiTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
 
@@ -127,26 +116,5 @@ export function SyncPage() {
         <span className="muted">{t('storage.keepDaysHelp')}</span>
       </Field>
     </section>
-  );
-}
-
-/** The header's badge: whether the phone is offline and how many submissions wait; links to the sync page. */
-export function SyncBadge() {
-  const { t } = useTranslation();
-  const { db, sync } = useServices();
-  const outbox = useOutboxSummary(db);
-  const state = useSyncState(sync);
-  const online = useOnline();
-  const waiting = outbox?.summary.groups.filter((group) => group.state !== 'done').length ?? 0;
-  const text = (): string => {
-    if (state.status === 'running') return t('sync.running');
-    // Offline, "all synced" would read as if nothing could be lost: say that nothing can go now.
-    if (!online) return waiting > 0 ? t('sync.badgeOffline', { count: waiting }) : t('sync.badgeOfflineNone');
-    return waiting > 0 ? t('sync.badge', { count: waiting }) : t('sync.badgeNone');
-  };
-  return (
-    <Link href="/sync" className="sync-badge" data-testid="sync-badge" aria-live="polite">
-      {text()}
-    </Link>
   );
 }
