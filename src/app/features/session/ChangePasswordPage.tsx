@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { localErrorText } from '../../i18n/local-errors';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
 import { Field } from '../../ui/Field';
@@ -106,5 +107,7 @@ function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t
     if (error.code === 'too_many_attempts' || error.code === 'unavailable') return t('session.change.failed.busy');
     if (error.status === 401) return t('session.change.failed.expired');
   }
-  return t('session.change.failed.other', { message: error instanceof Error ? error.message : String(error) });
+  if (error instanceof ApiRequestError) return t('session.change.failed.other', { message: error.message });
+  // A local failure (a full phone…): worded by the catalogue, not the technical message.
+  return t('session.change.failed.other', { message: localErrorText(t, error) });
 }
