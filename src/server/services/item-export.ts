@@ -7,31 +7,13 @@
  * type, then site id.
  */
 import type { Kysely } from 'kysely';
-import { CSV_BOM, csvLine, type CsvCell } from '../../domain/csv';
-import { GRADE_PERCENT, type AnswerGrade } from '../../domain/grades';
-import type { Rubric, SiteType } from '../../domain/rubric';
-import { roundScore } from '../../domain/scoring';
+import { CSV_BOM, csvLine } from '../../domain/csv';
+import { ITEM_SHEET_HEADER, itemSheetRow, SITE_TYPE_ORDER } from '../../domain/item-sheet';
+import type { Rubric } from '../../domain/rubric';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
 import { assignedInRound } from './round-scope';
 
-export const ITEM_EXPORT_HEADER = [
-  '区县',
-  '点位编号',
-  '点位名称',
-  '类型',
-  '项目编号',
-  '类别',
-  '测评项目',
-  '分值',
-  '等级',
-  '缺陷数',
-  '得分',
-  '备注',
-] as const;
-
-const TYPE_LABEL: Record<SiteType, string> = { center: '中心', institute: '所', station: '站' };
-const TYPE_ORDER: Record<SiteType, number> = { center: 0, institute: 1, station: 2 };
 /** Sites per batch: their bodies are the only stored data held at once. */
 export const EXPORT_BATCH = 250;
 
@@ -53,7 +35,9 @@ export async function itemExport(db: Kysely<Database>, rubric: Rubric, roundId: 
   const byDefault = new Intl.Collator();
   sites.sort(
     (a, b) =>
-      zh.compare(a.district, b.district) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || byDefault.compare(a.id, b.id),
+      zh.compare(a.district, b.district) ||
+      SITE_TYPE_ORDER[a.type] - SITE_TYPE_ORDER[b.type] ||
+      byDefault.compare(a.id, b.id),
   );
   const rows = sites.reduce((sum, site) => sum + rubric.types[site.type].items.length, 0);
   const ids = sites.map((site) => site.id);
@@ -61,7 +45,7 @@ export async function itemExport(db: Kysely<Database>, rubric: Rubric, roundId: 
 }
 
 async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids: readonly string[]) {
-  yield CSV_BOM + csvLine(ITEM_EXPORT_HEADER);
+  yield CSV_BOM + csvLine(ITEM_SHEET_HEADER);
   for (let start = 0; start < ids.length; start += EXPORT_BATCH) {
     const batch = ids.slice(start, start + EXPORT_BATCH);
     const stored = await db
@@ -86,21 +70,11 @@ async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids
       const file = rubric.types[site.type];
       for (const item of file.items) {
         const answer = byItem.get(item.id);
-        const grade: AnswerGrade | undefined = answer?.grade;
-        const row: CsvCell[] = [
-          site.district,
-          site.id,
-          site.name,
-          TYPE_LABEL[site.type],
-          item.id,
-          file.categories[item.category]?.title ?? item.category,
-          item.title,
-          item.points,
-          grade === 'NA' ? '不适用' : (grade ?? null),
-          answer?.defects ?? null,
-          !grade || grade === 'NA' ? null : roundScore((item.points * GRADE_PERCENT[grade]) / 100),
-          answer?.note || null,
-        ];
+        const row = itemSheetRow(site, file, item, {
+          grade: answer?.grade,
+          defects: answer?.defects ?? null,
+          note: answer?.note || null,
+        });
         text += csvLine(row);
       }
     }

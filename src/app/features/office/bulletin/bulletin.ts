@@ -8,12 +8,12 @@
  * Pure: every figure comes from the report (`buildRoundReport`'s output, as the server sends it)
  * and the sites' scores; nothing is recomputed. Always Chinese: it is an official document.
  */
+import { SITE_TYPE_ORDER, SITE_TYPE_SHORT } from '../../../../domain/item-sheet';
 import type { CommonProblem, RoundReport } from '../../../../domain/report';
 import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
 import type { Round, Site } from '../../../../domain/wire';
 
-export const TYPE_SHORT: Record<SiteType, string> = { center: '中心', institute: '所', station: '站' };
-const TYPE_ORDER: Record<SiteType, number> = { center: 0, institute: 1, station: 2 };
+export const TYPE_SHORT = SITE_TYPE_SHORT;
 const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 /** Column heads of the bulletin's tables (part of the document, so always Chinese). */
@@ -235,7 +235,7 @@ function rectifySites(input: BulletinInput): BulletinRectifySite[] {
     .sort(
       (a, b) =>
         (a.site?.district ?? '').localeCompare(b.site?.district ?? '', 'zh-CN') ||
-        (a.site ? TYPE_ORDER[a.site.type] : 9) - (b.site ? TYPE_ORDER[b.site.type] : 9) ||
+        (a.site ? SITE_TYPE_ORDER[a.site.type] : 9) - (b.site ? SITE_TYPE_ORDER[b.site.type] : 9) ||
         a.siteId.localeCompare(b.siteId),
     )
     .map((entry, index) => {

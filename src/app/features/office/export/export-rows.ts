@@ -7,15 +7,18 @@
  */
 import { isDeduction, type AnswerGrade } from '../../../../domain/grades';
 import { mustRectify, type RoundReport } from '../../../../domain/report';
-import type { Rubric, RubricItem, SiteType } from '../../../../domain/rubric';
+import type { Rubric, RubricItem } from '../../../../domain/rubric';
 import type { Round, Site } from '../../../../domain/wire';
 import type { RoundResult } from '../../../../domain/report';
-import { itemPoints } from '../results/breakdown';
+import {
+  ITEM_SHEET_HEADER,
+  itemPoints,
+  itemSheetRow,
+  SITE_TYPE_ORDER,
+  SITE_TYPE_SHORT,
+} from '../../../../domain/item-sheet';
 import { formatDateTime, isOverdue } from '../shared/format';
 import type { CsvCell } from './csv';
-
-export const TYPE_LABEL: Record<SiteType, string> = { center: '中心', institute: '所', station: '站' };
-const TYPE_ORDER: Record<SiteType, number> = { center: 0, institute: 1, station: 2 };
 
 export interface ExportContext {
   round: Pick<Round, 'rectifyBelow'>;
@@ -35,7 +38,9 @@ export interface ExportTable {
 
 export function bySiteOrder(a: Site, b: Site): number {
   return (
-    a.district.localeCompare(b.district, 'zh-CN') || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.id.localeCompare(b.id)
+    a.district.localeCompare(b.district, 'zh-CN') ||
+    SITE_TYPE_ORDER[a.type] - SITE_TYPE_ORDER[b.type] ||
+    a.id.localeCompare(b.id)
   );
 }
 
@@ -59,7 +64,7 @@ export function resultRows(context: ExportContext): ExportTable {
   const rows: CsvCell[][] = [[...RESULT_HEADER]];
   for (const site of [...context.sites].sort(bySiteOrder)) {
     const result = bySite.get(site.id);
-    const base = [site.district, site.id, site.name, TYPE_LABEL[site.type]];
+    const base = [site.district, site.id, site.name, SITE_TYPE_SHORT[site.type]];
     if (!result) {
       // 满分 stays a yes/no column: an uninspected site has no score and no full marks.
       rows.push([...base, '未测评', null, null, null, null, null, null, null]);
@@ -81,20 +86,7 @@ export function resultRows(context: ExportContext): ExportTable {
   return { name: '测评结果', rows };
 }
 
-export const ITEM_HEADER = [
-  '区县',
-  '点位编号',
-  '点位名称',
-  '类型',
-  '项目编号',
-  '类别',
-  '测评项目',
-  '分值',
-  '等级',
-  '缺陷数',
-  '得分',
-  '备注',
-] as const;
+export { ITEM_SHEET_HEADER as ITEM_HEADER };
 
 /** Points an item earns at a grade: points × grade factor; null when not applicable. */
 export function itemScore(item: Pick<RubricItem, 'points'>, grade: AnswerGrade | undefined): number | null {
@@ -103,7 +95,7 @@ export function itemScore(item: Pick<RubricItem, 'points'>, grade: AnswerGrade |
 
 export function itemRows(context: ExportContext): ExportTable {
   const sites = new Map(context.sites.map((site) => [site.id, site]));
-  const rows: CsvCell[][] = [[...ITEM_HEADER]];
+  const rows: CsvCell[][] = [[...ITEM_SHEET_HEADER]];
   const ordered = context.results
     .filter((result) => sites.has(result.siteId))
     .sort((a, b) => bySiteOrder(sites.get(a.siteId)!, sites.get(b.siteId)!));
@@ -111,21 +103,13 @@ export function itemRows(context: ExportContext): ExportTable {
     const site = sites.get(result.siteId)!;
     const file = context.rubric.types[site.type];
     for (const item of file.items) {
-      const grade = result.grades[item.id];
-      rows.push([
-        site.district,
-        site.id,
-        site.name,
-        TYPE_LABEL[site.type],
-        item.id,
-        file.categories[item.category]?.title ?? item.category,
-        item.title,
-        item.points,
-        grade === 'NA' ? '不适用' : (grade ?? null),
-        result.defects?.[item.id] ?? null,
-        itemScore(item, grade),
-        result.notes?.[item.id] ?? null,
-      ]);
+      rows.push(
+        itemSheetRow(site, file, item, {
+          grade: result.grades[item.id],
+          defects: result.defects?.[item.id] ?? null,
+          note: result.notes?.[item.id] ?? null,
+        }),
+      );
     }
   }
   return { name: '分项得分', rows };
@@ -165,7 +149,7 @@ export function rectificationRows(context: ExportContext): ExportTable {
       site?.district ?? null,
       rectification.siteId,
       site?.name ?? null,
-      site ? TYPE_LABEL[site.type] : null,
+      site ? SITE_TYPE_SHORT[site.type] : null,
       rectification.itemId,
       titles.get(rectification.itemId) ?? rectification.itemId,
       rectification.grade,

@@ -4,7 +4,7 @@
  * inspection's total score stays the server's; this only explains where points went.
  */
 import { GRADE_PERCENT, type AnswerGrade } from '../../../../domain/grades';
-import type { RubricFile, RubricItem } from '../../../../domain/rubric';
+import type { RubricFile } from '../../../../domain/rubric';
 import { roundScore } from '../../../../domain/scoring';
 
 export interface CategoryBreakdown {
@@ -17,10 +17,7 @@ export interface CategoryBreakdown {
   deducted: number;
 }
 
-export function itemPoints(item: Pick<RubricItem, 'points'>, grade: AnswerGrade | undefined): number | null {
-  if (!grade || grade === 'NA') return null;
-  return roundScore((item.points * GRADE_PERCENT[grade]) / 100);
-}
+export { itemPoints } from '../../../../domain/item-sheet';
 
 export function categoryBreakdown(
   file: RubricFile,

@@ -3,6 +3,7 @@
  * stored revision), joined with site and inspector names, then filtered and sorted. Pure, so
  * 10,000 rows are filtered and sorted without React in the way (and tested without a DOM).
  */
+import { SITE_TYPE_ORDER } from '../../../../domain/item-sheet';
 import { cityDate } from '../../../../domain/dates';
 import { latestResults, mustRectify } from '../../../../domain/report';
 import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
@@ -168,7 +169,6 @@ export function filterRows(rows: readonly ResultRow[], filter: ResultFilter): Re
 export const SORT_KEYS = ['site', 'district', 'type', 'score', 'fullMarks', 'inspector', 'submittedAt'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-const TYPE_ORDER: Record<SiteType, number> = { center: 0, institute: 1, station: 2 };
 /** One collator for all comparisons: `localeCompare` per call is ten times slower on 10,000 rows. */
 const zh = new Intl.Collator('zh-CN');
 
@@ -179,7 +179,7 @@ function compare(key: SortKey, a: ResultRow, b: ResultRow): number {
     case 'district':
       return zh.compare(a.district, b.district);
     case 'type':
-      return (a.type ? TYPE_ORDER[a.type] : 9) - (b.type ? TYPE_ORDER[b.type] : 9);
+      return (a.type ? SITE_TYPE_ORDER[a.type] : 9) - (b.type ? SITE_TYPE_ORDER[b.type] : 9);
     case 'score':
       return a.score - b.score;
     case 'fullMarks':
