@@ -50,5 +50,7 @@ export async function photosLeftBehind(configured: PhotoStore, other: PhotoStore
     for await (const hash of store.listPhotos()) return hash;
     return undefined;
   };
-  return (await first(configured)) === undefined && (await first(other)) !== undefined;
+  // The other store first: usually empty, and the disk store's listing walks its folders, so a
+  // SQLite server (disk configured) never walks its photos at start.
+  return (await first(other)) !== undefined && (await first(configured)) === undefined;
 }
