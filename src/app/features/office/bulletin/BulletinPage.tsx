@@ -6,7 +6,7 @@
  * controls are hidden in print (styles.css, `@page` A4).
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { latestResults } from '../../../../domain/report';
 import { useRound } from '../rounds/round-context';
 import { Field } from '../../../ui/Field';
