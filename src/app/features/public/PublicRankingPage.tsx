@@ -4,7 +4,7 @@
  * server sends nothing else). A lazy chunk of its own, like the office workspace.
  */
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { ApiRequestError } from '../../api/api-client';
 import { createOfficeApi } from '../../api/office-api';
 import { useServices } from '../../services';

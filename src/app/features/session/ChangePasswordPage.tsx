@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation, type TFunction } from '../../i18n';
 import { localErrorText } from '../../i18n/local-errors';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
@@ -99,7 +99,7 @@ export function ChangePasswordPage({ displayName, onChange, onCancel }: ChangePa
   );
 }
 
-function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+function describeFailure(error: unknown, t: TFunction): string {
   if (error instanceof NetworkError) return t('session.change.failed.network');
   if (error instanceof ApiRequestError) {
     const path = (error.body.issues as { path?: string }[] | undefined)?.[0]?.path;

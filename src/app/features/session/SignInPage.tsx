@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation, type TFunction } from '../../i18n';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
 import { Field } from '../../ui/Field';
@@ -82,7 +82,7 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
   );
 }
 
-function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+function describeFailure(error: unknown, t: TFunction): string {
   if (error instanceof NetworkError) return t('session.failed.network');
   if (error instanceof ApiRequestError) {
     if (error.code === 'invalid_credentials' || error.code === 'too_many_attempts')

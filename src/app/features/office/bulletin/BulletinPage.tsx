@@ -7,8 +7,7 @@
  * as edited until the office asks to regenerate them.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
+import { useTranslation, type TFunction } from '../../../i18n';
 import {
   BULLETIN_LIMITS,
   BULLETIN_SECTIONS,

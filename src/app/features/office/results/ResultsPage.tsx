@@ -4,7 +4,7 @@
  * round's feed polls the server, so new inspections appear by themselves and are highlighted.
  */
 import { useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { Link, useSearch } from 'wouter';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { UserView } from '../../../api/office-api';

@@ -4,7 +4,7 @@
  * inspection feed, which keeps polling while any tab of the round is open.
  */
 import { useEffect, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { BulletinPage } from '../bulletin/BulletinPage';
 import { RecheckProgress } from '../../recheck/RecheckProgress';
