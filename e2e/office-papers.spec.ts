@@ -109,3 +109,84 @@ test('the office edits the bulletin, keeps it with the round, prints it with its
   await page.goto(published.url);
   await expect(page.getByTestId('public-issuer')).toHaveText('发布单位：平顶山市创文办');
 });
+
+test('整改通知书: one A4 page per site under rectification, its items, notes and before-photos; by district; one by one', async ({
+  page,
+  server,
+}) => {
+  const t = await team(server.url);
+  await roundWithSites(t);
+  const poor = await inspect(server.url, t, {
+    siteId: 'XH-S-001',
+    findings: { T16: { grade: 'C#', note: '公益广告破损', photos: 2 }, T18: { grade: 'C#', note: '活动室积尘' } },
+  });
+  await inspect(server.url, t, { siteId: 'WD-S-001', findings: { T16: { grade: 'C#' }, T18: { grade: 'C#' } } });
+  await inspect(server.url, t, { siteId: 'XH-S-002' });
+
+  const office = new OfficePage(page);
+  await office.signIn(t.supervisor.username, t.supervisor.password);
+  await office.openRound(ROUND.name);
+  await office.tab('整改通知书').click();
+  const notices = page.getByTestId('rectify-notice');
+  await expect(notices).toHaveCount(2);
+  await expect(page.getByTestId('notices-count')).toHaveText('2 份整改通知书（每个有未整改项目的点位一份）');
+
+  const xh = page.locator('[data-testid="rectify-notice"][data-site="XH-S-001"]');
+  await expect(xh.getByRole('heading', { level: 1 })).toHaveText('整改通知书');
+  await expect(xh).toContainText('曙光街社区新时代文明实践站（新华区）：');
+  await expect(xh).toContainText('于2021年8月3日前整改到位');
+  const items = await xh
+    .getByTestId('notice-items')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent ?? '')));
+  expect(items.map((row) => [row[0], row[1], row[2], row[4]])).toEqual([
+    ['1', 'T16 公益广告完好', '公益广告破损', '2021年8月3日'],
+    ['2', 'T18 室内卫生（无积尘）', '活动室积尘', '2021年8月3日'],
+  ]);
+  // One before-photo each: one of T16's two, T18's one.
+  const photos = xh.locator('.rectify-notice__photo [data-sha256]');
+  await expect(photos).toHaveCount(2);
+  expect(poor.photos.T16).toContain(await photos.first().getAttribute('data-sha256'));
+  expect(await photos.last().getAttribute('data-sha256')).toBe(poor.photos.T18![0]);
+  await expect
+    .poll(() =>
+      xh
+        .locator('.rectify-notice__photo img')
+        .evaluateAll((nodes) => nodes.every((node) => (node as HTMLImageElement).naturalWidth > 0)),
+    )
+    .toBe(true);
+  await expect(xh.locator('.rectify-notice__photo img')).toHaveCount(2);
+  // No unit link from the server yet: the QR slot says so.
+  await expect(xh.getByTestId('notice-qr-empty')).toHaveText('整改反馈二维码将在交办后生成');
+
+  // In print: a page per notice, nothing else.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('button', { name: '打印全部' })).toBeHidden();
+  const pdfPages = async () =>
+    ((await page.pdf({ preferCSSPageSize: true })).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  expect(await pdfPages()).toBe(2);
+  await page.emulateMedia({ media: 'screen' });
+
+  // One district: 卫东区's notice only.
+  await page.getByLabel('区县').selectOption('卫东区');
+  await expect(notices).toHaveCount(1);
+  await expect(notices).toHaveAttribute('data-site', 'WD-S-001');
+  await expect(page.getByRole('button', { name: '打印卫东区的通知书' })).toBeEnabled();
+  await page.getByLabel('区县').selectOption('');
+
+  // One by one: only that notice goes to the printer, all come back after.
+  await page.evaluate(() => {
+    window.print = () => {
+      (window as unknown as { printed: number }).printed =
+        ((window as unknown as { printed?: number }).printed ?? 0) + 1;
+    };
+  });
+  await page.getByRole('button', { name: '只打印“五一路社区新时代文明实践站”' }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed?: number }).printed)).toBe(1);
+  await page.emulateMedia({ media: 'print' });
+  await expect(xh).toBeHidden();
+  await expect(page.locator('[data-site="WD-S-001"]')).toBeVisible();
+  expect(await pdfPages()).toBe(1);
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  await expect(xh).toBeVisible();
+});
