@@ -4,6 +4,7 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
+import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
 import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
@@ -106,6 +107,11 @@ export function createOfficeApi(api: ApiClient) {
       get<Publication>(`/api/rounds/${path(roundId)}/publication`, signal),
     publish: (roundId: string) => send<Publication>('POST', `/api/rounds/${path(roundId)}/publication`, {}),
     unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
+    /** The round's bulletin document (文号, issuer, edited paragraphs, district order). */
+    bulletin: (roundId: string, signal?: AbortSignal) =>
+      get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
+    saveBulletin: (roundId: string, document: BulletinDocument) =>
+      send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
   };
