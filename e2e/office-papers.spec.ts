@@ -5,11 +5,23 @@
  * pages numbered by the bulletin's own @page); downloads the Word file and reads it back; asks
  * to regenerate the text (confirming); and the public ranking names the issuing office.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { inspect, ROUND, roundWithSites, team } from './fixtures/office-seed';
 import { expect, test } from './fixtures/server';
 import { OfficePage } from './pages/office.page';
+
+/**
+ * The QR code the notice must draw for a link, made by the same package in a plain Node process
+ * (the spec's own module loader hands qrcode over in a form whose calls never settle).
+ */
+function qrSvg(link: string): string {
+  const script =
+    "require('qrcode').toString(process.argv[1], { type: 'svg', width: 160, margin: 1, errorCorrectionLevel: 'M' })" +
+    '.then((svg) => process.stdout.write(svg))';
+  return execFileSync(process.execPath, ['-e', script, link], { encoding: 'utf8' });
+}
 
 const NUMBER = '平创文办〔2021〕12号';
 const EDITED = '经市创文办研究，现将7月模拟测评有关情况通报如下（已修改）：';
@@ -189,4 +201,42 @@ test('整改通知书: one A4 page per site under rectification, its items, note
   expect(await pdfPages()).toBe(1);
   await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
   await expect(xh).toBeVisible();
+
+  // A site with an active unit link gets its QR code. The links come from the units loop's
+  // GET /api/rounds/{id}/unit-links (docs/API.md, issue #17), which this branch's server does not
+  // have yet: its answer is stood in for here, in the documented form, until dispatch lands.
+  const link = 'https://civic.example.org/unit/Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5';
+  await page.route('**/api/rounds/*/unit-links', (route) =>
+    route.fulfill({
+      json: [
+        {
+          siteId: 'WD-S-001',
+          siteName: '五一路',
+          district: '卫东区',
+          url: link,
+          token: 't',
+          issuedAt: '',
+          active: true,
+        },
+        {
+          siteId: 'XH-S-001',
+          siteName: '曙光街',
+          district: '新华区',
+          url: `${link}x`,
+          token: 't',
+          issuedAt: '',
+          active: false,
+        },
+      ],
+    }),
+  );
+  await page.reload();
+  const wd = page.locator('[data-testid="rectify-notice"][data-site="WD-S-001"]');
+  const svg = qrSvg(link);
+  await expect(wd.getByTestId('notice-qr')).toHaveAttribute(
+    'src',
+    `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
+  );
+  // A revoked link prints no code.
+  await expect(xh.getByTestId('notice-qr-empty')).toBeVisible();
 });
