@@ -59,7 +59,7 @@ test('the office edits the bulletin, keeps it with the round, prints it with its
   await page.getByRole('button', { name: '完成编辑' }).click();
   await expect(page.getByTestId('bulletin-status')).toHaveText('有未保存的修改');
   await page.getByRole('button', { name: '保存', exact: true }).click();
-  await expect(page.getByTestId('bulletin-status')).toContainText('正文为修改后的文本');
+  await expect(page.getByTestId('bulletin-status')).toContainText('已保存');
 
   // Reloaded: all of it is still there, read back from the server.
   await page.reload();
@@ -112,9 +112,21 @@ test('the office edits the bulletin, keeps it with the round, prints it with its
   // Regenerated on request only, after confirming: the generated opening is back.
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: '重新生成正文' }).click();
-  await expect(page.getByTestId('bulletin-status')).toContainText('正文随测评结果自动生成');
   await expect(bulletin).toContainText('平顶山市创文办组织对全市新时代文明实践中心');
+  await expect(bulletin).not.toContainText(EDITED);
   await expect(page.getByTestId('bulletin-number')).toHaveText(NUMBER);
+
+  // Kept as regenerated: a later inspection changes the ranking table, not the saved paragraphs,
+  // and the page says so until the office regenerates again.
+  const before = await bulletin.locator('.bulletin__para').allTextContents();
+  await inspect(server.url, t, { siteId: 'XH-C', findings: { C06: { grade: 'C#' } } });
+  await page.reload();
+  await expect(page.getByTestId('bulletin-stale')).toBeVisible();
+  expect(await bulletin.locator('.bulletin__para').allTextContents()).toEqual(before);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: '重新生成正文' }).click();
+  await expect(page.getByTestId('bulletin-stale')).toBeHidden();
+  await expect(bulletin).toContainText('1个中心');
 
   // The public ranking names the issuing office.
   const published = (await t.seeder.call('POST', `/api/rounds/${ROUND.id}/publication`, {})) as { url: string };
