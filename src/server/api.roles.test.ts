@@ -166,6 +166,11 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/exports/items.csv`, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/exports/results.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/exports/results.csv`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/inspections',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/inspections`, t),

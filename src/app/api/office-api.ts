@@ -6,6 +6,7 @@
  */
 import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
 import type { RoundReport, RoundResult } from '../../domain/report';
+import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
@@ -54,6 +55,14 @@ export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
 const path = (value: string) => encodeURIComponent(value);
 
+/** The parameters that are set, in a stable order (the same query, the same URL). */
+function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, String(value));
+  return query.toString();
+}
+
 export function createOfficeApi(api: ApiClient) {
   const get = <T>(url: string, signal?: AbortSignal) =>
     api.request<T>('GET', url, undefined, signal ? { signal } : {}).then((r) => r.data);
@@ -92,6 +101,9 @@ export function createOfficeApi(api: ApiClient) {
       get<InspectionDetail>(`/api/inspections/${path(id)}${revision ? `?revision=${revision}` : ''}`, signal),
     results: (roundId: string, signal?: AbortSignal) =>
       get<RoundResult[]>(`/api/rounds/${path(roundId)}/results`, signal),
+    /** A page of the round's current results, filtered and sorted by the server. */
+    resultList: (roundId: string, params: ResultListParams, signal?: AbortSignal) =>
+      get<ResultListPage>(`/api/rounds/${path(roundId)}/result-list?${queryString({ ...params })}`, signal),
     report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {

@@ -39,6 +39,9 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+/** The advisory lock the start takes around migrating (any 64-bit number no other lock uses). */
+const MIGRATION_LOCK_KEY = sql.lit(7_214_019_001);
+
 /**
  * Brings the schema up to date and returns the names applied now (`list` is for tests).
  * PostgreSQL: Kysely runs each migration in a transaction under an advisory lock. SQLite:
@@ -56,7 +59,18 @@ export async function migrateToLatest(
     // Look for the bookkeeping table in our own schema only: Kysely would otherwise take a
     // `kysely_migration` of any other schema in the database for ours.
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    return run(db, list, rows[0]?.schema ?? 'public');
+    // Several server processes may start at once on one database. Kysely locks the migrations
+    // themselves, but creates its bookkeeping tables before taking its lock; this session lock
+    // (one connection, held for the whole run) makes the others wait until all is in place,
+    // and then find nothing left to do.
+    return db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      try {
+        return await run(connection, list, rows[0]?.schema ?? 'public');
+      } finally {
+        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      }
+    });
   }
   return db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
