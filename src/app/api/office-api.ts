@@ -37,6 +37,20 @@ export type { PublicationView as Publication } from '../../domain/wire';
 
 export type InspectionDetail = Inspection & InspectionSummary;
 
+/**
+ * A site's current link for its responsible unit (`GET /api/rounds/{id}/unit-links`, the units
+ * loop of issue #17): `url` is what the rectification notice's QR code encodes.
+ */
+export interface UnitLinkView {
+  siteId: string;
+  siteName: string;
+  district: string;
+  url: string;
+  token: string;
+  issuedAt: string;
+  active: boolean;
+}
+
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
 const path = (value: string) => encodeURIComponent(value);
@@ -112,6 +126,8 @@ export function createOfficeApi(api: ApiClient) {
       get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
     saveBulletin: (roundId: string, document: BulletinDocument) =>
       send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
+    unitLinks: (roundId: string, signal?: AbortSignal) =>
+      get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
   };
