@@ -394,6 +394,9 @@ export const officeEn: OfficeMessages = {
     rectificationsCsv: 'Rectification list (CSV)',
     xlsx: 'All (Excel)',
     working: 'Preparing…',
+    progress: 'Exporting… {{percent}}%',
+    itemsTooMany:
+      'The scores per item run to {{rows}} lines, more than one Excel sheet holds (1,048,576): the Excel file leaves that sheet out; use “Scores per item (CSV)”.',
   },
   publish: {
     title: 'Public district ranking',

@@ -391,6 +391,9 @@ export const officeZhCN = {
     rectificationsCsv: '整改清单（CSV）',
     xlsx: '全部（Excel）',
     working: '正在生成…',
+    progress: '正在导出… {{percent}}%',
+    itemsTooMany:
+      '分项得分共 {{rows}} 行，超过 Excel 单张工作表的上限（1,048,576 行），Excel 文件未包含该表；请用“分项得分（CSV）”导出。',
   },
   publish: {
     title: '公开区县排名',
