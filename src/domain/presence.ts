@@ -186,3 +186,26 @@ function timeOnSite(photos: readonly PhotoFacts[]): number | null {
   if (times.length < 2) return null;
   return Math.round((Math.max(...times) - Math.min(...times)) / 1000);
 }
+
+/** Flags as stored (`flags_json`): null for an inspection stored before the checks existed. */
+export function storedFlags(json: string | null): PresenceFlag[] | null {
+  return json === null ? null : (JSON.parse(json) as PresenceFlag[]);
+}
+
+/** The flags' short Chinese names, for sheets (the screens word them through i18n). */
+export const PRESENCE_FLAG_SHORT_ZH: Record<PresenceFlagCode, string> = {
+  no_fix: '无定位',
+  far_from_site: '距点位过远',
+  no_site_position: '点位无坐标',
+  site_position_from_phone: '点位坐标取自手机',
+  gallery_photo: '相册照片',
+  reused_photo: '照片重复使用',
+  capture_time_mismatch: '拍摄时间与水印不符',
+  capture_outside_round: '拍摄日期不在轮次内',
+};
+
+/** One sheet cell: the flags' names, `；`-separated; 未核验 for an inspection never checked. */
+export function flagsCell(flags: readonly PresenceFlag[] | null | undefined): string {
+  if (flags === null || flags === undefined) return '未核验';
+  return flags.map((flag) => PRESENCE_FLAG_SHORT_ZH[flag.code]).join('；');
+}

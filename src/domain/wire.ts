@@ -54,7 +54,8 @@ export const siteSchema = z.object({
   lat: z.optional(z.nullable(z.number().check(z.gte(-90), z.lte(90)))),
   lng: z.optional(z.nullable(z.number().check(z.gte(-180), z.lte(180)))),
 });
-export type Site = z.infer<typeof siteSchema>;
+/** As the server shows it, `positionSource` says where the coordinates came from (proof of presence). */
+export type Site = z.infer<typeof siteSchema> & { positionSource?: 'office' | 'phone' | null };
 export const sitesUpsertSchema = z.array(siteSchema).check(z.minLength(1), z.maxLength(5000));
 
 const roundFields = {

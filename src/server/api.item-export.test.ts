@@ -141,7 +141,9 @@ describeEachEngine(
       expect(response.headers.get('content-disposition')).toBe(`attachment; filename="items-${ROUND}.csv"`);
       const text = response.bytes.toString('utf8');
       expect(
-        text.startsWith('\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注\r\n'),
+        text.startsWith(
+          '\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注,核验提示\r\n',
+        ),
       ).toBe(true);
       const lines = text.slice(1).split('\r\n').slice(1, -1);
       const rubric = h.fx.rubrics.get('2021')!.types;
@@ -151,7 +153,8 @@ describeEachEngine(
       expect(lines[0]!.startsWith('卫东区,E-C1,')).toBe(true);
       const station = rubric.station.items.find((item) => !item.countRule)!;
       const deducted = lines.find((line) => line.startsWith(`新华区,E-S1,`) && line.includes(`,${station.id},`))!;
-      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙"`);
+      // Sent without any position (an older phone): flagged, on each line of the site.
+      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙",无定位`);
       expectStatus(await h.api.get(`/api/rounds/${ROUND}/exports/items.csv`, team.inspector.token), 403, 'inspector');
       expectStatus(await h.api.get(`/api/rounds/nope/exports/items.csv`, team.supervisor.token), 404, 'unknown');
     });

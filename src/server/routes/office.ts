@@ -17,8 +17,11 @@ type RoundParams = { Params: { roundId: string } };
 
 const feedQuerySchema = z.object({ since: z.optional(instantSchema) });
 
-/** Fields that decide scores, rectifications and due dates: fixed once the first result is in. */
-const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const;
+/**
+ * Fields that decide scores, rectifications, due dates and presence flags: fixed once the first
+ * result is in.
+ */
+const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays', 'presenceRadiusM'] as const;
 
 /**
  * What the office workspace needs beyond the contract (supervisor or admin):
@@ -58,7 +61,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       if (inspected) {
         throw new ApiError(
           'conflict',
-          '本轮已收到测评结果，评分标准版本、整改分数线和整改天数不能再修改（已生成的整改清单依据原设置）',
+          '本轮已收到测评结果，评分标准版本、整改分数线、整改天数和到场核验半径不能再修改（已生成的整改清单和核验提示依据原设置）',
         );
       }
     }
@@ -69,6 +72,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       rectify_days: merged.rectifyDays,
       starts_on: merged.startsOn,
       ends_on: merged.endsOn,
+      presence_radius_m: merged.presenceRadiusM,
     };
     await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
     return roundView({ ...round, ...values });

@@ -17,6 +17,7 @@ import {
   SITE_TYPE_ORDER,
   SITE_TYPE_SHORT,
 } from '../../../../domain/item-sheet';
+import { flagsCell } from '../../../../domain/presence';
 import { formatDateTime, isOverdue } from '../shared/format';
 import type { CsvCell } from './csv';
 
@@ -57,6 +58,7 @@ export const RESULT_HEADER = [
   '测评员',
   '提交时间',
   '版本',
+  '核验提示',
 ] as const;
 
 export function resultRows(context: ExportContext): ExportTable {
@@ -67,7 +69,7 @@ export function resultRows(context: ExportContext): ExportTable {
     const base = [site.district, site.id, site.name, SITE_TYPE_SHORT[site.type]];
     if (!result) {
       // 满分 stays a yes/no column: an uninspected site has no score and no full marks.
-      rows.push([...base, '未测评', null, null, null, null, null, null, null]);
+      rows.push([...base, '未测评', null, null, null, null, null, null, null, null]);
       continue;
     }
     const deductions = Object.values(result.grades).filter((grade) => isDeduction(grade)).length;
@@ -81,6 +83,7 @@ export function resultRows(context: ExportContext): ExportTable {
       context.userName(result.inspectorId),
       formatDateTime(result.submittedAt),
       result.revision,
+      flagsCell(result.flags),
     ]);
   }
   return { name: '测评结果', rows };
@@ -104,11 +107,17 @@ export function itemRows(context: ExportContext): ExportTable {
     const file = context.rubric.types[site.type];
     for (const item of file.items) {
       rows.push(
-        itemSheetRow(site, file, item, {
-          grade: result.grades[item.id],
-          defects: result.defects?.[item.id] ?? null,
-          note: result.notes?.[item.id] ?? null,
-        }),
+        itemSheetRow(
+          site,
+          file,
+          item,
+          {
+            grade: result.grades[item.id],
+            defects: result.defects?.[item.id] ?? null,
+            note: result.notes?.[item.id] ?? null,
+          },
+          flagsCell(result.flags),
+        ),
       );
     }
   }
