@@ -10,7 +10,7 @@ import { CODE, SHA256 } from './ids';
 import { isValidIsoDate } from './dates';
 import { RUBRIC_ITEM_ID, RUBRIC_VERSION, SITE_TYPES } from './rubric';
 import type { DistrictTally } from './report';
-import { FIX_STAGES, PHOTO_SOURCES } from './presence';
+import { FIX_STAGES, PHOTO_SOURCES, type PresenceFlag } from './presence';
 
 export const API_VERSION = 1;
 
@@ -299,6 +299,11 @@ export interface InspectionSummary {
   receivedAt: string;
   score: number;
   fullMarks: boolean;
+  /**
+   * Proof-of-presence flags (the office's feed, `GET /api/rounds/{id}/inspections`): `[]` clean,
+   * `null` never checked; absent elsewhere.
+   */
+  flags?: PresenceFlag[] | null;
 }
 
 /** The answer to `PUT /api/inspections/{id}`: the revision as stored and scored by the server. */

@@ -11,6 +11,7 @@ import { itemExport } from '../services/item-export';
 import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
+import { storedFlags } from '../../domain/presence';
 import type { Database } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
@@ -125,6 +126,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
           'received_at',
           'score',
           'full_marks',
+          'flags_json',
         ])
         .where('round_id', '=', round.id)
         // Inclusive: two arrivals in the same millisecond are never split across polls (the client dedupes).
@@ -132,7 +134,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
         .orderBy('received_at', 'desc')
         .execute();
       void reply.header('Cache-Control', 'no-store');
-      return rows.map(inspectionSummaryView);
+      return rows.map((row) => ({ ...inspectionSummaryView(row), flags: storedFlags(row.flags_json) }));
     },
   );
 };
