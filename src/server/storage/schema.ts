@@ -232,6 +232,15 @@ export interface PublishedRankingsTable {
   ranking_json: string | null;
 }
 
+/** A round's bulletin as the office last saved it (migration 0012). */
+export interface BulletinDocumentsTable {
+  round_id: string;
+  /** `BulletinDocument` (src/domain/bulletin-document.ts) as JSON. */
+  document_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -251,6 +260,7 @@ export interface Database {
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;
+  bulletin_documents: BulletinDocumentsTable;
 }
 
 export type TableName = keyof Database;

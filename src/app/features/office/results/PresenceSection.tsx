@@ -2,7 +2,7 @@
  * 到场核验 on an inspection's detail: each flag with what was found, or that nothing was, or that
  * the inspection came before the checks; and the time on site. Flags warn; the score stands.
  */
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { PresenceFlag } from '../../../../domain/presence';
 import { flagDetail, flagName } from './presence-text';
 

@@ -2,7 +2,7 @@
  * Proof-of-presence flags worded for the office (codes and data come from the server,
  * `domain/presence.ts`; the words are the office catalogue's `presence.*`).
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../../i18n';
 import type { PresenceFlag } from '../../../../domain/presence';
 import { formatDateTime } from '../shared/format';
 
