@@ -53,6 +53,7 @@ type ShownRow = Pick<
   | 'mustRectify'
   | 'inspectorName'
   | 'submittedAt'
+  | 'flags'
 >;
 
 /** Search text waits this long after the last keystroke before it asks the server. */
