@@ -35,7 +35,8 @@ export interface UserPatch {
 export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
 export type { PublicationView as Publication } from '../../domain/wire';
 
-export type InspectionDetail = Inspection & InspectionSummary;
+/** With the proof-of-presence flags and time on site (absent from servers before them). */
+export type InspectionDetail = Inspection & InspectionSummary & { timeOnSiteS?: number | null };
 
 /**
  * A site's current link for its responsible unit (`GET /api/rounds/{id}/unit-links`, the units
