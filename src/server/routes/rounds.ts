@@ -32,6 +32,8 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       starts_on: input.startsOn,
       ends_on: input.endsOn,
       created_at: ctx.now().toISOString(),
+      due_from: 'inspection' as const,
+      objection_days: 3,
     };
     for (const id of input.id === undefined ? roundIdsFor(input.startsOn) : [input.id]) {
       const row = { id, ...fields };

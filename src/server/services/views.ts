@@ -25,6 +25,8 @@ export function roundView(row: Row<'rounds'>) {
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     createdAt: row.created_at,
+    dueFrom: row.due_from,
+    objectionDays: row.objection_days,
   };
 }
 
