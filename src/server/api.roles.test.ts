@@ -286,6 +286,11 @@ describeEachEngine(
         call: (t) => h.api.post(`/api/rounds/${round.id}/dispatch`, {}, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/unit-figures',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/unit-figures`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/unit-items',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/unit-items`, t),

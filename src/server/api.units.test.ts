@@ -220,6 +220,16 @@ describeEachEngine('responsible units', (engine) => {
       // The liaison sees the same answer; the rechecker may read its after-photo.
       expect((await unitItems(liaison.token)).find((each) => each.id === item.id)!.state).toBe('answered');
       expect((await h.api.get(`/api/photos/${after!}`, team.rechecker.token)).status).toBe(200);
+      const forRecheck = (await h.fx.rectifications(team.rechecker.token, '?roundId=U-1')).find(
+        (each) => each.id === item.id,
+      ) as unknown as { unitAnswer: unknown };
+      expect(forRecheck.unitAnswer).toEqual({
+        id: body.id,
+        action: body.action,
+        note: '周六完成',
+        photos: [after],
+        answeredAt: body.answeredAt,
+      });
     });
 
     it('is dead once revoked, and a new link has a new token', async () => {
@@ -317,12 +327,32 @@ describeEachEngine('responsible units', (engine) => {
       expect(after.score).toBeGreaterThan(before.score);
       expect(after.grades.T01).toBe('A');
       // The inspector's inspection is untouched: still their grade and score.
-      const inspection = await h.api.get<{ score: number; answers: { itemId: string; grade: string }[] }>(
-        `/api/inspections/${after.inspectionId}`,
-        team.inspector.token,
-      );
+      const inspection = await h.api.get<{
+        score: number;
+        answers: { itemId: string; grade: string }[];
+        corrections: unknown[];
+        objections: unknown[];
+      }>(`/api/inspections/${after.inspectionId}`, team.inspector.token);
       expect(inspection.body.score).toBe(before.score);
       expect(inspection.body.answers.find((each) => each.itemId === 'T01')!.grade).toBe('C#');
+      // …and the inspector sees the outcome beside it, as the office's act.
+      expect(inspection.body.corrections).toEqual([
+        expect.objectContaining({
+          itemId: 'T01',
+          fromGrade: 'C#',
+          toGrade: 'A',
+          reason: '申诉成立',
+          correctedBy: team.supervisor.id,
+        }),
+      ]);
+      expect(inspection.body.objections).toEqual([
+        expect.objectContaining({
+          itemId: 'T01',
+          reason: '测评时正在施工',
+          status: 'approved',
+          decisionReason: '申诉成立',
+        }),
+      ]);
       const report = (await h.api.get<RoundReport>('/api/rounds/U-1/report', office())).body;
       expect(report.rectifications.some((each) => each.siteId === 'u-s3' && each.itemId === 'T01')).toBe(false);
       const csv = await h.api.raw({ method: 'GET', path: '/api/rounds/U-1/exports/items.csv', token: office() });
@@ -387,6 +417,57 @@ describeEachEngine('responsible units', (engine) => {
       expect((await linkOf('u-s1')).active).toBe(false);
       const closed = (await unitItems(liaison.token)).filter((each) => each.siteId === 'u-s1');
       expect(closed.every((each) => each.state === 'closed' && each.escalation === null)).toBe(true);
+    });
+  });
+
+  describe('figures', () => {
+    it('per district and per unit match a hand count', async () => {
+      // The extended item closed before its new due date: on time.
+      const [photo] = await h.fx.uploadPhotos(team.rechecker.token, [jpeg({ label: 'fixed in time' })]);
+      const fixed = h.fx.recheck(rid('u-s3', 'T16'), {
+        verdict: 'fixed',
+        photos: [photo!],
+        checkedAt: new Date().toISOString(),
+      });
+      expectStatus(await h.api.put(`/api/rechecks/${fixed.id}`, fixed, team.rechecker.token), 201, 'close');
+      const figures = (
+        await h.api.get<{
+          totals: Record<string, number | null>;
+          byDistrict: Record<string, unknown>[];
+          byUnit: Record<string, unknown>[];
+        }>('/api/rounds/U-1/unit-figures', office())
+      ).body;
+      // Dispatched: u-s1 ×3, u-s2 ×2 (its T01 returned), u-s3 ×3 (its T01 withdrawn by the upheld objection).
+      expect(figures.totals).toEqual({
+        dispatched: 8,
+        toRectify: 7,
+        closedOnTime: 1, // u-s3 T16 (u-s1's three closed long after 2021's due dates)
+        sentBack: 1, // u-s1 T18
+        extended: 1, // u-s3 T16
+        objected: 1,
+        objectionsDecided: 1,
+        objectionsUpheld: 1,
+        onTimeRate: 0.1429,
+        sentBackRate: 0.1429,
+        extensionRate: 0.1429,
+        objectionRate: 0.125,
+        upheldRate: 1,
+      });
+      const brief = figures.byDistrict.map((row) => [
+        row.district,
+        row.dispatched,
+        row.toRectify,
+        row.sentBack,
+        row.objected,
+      ]);
+      expect(brief).toEqual([
+        ['卫东区', 3, 2, 0, 1],
+        ['湛河区', 5, 5, 1, 0],
+      ]);
+      const byUnit = new Map(figures.byUnit.map((row) => [row.userId, row]));
+      expect(byUnit.get(liaison.id)).toMatchObject({ dispatched: 5, sentBackRate: 0.2, onTimeRate: 0 });
+      expect(byUnit.get(head.id)).toMatchObject({ dispatched: 3, onTimeRate: 0.5, extensionRate: 0.5, upheldRate: 1 });
+      expect(byUnit.get(team.unit.id)).toMatchObject({ dispatched: 0, onTimeRate: null });
     });
   });
 });

@@ -17,6 +17,7 @@ import { dispatchRectifications } from '../services/dispatch';
 import { findRoundRow } from '../services/recheck-progress';
 import { currentSiteLinks, ensureSiteLink, revokeSiteLink } from '../services/site-links';
 import { decideUnitRequest } from '../services/unit-decisions';
+import { roundUnitFigures } from '../services/unit-figures';
 import { responsibilitiesOf, setResponsibilities } from '../services/unit-scope';
 import { listRoundItems, listUnitItems, putUnitAnswer, putUnitRequest, requestView } from '../services/unit-work';
 import { roundView } from '../services/views';
@@ -98,6 +99,10 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     const input = parseBody(dispatchSchema, request.body);
     return dispatchRectifications(ctx, linkSecret, await roundOf(request), input, currentUser(request).id);
   });
+
+  app.get<RoundParams>('/rounds/:roundId/unit-figures', { preHandler: office }, async (request) =>
+    roundUnitFigures(ctx.db, (await roundOf(request)).id),
+  );
 
   app.get<RoundParams>('/rounds/:roundId/unit-items', { preHandler: office }, async (request) =>
     listRoundItems(ctx, (await roundOf(request)).id),

@@ -11,7 +11,7 @@
  * (services/inspections.ts), so an office decision is not undone by a resubmission.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Grade } from '../../domain/grades';
 import { isDeduction } from '../../domain/grades';
 import { scoreInspection, type Deduction } from '../../domain/scoring';
@@ -213,4 +213,34 @@ export async function correctedGrades(
     }
   }
   return bySite;
+}
+
+/**
+ * What the inspector sees on their result (#17): the office's corrections of the site's items
+ * in the round, and the units' objections with the office's decision (upheld, rejected with a
+ * reason, or still pending).
+ */
+export async function objectionOutcomes(db: Kysely<Database>, roundId: string, siteId: string) {
+  const objections = await db
+    .selectFrom('unit_requests')
+    .innerJoin('rectifications', 'rectifications.id', 'unit_requests.rectification_id')
+    .select(['unit_requests.id', 'rectifications.item_id', 'unit_requests.reason', 'unit_requests.status'])
+    .select(['unit_requests.requested_at', 'unit_requests.decision_reason', 'unit_requests.decided_at'])
+    .where('rectifications.round_id', '=', roundId)
+    .where('rectifications.site_id', '=', siteId)
+    .where('unit_requests.kind', '=', 'objection')
+    .orderBy('unit_requests.requested_at')
+    .execute();
+  return {
+    corrections: await correctionsOf(db, roundId, siteId),
+    objections: objections.map((row) => ({
+      id: row.id,
+      itemId: row.item_id,
+      reason: row.reason,
+      status: row.status,
+      requestedAt: row.requested_at,
+      decisionReason: row.decision_reason,
+      decidedAt: row.decided_at,
+    })),
+  };
 }
