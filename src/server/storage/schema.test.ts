@@ -181,6 +181,12 @@ const rows: { [T in TableName]: NewRow<T> } = {
     reason: '申诉成立',
     request_id: null,
   },
+  bulletin_documents: {
+    round_id: 'r2021-07',
+    document_json: '{"documentNumber":"锦创文办〔2021〕12号","text":null}',
+    updated_at: at,
+    updated_by: 'u1',
+  },
 };
 
 const TABLES = Object.keys(rows) as TableName[];

@@ -290,6 +290,15 @@ export interface GradeCorrectionsTable {
   request_id: string | null;
 }
 
+/** A round's bulletin as the office last saved it (migration 0012). */
+export interface BulletinDocumentsTable {
+  round_id: string;
+  /** `BulletinDocument` (src/domain/bulletin-document.ts) as JSON. */
+  document_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -314,6 +323,7 @@ export interface Database {
   unit_answers: UnitAnswersTable;
   unit_requests: UnitRequestsTable;
   grade_corrections: GradeCorrectionsTable;
+  bulletin_documents: BulletinDocumentsTable;
 }
 
 export type TableName = keyof Database;
