@@ -362,6 +362,14 @@ describeEachEngine('responsible units', (engine) => {
         .find((row) => row.includes('u-s3') && row.includes(',T01,'))!;
       expect(line).toContain(',A,');
       expect((await unitItems(head.token)).some((item) => item.itemId === 'T01')).toBe(false);
+      // Nothing left to recheck or count as open.
+      const forRecheckers = await h.fx.rectifications(team.supervisor.token, '?roundId=U-1');
+      expect(forRecheckers.some((each) => each.id === rid('u-s3', 'T01'))).toBe(false);
+      const progress = await h.api.get<{ sites: { siteId: string; rectifications: number }[] }>(
+        '/api/rounds/U-1/rectification-progress',
+        office(),
+      );
+      expect(progress.body.sites.find((row) => row.siteId === 'u-s3')!.rectifications).toBe(2);
       const corrections = await engine.storage().db.selectFrom('grade_corrections').selectAll().execute();
       expect(corrections).toEqual([
         expect.objectContaining({

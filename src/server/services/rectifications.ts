@@ -20,6 +20,8 @@ export async function listRectifications(db: Kysely<Database>, user: SignedInUse
     .selectAll('rectifications')
     .orderBy('rectifications.due_on')
     .orderBy('rectifications.id');
+  // An upheld objection (#17) left nothing to rectify: no one rechecks or counts a withdrawn item.
+  query = query.where('rectifications.withdrawn_at', 'is', null);
   if (filter.roundId) query = query.where('rectifications.round_id', '=', filter.roundId);
   if (filter.status) query = query.where('rectifications.status', '=', filter.status);
   if (!isOffice(user)) {
