@@ -180,6 +180,17 @@ describeEachEngine('responsible units', (engine) => {
       const issued = await h.api.post<SiteLinkView>('/api/rounds/U-1/sites/u-s1/unit-link', {}, office());
       expect(issued.status).toBe(200);
       expect(issued.body.token).toBe(link.token);
+      // The link's own account is no person: not listed, not editable into a real account.
+      const linkUsers = await engine.storage().db.selectFrom('users').select('id').where('link_only', '=', 1).execute();
+      expect(linkUsers.length).toBeGreaterThan(0);
+      const listed = await h.api.get<{ id: string }[]>('/api/users', team.admin.token);
+      expect(listed.body.some((user) => linkUsers.some((link) => link.id === user.id))).toBe(false);
+      const edit = await h.api.patch(
+        `/api/users/${linkUsers[0]!.id}`,
+        { password: 'now-a-person-1', disabled: false },
+        team.admin.token,
+      );
+      expect(edit.status).toBe(404);
       const stored = await engine.storage().db.selectFrom('site_links').select('token_hash').execute();
       expect(JSON.stringify(stored)).not.toContain(link.token);
     });
