@@ -1,5 +1,6 @@
 import { objectionOutcomes } from '../services/corrections';
 import type { FastifyPluginAsync } from 'fastify';
+import { storedFlags } from '../../domain/presence';
 import * as z from 'zod/mini';
 import { codeSchema, inspectionSchema, siteTypeSchema } from '../../domain/wire';
 import { allow, currentUser } from '../auth/guard';
@@ -89,6 +90,8 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
       return {
         ...(JSON.parse(row.body_json) as object),
         ...inspectionSummaryView(row),
+        flags: storedFlags(row.flags_json),
+        timeOnSiteS: row.time_on_site_s,
         ...(outcomes.corrections.length > 0 && { corrections: outcomes.corrections }),
         ...(outcomes.objections.length > 0 && { objections: outcomes.objections }),
       };

@@ -9,6 +9,7 @@ import { correctedGrades } from './corrections';
 import type { Kysely } from 'kysely';
 import type { RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
+import { storedFlags } from '../../domain/presence';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
 import { assignedInRound } from './round-scope';
@@ -33,6 +34,8 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
       'site_results.score',
       'site_results.full_marks',
       'inspections.body_json',
+      'inspections.flags_json',
+      'inspections.time_on_site_s',
     ])
     .execute();
   // The office's corrections (#17) win over the inspector's grades; the score is the kept (corrected) one.
@@ -64,6 +67,8 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
         score: row.score,
         fullMarks: row.full_marks === 1,
         grades,
+        flags: storedFlags(row.flags_json),
+        timeOnSiteS: row.time_on_site_s,
         ...(Object.keys(defects).length > 0 && { defects }),
         ...(Object.keys(notes).length > 0 && { notes }),
       };
