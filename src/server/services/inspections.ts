@@ -6,7 +6,7 @@
  * it becomes the site's result. The server scores with the domain code, never trusting a
  * client's score.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
 import { mustRectify, rectificationKey } from '../../domain/report';
@@ -20,6 +20,7 @@ import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
+import { applyCorrections } from './corrections';
 import { refreshSiteResult, type SiteResult } from './site-results';
 import { checkPresence } from './presence';
 
@@ -107,7 +108,10 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const result = await refreshSiteResult(trx, ctx.engine, round.id, row);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round.id, row);
+      // The office's corrections (#17) stand whatever inspection is the site's result.
+      const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+      const result = corrected ? { ...refreshed, ...corrected } : refreshed;
       await openRectifications(trx, round, result, now);
     });
   } catch (error) {
@@ -223,7 +227,16 @@ async function openRectifications(
         closed_at: null,
         ...finding,
       })
-      .onConflict((oc) => oc.column('id').doUpdateSet(finding).where('rectifications.status', '=', 'open'))
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet({
+            ...finding,
+            // Once dispatched (#17) the due date is the unit's: set at dispatch or by an approved extension.
+            due_on: sql<string>`case when rectifications.dispatched_at is null then excluded.due_on else rectifications.due_on end`,
+          })
+          .where('rectifications.status', '=', 'open'),
+      )
       .execute();
   }
 }
