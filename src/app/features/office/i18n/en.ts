@@ -411,8 +411,9 @@ export const officeEn: OfficeMessages = {
     saving: 'Saving…',
     unsaved: 'Unsaved changes',
     neverSaved: 'The text is generated from the results; not saved yet',
-    savedGenerated: 'Saved ({{time}}); the text follows the results',
-    savedEdited: 'Saved ({{time}}); the text is as edited and no longer follows the results',
+    saved: 'Saved ({{time}}); the text is kept with the round and no longer follows the results',
+    stale:
+      'The results have changed since; the text is still as saved. To update it from the latest results, regenerate it.',
     saveFailed: 'Could not save: {{reason}}',
     exportDocx: 'Export to Word',
     exporting: 'Preparing the Word file…',
@@ -436,6 +437,9 @@ export const officeEn: OfficeMessages = {
     rectificationsCsv: 'Rectification list (CSV)',
     xlsx: 'All (Excel)',
     working: 'Preparing…',
+    progress: 'Exporting… {{percent}}%',
+    itemsTooMany:
+      'The scores per item run to {{rows}} lines, more than one Excel sheet holds (1,048,576): the Excel file leaves that sheet out; use “Scores per item (CSV)”.',
   },
   publish: {
     title: 'Public district ranking',

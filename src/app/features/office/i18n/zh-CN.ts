@@ -406,8 +406,8 @@ export const officeZhCN = {
     saving: '正在保存…',
     unsaved: '有未保存的修改',
     neverSaved: '正文按测评结果自动生成，尚未保存',
-    savedGenerated: '已保存（{{time}}）；正文随测评结果自动生成',
-    savedEdited: '已保存（{{time}}）；正文为修改后的文本，不随测评结果变化',
+    saved: '已保存（{{time}}）；正文随本轮保存，不再随测评结果变化',
+    stale: '测评结果已有变化，正文仍是保存时的文字。如需按最新结果更新，请点“重新生成正文”。',
     saveFailed: '保存失败：{{reason}}',
     exportDocx: '导出 Word',
     exporting: '正在生成 Word 文件…',
@@ -431,6 +431,9 @@ export const officeZhCN = {
     rectificationsCsv: '整改清单（CSV）',
     xlsx: '全部（Excel）',
     working: '正在生成…',
+    progress: '正在导出… {{percent}}%',
+    itemsTooMany:
+      '分项得分共 {{rows}} 行，超过 Excel 单张工作表的上限（1,048,576 行），Excel 文件未包含该表；请用“分项得分（CSV）”导出。',
   },
   publish: {
     title: '公开区县排名',

@@ -126,11 +126,17 @@ function CurrentResults({ filter, sort, onSort, columns }: ListProps) {
   // A new query (filter, sort) gets its own pages, showing the last query's rows until it answers.
   const [pages, setPages] = useState(() => ({ key, pages: createResultPages(load) }));
   if (pages.key !== key) setPages({ key, pages: createResultPages(load, { before: pages.pages }) });
-  return <CurrentResultsTable pages={pages.pages} sort={sort} onSort={onSort} columns={columns} />;
+  return <CurrentResultsTable pages={pages.pages} query={key} sort={sort} onSort={onSort} columns={columns} />;
 }
 
 /** The current results' table: the pages in view, refetched as new inspections arrive. */
-function CurrentResultsTable({ pages, sort, onSort, columns }: Omit<ListProps, 'filter'> & { pages: ResultPages }) {
+function CurrentResultsTable({
+  pages,
+  query,
+  sort,
+  onSort,
+  columns,
+}: Omit<ListProps, 'filter'> & { pages: ResultPages; query: string }) {
   const { t } = useTranslation('office');
   const { api } = useOffice();
   const { round, feed } = useRound();
@@ -170,6 +176,7 @@ function CurrentResultsTable({ pages, sort, onSort, columns }: Omit<ListProps, '
       )}
       <VirtualTable<ResultListRow>
         busy={pages.stale}
+        scrollKey={query}
         label={t('results.title')}
         columns={columns}
         count={pages.total}
