@@ -13,7 +13,8 @@ import type { DistrictTally } from './report';
 
 export const API_VERSION = 1;
 
-export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker'] as const;
+/** `reporter`: a 市民记者, an account the office creates; reports with higher limits, marked trusted. */
+export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export { CODE, SHA256 } from './ids';

@@ -525,12 +525,13 @@ export class Fixtures {
   /** One signed-in user of every role (the admin is the server's first one). */
   async team(): Promise<Team> {
     const admin = await this.signInAdmin();
-    const [supervisor, inspector, rechecker] = await Promise.all([
+    const [supervisor, inspector, rechecker, reporter] = await Promise.all([
       this.createUser(admin.token, 'supervisor'),
       this.createUser(admin.token, 'inspector'),
       this.createUser(admin.token, 'rechecker'),
+      this.createUser(admin.token, 'reporter'),
     ]);
-    return { admin, supervisor, inspector, rechecker };
+    return { admin, supervisor, inspector, rechecker, reporter };
   }
 
   async upsertSites(token: string, sites: SiteInput[]): Promise<void> {

@@ -15,6 +15,7 @@ import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
+import * as citizenReports from './0013-citizen-reports';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
+  '0013-citizen-reports': citizenReports,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -30,6 +30,7 @@ export const officeEn: OfficeMessages = {
     supervisor: 'Supervisor',
     inspector: 'Inspector',
     rechecker: 'Rechecker',
+    reporter: 'Citizen reporter',
   },
   rounds: {
     title: 'Evaluation rounds',

@@ -32,6 +32,7 @@ export const officeZhCN = {
     supervisor: '创文办',
     inspector: '测评员',
     rechecker: '复查员',
+    reporter: '市民记者',
   },
   rounds: {
     title: '测评轮次',
