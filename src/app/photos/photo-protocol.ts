@@ -22,7 +22,11 @@ export interface PhotoStamp {
   /** Capture instant, ISO 8601 (shown in Asia/Shanghai time). */
   takenAt: string;
   gps?: GpsFix;
-  kind: 'inspection' | 'recheck';
+  /**
+   * `citizen`: a resident's photo (issue #20): no site, item or inspector is burned in — only the
+   * capture time; `siteName`, `itemLabel` and `inspectorName` are not drawn.
+   */
+  kind: 'inspection' | 'recheck' | 'citizen';
 }
 
 /** Tuning of one job; the defaults are the product's budgets. Tests lower them to exercise paths. */
