@@ -3,12 +3,13 @@
  * `useTranslation('office')` against the office workspace's (a lazy chunk; type-only import).
  */
 import 'i18next';
+import type { CitizenMessages } from '../features/citizen/i18n/zh-CN';
 import type { OfficeMessages } from '../features/office/i18n/zh-CN';
 import type { Messages } from './zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: Messages; office: OfficeMessages };
+    resources: { translation: Messages; office: OfficeMessages; citizen: CitizenMessages };
   }
 }
