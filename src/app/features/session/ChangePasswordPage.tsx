@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -99,7 +100,7 @@ export function ChangePasswordPage({ displayName, onChange, onCancel }: ChangePa
   );
 }
 
-function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+function describeFailure(error: unknown, t: TFunction<'translation'>): string {
   if (error instanceof NetworkError) return t('session.change.failed.network');
   if (error instanceof ApiRequestError) {
     const path = (error.body.issues as { path?: string }[] | undefined)?.[0]?.path;

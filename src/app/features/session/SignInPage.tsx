@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -82,7 +83,7 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
   );
 }
 
-function describeFailure(error: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+function describeFailure(error: unknown, t: TFunction<'translation'>): string {
   if (error instanceof NetworkError) return t('session.failed.network');
   if (error instanceof ApiRequestError) {
     if (error.code === 'invalid_credentials' || error.code === 'too_many_attempts')
