@@ -5,7 +5,7 @@
  * free again, so even without a worker the page stays responsive (`proof-worker-client.ts` runs
  * this in a worker when it can).
  */
-import { proofInput } from '../../../domain/citizen-reports';
+import { proofInput } from '../../../domain/proof';
 
 /** Leading zero bits of a digest's bytes. */
 export function zeroBits(bytes: Uint8Array): number {
