@@ -177,14 +177,16 @@ test('inspections arrive without a reload; the detail shows every answer and pho
   await expect(page.getByTestId('results-count')).toHaveText('显示 5 条，共 5 条', { timeout: 25_000 });
   expect(await page.evaluate(() => (window as unknown as { marker: string }).marker)).toBe('same page');
   await page.getByRole('button', { name: '得分', exact: true }).click();
-  // Highest first; equal scores by newest arrival.
-  expect((await office.rows('results-table')).map((row) => row.slice(0, 6))).toEqual([
-    ['光明路社区新时代文明实践站', '新华区', '站', '100', '满分', '李测评'],
-    ['曙光街街道新时代文明实践所', '新华区', '所', '100', '满分', '李测评'],
-    ['新华区新时代文明实践中心', '新华区', '中心', '97', '有失分', '李测评'],
-    ['五一路社区新时代文明实践站', '卫东区', '站', '93', '有失分', '李测评'],
-    ['曙光街社区新时代文明实践站', '新华区', '站', '86', '须整改', '李测评'],
-  ]);
+  // Highest first; equal scores by newest arrival (sorted by the server: the rows follow its answer).
+  await expect
+    .poll(async () => (await office.rows('results-table')).map((row) => row.slice(0, 6)))
+    .toEqual([
+      ['光明路社区新时代文明实践站', '新华区', '站', '100', '满分', '李测评'],
+      ['曙光街街道新时代文明实践所', '新华区', '所', '100', '满分', '李测评'],
+      ['新华区新时代文明实践中心', '新华区', '中心', '97', '有失分', '李测评'],
+      ['五一路社区新时代文明实践站', '卫东区', '站', '93', '有失分', '李测评'],
+      ['曙光街社区新时代文明实践站', '新华区', '站', '86', '须整改', '李测评'],
+    ]);
   await page.screenshot({ path: path.join(ARTIFACTS, 'results.png'), fullPage: true });
   // Filters: the district and "must rectify".
   const filters = page.getByRole('search', { name: '筛选' });

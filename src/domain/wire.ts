@@ -284,6 +284,8 @@ export interface PublicationView {
 export interface PublicRanking {
   round: { name: string; startsOn: string; endsOn: string };
   publishedAt: string;
+  /** The issuing office the round's bulletin names (as saved now, not when published); null while never saved. */
+  issuer: string | null;
   districts: Pick<
     DistrictTally,
     'district' | 'sites' | 'inspected' | 'fullMarks' | 'toRectify' | 'averageScore' | 'rank'

@@ -87,6 +87,14 @@ describeEachEngine(
       startsOn: '2021-08-01',
       endsOn: '2021-08-31',
     };
+    const goodBulletin = {
+      documentNumber: '锦创文办〔2021〕12号',
+      issuer: '市创文办',
+      issuedOn: null,
+      text: null,
+      attachmentOrder: 'districts',
+      districtOrder: ['新华区'],
+    };
     const goodUser = { username: 'newcomer', password: 'long-enough-1', displayName: '新人', role: 'inspector' };
 
     const CASES: HostileCase[] = [
@@ -857,6 +865,36 @@ describeEachEngine(
         error: 'invalid_request',
         request: () =>
           json('PUT', '/api/session/password', { currentPassword: 'same-password', newPassword: 'same-password' }),
+      },
+      {
+        name: 'a bulletin paragraph of 1.5 MB',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, {
+            ...goodBulletin,
+            text: { opening: ['文'.repeat(500_000)], overview: [], ranking: [], problems: [], requirements: [] },
+          }),
+      },
+      {
+        name: 'a bulletin district order of objects',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, { ...goodBulletin, districtOrder: [{ district: '新华区' }] }),
+      },
+      {
+        name: 'a bulletin district order naming no known district',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, { ...goodBulletin, districtOrder: ['新华区', '火星区'] }),
+      },
+      {
+        name: 'a bulletin saved by an inspector',
+        status: 403,
+        error: 'forbidden',
+        request: () => json('PUT', `/api/rounds/${roundId}/bulletin`, goodBulletin, 'inspector'),
       },
       {
         name: 'password change: no token',

@@ -4,7 +4,9 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
+import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
 import type { RoundReport, RoundResult } from '../../domain/report';
+import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
@@ -38,6 +40,14 @@ export type InspectionDetail = Inspection & InspectionSummary;
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
 const path = (value: string) => encodeURIComponent(value);
+
+/** The parameters that are set, in a stable order (the same query, the same URL). */
+function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, String(value));
+  return query.toString();
+}
 
 export function createOfficeApi(api: ApiClient) {
   const get = <T>(url: string, signal?: AbortSignal) =>
@@ -77,6 +87,9 @@ export function createOfficeApi(api: ApiClient) {
       get<InspectionDetail>(`/api/inspections/${path(id)}${revision ? `?revision=${revision}` : ''}`, signal),
     results: (roundId: string, signal?: AbortSignal) =>
       get<RoundResult[]>(`/api/rounds/${path(roundId)}/results`, signal),
+    /** A page of the round's current results, filtered and sorted by the server. */
+    resultList: (roundId: string, params: ResultListParams, signal?: AbortSignal) =>
+      get<ResultListPage>(`/api/rounds/${path(roundId)}/result-list?${queryString({ ...params })}`, signal),
     report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {
@@ -94,6 +107,11 @@ export function createOfficeApi(api: ApiClient) {
       get<Publication>(`/api/rounds/${path(roundId)}/publication`, signal),
     publish: (roundId: string) => send<Publication>('POST', `/api/rounds/${path(roundId)}/publication`, {}),
     unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
+    /** The round's bulletin document (文号, issuer, edited paragraphs, district order). */
+    bulletin: (roundId: string, signal?: AbortSignal) =>
+      get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
+    saveBulletin: (roundId: string, document: BulletinDocument) =>
+      send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
   };

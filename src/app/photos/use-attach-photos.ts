@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { StorageFullError } from '../db/database';
 import type { GeoLocation, NewPhoto } from '../db/types';
 import { useServices, type AppServices } from '../services';

@@ -8,6 +8,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
 import { itemExport } from '../services/item-export';
+import { resultExport } from '../services/result-export';
 import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
@@ -30,6 +31,7 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const
  * - `GET /api/rounds/{roundId}/results` — each in-scope site's result with its grades per item
  *   (exports).
  * - `GET /api/rounds/{roundId}/exports/items.csv` — the per-item score sheet as a CSV stream.
+ * - `GET /api/rounds/{roundId}/exports/results.csv` — the results sheet as a CSV stream.
  * - `GET /api/rounds/{roundId}/result-list?offset=&limit=&sort=&direction=&…filters` — the
  *   results list a page at a time, filtered, sorted and counted where the data is.
  * - `GET /api/rounds/{roundId}/inspections?since=` — the round's inspection summaries received
@@ -87,6 +89,17 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="items-${round.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .header('X-Row-Count', String(rows))
+      .send(Readable.from(chunks));
+  });
+
+  app.get<RoundParams>('/rounds/:roundId/exports/results.csv', { preHandler: office }, async (request, reply) => {
+    const round = await findRound(ctx.db, request.params.roundId);
+    const { rows, chunks } = await resultExport(ctx.db, round);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
       .header('Cache-Control', 'no-store')
       .header('X-Row-Count', String(rows))
       .send(Readable.from(chunks));

@@ -7,22 +7,13 @@
  */
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import * as z from 'zod/mini';
-import { SITE_TYPES, type SiteType } from '../../domain/rubric';
+import { RESULT_LIST_SORTS, type ResultListPage } from '../../domain/result-list';
+import { SITE_TYPES } from '../../domain/rubric';
 import { dateSchema } from '../../domain/wire';
 import type { Database, Row } from '../storage/schema';
-import { assignedInRound } from './round-scope';
 
-export const RESULT_LIST_SORTS = [
-  'site',
-  'district',
-  'type',
-  'score',
-  'fullMarks',
-  'inspector',
-  'submittedAt',
-  'receivedAt',
-] as const;
-export type ResultListSort = (typeof RESULT_LIST_SORTS)[number];
+export { RESULT_LIST_SORTS, type ResultListPage, type ResultListRow } from '../../domain/result-list';
+import { assignedInRound } from './round-scope';
 
 const scoreBound = z.pipe(
   z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, 'a score 0–100 with at most two decimals')),
@@ -51,29 +42,6 @@ export const resultListQuerySchema = z.object({
   maxScore: z.optional(scoreBound),
 });
 export type ResultListQuery = z.infer<typeof resultListQuerySchema>;
-
-export interface ResultListRow {
-  inspectionId: string;
-  revision: number;
-  siteId: string;
-  siteName: string;
-  district: string;
-  type: SiteType;
-  inspectorId: string;
-  inspectorName: string;
-  submittedAt: string;
-  receivedAt: string;
-  score: number;
-  fullMarks: boolean;
-  mustRectify: boolean;
-}
-
-export interface ResultListPage {
-  /** Rows matching the filters (all pages). */
-  total: number;
-  offset: number;
-  rows: ResultListRow[];
-}
 
 /** The UTC instant at which a Shanghai calendar date begins (UTC+8 all year). */
 function shanghaiMidnight(date: string, addDays = 0): string {

@@ -124,6 +124,12 @@ const rows: { [T in TableName]: NewRow<T> } = {
     published_at: at,
     ranking_json: '{"districts":[]}',
   },
+  bulletin_documents: {
+    round_id: 'r2021-07',
+    document_json: '{"documentNumber":"锦创文办〔2021〕12号","text":null}',
+    updated_at: at,
+    updated_by: 'u1',
+  },
   citizen_reports: {
     id: '5b0c7f1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e',
     code: 'R7K3F9QA',

@@ -214,6 +214,15 @@ export interface PublishedRankingsTable {
   ranking_json: string | null;
 }
 
+/** A round's bulletin as the office last saved it (migration 0012). */
+export interface BulletinDocumentsTable {
+  round_id: string;
+  /** `BulletinDocument` (src/domain/bulletin-document.ts) as JSON. */
+  document_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 /** A citizen's report (migration 0013). */
 export interface CitizenReportsTable {
   id: string;
@@ -284,6 +293,7 @@ export interface Database {
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;
+  bulletin_documents: BulletinDocumentsTable;
   citizen_reports: CitizenReportsTable;
   citizen_report_photos: CitizenReportPhotosTable;
   server_secrets: ServerSecretsTable;

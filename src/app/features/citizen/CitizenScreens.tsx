@@ -4,7 +4,7 @@
  * `/report/mine`. No account: the reports wait on the phone and go when the link allows. A
  * signed-in 市民记者 gets the same screens, their reports sent trusted.
  */
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link, Route, Switch } from 'wouter';
 import { registerCitizenMessages } from './i18n';
 import { MyReports } from './MyReports';

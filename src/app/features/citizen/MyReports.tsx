@@ -4,7 +4,7 @@
  * handling is read back by each report's id (only this phone knows it).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { useSearch } from 'wouter';
 import { cityDateTime } from '../../../domain/dates';
 import { createCitizenApi } from '../../api/citizen-api';

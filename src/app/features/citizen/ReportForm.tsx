@@ -4,7 +4,7 @@
  * (db/citizen-reports.ts); the sender takes it from there, so a weak link never loses it.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link, useLocation } from 'wouter';
 import {
   CITIZEN_CATEGORIES,

@@ -1,6 +1,6 @@
 /** The general link's first step: find the site by name or district, then report on it. */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import { createCitizenApi, type PublicSite } from '../../api/citizen-api';
 import { useServices } from '../../services';

@@ -2,7 +2,7 @@
  * Words for what the sender records (`lastError` of a report on the phone): the network's
  * codes from this page's catalogue, the server's from the shared error catalogue.
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n';
 import { ERRORS, isErrorCode } from '../../../domain/errors';
 import type { LocalCitizenReport } from '../../db/citizen-reports';
 

@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import type { AnswerGrade } from '../../../domain/grades';
 import type { AnswerIssue } from '../../../domain/inspection-rules';
 import { gradeForDefects, type RubricFile } from '../../../domain/rubric';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
 import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
 import { roundScore } from '../../../domain/scoring';

@@ -4,7 +4,7 @@
  * wrote). Shown under the published ranking, as the city's 12345 handling ranking is.
  */
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { createCitizenApi } from '../../api/citizen-api';
 import { useServices } from '../../services';
 import { useLoad } from '../office/shared/use-load';

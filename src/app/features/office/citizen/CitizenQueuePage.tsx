@@ -5,7 +5,7 @@
  * would be one more decision here and on the server (services/citizen-triage.ts `decide`).
  */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { CitizenReportView } from '../../../../domain/citizen-reports';
 import { createCitizenApi } from '../../../api/citizen-api';
 import { useServices } from '../../../services';

@@ -1,6 +1,6 @@
 /** The office's number of days to 办结 a report after 受理. */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { createCitizenApi } from '../../../api/citizen-api';
 import { useServices } from '../../../services';
 import { useLoad } from '../shared/use-load';

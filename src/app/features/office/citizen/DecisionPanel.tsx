@@ -3,7 +3,7 @@
  * starts from (a report decided meanwhile by a colleague answers 409, shown as it comes).
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { CitizenDecision, CitizenReportView } from '../../../../domain/citizen-reports';
 import { createCitizenApi } from '../../../api/citizen-api';
 import { useServices } from '../../../services';

@@ -4,7 +4,7 @@
  * this browser's origin — the one the office reached the server on — never a request header.
  */
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { Site } from '../../../../domain/wire';
 import { useOffice } from '../shared/office-context';
 import { useLoad } from '../shared/use-load';

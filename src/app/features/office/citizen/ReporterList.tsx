@@ -1,6 +1,6 @@
 /** Each 市民记者's accepted reports, for the office's recognition. */
 import { useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { createCitizenApi } from '../../../api/citizen-api';
 import { useServices } from '../../../services';
 import { formatDateTime } from '../shared/format';

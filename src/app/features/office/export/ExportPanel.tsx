@@ -4,7 +4,7 @@
  * results with grades (`GET /api/rounds/{id}/results`) and the report.
  */
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { useRound } from '../rounds/round-context';
 import { saveBlob, safeFileName } from '../shared/download';
 import { errorMessage } from '../shared/errors';

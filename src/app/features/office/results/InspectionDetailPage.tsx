@@ -5,7 +5,7 @@
  * (map link) and hash.
  */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { Link, useSearch } from 'wouter';
 import { isDeduction } from '../../../../domain/grades';
 import { mustRectify } from '../../../../domain/report';

@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { roundInputSchema, type Round, type RoundInput, type RoundPatch } from '../../../../domain/wire';
 import { errorMessage } from '../shared/errors';
 import { Field } from '../../../ui/Field';

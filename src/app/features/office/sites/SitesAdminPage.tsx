@@ -1,6 +1,6 @@
 /** Every site: search, add or edit one, import many from a file. */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { Site } from '../../../../domain/wire';
 import { SiteSearch } from '../../../ui/SiteSearch';
 import { districtsOf } from '../rounds/assignments';
