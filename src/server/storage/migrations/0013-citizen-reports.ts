@@ -90,7 +90,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
-async function widenRoles(db: Kysely<unknown>): Promise<void> {
+/** Rebuilds the role check (exported for its test on a populated database). */
+export async function widenRoles(db: Kysely<unknown>): Promise<void> {
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
     const { rows } = await sql<{
       sql: string;
@@ -109,8 +110,9 @@ async function widenRoles(db: Kysely<unknown>): Promise<void> {
  * putting the users back counts them as found again, and the commit checks the count is zero.
  */
 async function rebuildSqliteUsers(db: Kysely<unknown>, createSql: string): Promise<void> {
-  const widened = createSql.replace(/role in \([^)]*\)/, roleCheck);
-  if (widened === createSql) throw new Error('users_role_check not found in the users table');
+  const ROLE_LIST = /role in \([^)]*\)/;
+  if (!ROLE_LIST.test(createSql)) throw new Error('users_role_check not found in the users table');
+  const widened = createSql.replace(ROLE_LIST, roleCheck);
   await sql`create table users_before_0013 as select * from users`.execute(db);
   await sql`pragma defer_foreign_keys = on`.execute(db);
   await sql`drop table users`.execute(db);
