@@ -23,7 +23,7 @@ import type {
   UserInput,
   UserView,
 } from '../../domain/wire';
-import type { ApiClient } from './api-client';
+import type { ApiClient, DownloadOptions } from './api-client';
 
 export interface UserPatch {
   displayName?: string;
@@ -35,7 +35,22 @@ export interface UserPatch {
 export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
 export type { PublicationView as Publication } from '../../domain/wire';
 
-export type InspectionDetail = Inspection & InspectionSummary;
+/** With the proof-of-presence flags and time on site (absent from servers before them). */
+export type InspectionDetail = Inspection & InspectionSummary & { timeOnSiteS?: number | null };
+
+/**
+ * A site's current link for its responsible unit (`GET /api/rounds/{id}/unit-links`, the units
+ * loop of issue #17): `url` is what the rectification notice's QR code encodes.
+ */
+export interface UnitLinkView {
+  siteId: string;
+  siteName: string;
+  district: string;
+  url: string;
+  token: string;
+  issuedAt: string;
+  active: boolean;
+}
 
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
@@ -90,6 +105,9 @@ export function createOfficeApi(api: ApiClient) {
     /** A page of the round's current results, filtered and sorted by the server. */
     resultList: (roundId: string, params: ResultListParams, signal?: AbortSignal) =>
       get<ResultListPage>(`/api/rounds/${path(roundId)}/result-list?${queryString({ ...params })}`, signal),
+    /** A sheet the server streams as CSV (results, per-item scores), with row progress. */
+    exportCsv: (roundId: string, sheet: 'results' | 'items', options?: DownloadOptions) =>
+      api.download(`/api/rounds/${path(roundId)}/exports/${sheet}.csv`, options),
     report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {
@@ -112,6 +130,8 @@ export function createOfficeApi(api: ApiClient) {
       get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
     saveBulletin: (roundId: string, document: BulletinDocument) =>
       send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
+    unitLinks: (roundId: string, signal?: AbortSignal) =>
+      get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
   };

@@ -436,6 +436,10 @@ export interface InspectionBody {
   submittedAt: string;
   location?: { lat: number; lng: number; accuracy?: number };
   answers: AnswerBody[];
+  /** Proof of presence (docs/API.md); `unknown` so hostile tests can send anything. */
+  fixes?: unknown;
+  sitePosition?: unknown;
+  photoMeta?: unknown;
 }
 
 export interface InspectionSpec {

@@ -15,6 +15,7 @@ import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
+import * as proofOfPresence from './0011-proof-of-presence';
 import * as bulletinDocuments from './0012-bulletin-documents';
 import * as citizenReports from './0013-citizen-reports';
 
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
+  '0011-proof-of-presence': proofOfPresence,
   '0012-bulletin-documents': bulletinDocuments,
   '0013-citizen-reports': citizenReports,
 };

@@ -3,8 +3,9 @@
  * page numbers in print (`— 1 —`, styles.css `@page bulletin`), the paragraphs generated from the
  * round report and editable before printing, the ranking table and the attachment in ranking
  * order or the official district order, and a Word export for sign-off. What the office types is
- * kept with the round on the server (`PUT /api/rounds/{id}/bulletin`): edited paragraphs stay
- * as edited until the office asks to regenerate them.
+ * kept with the round on the server (`PUT /api/rounds/{id}/bulletin`), the paragraphs as shown
+ * at the save: from then on they change only when the office edits them or asks (and confirms)
+ * to regenerate them from the current results.
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation, type TFunction } from '../../../i18n';
@@ -28,7 +29,13 @@ import { useOffice } from '../shared/office-context';
 import { useLoad } from '../shared/use-load';
 import { useRoundReport, type ReportData } from '../report/use-round-report';
 import { ATTACHMENT_HEADER, buildBulletin, RANKING_HEADER } from './bulletin';
-import { composePaper, linesToParagraphs, paragraphsToLines, type BulletinPaper } from './bulletin-paper';
+import {
+  composePaper,
+  generatedText,
+  linesToParagraphs,
+  paragraphsToLines,
+  type BulletinPaper,
+} from './bulletin-paper';
 
 export function BulletinPage() {
   const { api } = useOffice();
@@ -76,7 +83,7 @@ function BulletinEditor({ stored, reportData }: { stored: BulletinDocumentView; 
     return new Map([...latest].map(([siteId, result]) => [siteId, result.score]));
   }, [feed.inspections, siteById]);
   const issuedOn = draft.issuedOn ?? cityToday(now());
-  const paper = useMemo(() => {
+  const { bulletin, paper } = useMemo(() => {
     const bulletin = buildBulletin({
       round,
       report: reportData.report,
@@ -86,15 +93,17 @@ function BulletinEditor({ stored, reportData }: { stored: BulletinDocumentView; 
       issuedOn,
       issuer: draft.issuer.trim() || saved.issuer,
     });
-    return composePaper(bulletin, draft);
+    return { bulletin, paper: composePaper(bulletin, draft) };
   }, [reportData, round, siteById, scores, issuedOn, draft, saved.issuer]);
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(documentOf(saved));
   const change = (patch: Partial<BulletinDocument>) => setDraft((current) => ({ ...current, ...patch }));
+  // Saving keeps the text shown with the round: from then on it changes only when the office
+  // edits it or asks to regenerate it, whatever later inspections do to the figures.
   const save = async (document: BulletinDocument) => {
     setStatus({ kind: 'saving' });
     try {
-      const view = await api.saveBulletin(round.id, document);
+      const view = await api.saveBulletin(round.id, { ...document, text: document.text ?? generatedText(bulletin) });
       setSaved(view);
       setDraft(documentOf(view));
       setStatus({ kind: 'idle' });
@@ -113,7 +122,7 @@ function BulletinEditor({ stored, reportData }: { stored: BulletinDocumentView; 
   const regenerate = () => {
     if (!window.confirm(t('bulletin.regenerateConfirm'))) return;
     setLines(null);
-    void save({ ...draft, text: null });
+    void save({ ...draft, text: generatedText(bulletin) });
   };
   const exportDocx = async () => {
     setStatus({ kind: 'exporting' });
@@ -127,6 +136,7 @@ function BulletinEditor({ stored, reportData }: { stored: BulletinDocumentView; 
     }
   };
   const busy = status.kind === 'saving' || status.kind === 'exporting';
+  const stale = !dirty && saved.text !== null && JSON.stringify(saved.text) !== JSON.stringify(generatedText(bulletin));
 
   return (
     <div className="bulletin-page">
@@ -217,6 +227,11 @@ function BulletinEditor({ stored, reportData }: { stored: BulletinDocumentView; 
         </button>
       </div>
       <p className="muted no-print">{t('bulletin.hint')}</p>
+      {stale && (
+        <p className="notice no-print" data-testid="bulletin-stale">
+          {t('bulletin.stale')}
+        </p>
+      )}
       <BulletinText
         paper={paper}
         editor={
@@ -249,9 +264,7 @@ function statusText(t: TFunction<'office'>, status: Status, dirty: boolean, save
   if (status.kind === 'exporting') return t('bulletin.exporting');
   if (dirty) return t('bulletin.unsaved');
   if (saved.updatedAt === null) return t('bulletin.neverSaved');
-  return t(saved.text === null ? 'bulletin.savedGenerated' : 'bulletin.savedEdited', {
-    time: formatDateTime(saved.updatedAt),
-  });
+  return t('bulletin.saved', { time: formatDateTime(saved.updatedAt) });
 }
 
 /** The bulletin itself, as printed; while editing, each section's paragraphs are a textarea on screen. */

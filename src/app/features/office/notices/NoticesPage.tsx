@@ -1,11 +1,13 @@
 /**
  * 整改通知书 for the round: one A4 notice per site with open rectifications (notices.ts), all of
  * them or one district's, each on a page of its own in print; printed all at once or one by
- * one. The unit's link is drawn as a QR code when the server gives one; until then the slot
- * says that the code comes with dispatch.
+ * one. The site's unit link (`GET /api/rounds/{id}/unit-links`) is drawn as a QR code; a site
+ * without an active link (not dispatched yet, revoked) gets an empty slot that says why.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from '../../../i18n';
+import { ApiRequestError } from '../../../api/api-client';
+import type { OfficeApi } from '../../../api/office-api';
 import { recheckApi } from '../../../api/recheck-api';
 import { useServices } from '../../../services';
 import { Field } from '../../../ui/Field';
@@ -24,15 +26,16 @@ export function NoticesPage() {
   const services = useServices();
   const { round, siteById } = useRound();
   const loaded = useLoad(`notices:${round.id}`, async (signal) => {
-    const [rectifications, rubric, bulletin] = await Promise.all([
+    const [rectifications, rubric, bulletin, links] = await Promise.all([
       recheckApi(services.api).rectifications(round.id),
       api.rubric(round.rubricVersion),
       api.bulletin(round.id, signal),
+      activeUnitLinks(api, round.id, signal),
     ]);
     const titles = new Map(
       Object.values(rubric.types).flatMap((file) => file.items.map((item) => [item.id, item.title] as const)),
     );
-    return { rectifications, itemTitle: (itemId: string) => titles.get(itemId) ?? itemId, bulletin };
+    return { rectifications, itemTitle: (itemId: string) => titles.get(itemId) ?? itemId, bulletin, links };
   });
   const [district, setDistrict] = useState('');
   const [printOnly, setPrintOnly] = useState<string | null>(null);
@@ -55,6 +58,7 @@ export function NoticesPage() {
         sites: siteById,
         itemTitle: loaded.data.itemTitle,
         districtOrder: loaded.data.bulletin.districtOrder,
+        unitLinks: loaded.data.links,
       }),
     [loaded.data, round, siteById],
   );
@@ -105,6 +109,21 @@ export function NoticesPage() {
   );
 }
 
+/**
+ * Each site's active unit link by site id. A server without the units loop has no such route
+ * (404 for a round that exists): its notices print with the QR slot empty, as for a site whose
+ * items are not dispatched yet.
+ */
+async function activeUnitLinks(api: OfficeApi, roundId: string, signal: AbortSignal): Promise<Map<string, string>> {
+  try {
+    const links = await api.unitLinks(roundId, signal);
+    return new Map(links.filter((link) => link.active).map((link) => [link.siteId, link.url]));
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 404) return new Map();
+    throw error;
+  }
+}
+
 /** One notice as printed: an A4 page of its own. */
 function NoticeSheet({ notice, issuer, issuedOn }: { notice: Notice; issuer: string; issuedOn: string }) {
   return (
@@ -134,11 +153,7 @@ function NoticeSheet({ notice, issuer, issuedOn }: { notice: Notice; issuer: str
               </td>
               <td className="bulletin__problems">{item.note || '—'}</td>
               <td className="rectify-notice__photo">
-                {item.photo ? (
-                  <PhotoThumb sha256={item.photo} alt={`${item.itemId} ${item.title}`} size="small" />
-                ) : (
-                  '—'
-                )}
+                {item.photo ? <PhotoThumb sha256={item.photo} alt={`${item.itemId} ${item.title}`} /> : '—'}
               </td>
               <td className="nowrap">{item.dueOn}</td>
             </tr>

@@ -99,13 +99,14 @@ describe('整改通知书', () => {
     expect(ordered.map((notice) => notice.siteId)).toEqual(['XH-I-01', 'XH-S-001', 'WD-S-001']);
   });
 
-  it('carries the unit link only when the server sends one', () => {
-    const linked = [
-      rectification('WD-S-001', 'T16', { unitLink: '/unit/abc123' } as Partial<RectificationView>),
-      rectification('WD-S-001', 'T18', { unitLink: '' } as Partial<RectificationView>),
-    ];
-    expect(buildNotices(input(linked))[0]!.unitLink).toBe('/unit/abc123');
-    expect(buildNotices(input([rectification('WD-S-001', 'T16')]))[0]!.unitLink).toBeUndefined();
+  it("carries the site's unit link when it has one", () => {
+    const unitLinks = new Map([['WD-S-001', 'https://example.org/unit/abc123']]);
+    const notices = buildNotices(input(rectifications, { unitLinks }));
+    expect(notices.map((notice) => [notice.siteId, notice.unitLink])).toEqual([
+      ['WD-S-001', 'https://example.org/unit/abc123'],
+      ['XH-I-01', undefined],
+      ['XH-S-001', undefined],
+    ]);
   });
 
   it('has nothing to print when every item is closed', () => {

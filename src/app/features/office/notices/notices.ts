@@ -1,8 +1,9 @@
 /**
  * 整改通知书: one A4 notice per site under rectification — the site, each open item with the
  * inspector's note and one before-photo, the due date, and the responsible unit's link (a QR
- * code) when the server gives one. Pure: built from the round's rectifications as
- * `GET /api/rectifications` lists them; the wording is the document's, so always Chinese.
+ * code) when the site has one. Pure: built from the round's rectifications as
+ * `GET /api/rectifications` lists them and the links of `GET /api/rounds/{id}/unit-links`; the
+ * wording is the document's, so always Chinese.
  */
 import { inDistrictOrder } from '../../../../domain/bulletin-document';
 import { SITE_TYPE_ORDER } from '../../../../domain/item-sheet';
@@ -34,15 +35,6 @@ export interface Notice {
   unitLink: string | undefined;
 }
 
-/**
- * Where the units loop (issue #17) puts a site's link for its responsible unit. The server does
- * not send one yet: the notice then leaves the QR slot empty with words saying why.
- */
-export function unitLinkOf(rectification: RectificationView): string | undefined {
-  const link = (rectification as { unitLink?: unknown }).unitLink;
-  return typeof link === 'string' && link.length > 0 ? link : undefined;
-}
-
 export interface NoticeInput {
   round: Pick<Round, 'name'>;
   rectifications: readonly RectificationView[];
@@ -52,6 +44,8 @@ export interface NoticeInput {
   district?: string | undefined;
   /** The official district order (the bulletin's), then Chinese collation. */
   districtOrder?: readonly string[];
+  /** Each site's active unit link (`url`), by site id; a site without one gets an empty QR slot. */
+  unitLinks?: ReadonlyMap<string, string>;
 }
 
 /** The notices of sites with open items, by district (official order), type, then site id. */
@@ -98,6 +92,6 @@ function notice(input: NoticeInput, siteId: string, rectifications: Rectificatio
       `在${input.round.name}中，${siteName}有${sorted.length}项未达到测评标准（见下表）。` +
       `请对照问题逐项整改，于${chineseDate(dueOn)}前整改到位，并扫描下方二维码反馈整改情况（整改后照片）。` +
       '逾期未整改或整改不到位的，将在通报中予以批评。',
-    unitLink: sorted.map(unitLinkOf).find((link) => link !== undefined),
+    unitLink: input.unitLinks?.get(siteId),
   };
 }

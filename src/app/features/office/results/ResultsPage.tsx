@@ -16,6 +16,7 @@ import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
 import { useRound } from '../rounds/round-context';
 import { OutsideRoundMark } from './OutsideRoundMark';
+import { PresenceCell } from './PresenceSection';
 import { Field } from '../../../ui/Field';
 import { formatClock, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
@@ -52,6 +53,7 @@ type ShownRow = Pick<
   | 'mustRectify'
   | 'inspectorName'
   | 'submittedAt'
+  | 'flags'
 >;
 
 /** Search text waits this long after the last keystroke before it asks the server. */
@@ -124,11 +126,17 @@ function CurrentResults({ filter, sort, onSort, columns }: ListProps) {
   // A new query (filter, sort) gets its own pages, showing the last query's rows until it answers.
   const [pages, setPages] = useState(() => ({ key, pages: createResultPages(load) }));
   if (pages.key !== key) setPages({ key, pages: createResultPages(load, { before: pages.pages }) });
-  return <CurrentResultsTable pages={pages.pages} sort={sort} onSort={onSort} columns={columns} />;
+  return <CurrentResultsTable pages={pages.pages} query={key} sort={sort} onSort={onSort} columns={columns} />;
 }
 
 /** The current results' table: the pages in view, refetched as new inspections arrive. */
-function CurrentResultsTable({ pages, sort, onSort, columns }: Omit<ListProps, 'filter'> & { pages: ResultPages }) {
+function CurrentResultsTable({
+  pages,
+  query,
+  sort,
+  onSort,
+  columns,
+}: Omit<ListProps, 'filter'> & { pages: ResultPages; query: string }) {
   const { t } = useTranslation('office');
   const { api } = useOffice();
   const { round, feed } = useRound();
@@ -168,6 +176,7 @@ function CurrentResultsTable({ pages, sort, onSort, columns }: Omit<ListProps, '
       )}
       <VirtualTable<ResultListRow>
         busy={pages.stale}
+        scrollKey={query}
         label={t('results.title')}
         columns={columns}
         count={pages.total}
@@ -310,6 +319,12 @@ function useResultColumns(latestOnly: boolean, round: { startsOn: string; endsOn
       ),
     },
     {
+      key: 'presence',
+      header: t('presence.column'),
+      width: 'minmax(7rem, 1fr)',
+      render: (row) => <PresenceCell flags={row.flags} />,
+    },
+    {
       key: 'revision',
       header: t('results.revision'),
       width: '4rem',
@@ -366,6 +381,10 @@ function ResultFilters(props: {
       </FilterSelect>
       <FilterInput label={t('results.from')} type="date" {...bind('from')} />
       <FilterInput label={t('results.to')} type="date" {...bind('to')} />
+      <FilterSelect label={t('presence.filter')} all="all" {...bind('presence')}>
+        <option value="flagged">{t('presence.flagged')}</option>
+        <option value="clean">{t('presence.clean')}</option>
+      </FilterSelect>
       <FilterInput label={t('results.minScore')} type="number" min={0} max={100} {...bind('minScore')} />
       <FilterInput label={t('results.maxScore')} type="number" min={0} max={100} {...bind('maxScore')} />
     </div>

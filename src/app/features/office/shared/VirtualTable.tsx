@@ -32,6 +32,8 @@ export interface VirtualTableProps<R> {
   rowKey: (row: R) => string;
   /** The rows shown are about to be replaced (a new sort or filter on its way from the server). */
   busy?: boolean;
+  /** A new value (a new sort or filter) scrolls the body back to the first row. */
+  scrollKey?: string;
   sort?: { key: string; direction: SortDirection } | undefined;
   onSort?: (key: string) => void;
   rowClassName?: (row: R) => string | undefined;
@@ -53,6 +55,7 @@ export function VirtualTable<R>({
   onRange,
   rowKey,
   busy = false,
+  scrollKey,
   sort,
   onSort,
   rowClassName,
@@ -97,6 +100,9 @@ export function VirtualTable<R>({
   useEffect(() => {
     if (last >= first) onRange?.(first, last);
   }, [onRange, first, last]);
+  useEffect(() => {
+    if (scrollKey !== undefined && scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [scrollKey]);
 
   return (
     <div
