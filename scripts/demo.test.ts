@@ -223,6 +223,17 @@ describe('npm run demo [sqlite]', () => {
     });
   });
 
+  it('holds citizens’ reports in every state, one rated, the handling figures computed', async () => {
+    await withStorage(dataDir, undefined, async ({ db }) => {
+      const rows = await db.selectFrom('citizen_reports').select(['status', 'rating', 'spot_round_id']).execute();
+      expect(new Set(rows.map((row) => row.status))).toEqual(
+        new Set(['new', 'accepted', 'closed', 'rejected', 'merged']),
+      );
+      expect(rows.filter((row) => row.spot_round_id !== null)).toHaveLength(1);
+      expect(rows.filter((row) => row.rating === 5)).toHaveLength(1);
+    });
+  });
+
   it('changes nothing when run again', async () => {
     const second = await loadDemo({ dataDir, rubricDir: RUBRIC_DIR });
     expect(second.created).toEqual({
@@ -233,7 +244,9 @@ describe('npm run demo [sqlite]', () => {
       photos: 0,
       inspections: 0,
       rechecks: 0,
+      citizenReports: 0,
     });
+    expect(second.existing.citizenReports).toBe(8);
     expect(second.existing.inspections).toBe(159);
     expect(second.leftToInspect).toHaveLength(5);
     await withStorage(dataDir, undefined, async (storage) => {

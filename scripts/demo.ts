@@ -37,6 +37,7 @@ import { roundReport } from '../src/server/services/reports';
 import { openDatabase, type Storage } from '../src/server/storage/database';
 import { createPhotoStore, type PhotoStore } from '../src/server/storage/photo-store';
 import type { Database } from '../src/server/storage/schema';
+import { loadCitizenReports } from './demo/citizen';
 import { encodeJpeg, halve, paintEvidencePhoto } from './demo/jpeg';
 import { cityDateTime, cityIsoInstant } from '../src/domain/dates';
 import {
@@ -44,6 +45,7 @@ import {
   DEMO_ROUND,
   DEMO_USERS,
   demoSites,
+  SUPERVISOR,
   DISTRICTS,
   type DemoSite,
   type DemoUser,
@@ -75,6 +77,7 @@ export interface DemoCounts {
   photos: number;
   inspections: number;
   rechecks: number;
+  citizenReports: number;
 }
 
 export interface DemoResult {
@@ -362,6 +365,17 @@ async function load(
     count('rechecks', isNew);
   }
 
+  // Citizens' reports in every state, handled by the supervisor.
+  const citizen = await loadCitizenReports(
+    contextAt,
+    sites,
+    users.get(SUPERVISOR.username) ?? fail('supervisor missing'),
+    userId(sites[0]!.inspector),
+    stableUuid,
+  );
+  created.citizenReports += citizen.created;
+  existing.citizenReports += citizen.existing;
+
   const report = await roundReport(db, rubrics, DEMO_ROUND.id);
   if (!report) throw new Error(`round ${DEMO_ROUND.id} vanished`);
   const url = options.serverUrl ?? serverUrl(readConfig());
@@ -481,7 +495,7 @@ function round6(value: number): number {
 }
 
 function zeroCounts(): DemoCounts {
-  return { users: 0, sites: 0, rounds: 0, assignments: 0, photos: 0, inspections: 0, rechecks: 0 };
+  return { users: 0, sites: 0, rounds: 0, assignments: 0, photos: 0, inspections: 0, rechecks: 0, citizenReports: 0 };
 }
 
 function fail(message: string): never {
@@ -505,6 +519,7 @@ function describe(
     photos: '照片 photos',
     inspections: '测评 inspections',
     rechecks: '复查 rechecks',
+    citizenReports: '市民反馈 reports',
   };
   const lines = ['演示数据 (demo data): 新建 created / 已存在 already there'];
   for (const key of Object.keys(labels) as (keyof DemoCounts)[])

@@ -41,6 +41,8 @@ const SyncPage = lazy(() => import('./features/sync/SyncPage').then((module) => 
 // Lazy chunks the inspector's phone never downloads (nor precaches: see vite.config.ts).
 const OfficeWorkspace = lazy(() => import('./features/office/OfficeWorkspace'));
 const PublicRankingPage = lazy(() => import('./features/public/PublicRankingPage'));
+// The residents' report page (QR posters, 我的反馈) and the 市民记者's screens: a chunk of its own.
+const CitizenScreens = lazy(() => import('./features/citizen/CitizenScreens'));
 
 /** The app: sign-in until there is a session, then the signed-in user's screens. */
 export function App({ services }: { services: AppServices }) {
@@ -69,6 +71,7 @@ function Screens() {
   }, [services, session]);
   useUpdateGuard();
   const [isPublic, publicParams] = useRoute<{ token: string }>('/public/:token');
+  const [isReport] = useRoute('/report/*?');
 
   // A published ranking is open to anyone, signed in or not.
   if (isPublic) {
@@ -77,6 +80,18 @@ function Screens() {
         <Header user={session?.user} />
         <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
           <PublicRankingPage token={publicParams.token} />
+        </Suspense>
+      </>
+    );
+  }
+
+  // A resident's report needs no account; a 市民记者's session makes it trusted.
+  if (isReport) {
+    return (
+      <>
+        <Header user={session?.user} />
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <CitizenScreens trusted={session?.user.role === 'reporter'} />
         </Suspense>
       </>
     );
@@ -154,6 +169,13 @@ function SignedIn({ user }: { user: User }) {
     return (
       <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
         <OfficeWorkspace user={user} />
+      </Suspense>
+    );
+  }
+  if (user.role === 'reporter') {
+    return (
+      <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+        <CitizenScreens trusted />
       </Suspense>
     );
   }

@@ -102,6 +102,24 @@ export const ERRORS = {
     en: 'Too many failed sign-ins; try again in 15 minutes.',
     action: 'retry',
   },
+  too_many_reports: {
+    status: 429,
+    zh: '提交的反馈过多，请稍后再试。',
+    en: 'Too many reports from here for now; try again later.',
+    action: 'retry',
+  },
+  challenge_failed: {
+    status: 400,
+    zh: '验证已过期或无效，请重新提交。',
+    en: 'The proof of work is missing, expired, used or wrong; get a new challenge.',
+    action: 'retry',
+  },
+  not_plain_text: {
+    status: 400,
+    zh: '描述只能是纯文字，不能包含网页代码或链接。',
+    en: 'The description must be plain text: no markup and no links.',
+    action: 'attention',
+  },
   internal_error: {
     status: 500,
     zh: '服务器内部错误，请稍后重试。',

@@ -14,7 +14,11 @@ import { FIX_STAGES, PHOTO_SOURCES, type PresenceFlag } from './presence';
 
 export const API_VERSION = 1;
 
-export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker', 'unit'] as const;
+/**
+ * `unit`: a responsible unit (责任单位), scoped to districts or sites.
+ * `reporter`: a 市民记者, an account the office creates; reports with higher limits, marked trusted.
+ */
+export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker', 'unit', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export { CODE, SHA256 } from './ids';

@@ -22,6 +22,7 @@ import {
   type RoundView,
   type Team,
 } from './test-support/api-harness';
+import { citizenReport, putReportPhoto, reportPhoto, sendReport } from './test-support/citizen';
 
 const BAD_CALLERS = ['no token', 'signed out', 'expired', 'unknown'] as const;
 /** A site link's bearer token (#17): the unit routes and photos of its site, 401 everywhere else. */
@@ -49,7 +50,11 @@ interface RouteCase {
 describeEachEngine(
   'role × route matrix',
   (engine) => {
-    const h = useApiServer(engine);
+    // Every report here comes from loopback: the flood suite holds the real limits.
+    const wide = { perHour: 1000, perDay: 1000, perSiteDay: 1000 };
+    const h = useApiServer(engine, {
+      limits: { citizenProofBits: 8, citizenLimits: { resident: wide, reporter: wide } },
+    });
     let team: Team;
     let round: RoundView;
     const tokens = {} as Record<Caller, string | undefined>;
@@ -59,6 +64,8 @@ describeEachEngine(
     let rectificationId: string;
     let afterPhoto: string;
     let secondItemId: string;
+    let reportId: string;
+    let reportPhotoHash: string;
 
     const ROUTES: RouteCase[] = [
       { route: 'GET /api/health', open: 200, call: (t) => h.api.get('/api/health', t) },
@@ -250,7 +257,8 @@ describeEachEngine(
       { route: 'PUT /api/photos/:sha256', roles: anyRole(201), link: 201, call: (t) => h.api.putPhoto(jpeg(), t) },
       {
         route: 'GET /api/photos/:sha256 (referenced by the inspector and a rectification)',
-        roles: anyRole(200),
+        // A 市民记者 does no field work: nothing of an inspection is theirs to read.
+        roles: only(200, 'admin', 'supervisor', 'inspector', 'rechecker', 'unit'),
         link: 200,
         call: (t) => h.api.get(`/api/photos/${referencedPhoto}`, t),
       },
@@ -282,6 +290,82 @@ describeEachEngine(
         route: 'GET /api/rectifications',
         roles: only(200, 'admin', 'supervisor', 'rechecker'),
         call: (t) => h.api.get('/api/rectifications?status=open', t),
+      },
+      {
+        route: 'GET /api/public/report-challenge',
+        open: 200,
+        call: (t) => h.api.get('/api/public/report-challenge', t),
+      },
+      { route: 'GET /api/public/sites', open: 200, call: (t) => h.api.get('/api/public/sites?q=m-1', t) },
+      { route: 'GET /api/public/sites/:siteId', open: 200, call: (t) => h.api.get('/api/public/sites/m-1', t) },
+      {
+        route: 'POST /api/public/reports',
+        // A 市民记者's token makes the report trusted; anyone else is a resident: all send it.
+        open: 201,
+        call: (t) => sendReport(h.api, citizenReport('m-1'), { token: t }),
+      },
+      {
+        route: 'PUT /api/public/reports/:id/photos/:sha256',
+        open: 201,
+        call: async (t) => {
+          const photo = reportPhoto('matrix');
+          const report = citizenReport('m-1', { photos: [photo.entry] });
+          expectStatus(await sendReport(h.api, report), 201, 'report');
+          return h.api.raw({
+            method: 'PUT',
+            path: `/api/public/reports/${report.id}/photos/${photo.entry.sha256}`,
+            headers: { 'content-type': 'image/jpeg' },
+            body: photo.bytes,
+            token: t,
+          });
+        },
+      },
+      { route: 'GET /api/public/reports/:id', open: 200, call: (t) => h.api.get(`/api/public/reports/${reportId}`, t) },
+      {
+        route: 'POST /api/public/reports/:id/rating',
+        open: 201,
+        call: async (t) => {
+          const report = citizenReport('m-1');
+          expectStatus(await sendReport(h.api, report), 201, 'report');
+          const closing = { action: 'close', reply: '已处理' };
+          expectStatus(
+            await h.api.post(`/api/citizen-reports/${report.id}/decisions`, closing, team.supervisor.token),
+            200,
+            'close',
+          );
+          return h.api.post(`/api/public/reports/${report.id}/rating`, { rating: 5 }, t);
+        },
+      },
+      { route: 'GET /api/public/handling', open: 200, call: (t) => h.api.get('/api/public/handling', t) },
+      { route: 'GET /api/citizen-reports', roles: office(200), call: (t) => h.api.get('/api/citizen-reports', t) },
+      {
+        route: 'POST /api/citizen-reports/:id/decisions',
+        roles: office(200),
+        call: async (t) => {
+          const report = citizenReport('m-1');
+          expectStatus(await sendReport(h.api, report), 201, 'report');
+          return h.api.post(`/api/citizen-reports/${report.id}/decisions`, { action: 'accept' }, t);
+        },
+      },
+      {
+        route: 'GET /api/citizen-reports/:id/photos/:sha256',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/citizen-reports/${reportId}/photos/${reportPhotoHash}`, t),
+      },
+      {
+        route: 'GET /api/citizen-reports/settings',
+        roles: office(200),
+        call: (t) => h.api.get('/api/citizen-reports/settings', t),
+      },
+      {
+        route: 'PUT /api/citizen-reports/settings',
+        roles: office(200),
+        call: (t) => h.api.put('/api/citizen-reports/settings', { closeDays: 7 }, t),
+      },
+      {
+        route: 'GET /api/citizen-reports/reporters',
+        roles: office(200),
+        call: (t) => h.api.get('/api/citizen-reports/reporters', t),
       },
       {
         route: 'PUT /api/rechecks/:id',
@@ -472,6 +556,12 @@ describeEachEngine(
       expectStatus(await h.api.putPhoto(after, team.rechecker.token), 200, 'after photo, rechecker');
       afterPhoto = sha256(after);
       await publish();
+      const photo = reportPhoto('matrix report');
+      const report = citizenReport('m-1', { photos: [photo.entry] });
+      expectStatus(await sendReport(h.api, report), 201, 'citizen report');
+      expectStatus(await putReportPhoto(h.api, report.id, photo.bytes), 201, 'citizen photo');
+      reportId = report.id;
+      reportPhotoHash = photo.entry.sha256;
 
       for (const role of ROLES) tokens[role] = team[role].token;
       tokens['no token'] = undefined;

@@ -18,6 +18,7 @@ import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { bulletinRoutes } from './routes/bulletin';
+import { citizenPhotoRoutes, citizenReportRoutes } from './routes/citizen-reports';
 import { healthRoutes, type MetricsAccess } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
 import { officeRoutes } from './routes/office';
@@ -120,7 +121,9 @@ export async function buildApp({
   await app.register(siteRoutes, api);
   await app.register(roundRoutes, api);
   await app.register(bootstrapRoutes, api);
-  await app.register(photoRoutes, { ...api, uploads: new ByteBudget(limit.uploadBytesInFlight) });
+  // Residents' photos draw on the same byte budget as the field's.
+  const uploads = new ByteBudget(limit.uploadBytesInFlight);
+  await app.register(photoRoutes, { ...api, uploads });
   await app.register(inspectionRoutes, api);
   await app.register(rectificationRoutes, api);
   await app.register(recheckProgressRoutes, api);
@@ -129,6 +132,8 @@ export async function buildApp({
   await app.register(bulletinRoutes, api);
   await app.register(publicRankingRoutes, api);
   await app.register(unitRoutes, { ...api, linkSecret: ctx.unitLinkSecret ?? randomBytes(32) });
+  await app.register(citizenReportRoutes, { ...api, limits: limit });
+  await app.register(citizenPhotoRoutes, { ...api, uploads });
 
   if (distDir) await serveApp(app, distDir);
   app.setNotFoundHandler((request, reply) => {

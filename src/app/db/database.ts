@@ -11,6 +11,7 @@
  *   beforePhotos   before-photos of open rectifications downloaded for rechecks (before-photos.ts)
  *   outbox         what must reach the server, frozen at submit (outbox.ts)
  *   meta           small settings and caches (meta.ts)
+ *   citizenReports a resident's reports: waiting to be sent, then tracked (citizen-reports.ts)
  *
  * Every write goes through `writeTransaction`: one Dexie transaction, so a crash or a full disk
  * leaves either all of a change or none of it, with two browser workarounds around it:
@@ -30,7 +31,17 @@
 import Dexie, { type DexieOptions, type EntityTable, type PromiseExtended, type Table } from 'dexie';
 import type { Rubric } from '../../domain/rubric';
 import type { Round, Site } from '../../domain/wire';
-import { DATABASE_NAME, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, upgradeToV2, upgradeToV4 } from './schema';
+import {
+  DATABASE_NAME,
+  SCHEMA_V1,
+  SCHEMA_V2,
+  SCHEMA_V3,
+  SCHEMA_V4,
+  SCHEMA_V5,
+  upgradeToV2,
+  upgradeToV4,
+} from './schema';
+import type { LocalCitizenReport } from './citizen-reports';
 import type {
   BeforePhotoRecord,
   BootstrapAssignment,
@@ -62,6 +73,7 @@ export class CivicDatabase extends Dexie {
   declare beforePhotos: EntityTable<BeforePhotoRecord, 'sha256'>;
   declare outbox: Table<OutboxEntry, number, NewOutboxEntry>;
   declare meta: EntityTable<MetaRecord, 'key'>;
+  declare citizenReports: EntityTable<LocalCitizenReport, 'id'>;
 
   /** Closed by the app (sign-out, tests): do not reopen behind its back. */
   private closedOnPurpose = false;
@@ -75,6 +87,7 @@ export class CivicDatabase extends Dexie {
     this.version(2).stores(SCHEMA_V2).upgrade(upgradeToV2);
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
+    this.version(5).stores(SCHEMA_V5);
     // Dexie's own handler (registered first) has already closed the connection.
     this.on('versionchange', () => {
       this.superseded = true;

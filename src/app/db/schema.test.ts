@@ -206,6 +206,7 @@ describe('schema upgrade v1 → v2', () => {
     expect(db.tables.map((table) => table.name).sort()).toEqual([
       'assignments',
       'beforePhotos',
+      'citizenReports',
       'inspections',
       'meta',
       'outbox',

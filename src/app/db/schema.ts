@@ -41,6 +41,11 @@
  *   (every entry has a `nextAttemptAt`).
  *   photos         'sha256, ownerId, [ownerId+itemId]'
  *   outbox         '++seq, &[kind+key], groupId, [state+nextAttemptAt]'
+ *
+ * v5 (citizens' reports, issue 20): a resident's reports wait on the phone until they are sent,
+ * then stay as the resident's tracking list (我的反馈). They are not field work: no session, no
+ * outbox entry (they go to public routes with a proof of work, citizen-reports.ts). A new store only.
+ *   citizenReports 'id, createdAt'
  */
 import type { Transaction } from 'dexie';
 
@@ -76,8 +81,13 @@ export const SCHEMA_V4 = {
   outbox: '++seq, &[kind+key], groupId, [state+nextAttemptAt]',
 } as const;
 
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  citizenReports: 'id, createdAt',
+} as const;
+
 /** The current schema version. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** A photo as v1 stored it. */
 interface PhotoV1 {

@@ -8,6 +8,7 @@
  * namespaces registered by lazy chunks (`office`) and a hook that re-renders on a switch.
  */
 import { useMemo, useSyncExternalStore } from 'react';
+import type { CitizenMessages } from '../features/citizen/i18n/zh-CN';
 import type { OfficeMessages } from '../features/office/i18n/zh-CN';
 import { interpolate, lookup, type Catalogue, type Values } from './interpolate';
 import { zhCN, type Messages } from './zh-CN';
@@ -25,6 +26,7 @@ export const LANGUAGE_STORAGE_KEY = 'civic-inspect.language';
 export interface Namespaces {
   translation: Messages;
   office: OfficeMessages;
+  citizen: CitizenMessages;
 }
 export type Namespace = keyof Namespaces;
 

@@ -24,7 +24,11 @@ export interface PhotoStamp {
   /** Capture instant, ISO 8601 (shown in Asia/Shanghai time). */
   takenAt: string;
   gps?: GpsFix;
-  kind: 'inspection' | 'recheck';
+  /**
+   * `citizen`: a resident's photo (issue #20): no site, item or inspector is burned in — only the
+   * capture time; `siteName`, `itemLabel` and `inspectorName` are not drawn.
+   */
+  kind: 'inspection' | 'recheck' | 'citizen';
   /** The inspector's marks (circle, arrow, text), burned in under the watermark band. */
   markup?: MarkupShape[];
 }

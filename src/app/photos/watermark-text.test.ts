@@ -41,6 +41,10 @@ describe('the watermark lines', () => {
     expect(watermarkText({ ...STAMP, kind: 'recheck' }).marker).toBe('复查');
   });
 
+  it('show only the Shanghai capture time on a resident’s photo: no site, item, inspector or GPS', () => {
+    expect(watermarkText({ ...STAMP, kind: 'citizen' })).toEqual({ marker: undefined, lines: ['2021-07-19 09:30'] });
+  });
+
   it('collapse line breaks and runs of spaces, and drop empty lines', () => {
     const { lines } = watermarkText({ ...STAMP, siteName: '  金水区\n文化路  站 ', itemLabel: ' \n ', gps: undefined });
     expect(lines).toEqual(['金水区 文化路 站', '2021-07-19 09:30  张晓明']);

@@ -39,6 +39,8 @@ export interface WatermarkText {
 const clean = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 export function watermarkText(stamp: PhotoStamp): WatermarkText {
+  // A resident's photo is no inspection evidence: the time it was taken, nothing of the office's.
+  if (stamp.kind === 'citizen') return { marker: undefined, lines: [cityDateTime(stamp.takenAt)] };
   const lines = [
     clean(stamp.siteName),
     clean(stamp.itemLabel),

@@ -5,6 +5,7 @@
  * "Limits"). Tests pass smaller values through `buildApp({ limits })`.
  */
 import type { Server } from 'node:http';
+import { PROOF_BITS, REPORTER_LIMITS, RESIDENT_LIMITS, type ReportLimits } from '../../domain/citizen-reports';
 import type { Socket } from 'node:net';
 
 export interface ServerLimits {
@@ -30,6 +31,10 @@ export interface ServerLimits {
   maxConnections: number;
   /** Photo bytes being received at once (declared lengths); beyond, a 503 with Retry-After. */
   uploadBytesInFlight: number;
+  /** Leading zero bits of a resident's proof of work (domain/citizen-reports.ts `PROOF_BITS`). */
+  citizenProofBits: number;
+  /** Reports per hour, day and site-day: residents per address, 市民记者 per account. */
+  citizenLimits: { resident: ReportLimits; reporter: ReportLimits };
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -42,6 +47,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   capsAddress: (address) => !isLoopback(address),
   maxConnections: 1024,
   uploadBytesInFlight: 64 * 1024 * 1024,
+  citizenProofBits: PROOF_BITS,
+  citizenLimits: { resident: RESIDENT_LIMITS, reporter: REPORTER_LIMITS },
 };
 
 /**

@@ -196,6 +196,35 @@ const rows: { [T in TableName]: NewRow<T> } = {
     updated_at: at,
     updated_by: 'u1',
   },
+  citizen_reports: {
+    id: '5b0c7f1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e',
+    code: 'R7K3F9QA',
+    site_id: 'ZZ-001',
+    category: 'closed_when_open',
+    description: '周六上午大门紧锁',
+    phone: '13812345678',
+    reporter_id: 'u1',
+    client_key: 'c'.repeat(64),
+    challenge: 'challenge-1',
+    created_at: at,
+    received_at: at,
+    status: 'closed',
+    accept_due_on: '2021-07-20',
+    accepted_at: at,
+    close_due_on: '2021-07-29',
+    closed_at: at,
+    reply: '已督促按时开放',
+    merged_into: null,
+    spot_round_id: 'r2021-07',
+    spot_inspector_id: 'u1',
+    decided_by: 'u1',
+    rating: 5,
+    rated_at: at,
+    body_json: '{}',
+  },
+  citizen_report_photos: { report_id: '5b0c7f1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e', sha256: sha('b'), received: 1 },
+  server_secrets: { name: 'test-secret', value: 'x' },
+  office_settings: { name: 'citizen_close_days', value: '10' },
 };
 
 const TABLES = Object.keys(rows) as TableName[];
@@ -228,6 +257,8 @@ describeEachEngine('storage schema', ({ storage, engine }) => {
 
   it('round-trips a row through every table unchanged', async () => {
     const { db } = storage();
+    // Migration 0013 made its own secret: the table then holds only the test's row.
+    await db.deleteFrom('server_secrets').execute();
     for (const table of TABLES) {
       await db.insertInto(table).values(rows[table]).execute();
     }
@@ -235,6 +266,20 @@ describeEachEngine('storage schema', ({ storage, engine }) => {
       const stored = await db.selectFrom(table).selectAll().execute();
       expect(stored, table).toEqual([rows[table]]);
     }
+  });
+
+  it('takes the roles added after the first migration (reporter, unit), sign-in data intact', async () => {
+    const { db } = storage();
+    for (const role of ['reporter', 'unit'] as const) {
+      await db
+        .insertInto('users')
+        .values({ ...rows.users, id: `u-${role}`, username: `x-${role}`, role: role as never })
+        .execute();
+    }
+    expect(
+      await db.selectFrom('users').select('role').where('id', 'in', ['u-reporter', 'u-unit']).execute(),
+    ).toHaveLength(2);
+    await db.deleteFrom('users').where('id', 'in', ['u-reporter', 'u-unit']).execute();
   });
 
   it('keeps a nullable column null and a flag 0/1', async () => {
@@ -385,6 +430,13 @@ describeEachEngine('storage schema', ({ storage, engine }) => {
         db
           .updateTable('rectifications')
           .set({ status: bad('done') })
+          .execute(),
+      );
+      await rejects(() => db.updateTable('citizen_reports').set({ rating: 6 }).execute());
+      await rejects(() =>
+        db
+          .updateTable('citizen_reports')
+          .set({ status: bad('lost') })
           .execute(),
       );
       await rejects(() =>

@@ -17,6 +17,7 @@
  *   numbers (see database.ts), as SQLite returns them.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CitizenCategory, CitizenStatus } from '../../domain/citizen-reports';
 import type { Grade } from '../../domain/grades';
 import type { SiteType } from '../../domain/rubric';
 import type { Role, Verdict } from '../../domain/wire';
@@ -318,6 +319,57 @@ export interface BulletinDocumentsTable {
   updated_by: string;
 }
 
+/** A citizen's report (migration 0013). */
+export interface CitizenReportsTable {
+  id: string;
+  /** The tracking code the resident reads out on the phone (`R` + 7 characters). */
+  code: string;
+  site_id: string;
+  category: CitizenCategory;
+  description: string;
+  /** In full: only ever sent masked. */
+  phone: string | null;
+  /** The 市民记者 who sent it (trusted); null for a resident. */
+  reporter_id: string | null;
+  /** HMAC of the sender's address: what the per-address limits count. */
+  client_key: string;
+  /** The proof-of-work challenge it used (unique: one report per challenge); null for a reporter. */
+  challenge: string | null;
+  created_at: string;
+  received_at: string;
+  status: CitizenStatus;
+  accept_due_on: string;
+  accepted_at: string | null;
+  close_due_on: string | null;
+  closed_at: string | null;
+  /** The reply the resident reads (办结), or the reason (不予受理). */
+  reply: string | null;
+  merged_into: string | null;
+  spot_round_id: string | null;
+  spot_inspector_id: string | null;
+  decided_by: string | null;
+  rating: number | null;
+  rated_at: string | null;
+  /** The report as received, canonical JSON (idempotency). */
+  body_json: string;
+}
+
+export interface CitizenReportPhotosTable {
+  report_id: string;
+  sha256: string;
+  received: Flag;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface OfficeSettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -343,6 +395,10 @@ export interface Database {
   unit_requests: UnitRequestsTable;
   grade_corrections: GradeCorrectionsTable;
   bulletin_documents: BulletinDocumentsTable;
+  citizen_reports: CitizenReportsTable;
+  citizen_report_photos: CitizenReportPhotosTable;
+  server_secrets: ServerSecretsTable;
+  office_settings: OfficeSettingsTable;
 }
 
 export type TableName = keyof Database;

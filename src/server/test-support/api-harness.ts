@@ -531,13 +531,14 @@ export class Fixtures {
   /** One signed-in user of every role (the admin is the server's first one). */
   async team(): Promise<Team> {
     const admin = await this.signInAdmin();
-    const [supervisor, inspector, rechecker, unit] = await Promise.all([
+    const [supervisor, inspector, rechecker, unit, reporter] = await Promise.all([
       this.createUser(admin.token, 'supervisor'),
       this.createUser(admin.token, 'inspector'),
       this.createUser(admin.token, 'rechecker'),
       this.createUser(admin.token, 'unit'),
+      this.createUser(admin.token, 'reporter'),
     ]);
-    return { admin, supervisor, inspector, rechecker, unit };
+    return { admin, supervisor, inspector, rechecker, unit, reporter };
   }
 
   async upsertSites(token: string, sites: SiteInput[]): Promise<void> {

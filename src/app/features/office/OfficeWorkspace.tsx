@@ -18,6 +18,8 @@ import { OfficeProvider, type OfficeContextValue } from './shared/office-context
 import { createPhotoCache } from './shared/photo-cache';
 import { SitesAdminPage } from './sites/SitesAdminPage';
 import { UsersPage } from './users/UsersPage';
+import { CitizenQueuePage } from './citizen/CitizenQueuePage';
+import { PosterPage } from './citizen/PosterPage';
 
 registerOfficeMessages();
 
@@ -55,6 +57,12 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           <Link href="/office/users" className="office-nav__link" aria-current={current('/office/users')}>
             {t('nav.users')}
           </Link>
+          <Link href="/office/citizen" className="office-nav__link" aria-current={current('/office/citizen')}>
+            {t('nav.citizen')}
+          </Link>
+          <Link href="/office/posters" className="office-nav__link" aria-current={current('/office/posters')}>
+            {t('citizen.posters.title')}
+          </Link>
         </nav>
         <Switch>
           <Route path="/office/sites">
@@ -62,6 +70,12 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           </Route>
           <Route path="/office/users">
             <UsersPage />
+          </Route>
+          <Route path="/office/citizen">
+            <CitizenQueuePage />
+          </Route>
+          <Route path="/office/posters">
+            <PosterPage />
           </Route>
           <Route path="/office/rounds/:roundId" nest>
             {(params: { roundId: string }) => {

@@ -12,6 +12,7 @@ import { registerOfficeMessages } from '../office/i18n';
 import { formatDateTime } from '../office/shared/format';
 import { RankingTable } from '../office/shared/RankingTable';
 import { useLoad } from '../office/shared/use-load';
+import { HandlingFigures } from './HandlingFigures';
 
 registerOfficeMessages();
 
@@ -54,6 +55,7 @@ export default function PublicRankingPage({ token }: { token: string }) {
       )}
       <RankingTable districts={districts} caption={t('public.caption')} />
       <p className="muted">{t('public.note')}</p>
+      <HandlingFigures />
     </main>
   );
 }

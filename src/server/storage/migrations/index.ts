@@ -18,6 +18,7 @@ import * as siteResults from './0008-site-results';
 import * as responsibleUnits from './0009-responsible-units';
 import * as proofOfPresence from './0011-proof-of-presence';
 import * as bulletinDocuments from './0012-bulletin-documents';
+import * as citizenReports from './0013-citizen-reports';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0009-responsible-units': responsibleUnits,
   '0011-proof-of-presence': proofOfPresence,
   '0012-bulletin-documents': bulletinDocuments,
+  '0013-citizen-reports': citizenReports,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,0 +1,128 @@
+/**
+ * 市民反馈处理: the queue of citizens' reports, oldest first, with photos, site, category,
+ * deadlines (受理 by the next working day, 办结 within the office's days) and the decisions
+ * 受理, 合并, 不予受理, 转为抽查, 办结. 交办 to a responsible unit is not offered yet (#17): it
+ * would be one more decision here and on the server (services/citizen-triage.ts `decide`).
+ */
+import { useMemo, useState } from 'react';
+import { useTranslation } from '../../../i18n';
+import type { CitizenReportView } from '../../../../domain/citizen-reports';
+import { createCitizenApi } from '../../../api/citizen-api';
+import { useServices } from '../../../services';
+import { useOffice } from '../shared/office-context';
+import { cityToday, formatDateTime } from '../shared/format';
+import { useLoad } from '../shared/use-load';
+import { DecisionPanel } from './DecisionPanel';
+import { ReportPhotos } from './ReportPhotos';
+import { ReporterList } from './ReporterList';
+import { CloseDaysForm } from './CloseDaysForm';
+
+export function CitizenQueuePage() {
+  const { t } = useTranslation('office');
+  const services = useServices();
+  const api = useMemo(() => createCitizenApi(services.api), [services.api]);
+  const [queue, setQueue] = useState<'open' | 'all'>('open');
+  const reports = useLoad(`citizen:${queue}`, (signal) => api.queue(queue, { signal }));
+  const list = reports.data ?? [];
+
+  return (
+    <section className="page" data-testid="citizen-queue">
+      <h1>{t('citizen.title')}</h1>
+      <div className="toolbar toolbar--wrap">
+        <button
+          type="button"
+          className="button button--small"
+          aria-pressed={queue === 'open'}
+          onClick={() => setQueue('open')}
+        >
+          {t('citizen.queueOpen')}
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          aria-pressed={queue === 'all'}
+          onClick={() => setQueue('all')}
+        >
+          {t('citizen.queueAll')}
+        </button>
+        <button type="button" className="button button--small" onClick={reports.reload}>
+          {t('common.refresh')}
+        </button>
+        <CloseDaysForm />
+      </div>
+      {reports.error && (
+        <p className="notice notice--error" role="alert">
+          {t('common.loadFailed', { message: reports.error.message })}
+        </p>
+      )}
+      {reports.data && list.length === 0 && <p className="muted">{t('citizen.empty')}</p>}
+      <ol className="citizen-queue">
+        {list.map((report) => (
+          <QueueEntry key={report.id} report={report} all={list} onChanged={reports.reload} />
+        ))}
+      </ol>
+      <ReporterList />
+    </section>
+  );
+}
+
+function QueueEntry({
+  report,
+  all,
+  onChanged,
+}: {
+  report: CitizenReportView;
+  all: CitizenReportView[];
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation('office');
+  const { now } = useOffice();
+  const today = cityToday(now());
+  const open = report.status === 'new' || report.status === 'accepted';
+  const late =
+    (report.status === 'new' && today > report.acceptDueOn) ||
+    (report.status === 'accepted' && report.closeDueOn !== null && today > report.closeDueOn);
+  const pending = report.photos
+    .flatMap((p) => [p.sha256, ...(p.thumbnail ? [p.thumbnail] : [])])
+    .filter((sha256) => !report.receivedPhotos.includes(sha256)).length;
+  const codeOf = (id: string | null) => all.find((entry) => entry.id === id)?.code ?? id;
+  return (
+    <li className="office-card citizen-entry" data-testid="citizen-entry" data-code={report.code}>
+      <h2>
+        <span className="badge">{t(`citizen.status.${report.status}`)}</span> {report.siteName}（{report.district}）·{' '}
+        {t(`citizen.category.${report.category}`)}
+        {late && <span className="badge badge--bad"> {t('citizen.overdue')}</span>}
+      </h2>
+      <p className="muted">
+        {t('citizen.code')} <strong>{report.code}</strong> ·{' '}
+        {t('citizen.received', { time: formatDateTime(report.receivedAt) })} ·{' '}
+        {report.status === 'new'
+          ? t('citizen.acceptDue', { date: report.acceptDueOn })
+          : report.closeDueOn && t('citizen.closeDue', { date: report.closeDueOn })}
+      </p>
+      {report.trusted && <p className="badge badge--ok">{t('citizen.trusted', { name: report.reporterName ?? '' })}</p>}
+      <p className="citizen-description">{report.description}</p>
+      {report.phone && <p className="muted">{t('citizen.phone', { phone: report.phone })}</p>}
+      <ReportPhotos report={report} />
+      {pending > 0 && <p className="muted">{t('citizen.photosPending', { count: pending })}</p>}
+      {report.spotCheck && (
+        <p>{t('citizen.spotCheck', { name: report.spotCheck.inspectorName, round: report.spotCheck.roundId })}</p>
+      )}
+      {report.mergedInto && <p>{t('citizen.mergedInto', { code: codeOf(report.mergedInto) })}</p>}
+      {report.reply && <p>{t('citizen.reply', { reply: report.reply })}</p>}
+      {report.rating !== null && <p>{t('citizen.rating', { rating: report.rating })}</p>}
+      {open && (
+        <DecisionPanel
+          report={report}
+          others={all.filter(
+            (e) =>
+              e.id !== report.id &&
+              e.siteId === report.siteId &&
+              (e.status === 'new' || e.status === 'accepted' || e.status === 'closed'),
+          )}
+          onDone={onChanged}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,196 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import {
+  CITIZEN_PHOTO_MAX_BYTES,
+  citizenDecisionSchema,
+  citizenReportRequestSchema,
+  citizenSettingsSchema,
+  ratingSchema,
+} from '../../domain/citizen-reports';
+import { allow, currentUser, userForToken } from '../auth/guard';
+import { bearerToken } from '../auth/tokens';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import type { ByteBudget, ServerLimits } from '../http/limits';
+import { isStorableText, parseBody, sha256Param, uuidParam } from '../http/validate';
+import { citizenSecret, issueChallenge } from '../services/citizen-proof';
+import { rateReport, receiveReport, receiveReportPhoto, reportStatus, searchSites } from '../services/citizen-reports';
+import {
+  closeDays,
+  decide,
+  districtHandling,
+  isReportPhoto,
+  listReports,
+  QUEUE_NAMES,
+  reporterRecords,
+  setCloseDays,
+} from '../services/citizen-triage';
+import { PhotoStoreError } from '../storage/photo-store';
+
+type CitizenOptions = { ctx: ServerContext; limits: Pick<ServerLimits, 'citizenProofBits' | 'citizenLimits'> };
+type IdParams = { Params: { id: string } };
+
+/** Nothing a resident sends or reads here is for a cache or a search engine. */
+const privately = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex');
+
+/**
+ * Citizens' reports (docs/API.md "Citizens' reports"). Open routes under `/public/`: the
+ * challenge, the site lookup, sending a report, reading one's own report back by its id and
+ * rating it, the handling figures per district. The office's routes under `/citizen-reports`
+ * (supervisor, admin): the queue, decisions, photos, the days to 办结, the 市民记者's records.
+ */
+export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (app, { ctx, limits }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  app.get('/public/report-challenge', async (_request, reply) => {
+    privately(reply);
+    return issueChallenge(await citizenSecret(ctx.db), ctx.now(), limits.citizenProofBits);
+  });
+
+  app.get<{ Querystring: { q?: string } }>('/public/sites', async (request, reply) => {
+    const words = String(request.query.q ?? '').trim();
+    if (words.length < 1 || words.length > 30) {
+      const message = 'q: 1–30 characters';
+      throw new ApiError('invalid_request', '请输入 1–30 个字的点位名称', { issues: [{ path: 'q', message }] });
+    }
+    privately(reply);
+    return searchSites(ctx.db, words);
+  });
+
+  app.get<{ Params: { siteId: string } }>('/public/sites/:siteId', async (request, reply) => {
+    const { siteId } = request.params;
+    const site = isStorableText(siteId)
+      ? await ctx.db
+          .selectFrom('sites')
+          .select(['id', 'name', 'district', 'type'])
+          .where('id', '=', siteId)
+          .executeTakeFirst()
+      : undefined;
+    if (!site) throw new ApiError('not_found', '找不到该点位');
+    privately(reply);
+    return site;
+  });
+
+  app.post('/public/reports', async (request, reply) => {
+    const { report, proof } = parseBody(citizenReportRequestSchema, request.body);
+    const { created, receipt } = await receiveReport(
+      ctx,
+      { reporter: await reporterOf(ctx, request), address: request.ip },
+      report,
+      proof,
+      { proofBits: limits.citizenProofBits, limits: limits.citizenLimits },
+    );
+    return privately(reply)
+      .status(created ? 201 : 200)
+      .send(receipt);
+  });
+
+  app.get<IdParams>('/public/reports/:id', async (request, reply) => {
+    const status = await reportStatus(ctx.db, uuidParam(request.params.id));
+    if (!status) throw new ApiError('not_found', '找不到该反馈');
+    privately(reply);
+    return status;
+  });
+
+  app.post<IdParams>('/public/reports/:id/rating', async (request, reply) => {
+    const id = uuidParam(request.params.id);
+    const { rating } = parseBody(ratingSchema, request.body);
+    const created = await rateReport(ctx, id, rating);
+    return privately(reply)
+      .status(created ? 201 : 200)
+      .send({ id, rating });
+  });
+
+  app.get('/public/handling', async (_request, reply) => {
+    void reply.header('Cache-Control', 'no-cache');
+    return { districts: await districtHandling(ctx.db), at: ctx.now().toISOString() };
+  });
+
+  app.get<{ Querystring: { queue?: string } }>('/citizen-reports', { preHandler: office }, async (request) => {
+    const queue = request.query.queue ?? 'open';
+    if (!QUEUE_NAMES.includes(queue)) {
+      const message = `queue: one of ${QUEUE_NAMES.join(', ')}`;
+      throw new ApiError('invalid_request', message, { issues: [{ path: 'queue', message }] });
+    }
+    return listReports(ctx.db, queue);
+  });
+
+  app.post<IdParams>('/citizen-reports/:id/decisions', { preHandler: office }, async (request) => {
+    const id = uuidParam(request.params.id);
+    return decide(ctx, currentUser(request), id, parseBody(citizenDecisionSchema, request.body));
+  });
+
+  app.get<{ Params: { id: string; sha256: string } }>(
+    '/citizen-reports/:id/photos/:sha256',
+    { preHandler: office },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const sha256 = sha256Param(request.params.sha256);
+      const photo = (await isReportPhoto(ctx.db, id, sha256)) ? await ctx.photos.openPhoto(sha256) : null;
+      if (!photo) throw new ApiError('not_found', '找不到这张照片');
+      return reply
+        .header('Content-Type', photo.contentType)
+        .header('Content-Length', photo.bytes)
+        .header('Cache-Control', 'private, max-age=86400, immutable')
+        .send(photo.stream);
+    },
+  );
+
+  app.get('/citizen-reports/settings', { preHandler: office }, async () => ({ closeDays: await closeDays(ctx.db) }));
+
+  app.put('/citizen-reports/settings', { preHandler: office }, async (request) => {
+    const settings = parseBody(citizenSettingsSchema, request.body);
+    await setCloseDays(ctx.db, settings.closeDays);
+    return settings;
+  });
+
+  app.get('/citizen-reports/reporters', { preHandler: office }, async () => reporterRecords(ctx.db));
+};
+
+/** The 市民记者 behind the request's token; anyone else (or no valid token) sends as a resident. */
+async function reporterOf(ctx: ServerContext, request: FastifyRequest) {
+  const token = bearerToken(request.headers.authorization);
+  const user = token ? await userForToken(ctx.db, token, ctx.now()) : undefined;
+  return user?.role === 'reporter' && !user.mustChangePassword ? user : undefined;
+}
+
+/**
+ * `PUT /api/public/reports/{id}/photos/{sha256}`: a photo (or thumbnail) the stored report
+ * names, JPEG/PNG/WebP up to 3 MiB, hashed and checked as it streams into the photo store.
+ * Any other hash is a 404: the route stores nothing a report did not announce.
+ */
+export const citizenPhotoRoutes: FastifyPluginAsync<{ ctx: ServerContext; uploads: ByteBudget }> = async (
+  app,
+  { ctx, uploads },
+) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['image/jpeg', 'image/png', 'image/webp'], (_request, payload, done) => done(null, payload));
+
+  app.put<{ Params: { id: string; sha256: string } }>(
+    '/public/reports/:id/photos/:sha256',
+    { bodyLimit: CITIZEN_PHOTO_MAX_BYTES },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const sha256 = sha256Param(request.params.sha256);
+      const declared = Number(request.headers['content-length'] ?? 0);
+      if (declared > CITIZEN_PHOTO_MAX_BYTES) throw new ApiError('payload_too_large', '照片超过 3 MiB 上限');
+      const body = request.body as Readable | undefined;
+      if (!body || typeof body.pipe !== 'function') throw new ApiError('unsupported_media_type');
+      const reserved = Math.min(declared || CITIZEN_PHOTO_MAX_BYTES, CITIZEN_PHOTO_MAX_BYTES);
+      if (!uploads.take(reserved)) {
+        void reply.header('Connection', 'close');
+        throw new ApiError('unavailable', '服务器正在接收大量照片，请稍后重试', { retryAfterSeconds: 5 });
+      }
+      const created = await receiveReportPhoto(ctx, id, sha256, body, CITIZEN_PHOTO_MAX_BYTES)
+        .catch((error: unknown) => {
+          if (!(error instanceof PhotoStoreError)) throw error;
+          void reply.header('Connection', 'close');
+          throw new ApiError(error.code);
+        })
+        .finally(() => uploads.give(reserved));
+      return privately(reply)
+        .status(created ? 201 : 200)
+        .send({ sha256 });
+    },
+  );
+};
