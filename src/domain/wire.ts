@@ -74,10 +74,17 @@ export const roundInputSchema = z
     ...roundFields,
     id: z.optional(codeSchema),
     rectifyDays: z._default(roundFields.rectifyDays, 15),
+    /** Only approved results count (审核): the default for a new round (issue #18). */
+    approvedOnly: z._default(z.boolean(), true),
   })
   .check(endsAfterStart);
 export type RoundInput = z.input<typeof roundInputSchema>;
-export type Round = z.output<typeof roundInputSchema> & { id: string; createdAt: string };
+/** `approvedOnly` is absent from rounds a phone cached before review existed. */
+export type Round = Omit<z.output<typeof roundInputSchema>, 'approvedOnly'> & {
+  id: string;
+  createdAt: string;
+  approvedOnly?: boolean;
+};
 
 /**
  * `PATCH /api/rounds/{roundId}`: any of the round's fields; the server merges them into the
@@ -90,6 +97,7 @@ export const roundPatchSchema = z.object({
   rectifyDays: z.optional(roundFields.rectifyDays),
   startsOn: z.optional(roundFields.startsOn),
   endsOn: z.optional(roundFields.endsOn),
+  approvedOnly: z.optional(z.boolean()),
 });
 export type RoundPatch = z.infer<typeof roundPatchSchema>;
 

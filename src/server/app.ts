@@ -15,6 +15,7 @@ import { ByteBudget, DEFAULT_LIMITS, limitConnectionsPerClient, type ServerLimit
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
+import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { healthRoutes, type MetricsAccess } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
@@ -24,6 +25,7 @@ import { publicationRoutes } from './routes/publication';
 import { publicRankingRoutes } from './routes/public-ranking';
 import { recheckProgressRoutes } from './routes/recheck-progress';
 import { rectificationRoutes } from './routes/rectifications';
+import { reviewRoutes } from './routes/reviews';
 import { roundRoutes } from './routes/rounds';
 import { rubricRoutes } from './routes/rubrics';
 import { sessionRoutes } from './routes/session';
@@ -124,6 +126,8 @@ export async function buildApp({
   await app.register(officeRoutes, api);
   await app.register(publicationRoutes, api);
   await app.register(publicRankingRoutes, api);
+  await app.register(reviewRoutes, api);
+  await app.register(auditRoutes, api);
 
   if (distDir) await serveApp(app, distDir);
   app.setNotFoundHandler((request, reply) => {

@@ -25,6 +25,7 @@ export function roundView(row: Row<'rounds'>) {
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     createdAt: row.created_at,
+    approvedOnly: row.approved_only === 1,
   };
 }
 

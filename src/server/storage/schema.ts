@@ -18,6 +18,7 @@
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Grade } from '../../domain/grades';
+import type { ReviewState } from '../../domain/review';
 import type { SiteType } from '../../domain/rubric';
 import type { Role, Verdict } from '../../domain/wire';
 
@@ -75,6 +76,8 @@ export interface RoundsTable {
   starts_on: string;
   ends_on: string;
   created_at: string;
+  /** 1: only approved results count (report, rankings, public page, rectifications); migration 0010. */
+  approved_only: Generated<Flag>;
 }
 
 export interface AssignmentsTable {
@@ -131,6 +134,49 @@ export interface InspectionsTable {
   deductions_json: string;
   /** The inspection as received, canonical JSON: a retry compares equal, a conflict does not. */
   body_json: string;
+  /** This revision's review state (migration 0010): the latest decision in `reviews`, or pending. */
+  review_state: Generated<ReviewState>;
+}
+
+/** A review decision on one inspection revision, append-only (migration 0010). */
+export interface ReviewsTable {
+  /** The decision's audit entry number: grows in commit order (the phone's cursor). */
+  seq: number;
+  inspection_id: string;
+  revision: number;
+  inspector_id: string;
+  decision: Exclude<ReviewState, 'pending'>;
+  comment: string | null;
+  /** JSON `[{itemId, comment}]`. */
+  item_comments_json: string;
+  reviewer_id: string;
+  reviewed_at: string;
+}
+
+/** One entry of the audit trail, append-only, chained by hash (migration 0010). */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  /** Who: null for the system or an unknown caller (a failed sign-in names its username in `subject`). */
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  round_id: string | null;
+  site_id: string | null;
+  inspection_id: string | null;
+  /** What else it is about (a user id, a username, a rectification id…). */
+  subject: string | null;
+  /** Canonical JSON: before → after, or a digest. */
+  detail_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's last entry: the single row (id 1) every append locks and moves. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 export interface InspectionPhotosTable {
@@ -232,6 +278,9 @@ export interface Database {
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;
+  reviews: ReviewsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 export type TableName = keyof Database;

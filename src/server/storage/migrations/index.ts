@@ -15,6 +15,7 @@ import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
+import * as reviewAndAudit from './0010-review-and-audit';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
+  '0010-review-and-audit': reviewAndAudit,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
