@@ -43,7 +43,7 @@ export async function createUser(
     created_at: now.toISOString(),
     must_change_password: toFlag(options.mustChangePassword ?? false),
   };
-  const inserted = await db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     await recordAudit(trx, {
       actor: options.actor ?? null,
       action: 'user.created',
@@ -51,14 +51,15 @@ export async function createUser(
       subject: row.id,
       detail: { after: toUser(row) },
     });
-    return trx
+    const inserted = await trx
       .insertInto('users')
       .values(row)
       .onConflict((oc) => oc.column('username').doNothing())
       .executeTakeFirst();
+    // Thrown inside: the entry goes with the user it records, or not at all.
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
+      throw new ApiError('username_taken', `用户名 ${username} 已被使用`);
   });
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
-    throw new ApiError('username_taken', `用户名 ${username} 已被使用`);
   return toUser(row);
 }
 
