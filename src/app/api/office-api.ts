@@ -4,7 +4,17 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
+import type { AuditPage, ChainReport } from '../../domain/audit';
 import type { RoundReport, RoundResult } from '../../domain/report';
+import type {
+  ApproveCleanResult,
+  InspectionTrail,
+  ItemComment,
+  ReviewDecision,
+  ReviewDecisionView,
+  ReviewListPage,
+  ReviewState,
+} from '../../domain/review';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
@@ -38,6 +48,21 @@ export type InspectionDetail = Inspection & InspectionSummary;
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
 const path = (value: string) => encodeURIComponent(value);
+
+export interface AuditQuery {
+  roundId?: string;
+  siteId?: string;
+  inspectionId?: string;
+  action?: string;
+  before?: number;
+  limit?: number;
+}
+
+/** A query string of the defined, non-empty values. */
+function searchOf(query: object): string {
+  const entries = Object.entries(query).filter(([, value]) => value !== undefined && value !== '');
+  return new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString();
+}
 
 export function createOfficeApi(api: ApiClient) {
   const get = <T>(url: string, signal?: AbortSignal) =>
@@ -96,5 +121,20 @@ export function createOfficeApi(api: ApiClient) {
     unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
+
+    reviews: (roundId: string, query: { state?: ReviewState; offset?: number; limit?: number }, signal?: AbortSignal) =>
+      get<ReviewListPage>(`/api/rounds/${path(roundId)}/reviews?${searchOf(query)}`, signal),
+    review: (
+      inspectionId: string,
+      body: { revision: number; decision: ReviewDecision; comment?: string; itemComments?: ItemComment[] },
+    ) => send<ReviewDecisionView>('POST', `/api/inspections/${path(inspectionId)}/reviews`, body),
+    approveClean: (roundId: string, inspections: { id: string; revision: number }[]) =>
+      send<ApproveCleanResult>('POST', `/api/rounds/${path(roundId)}/reviews/approve-clean`, { inspections }),
+    trail: (inspectionId: string, signal?: AbortSignal) =>
+      get<InspectionTrail>(`/api/inspections/${path(inspectionId)}/trail`, signal),
+
+    audit: (filter: AuditQuery, signal?: AbortSignal) => get<AuditPage>(`/api/audit?${searchOf(filter)}`, signal),
+    auditCsv: (filter: AuditQuery) => api.getBlob(`/api/audit.csv?${searchOf(filter)}`),
+    verifyAudit: (signal?: AbortSignal) => get<ChainReport>('/api/audit/verify', signal),
   };
 }

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import type { User } from '../../../domain/wire';
 import { createOfficeApi } from '../../api/office-api';
+import { AuditPage } from './audit/AuditPage';
 import { useServices } from '../../services';
 import { registerOfficeMessages } from './i18n';
 import { RoundsPage } from './rounds/RoundsPage';
@@ -55,6 +56,9 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           <Link href="/office/users" className="office-nav__link" aria-current={current('/office/users')}>
             {t('nav.users')}
           </Link>
+          <Link href="/office/audit" className="office-nav__link" aria-current={current('/office/audit')}>
+            {t('nav.audit')}
+          </Link>
         </nav>
         <Switch>
           <Route path="/office/sites">
@@ -62,6 +66,9 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           </Route>
           <Route path="/office/users">
             <UsersPage />
+          </Route>
+          <Route path="/office/audit">
+            <AuditPage />
           </Route>
           <Route path="/office/rounds/:roundId" nest>
             {(params: { roundId: string }) => {

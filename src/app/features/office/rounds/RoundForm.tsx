@@ -19,6 +19,8 @@ export interface RoundFormValues {
   rectifyDays: number;
   startsOn: string;
   endsOn: string;
+  /** Only approved results count (审核). */
+  approvedOnly: boolean;
 }
 
 const FIELDS = ['id', 'name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const;
@@ -34,6 +36,7 @@ export function toRoundInput(values: RoundFormValues): RoundInput {
     rectifyDays: values.rectifyDays,
     startsOn: values.startsOn,
     endsOn: values.endsOn,
+    approvedOnly: values.approvedOnly,
   };
 }
 
@@ -66,8 +69,17 @@ export function RoundForm({
   const form = useForm<RoundFormValues>({
     resolver,
     defaultValues: round
-      ? { ...round, id: round.id }
-      : { id: '', name: '', rubricVersion: '2021', rectifyBelow: 90, rectifyDays: 15, startsOn: '', endsOn: '' },
+      ? { ...round, id: round.id, approvedOnly: round.approvedOnly ?? false }
+      : {
+          id: '',
+          name: '',
+          rubricVersion: '2021',
+          rectifyBelow: 90,
+          rectifyDays: 15,
+          startsOn: '',
+          endsOn: '',
+          approvedOnly: true,
+        },
   });
   const { errors, isSubmitting } = form.formState;
 
@@ -81,6 +93,7 @@ export function RoundForm({
         for (const field of ['name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const) {
           if (input[field] !== round[field]) Object.assign(patch, { [field]: input[field] });
         }
+        if (input.approvedOnly !== (round.approvedOnly ?? false)) patch.approvedOnly = input.approvedOnly;
         await onUpdate(patch);
       } else if (onCreate) {
         await onCreate(input);
@@ -161,6 +174,10 @@ export function RoundForm({
           <input className="field__input" type="date" aria-invalid={invalid('endsOn')} {...form.register('endsOn')} />,
         )}
       </div>
+      <label className="field field--inline">
+        <input type="checkbox" {...form.register('approvedOnly')} /> {t('roundForm.approvedOnly')}
+        <span className="muted field__hint">{t('roundForm.approvedOnlyHint')}</span>
+      </label>
       {locked && <p className="muted">{t('roundForm.lockedHint')}</p>}
       {failure && (
         <p className="notice notice--error" role="alert">
