@@ -13,7 +13,7 @@ import {
   submitInspection,
   updateAnswer,
 } from '../../db/inspections';
-import { useChecklist, useRoundSites } from '../../db/live';
+import { useChecklist, useRoundSites, useSiteReviews } from '../../db/live';
 import type { LocalInspection, PhotoRecord } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
@@ -21,6 +21,7 @@ import { locateOnce } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
 import { PhotoViewer } from '../../ui/PhotoViewer';
+import { ReviewNote } from '../../ui/ReviewNote';
 import { UndoBar } from '../../ui/UndoBar';
 import { nextSiteToInspect } from '../sites/site-order';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
@@ -69,6 +70,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [deleted, setDeleted] = useState<DeletedPhoto>();
   const [justSubmitted, setJustSubmitted] = useState(false);
   const roundSites = useRoundSites(db, roundId, user.id);
+  const siteReviews = useSiteReviews(db);
 
   const report = (error: unknown) => setFailure(localErrorText(t, error));
 
@@ -109,6 +111,13 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   if (!site || !round || !inspection || !rubric) return <p className="notice">{t('inspect.notFound')}</p>;
   const current: LocalInspection = inspection;
   const readOnly = current.status !== 'draft';
+  // The office's word on this inspection (any revision: a return's comments guide the amendment).
+  const review = siteReviews?.get(`${roundId}:${siteId}`);
+  const reviewShown = review?.inspectionId === current.id ? review : undefined;
+  const itemTitle = (itemId: string) => {
+    const item = rubric.items.find((candidate) => candidate.id === itemId);
+    return item ? `${itemId} ${text.item(item).title}` : itemId;
+  };
 
   const save = (work: Promise<unknown>) =>
     work.then(() => {
@@ -187,6 +196,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         </Link>
       </p>
       <h1>{site.name}</h1>
+      {reviewShown && <ReviewNote decision={reviewShown} itemTitle={itemTitle} />}
       <p className="muted">
         {text.typeTitle(rubric)} · {site.district} · {site.id}
         {' · '}
