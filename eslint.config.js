@@ -40,7 +40,7 @@ const FORBIDDEN = {
     message: 'Layer rule: only the app imports src/app. Share code through src/domain.',
   },
   react: {
-    regex: String.raw`^(react|react-dom|react-i18next|scheduler|@testing-library/react)(/|$)`,
+    regex: String.raw`^(react|react-dom|scheduler|@testing-library/react)(/|$)`,
     message: 'Layer rule: React belongs to src/app only.',
   },
   dexie: {

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from './i18n';
 import { Link, Route, Switch, useRoute } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';

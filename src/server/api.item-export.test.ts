@@ -4,14 +4,43 @@
  * result, and a stream — written batch by batch, its memory bounded by a batch, not the sheet.
  */
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { beforeAll, expect, it } from 'vitest';
 import { itemExport, EXPORT_BATCH } from './services/item-export';
+import { resultExport, RESULT_EXPORT_BATCH } from './services/result-export';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, site, useApiServer, type Team } from './test-support/api-harness';
 
 const ROUND = 'export-round';
 const BIG = 'export-big';
 const BIG_SITES = 2_000;
+
+// A collection on demand, so that what the heap holds after each chunk is what the export keeps,
+// not garbage waiting for the collector.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const liveHeap = () => {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+};
+
+/** Streams the chunks, measuring the live heap after each: peak above the start, and its drift. */
+async function streamMeasured(chunks: AsyncIterable<string>) {
+  const chunkLines: number[] = [];
+  let bytes = 0;
+  const before = liveHeap();
+  const held: number[] = [];
+  for await (const chunk of chunks) {
+    chunkLines.push(chunk.split('\r\n').length - 1);
+    bytes += Buffer.byteLength(chunk);
+    held.push(liveHeap() - before);
+  }
+  const quarter = Math.max(1, Math.floor(held.length / 4));
+  const early = Math.max(...held.slice(0, quarter));
+  const late = Math.max(...held.slice(-quarter));
+  return { chunkLines, bytes, peak: Math.max(...held), drift: late - early };
+}
 
 describeEachEngine(
   'the per-item score sheet as a stream',
@@ -141,7 +170,9 @@ describeEachEngine(
       expect(response.headers.get('content-disposition')).toBe(`attachment; filename="items-${ROUND}.csv"`);
       const text = response.bytes.toString('utf8');
       expect(
-        text.startsWith('\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注\r\n'),
+        text.startsWith(
+          '\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注,核验提示\r\n',
+        ),
       ).toBe(true);
       const lines = text.slice(1).split('\r\n').slice(1, -1);
       const rubric = h.fx.rubrics.get('2021')!.types;
@@ -151,7 +182,8 @@ describeEachEngine(
       expect(lines[0]!.startsWith('卫东区,E-C1,')).toBe(true);
       const station = rubric.station.items.find((item) => !item.countRule)!;
       const deducted = lines.find((line) => line.startsWith(`新华区,E-S1,`) && line.includes(`,${station.id},`))!;
-      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙"`);
+      // Sent without any position (an older phone): flagged, on each line of the site.
+      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙",无定位`);
       expectStatus(await h.api.get(`/api/rounds/${ROUND}/exports/items.csv`, team.inspector.token), 403, 'inspector');
       expectStatus(await h.api.get(`/api/rounds/nope/exports/items.csv`, team.supervisor.token), 404, 'unknown');
     });
@@ -161,24 +193,16 @@ describeEachEngine(
       const items = rubric.types.station.items.length;
       const { rows, chunks } = await itemExport(h.server.ctx.db, rubric, BIG);
       expect(rows).toBe(BIG_SITES * items);
-      const before = process.memoryUsage().heapUsed;
-      let peak = 0;
-      let lines = 0;
-      let bytes = 0;
-      let count = 0;
-      for await (const chunk of chunks) {
-        count++;
-        bytes += Buffer.byteLength(chunk);
-        lines += chunk.split('\r\n').length - 1;
-        // One batch of sites at most per chunk: what the server holds at once.
-        expect(chunk.split('\r\n').length - 1).toBeLessThanOrEqual(EXPORT_BATCH * items);
-        peak = Math.max(peak, process.memoryUsage().heapUsed - before);
-      }
-      expect(lines).toBe(rows + 1);
-      expect(count).toBe(1 + Math.ceil(BIG_SITES / EXPORT_BATCH));
-      // Garbage may wait for the collector, but the sheet is never held whole: far below its size × the
-      // many copies a build-then-send export makes (rows of cells, the joined text, the buffer).
-      expect(peak).toBeLessThan(Math.max(48 * 1024 * 1024, bytes * 2));
+      const { chunkLines, bytes, peak, drift } = await streamMeasured(chunks);
+      expect(chunkLines.reduce((sum, lines) => sum + lines, 0)).toBe(rows + 1);
+      // One batch of sites at most per chunk: what the server holds at once.
+      for (const lines of chunkLines) expect(lines).toBeLessThanOrEqual(EXPORT_BATCH * items);
+      expect(chunkLines).toHaveLength(1 + Math.ceil(BIG_SITES / EXPORT_BATCH));
+      // The sheet is never held whole: the live heap stays well below its size, and what it holds
+      // at the end is what it held at the start (a build-then-send export grows by the whole sheet).
+      expect(bytes).toBeGreaterThan(3_000_000);
+      expect(peak).toBeLessThan(bytes / 2);
+      expect(drift).toBeLessThan(bytes / 8);
 
       // Over HTTP the first bytes come before the last batch is read.
       const response = await fetch(`${h.api.baseUrl}/api/rounds/${BIG}/exports/items.csv`, {
@@ -195,6 +219,58 @@ describeEachEngine(
       }
       expect(received).toBe(bytes);
       expect(reads).toBeGreaterThan(1);
+    });
+
+    it('writes the results sheet: every in-scope site, inspected or not, with the export’s cells', async () => {
+      const response = expectStatus(
+        await h.api.get(`/api/rounds/${ROUND}/exports/results.csv`, team.supervisor.token),
+        200,
+        'results.csv',
+      );
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="results-${ROUND}.csv"`);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const text = response.bytes.toString('utf8');
+      expect(
+        text.startsWith(
+          '\uFEFF区县,点位编号,点位名称,类型,测评状态,得分,满分,须整改,扣分项数,测评员,提交时间,版本,核验提示\r\n',
+        ),
+      ).toBe(true);
+      const lines = text.slice(1).split('\r\n').slice(1, -1);
+      expect(Number(response.headers.get('x-row-count'))).toBe(3);
+      // 卫东区 before 新华区; in a district by type, then id. E-S2 was never inspected.
+      expect(lines.map((line) => line.split(',').slice(0, 5))).toEqual([
+        ['卫东区', 'E-C1', '卫东区E-C1新时代文明实践中心', '中心', '已测评'],
+        ['新华区', 'E-S1', '新华区E-S1新时代文明实践站', '站', '已测评'],
+        ['新华区', 'E-S2', '新华区E-S2新时代文明实践站', '站', '未测评'],
+      ]);
+      const [center, deducted, never] = lines.map((line) => line.split(','));
+      expect(center!.slice(5, 9)).toEqual(['100', '是', '否', '0']);
+      // One item at C#: points lost, one deduction; the inspector by name, Shanghai time, revision.
+      expect(Number(deducted![5])).toBeLessThan(100);
+      expect(deducted!.slice(6, 9)).toEqual(['否', Number(deducted![5]) < 90 ? '是' : '否', '1']);
+      expect(deducted![9]).toBe(team.inspector.displayName);
+      expect(deducted![10]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      expect(deducted![11]).toBe('1');
+      expect(deducted![12]).toBe('无定位'); // sent without any position, as an older phone does
+      expect(never!.slice(5)).toEqual(['', '', '', '', '', '', '', '']);
+      expectStatus(await h.api.get(`/api/rounds/${ROUND}/exports/results.csv`, team.inspector.token), 403, 'inspector');
+      expectStatus(await h.api.get(`/api/rounds/nope/exports/results.csv`, team.supervisor.token), 404, 'unknown');
+    });
+
+    it('streams the results sheet of a big round a batch at a time', async () => {
+      const round = await h.server.ctx.db
+        .selectFrom('rounds')
+        .selectAll()
+        .where('id', '=', BIG)
+        .executeTakeFirstOrThrow();
+      const { rows, chunks } = await resultExport(h.server.ctx.db, round);
+      expect(rows).toBe(BIG_SITES);
+      const { chunkLines } = await streamMeasured(chunks);
+      expect(chunkLines).toEqual([
+        1,
+        ...Array.from({ length: BIG_SITES / RESULT_EXPORT_BATCH }, () => RESULT_EXPORT_BATCH),
+      ]);
     });
   },
   { openStorage: false },

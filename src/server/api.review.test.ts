@@ -37,7 +37,7 @@ describeEachEngine(
       team = await h.fx.team();
       round = await h.fx.setUpRound(team.supervisor.token, {
         round: { id: 'R-review', approvedOnly: true },
-        sites: [site('station', 'rv-1'), site('station', 'rv-2'), site('station', 'rv-3')],
+        sites: [site('station', 'rv-1'), site('station', 'rv-2'), site('station', 'rv-3'), site('station', 'rv-4')],
         assignees: [team.inspector],
       });
     });
@@ -151,7 +151,9 @@ describeEachEngine(
           team.supervisor.token,
         );
         expect(queue.body.total).toBe(1);
-        expect(queue.body.rows[0]).toMatchObject({ inspectionId, revision: 2, reviewState: 'pending', flags: [] });
+        expect(queue.body.rows[0]).toMatchObject({ inspectionId, revision: 2, reviewState: 'pending' });
+        // No position was sent: the presence checks flag it (and it is listed with its flags).
+        expect(queue.body.rows[0]!.flags).toContain('no_fix');
       });
 
       it('approval counts the result and opens its rectifications', async () => {
@@ -183,22 +185,27 @@ describeEachEngine(
       });
     });
 
-    it('approve all listed clean results at once, skipping what is no longer pending', async () => {
-      const [a, b] = await Promise.all(
-        ['rv-2', 'rv-3'].map((siteId) =>
+    it('approve all listed clean results at once, skipping what is flagged or no longer pending', async () => {
+      const [a, b, c] = await Promise.all(
+        ['rv-2', 'rv-3', 'rv-4'].map((siteId) =>
           h.fx.submitInspection(team.inspector.token, { roundId: round.id, siteId, type: 'station' }),
         ),
       );
+      // `a` as the presence checks would leave a result they found nothing on; `c` keeps its flags.
+      await sql`update inspections set flags_json = '[]' where id = ${a!.body.id}`.execute(h.server.ctx.db);
       expectStatus(await review(b!.body.id, { revision: 1, decision: 'returned', comment: '重测' }), 201, 'return b');
       const result = await h.api.post<ApproveCleanResult>(
         `/api/rounds/${round.id}/reviews/approve-clean`,
-        { inspections: [a!.body, b!.body].map(({ id, revision }) => ({ id, revision })) },
+        { inspections: [a!.body, b!.body, c!.body].map(({ id, revision }) => ({ id, revision })) },
         team.supervisor.token,
       );
       expectStatus(result, 200, 'approve clean');
       expect(result.body).toEqual({
         approved: [{ id: a!.body.id, revision: 1 }],
-        skipped: [{ id: b!.body.id, revision: 1, reason: 'not_pending' }],
+        skipped: [
+          { id: b!.body.id, revision: 1, reason: 'not_pending' },
+          { id: c!.body.id, revision: 1, reason: 'flagged' },
+        ],
       });
       expect((await report()).byType.station.inspected).toBe(2);
       const empty = await h.api.post(

@@ -166,6 +166,11 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/exports/items.csv`, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/exports/results.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/exports/results.csv`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/inspections',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/inspections`, t),
@@ -208,6 +213,28 @@ describeEachEngine(
           await publish();
           return h.api.delete(`/api/rounds/${round.id}/publication`, t);
         },
+      },
+      {
+        route: 'GET /api/rounds/:roundId/bulletin',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/bulletin`, t),
+      },
+      {
+        route: 'PUT /api/rounds/:roundId/bulletin',
+        roles: office(200),
+        call: (t) =>
+          h.api.put(
+            `/api/rounds/${round.id}/bulletin`,
+            {
+              documentNumber: '锦创文办〔2021〕3号',
+              issuer: '市创文办',
+              issuedOn: null,
+              text: null,
+              attachmentOrder: 'ranking',
+              districtOrder: [],
+            },
+            t,
+          ),
       },
       {
         route: 'GET /api/rounds/:roundId/report',

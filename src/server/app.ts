@@ -17,6 +17,7 @@ import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
 import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
+import { bulletinRoutes } from './routes/bulletin';
 import { healthRoutes, type MetricsAccess } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
 import { officeRoutes } from './routes/office';
@@ -125,6 +126,7 @@ export async function buildApp({
   await app.register(recheckProgressRoutes, api);
   await app.register(officeRoutes, api);
   await app.register(publicationRoutes, api);
+  await app.register(bulletinRoutes, api);
   await app.register(publicRankingRoutes, api);
   await app.register(reviewRoutes, api);
   await app.register(auditRoutes, api);

@@ -129,3 +129,60 @@ describe('api client: a refused token', () => {
     }
   });
 });
+
+describe('a streamed download', () => {
+  /** A CSV answer of `lines` lines after the header, in chunks of `chunkLines` lines. */
+  function streamed(lines: number, chunkLines: number) {
+    const encoder = new TextEncoder();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('\uFEFF区县,点位编号\r\n'));
+      },
+      pull(controller) {
+        if (sent >= lines) return controller.close();
+        const count = Math.min(chunkLines, lines - sent);
+        controller.enqueue(encoder.encode(Array.from({ length: count }, (_, i) => `新华区,S${sent + i}\r\n`).join('')));
+        sent += count;
+      },
+    });
+    return new Response(body, {
+      status: 200,
+      headers: { 'Content-Type': 'text/csv; charset=utf-8', 'X-Row-Count': String(lines) },
+    });
+  }
+
+  it('reports the rows against the announced total as they arrive, and gives the whole file', async () => {
+    const fetch = vi.fn(async () => streamed(250_000, 10_000));
+    const api = createApiClient({ fetch, getToken: () => 'token-abcdefghijklmnopqrstuvwxyz' });
+    const progress: { rows: number; total: number | undefined }[] = [];
+    const blob = await api.download('/api/rounds/R1/exports/items.csv', { onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(20);
+    expect(progress.every((p) => p.total === 250_000)).toBe(true);
+    expect(progress.map((p) => p.rows)).toEqual([...progress.map((p) => p.rows)].sort((a, b) => a - b));
+    expect(progress.at(-1)!.rows).toBe(250_000);
+    expect(blob.type).toBe('text/csv; charset=utf-8');
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await blob.arrayBuffer());
+    expect(text.startsWith('\uFEFF区县,点位编号\r\n新华区,S0\r\n')).toBe(true);
+    expect(text.endsWith('新华区,S249999\r\n')).toBe(true);
+    expect(text.split('\r\n')).toHaveLength(250_002);
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer token-abcdefghijklmnopqrstuvwxyz');
+  });
+
+  it('throws the server’s error, typed, and a network failure as such', async () => {
+    const refused = createApiClient({
+      fetch: async () => jsonResponse(404, { error: 'not_found', message: '找不到' }),
+    });
+    await expect(refused.download('/api/rounds/x/exports/items.csv')).rejects.toMatchObject({
+      status: 404,
+      code: 'not_found',
+    });
+    const offline = createApiClient({
+      fetch: async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    await expect(offline.download('/api/rounds/x/exports/items.csv')).rejects.toBeInstanceOf(NetworkError);
+  });
+});

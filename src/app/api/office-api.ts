@@ -15,6 +15,9 @@ import type {
   ReviewListPage,
   ReviewState,
 } from '../../domain/review';
+import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
+import type { RoundReport, RoundResult } from '../../domain/report';
+import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
 import type {
   Assignment,
@@ -31,7 +34,7 @@ import type {
   UserInput,
   UserView,
 } from '../../domain/wire';
-import type { ApiClient } from './api-client';
+import type { ApiClient, DownloadOptions } from './api-client';
 
 export interface UserPatch {
   displayName?: string;
@@ -43,7 +46,22 @@ export interface UserPatch {
 export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
 export type { PublicationView as Publication } from '../../domain/wire';
 
-export type InspectionDetail = Inspection & InspectionSummary;
+/** With the proof-of-presence flags and time on site (absent from servers before them). */
+export type InspectionDetail = Inspection & InspectionSummary & { timeOnSiteS?: number | null };
+
+/**
+ * A site's current link for its responsible unit (`GET /api/rounds/{id}/unit-links`, the units
+ * loop of issue #17): `url` is what the rectification notice's QR code encodes.
+ */
+export interface UnitLinkView {
+  siteId: string;
+  siteName: string;
+  district: string;
+  url: string;
+  token: string;
+  issuedAt: string;
+  active: boolean;
+}
 
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
@@ -58,10 +76,12 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** A query string of the defined, non-empty values. */
-function searchOf(query: object): string {
-  const entries = Object.entries(query).filter(([, value]) => value !== undefined && value !== '');
-  return new URLSearchParams(entries.map(([key, value]) => [key, String(value)])).toString();
+/** The parameters that are set, in a stable order (the same query, the same URL). */
+function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, String(value));
+  return query.toString();
 }
 
 export function createOfficeApi(api: ApiClient) {
@@ -102,6 +122,12 @@ export function createOfficeApi(api: ApiClient) {
       get<InspectionDetail>(`/api/inspections/${path(id)}${revision ? `?revision=${revision}` : ''}`, signal),
     results: (roundId: string, signal?: AbortSignal) =>
       get<RoundResult[]>(`/api/rounds/${path(roundId)}/results`, signal),
+    /** A page of the round's current results, filtered and sorted by the server. */
+    resultList: (roundId: string, params: ResultListParams, signal?: AbortSignal) =>
+      get<ResultListPage>(`/api/rounds/${path(roundId)}/result-list?${queryString({ ...params })}`, signal),
+    /** A sheet the server streams as CSV (results, per-item scores), with row progress. */
+    exportCsv: (roundId: string, sheet: 'results' | 'items', options?: DownloadOptions) =>
+      api.download(`/api/rounds/${path(roundId)}/exports/${sheet}.csv`, options),
     report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {
@@ -119,11 +145,18 @@ export function createOfficeApi(api: ApiClient) {
       get<Publication>(`/api/rounds/${path(roundId)}/publication`, signal),
     publish: (roundId: string) => send<Publication>('POST', `/api/rounds/${path(roundId)}/publication`, {}),
     unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
+    /** The round's bulletin document (文号, issuer, edited paragraphs, district order). */
+    bulletin: (roundId: string, signal?: AbortSignal) =>
+      get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
+    saveBulletin: (roundId: string, document: BulletinDocument) =>
+      send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
+    unitLinks: (roundId: string, signal?: AbortSignal) =>
+      get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
 
     reviews: (roundId: string, query: { state?: ReviewState; offset?: number; limit?: number }, signal?: AbortSignal) =>
-      get<ReviewListPage>(`/api/rounds/${path(roundId)}/reviews?${searchOf(query)}`, signal),
+      get<ReviewListPage>(`/api/rounds/${path(roundId)}/reviews?${queryString({ ...query })}`, signal),
     review: (
       inspectionId: string,
       body: { revision: number; decision: ReviewDecision; comment?: string; itemComments?: ItemComment[] },
@@ -133,8 +166,9 @@ export function createOfficeApi(api: ApiClient) {
     trail: (inspectionId: string, signal?: AbortSignal) =>
       get<InspectionTrail>(`/api/inspections/${path(inspectionId)}/trail`, signal),
 
-    audit: (filter: AuditQuery, signal?: AbortSignal) => get<AuditPage>(`/api/audit?${searchOf(filter)}`, signal),
-    auditCsv: (filter: AuditQuery) => api.getBlob(`/api/audit.csv?${searchOf(filter)}`),
+    audit: (filter: AuditQuery, signal?: AbortSignal) =>
+      get<AuditPage>(`/api/audit?${queryString({ ...filter })}`, signal),
+    auditCsv: (filter: AuditQuery) => api.getBlob(`/api/audit.csv?${queryString({ ...filter })}`),
     verifyAudit: (signal?: AbortSignal) => get<ChainReport>('/api/audit/verify', signal),
   };
 }

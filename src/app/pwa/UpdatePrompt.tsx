@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { updates, type UpdateController } from './register-sw';
 
 /** "新版本可用 · 立即更新": shown while a new version waits; never reloads by itself. */

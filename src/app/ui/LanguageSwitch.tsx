@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { DEFAULT_LANGUAGE, LANGUAGES, LANGUAGE_NAMES, isLanguage, setLanguage } from '../i18n';
 
 /** 中文 / English, each named in its own language; the choice is remembered. */

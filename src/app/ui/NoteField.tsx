@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Field } from './Field';
 
 /** The wire format's limit for a note (src/domain/wire.ts). */

@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import type { PhotoRecord } from '../db/types';
 
 export interface PhotoDialogProps {

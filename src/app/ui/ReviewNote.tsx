@@ -3,7 +3,7 @@
  * pulled it: 已退回 with the comment and the per-item comments, or 已通过. Shown on the sites
  * list (compact) and on the checklist (in full, with the item titles).
  */
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import type { ReviewDecisionView } from '../../domain/review';
 
 export function ReviewNote({

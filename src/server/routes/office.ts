@@ -10,17 +10,22 @@ import { isStorableText, parseBody } from '../http/validate';
 import { recordAudit, recordAuditAlone } from '../services/audit';
 import { itemExport } from '../services/item-export';
 import { reapplyResultRule } from '../services/reviews';
+import { resultExport } from '../services/result-export';
 import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
+import { storedFlags } from '../../domain/presence';
 import { toFlag, type Database } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
 
 const feedQuerySchema = z.object({ since: z.optional(instantSchema) });
 
-/** Fields that decide scores, rectifications and due dates: fixed once the first result is in. */
-const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const;
+/**
+ * Fields that decide scores, rectifications, due dates and presence flags: fixed once the first
+ * result is in.
+ */
+const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays', 'presenceRadiusM'] as const;
 
 /**
  * What the office workspace needs beyond the contract (supervisor or admin):
@@ -32,6 +37,7 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const
  * - `GET /api/rounds/{roundId}/results` — each in-scope site's result with its grades per item
  *   (exports).
  * - `GET /api/rounds/{roundId}/exports/items.csv` — the per-item score sheet as a CSV stream.
+ * - `GET /api/rounds/{roundId}/exports/results.csv` — the results sheet as a CSV stream.
  * - `GET /api/rounds/{roundId}/result-list?offset=&limit=&sort=&direction=&…filters` — the
  *   results list a page at a time, filtered, sorted and counted where the data is.
  * - `GET /api/rounds/{roundId}/inspections?since=` — the round's inspection summaries received
@@ -60,7 +66,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       if (inspected) {
         throw new ApiError(
           'conflict',
-          '本轮已收到测评结果，评分标准版本、整改分数线和整改天数不能再修改（已生成的整改清单依据原设置）',
+          '本轮已收到测评结果，评分标准版本、整改分数线、整改天数和到场核验半径不能再修改（已生成的整改清单和核验提示依据原设置）',
         );
       }
     }
@@ -72,6 +78,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       starts_on: merged.startsOn,
       ends_on: merged.endsOn,
       approved_only: toFlag(merged.approvedOnly),
+      presence_radius_m: merged.presenceRadiusM,
     };
     const updated = { ...round, ...values };
     await ctx.db.transaction().execute(async (trx) => {
@@ -114,6 +121,17 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       .send(Readable.from(chunks));
   });
 
+  app.get<RoundParams>('/rounds/:roundId/exports/results.csv', { preHandler: office }, async (request, reply) => {
+    const round = await findRound(ctx.db, request.params.roundId);
+    const { rows, chunks } = await resultExport(ctx.db, round);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
+      .header('Cache-Control', 'no-store')
+      .header('X-Row-Count', String(rows))
+      .send(Readable.from(chunks));
+  });
+
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/result-list',
     { preHandler: office },
@@ -143,6 +161,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
           'received_at',
           'score',
           'full_marks',
+          'flags_json',
         ])
         .where('round_id', '=', round.id)
         // Inclusive: two arrivals in the same millisecond are never split across polls (the client dedupes).
@@ -150,7 +169,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
         .orderBy('received_at', 'desc')
         .execute();
       void reply.header('Cache-Control', 'no-store');
-      return rows.map(inspectionSummaryView);
+      return rows.map((row) => ({ ...inspectionSummaryView(row), flags: storedFlags(row.flags_json) }));
     },
   );
 };

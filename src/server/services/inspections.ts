@@ -23,6 +23,7 @@ import { recordAudit } from './audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { refreshSiteResult, type SiteResult } from './site-results';
+import { checkPresence } from './presence';
 
 /** The answer to the PUT (domain/wire.ts). */
 export type StoredInspectionSummary = StoredInspection;
@@ -93,6 +94,8 @@ export async function putInspection(
           bodySha256: createHash('sha256').update(body).digest('hex'),
         },
       });
+      // Proof of presence: flags warn the office, they never refuse the inspection.
+      const presence = await checkPresence(trx, round, site, inspection, user.id, now);
       const row = {
         id: inspection.id,
         revision: inspection.revision,
@@ -108,6 +111,8 @@ export async function putInspection(
         location_json: inspection.location ? JSON.stringify(inspection.location) : null,
         deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
         body_json: body,
+        flags_json: JSON.stringify(presence.flags),
+        time_on_site_s: presence.timeOnSiteS,
       } as const;
       await trx.insertInto('inspections').values(row).execute();
       const photoRows = inspection.answers.flatMap((answer) =>
@@ -117,6 +122,7 @@ export async function putInspection(
           item_id: answer.itemId,
           sha256,
           thumbnail_sha256: inspection.thumbnails?.[sha256] ?? null,
+          source_sha256: inspection.photoMeta?.[sha256]?.sourceSha256 ?? null,
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();

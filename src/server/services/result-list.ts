@@ -7,22 +7,14 @@
  */
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import * as z from 'zod/mini';
-import { SITE_TYPES, type SiteType } from '../../domain/rubric';
+import { storedFlags } from '../../domain/presence';
+import { RESULT_LIST_SORTS, type ResultListPage } from '../../domain/result-list';
+import { SITE_TYPES } from '../../domain/rubric';
 import { dateSchema } from '../../domain/wire';
 import type { Database, Row } from '../storage/schema';
-import { assignedInRound } from './round-scope';
 
-export const RESULT_LIST_SORTS = [
-  'site',
-  'district',
-  'type',
-  'score',
-  'fullMarks',
-  'inspector',
-  'submittedAt',
-  'receivedAt',
-] as const;
-export type ResultListSort = (typeof RESULT_LIST_SORTS)[number];
+export { RESULT_LIST_SORTS, type ResultListPage, type ResultListRow } from '../../domain/result-list';
+import { assignedInRound } from './round-scope';
 
 const scoreBound = z.pipe(
   z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, 'a score 0–100 with at most two decimals')),
@@ -49,31 +41,10 @@ export const resultListQuerySchema = z.object({
   to: z.optional(dateSchema),
   minScore: z.optional(scoreBound),
   maxScore: z.optional(scoreBound),
+  /** Proof of presence: `yes` at least one flag, `no` clean (checked, no flag). */
+  flagged: z.optional(z.enum(['yes', 'no'])),
 });
 export type ResultListQuery = z.infer<typeof resultListQuerySchema>;
-
-export interface ResultListRow {
-  inspectionId: string;
-  revision: number;
-  siteId: string;
-  siteName: string;
-  district: string;
-  type: SiteType;
-  inspectorId: string;
-  inspectorName: string;
-  submittedAt: string;
-  receivedAt: string;
-  score: number;
-  fullMarks: boolean;
-  mustRectify: boolean;
-}
-
-export interface ResultListPage {
-  /** Rows matching the filters (all pages). */
-  total: number;
-  offset: number;
-  rows: ResultListRow[];
-}
 
 /** The UTC instant at which a Shanghai calendar date begins (UTC+8 all year). */
 function shanghaiMidnight(date: string, addDays = 0): string {
@@ -122,6 +93,8 @@ export async function resultListPage(
         'site_results.received_at',
         'site_results.score',
         'site_results.full_marks',
+        'site_results.flags_json',
+        'site_results.time_on_site_s',
       ])
       // Ties: newest arrival first, then site id, so pages never overlap or skip.
       .orderBy(column[sort], direction)
@@ -148,6 +121,8 @@ export async function resultListPage(
       score: row.score,
       fullMarks: row.full_marks === 1,
       mustRectify: row.score < round.rectify_below,
+      flags: storedFlags(row.flags_json),
+      timeOnSiteS: row.time_on_site_s,
     })),
   };
 }
@@ -158,29 +133,36 @@ function filteredResults(
   query: ResultListQuery,
 ): SelectQueryBuilder<Database, 'site_results' | 'sites' | 'users', object> {
   const needle = query.q?.trim().toLowerCase();
-  return db
-    .selectFrom('site_results')
-    .innerJoin('sites', 'sites.id', 'site_results.site_id')
-    .innerJoin('users', 'users.id', 'site_results.inspector_id')
-    .where('site_results.round_id', '=', round.id)
-    .where(assignedInRound(round.id, 'site_results.site_id'))
-    .$if(Boolean(needle), (q) =>
-      q.where(() => {
-        const pattern = `%${likeLiteral(needle!)}%`;
-        return sql<boolean>`(lower(sites.name) like ${pattern} escape '\\' or lower(sites.id) like ${pattern} escape '\\')`;
-      }),
-    )
-    .$if(Boolean(query.district), (q) => q.where('sites.district', '=', query.district!))
-    .$if(query.type !== undefined, (q) => q.where('sites.type', '=', query.type!))
-    .$if(query.fullMarks !== undefined, (q) =>
-      q.where('site_results.full_marks', '=', query.fullMarks === 'yes' ? 1 : 0),
-    )
-    .$if(query.rectify !== undefined, (q) =>
-      q.where('site_results.score', query.rectify === 'yes' ? '<' : '>=', round.rectify_below),
-    )
-    .$if(Boolean(query.inspectorId), (q) => q.where('site_results.inspector_id', '=', query.inspectorId!))
-    .$if(query.from !== undefined, (q) => q.where('site_results.submitted_at', '>=', shanghaiMidnight(query.from!)))
-    .$if(query.to !== undefined, (q) => q.where('site_results.submitted_at', '<', shanghaiMidnight(query.to!, 1)))
-    .$if(query.minScore !== undefined, (q) => q.where('site_results.score', '>=', query.minScore!))
-    .$if(query.maxScore !== undefined, (q) => q.where('site_results.score', '<=', query.maxScore!));
+  return (
+    db
+      .selectFrom('site_results')
+      .innerJoin('sites', 'sites.id', 'site_results.site_id')
+      .innerJoin('users', 'users.id', 'site_results.inspector_id')
+      .where('site_results.round_id', '=', round.id)
+      .where(assignedInRound(round.id, 'site_results.site_id'))
+      .$if(Boolean(needle), (q) =>
+        q.where(() => {
+          const pattern = `%${likeLiteral(needle!)}%`;
+          return sql<boolean>`(lower(sites.name) like ${pattern} escape '\\' or lower(sites.id) like ${pattern} escape '\\')`;
+        }),
+      )
+      .$if(Boolean(query.district), (q) => q.where('sites.district', '=', query.district!))
+      .$if(query.type !== undefined, (q) => q.where('sites.type', '=', query.type!))
+      .$if(query.fullMarks !== undefined, (q) =>
+        q.where('site_results.full_marks', '=', query.fullMarks === 'yes' ? 1 : 0),
+      )
+      .$if(query.rectify !== undefined, (q) =>
+        q.where('site_results.score', query.rectify === 'yes' ? '<' : '>=', round.rectify_below),
+      )
+      .$if(Boolean(query.inspectorId), (q) => q.where('site_results.inspector_id', '=', query.inspectorId!))
+      .$if(query.from !== undefined, (q) => q.where('site_results.submitted_at', '>=', shanghaiMidnight(query.from!)))
+      .$if(query.to !== undefined, (q) => q.where('site_results.submitted_at', '<', shanghaiMidnight(query.to!, 1)))
+      .$if(query.minScore !== undefined, (q) => q.where('site_results.score', '>=', query.minScore!))
+      .$if(query.maxScore !== undefined, (q) => q.where('site_results.score', '<=', query.maxScore!))
+      // Flags are stored as JSON text: `[]` is clean, null never checked, anything else flagged.
+      .$if(query.flagged === 'yes', (q) =>
+        q.where('site_results.flags_json', 'is not', null).where('site_results.flags_json', '!=', '[]'),
+      )
+      .$if(query.flagged === 'no', (q) => q.where('site_results.flags_json', '=', '[]'))
+  );
 }

@@ -18,6 +18,7 @@ import type {
   ReviewListPage,
   ReviewState,
 } from '../../domain/review';
+import { storedFlags } from '../../domain/presence';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -84,14 +85,11 @@ export async function approveClean(
 }
 
 /**
- * The presence checks' flags on a revision. SEAM: proof of presence (issue #18, another branch)
- * adds per-inspection flags; until they exist on the stored revision a revision has none, so it
- * is clean. Read them from the revision here once they land.
+ * The proof-of-presence flags' codes on a revision (`flags_json`, migration 0011): a revision
+ * without any is clean. A revision stored before the checks existed (null) has none.
  */
-export function flagsOf(revision: Partial<Record<string, unknown>>): string[] {
-  const flags = revision.flags_json;
-  if (typeof flags === 'string') return JSON.parse(flags) as string[];
-  return [];
+export function flagsOf(revision: Pick<Row<'inspections'>, 'flags_json'>): string[] {
+  return (storedFlags(revision.flags_json) ?? []).map((flag) => flag.code);
 }
 
 async function decide(

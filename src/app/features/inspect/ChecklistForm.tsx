@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { startTransition, useCallback, useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import type { AnswerGrade } from '../../../domain/grades';
 import type { AnswerIssue } from '../../../domain/inspection-rules';
 import { gradeForDefects, type RubricFile } from '../../../domain/rubric';
@@ -27,7 +27,7 @@ export interface ChecklistFormProps {
   photoFailures?: Record<string, string>;
   readOnly: boolean;
   onAnswerChange: (itemId: string, patch: AnswerPatch) => void;
-  onAddPhotos: (itemId: string, files: FileList) => void;
+  onAddPhotos: (itemId: string, files: FileList, picker: 'camera' | 'gallery') => void;
   onRemovePhoto: (itemId: string, sha256: string) => void;
   onViewPhoto: (sha256: string) => void;
   /** Called with valid answers only; the form has already explained any problem. */
@@ -176,7 +176,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
                 onGrade={(grade) => change(item.id, { grade, defects: undefined })}
                 onDefects={(defects) => setDefects(item.id, defects)}
                 onNote={(note) => change(item.id, { note })}
-                onAddPhotos={(files) => props.onAddPhotos(item.id, files)}
+                onAddPhotos={(files, picker) => props.onAddPhotos(item.id, files, picker)}
                 onRemovePhoto={(sha256) => props.onRemovePhoto(item.id, sha256)}
                 onViewPhoto={props.onViewPhoto}
               />

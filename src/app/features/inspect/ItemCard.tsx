@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { GRADE_PERCENT, type AnswerGrade, type Grade } from '../../../domain/grades';
 import { gradeForDefects, type RubricItem } from '../../../domain/rubric';
 import { roundScore } from '../../../domain/scoring';
@@ -22,7 +22,7 @@ export interface ItemCardProps {
   onGrade: (grade: AnswerGrade) => void;
   onDefects: (defects: number) => void;
   onNote: (note: string) => void;
-  onAddPhotos: (files: FileList) => void;
+  onAddPhotos: (files: FileList, picker: 'camera' | 'gallery') => void;
   onRemovePhoto: (sha256: string) => void;
   onViewPhoto: (sha256: string) => void;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import type { Site } from '../../../domain/wire';
 import type { LocalInspection } from '../../db/types';

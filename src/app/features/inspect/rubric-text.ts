@@ -1,5 +1,5 @@
 /** Rubric text in the reader's language: the rubric carries Chinese and English for every item. */
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import type { RubricFile, RubricItem } from '../../../domain/rubric';
 
 export interface ItemText {

@@ -3,7 +3,7 @@
  * problem as a code with the data its wording needs (`db/inspection-wire.ts`); the words are the
  * catalogue's `inspect.submitProblem`.
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n';
 import type { SubmitProblem } from '../../db/inspections';
 
 function reason(t: TFunction, problem: SubmitProblem): string {

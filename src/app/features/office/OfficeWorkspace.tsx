@@ -6,7 +6,7 @@
  * server directly, nothing is stored on the device.
  */
 import { useEffect, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import type { User } from '../../../domain/wire';
 import { createOfficeApi } from '../../api/office-api';

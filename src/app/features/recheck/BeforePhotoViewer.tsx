@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import type { BeforePhotoRecord } from '../../db/types';
 import { formatBytes } from '../../platform/storage';
 import { PhotoDialog } from '../../ui/PhotoViewer';

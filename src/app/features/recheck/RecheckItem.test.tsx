@@ -1,12 +1,11 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import i18next from 'i18next';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../domain/wire';
 import { recheckProblems } from '../../db/rechecks';
 import type { LocalRecheck } from '../../db/types';
-import { initI18n, setLanguage } from '../../i18n';
+import { initI18n, setLanguage, t } from '../../i18n';
 import { RecheckItem, type RecheckItemProps } from './RecheckItem';
 import { problemText } from './recheck-problems';
 
@@ -181,9 +180,7 @@ function Harness({ onSubmitted }: { onSubmitted: () => void }) {
         onVerdict: (verdict: Verdict) => setRecheck((current) => ({ ...current, verdict })),
         onAddPhotos: () => setRecheck((current) => ({ ...current, photos: [...current.photos, AFTER] })),
         onSubmit: () => {
-          const found = recheckProblems(recheck, 'T16').map((problem) =>
-            problemText(i18next.t, problem, recheck.verdict),
-          );
+          const found = recheckProblems(recheck, 'T16').map((problem) => problemText(t, problem, recheck.verdict));
           setProblems(found);
           if (found.length === 0) onSubmitted();
         },

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import type { Verdict } from '../../../domain/wire';
 import { VERDICTS } from '../../../domain/wire';
 import type { LocalRecheck, Rectification } from '../../db/types';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
 import { isOverdue } from '../../../domain/rectification-progress';

@@ -7,7 +7,7 @@
  * Mount it anywhere inside the ServicesProvider: `<RecheckProgress roundId={round.id} />`.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { cityDateTime } from '../../../domain/dates';
 import { isOverdue, type RectificationProgress, type SiteProgress } from '../../../domain/rectification-progress';
 import type { Rubric, RubricItem } from '../../../domain/rubric';

@@ -2,7 +2,7 @@
  * Why a recheck cannot be submitted, in the chosen language: the database module gives codes
  * (`db/rechecks.ts` `recheckProblems`); the photo rule is worded per verdict.
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n';
 import type { Verdict } from '../../../domain/wire';
 import type { SubmitProblem } from '../../db/inspections';
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import { cityDate } from '../../../domain/dates';
 import type { Site, User } from '../../../domain/wire';

@@ -3,7 +3,7 @@
  * screen), unlike the sync page, which is a lazy route chunk.
  */
 import { useSyncExternalStore } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import { useOutboxSummary } from '../../db/live';
 import { useOnline } from '../../platform/online';

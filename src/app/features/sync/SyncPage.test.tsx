@@ -12,8 +12,7 @@ import { CivicDatabase, StorageFullError } from '../../db/database';
 import { entriesOfGroup, markAttention, markRetry } from '../../db/outbox';
 import { saveBootstrap } from '../../db/session';
 import { T0, at, bootstrapFixture, submitStation } from '../../db/test-support';
-import i18next from 'i18next';
-import { initI18n, setLanguage } from '../../i18n';
+import { initI18n, setLanguage, t } from '../../i18n';
 import { localErrorText } from '../../i18n/local-errors';
 import { PhotoProcessingError } from '../../photos/photo-protocol';
 import { ServicesProvider, type AppServices } from '../../services';
@@ -105,7 +104,6 @@ describe('local codes in the chosen language', () => {
   it('a full phone, a photo the worker could not read, and submit problems, in English', async () => {
     await setLanguage('en');
     try {
-      const t = i18next.t.bind(i18next);
       expect(localErrorText(t, new StorageFullError())).toMatch(/^The phone storage is full/);
       expect(localErrorText(t, new PhotoProcessingError('out_of_memory', 'RangeError'))).toBe(
         'Not enough memory to process this photo. Close other apps and try again.',

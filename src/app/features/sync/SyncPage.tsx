@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n';
 import { useMeta, useOutboxSummary } from '../../db/live';
 import type { OutboxError } from '../../db/types';
 import { setMeta } from '../../db/meta';

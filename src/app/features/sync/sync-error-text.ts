@@ -4,7 +4,7 @@
  * catalogue's `sync.error`; the server's codes by the shared catalogue (src/domain/errors.ts) in
  * English, and by the server's own (Chinese, more specific) message in Chinese.
  */
-import type { TFunction } from 'i18next';
+import type { TFunction } from '../../i18n';
 import { ERRORS, isErrorCode } from '../../../domain/errors';
 import type { OutboxError } from '../../db/types';
 

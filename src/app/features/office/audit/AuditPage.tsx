@@ -4,7 +4,7 @@
  * first entry that does not fit. Supervisors must name a round, site or inspection.
  */
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { AuditEntryView, ChainReport } from '../../../../domain/audit';
 import type { AuditQuery } from '../../../api/office-api';
 import { officeZhCN } from '../i18n/zh-CN';

@@ -17,7 +17,9 @@ import {
   SITE_TYPE_ORDER,
   SITE_TYPE_SHORT,
 } from '../../../../domain/item-sheet';
-import { formatDateTime, isOverdue } from '../shared/format';
+import { flagsCell } from '../../../../domain/presence';
+import { isOverdue } from '../shared/format';
+import { RESULT_SHEET_HEADER, resultSheetRow } from '../../../../domain/result-sheet';
 import type { CsvCell } from './csv';
 
 export interface ExportContext {
@@ -44,44 +46,28 @@ export function bySiteOrder(a: Site, b: Site): number {
   );
 }
 
-export const RESULT_HEADER = [
-  '区县',
-  '点位编号',
-  '点位名称',
-  '类型',
-  '测评状态',
-  '得分',
-  '满分',
-  '须整改',
-  '扣分项数',
-  '测评员',
-  '提交时间',
-  '版本',
-] as const;
+export { RESULT_SHEET_HEADER as RESULT_HEADER } from '../../../../domain/result-sheet';
 
 export function resultRows(context: ExportContext): ExportTable {
   const bySite = new Map(context.results.map((result) => [result.siteId, result]));
-  const rows: CsvCell[][] = [[...RESULT_HEADER]];
+  const rows: CsvCell[][] = [[...RESULT_SHEET_HEADER]];
   for (const site of [...context.sites].sort(bySiteOrder)) {
     const result = bySite.get(site.id);
-    const base = [site.district, site.id, site.name, SITE_TYPE_SHORT[site.type]];
-    if (!result) {
-      // 满分 stays a yes/no column: an uninspected site has no score and no full marks.
-      rows.push([...base, '未测评', null, null, null, null, null, null, null]);
-      continue;
-    }
-    const deductions = Object.values(result.grades).filter((grade) => isDeduction(grade)).length;
-    rows.push([
-      ...base,
-      '已测评',
-      result.score,
-      result.fullMarks ? '是' : '否',
-      mustRectify(context.round, result.score) ? '是' : '否',
-      deductions,
-      context.userName(result.inspectorId),
-      formatDateTime(result.submittedAt),
-      result.revision,
-    ]);
+    rows.push(
+      resultSheetRow(
+        site,
+        result && {
+          score: result.score,
+          fullMarks: result.fullMarks,
+          mustRectify: mustRectify(context.round, result.score),
+          deductions: Object.values(result.grades).filter((grade) => isDeduction(grade)).length,
+          inspectorName: context.userName(result.inspectorId),
+          submittedAt: result.submittedAt,
+          revision: result.revision,
+          flags: result.flags,
+        },
+      ),
+    );
   }
   return { name: '测评结果', rows };
 }
@@ -104,11 +90,17 @@ export function itemRows(context: ExportContext): ExportTable {
     const file = context.rubric.types[site.type];
     for (const item of file.items) {
       rows.push(
-        itemSheetRow(site, file, item, {
-          grade: result.grades[item.id],
-          defects: result.defects?.[item.id] ?? null,
-          note: result.notes?.[item.id] ?? null,
-        }),
+        itemSheetRow(
+          site,
+          file,
+          item,
+          {
+            grade: result.grades[item.id],
+            defects: result.defects?.[item.id] ?? null,
+            note: result.notes?.[item.id] ?? null,
+          },
+          flagsCell(result.flags),
+        ),
       );
     }
   }

@@ -4,7 +4,7 @@
  * print and exactly what the public page shows.
  */
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { ApiRequestError } from '../../../api/api-client';
 import type { Publication } from '../../../api/office-api';
 import { useRound } from '../rounds/round-context';

@@ -4,7 +4,7 @@
  * are in the district table beside it, and in the canvas's text alternative.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { DistrictTally } from '../../../../domain/report';
 
 /** Bar colours: the three best-ranked districts, the others. */

@@ -4,7 +4,7 @@
  * Refreshes by itself as inspections arrive.
  */
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import { ExportPanel } from '../export/ExportPanel';
 import { useRound } from '../rounds/round-context';

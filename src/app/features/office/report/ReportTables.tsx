@@ -5,7 +5,7 @@
  * with due dates, overdue ones marked (Asia/Shanghai today).
  */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { ReportRectification, RoundReport } from '../../../../domain/report';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import type { Site } from '../../../../domain/wire';

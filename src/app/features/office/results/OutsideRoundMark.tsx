@@ -3,7 +3,7 @@
  * server accepted, but that the office may want to question): visible words, and the
  * explanation for the pointer (title) and for screen readers.
  */
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 
 export function OutsideRoundMark({ explanation }: { explanation: string }) {
   const { t } = useTranslation('office');

@@ -4,7 +4,7 @@
  * clean result at once, and open what a score rests on (revisions, decisions, log entries).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { isDeduction } from '../../../../domain/grades';
 import { REVIEW_STATES, type ReviewDecision, type ReviewListRow, type ReviewState } from '../../../../domain/review';
 import { useRound } from '../rounds/round-context';

@@ -1,6 +1,6 @@
 /** What a score rests on: the inspection's revisions, the review decisions and the log entries. */
-import { useTranslation } from 'react-i18next';
-import type { OfficeMessages } from '../i18n/zh-CN';
+import { useTranslation } from '../../../i18n';
+import { officeZhCN, type OfficeMessages } from '../i18n/zh-CN';
 import { formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
@@ -45,5 +45,6 @@ type ActionKey = keyof OfficeMessages['audit']['actions'];
 /** Action codes in words (the catalogue's `audit.actions`), the code itself when unknown. */
 export function useActionName(): (action: string) => string {
   const { t } = useTranslation('office');
-  return (action) => t(`audit.actions.${action as ActionKey}`, { defaultValue: action });
+  // The catalogue shows a missing key as the key itself: name unknown actions by their code.
+  return (action) => (action in officeZhCN.audit.actions ? t(`audit.actions.${action as ActionKey}`) : action);
 }

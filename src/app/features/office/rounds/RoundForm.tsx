@@ -6,8 +6,9 @@
  */
 import { useState } from 'react';
 import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { roundInputSchema, type Round, type RoundInput, type RoundPatch } from '../../../../domain/wire';
+import { DEFAULT_PRESENCE_RADIUS_M } from '../../../../domain/presence';
 import { errorMessage } from '../shared/errors';
 import { Field } from '../../../ui/Field';
 
@@ -21,9 +22,20 @@ export interface RoundFormValues {
   endsOn: string;
   /** Only approved results count (审核). */
   approvedOnly: boolean;
+  /** Proof of presence: metres around a site within which a position counts as on site. */
+  presenceRadiusM: number;
 }
 
-const FIELDS = ['id', 'name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const;
+const FIELDS = [
+  'id',
+  'name',
+  'rubricVersion',
+  'rectifyBelow',
+  'rectifyDays',
+  'startsOn',
+  'endsOn',
+  'presenceRadiusM',
+] as const;
 type FieldName = (typeof FIELDS)[number];
 
 export function toRoundInput(values: RoundFormValues): RoundInput {
@@ -37,6 +49,7 @@ export function toRoundInput(values: RoundFormValues): RoundInput {
     startsOn: values.startsOn,
     endsOn: values.endsOn,
     approvedOnly: values.approvedOnly,
+    presenceRadiusM: values.presenceRadiusM,
   };
 }
 
@@ -69,7 +82,12 @@ export function RoundForm({
   const form = useForm<RoundFormValues>({
     resolver,
     defaultValues: round
-      ? { ...round, id: round.id, approvedOnly: round.approvedOnly ?? false }
+      ? {
+          ...round,
+          id: round.id,
+          approvedOnly: round.approvedOnly ?? false,
+          presenceRadiusM: round.presenceRadiusM ?? DEFAULT_PRESENCE_RADIUS_M,
+        }
       : {
           id: '',
           name: '',
@@ -79,6 +97,7 @@ export function RoundForm({
           startsOn: '',
           endsOn: '',
           approvedOnly: true,
+          presenceRadiusM: DEFAULT_PRESENCE_RADIUS_M,
         },
   });
   const { errors, isSubmitting } = form.formState;
@@ -90,7 +109,15 @@ export function RoundForm({
       const input = toRoundInput(values);
       if (round && onUpdate) {
         const patch: RoundPatch = {};
-        for (const field of ['name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const) {
+        for (const field of [
+          'name',
+          'rubricVersion',
+          'rectifyBelow',
+          'rectifyDays',
+          'startsOn',
+          'endsOn',
+          'presenceRadiusM',
+        ] as const) {
           if (input[field] !== round[field]) Object.assign(patch, { [field]: input[field] });
         }
         if (input.approvedOnly !== (round.approvedOnly ?? false)) patch.approvedOnly = input.approvedOnly;
@@ -159,6 +186,20 @@ export function RoundForm({
             aria-invalid={invalid('rectifyDays')}
             {...form.register('rectifyDays', { valueAsNumber: true })}
           />,
+        )}
+        {field(
+          'presenceRadiusM',
+          <input
+            className="field__input"
+            type="number"
+            min={10}
+            max={10_000}
+            step={1}
+            disabled={locked}
+            aria-invalid={invalid('presenceRadiusM')}
+            {...form.register('presenceRadiusM', { valueAsNumber: true })}
+          />,
+          t('roundForm.presenceRadiusMHint'),
         )}
         {field(
           'startsOn',

@@ -4,7 +4,7 @@
  * coverage per district and per person to check the result.
  */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { SITE_TYPES, type SiteType } from '../../../../domain/rubric';
 import { errorMessage } from '../shared/errors';
 import { LoadState } from '../shared/LoadState';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { Link } from 'wouter';
 import { useLoad } from '../shared/use-load';
 import { useOffice } from '../shared/office-context';

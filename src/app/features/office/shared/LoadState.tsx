@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { errorMessage } from './errors';
 
 /** "Loading…", or the error with a retry button, while a page's data is not there. */

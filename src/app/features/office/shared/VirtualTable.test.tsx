@@ -35,3 +35,33 @@ describe('virtual table body', () => {
     expect(body.hasAttribute('aria-label')).toBe(false);
   });
 });
+
+describe('virtual table of rows fetched a page at a time', () => {
+  it('sizes itself to the count, asks for the rows in view, and shows a placeholder for the missing ones', () => {
+    const ranges: [number, number][] = [];
+    render(
+      <VirtualTable<number>
+        label="测评结果"
+        columns={columns}
+        count={100_000}
+        rowAt={(index) => (index % 2 === 0 ? index : undefined)}
+        onRange={(start, end) => ranges.push([start, end])}
+        rowKey={String}
+        height={400}
+        rowHeight={40}
+      />,
+    );
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('100001');
+    const [start, end] = ranges.at(-1)!;
+    expect(start).toBe(0);
+    // Ten rows in view plus the overscan, not the 100,000.
+    expect(end).toBeGreaterThanOrEqual(9);
+    expect(end).toBeLessThan(40);
+    const body = screen.getAllByRole('rowgroup')[1]!;
+    const rows = [...body.querySelectorAll('[role="row"]')];
+    expect(rows).toHaveLength(end - start + 1);
+    expect(rows[0]!.textContent).toBe('0');
+    expect(rows[1]!.getAttribute('aria-busy')).toBe('true');
+    expect(rows[1]!.textContent).toBe('');
+  });
+});

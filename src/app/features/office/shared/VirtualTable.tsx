@@ -5,7 +5,7 @@
  * buttons in the header with `aria-sort`.
  */
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type ReactNode } from 'react';
 
 export type SortDirection = 'asc' | 'desc';
 
@@ -22,8 +22,18 @@ export interface Column<R> {
 export interface VirtualTableProps<R> {
   label: string;
   columns: readonly Column<R>[];
-  rows: readonly R[];
+  /** Every row in memory, or (`count` + `rowAt`) rows fetched a page at a time as they come into view. */
+  rows?: readonly R[];
+  /** The number of rows when they are not all in memory; a row not yet arrived shows as a blank placeholder. */
+  count?: number;
+  rowAt?: (index: number) => R | undefined;
+  /** Called with the indexes in view (overscan included) after each render: fetch what is missing. */
+  onRange?: (start: number, end: number) => void;
   rowKey: (row: R) => string;
+  /** The rows shown are about to be replaced (a new sort or filter on its way from the server). */
+  busy?: boolean;
+  /** A new value (a new sort or filter) scrolls the body back to the first row. */
+  scrollKey?: string;
   sort?: { key: string; direction: SortDirection } | undefined;
   onSort?: (key: string) => void;
   rowClassName?: (row: R) => string | undefined;
@@ -40,7 +50,12 @@ export function VirtualTable<R>({
   label,
   columns,
   rows,
+  count,
+  rowAt,
+  onRange,
   rowKey,
+  busy = false,
+  scrollKey,
   sort,
   onSort,
   rowClassName,
@@ -51,9 +66,11 @@ export function VirtualTable<R>({
   initialRect,
 }: VirtualTableProps<R>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const total = rows ? rows.length : (count ?? 0);
+  const at = (index: number): R | undefined => (rows ? rows[index] : rowAt?.(index));
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read in this render only, never memoised.
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
@@ -64,7 +81,11 @@ export function VirtualTable<R>({
       observeElementRect(instance, (rect) => {
         if (rect.width > 0 || rect.height > 0) onChange(rect);
       }),
-    getItemKey: (index) => rowKey(rows[index]!),
+    // A placeholder is keyed by its place: the row that replaces it mounts anew, which is fine.
+    getItemKey: (index) => {
+      const row = at(index);
+      return row === undefined ? `#${index}` : rowKey(row);
+    },
     // Let React batch the re-render of a scroll with the next frame instead of forcing it inside
     // the scroll event (fixed row heights: nothing to measure synchronously).
     useFlushSync: false,
@@ -72,10 +93,26 @@ export function VirtualTable<R>({
   const template = columns.map((column) => column.width).join(' ');
   // A body that scrolls must be reachable from the keyboard (axe: scrollable-region-focusable):
   // a tab stop, named after the table, that the arrow and page keys then scroll.
-  const scrolls = rows.length * rowHeight > height;
+  const scrolls = total * rowHeight > height;
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) onRange?.(first, last);
+  }, [onRange, first, last]);
+  useEffect(() => {
+    if (scrollKey !== undefined && scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [scrollKey]);
 
   return (
-    <div className="vtable" role="table" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
+    <div
+      className="vtable"
+      role="table"
+      aria-label={label}
+      aria-rowcount={total + 1}
+      aria-busy={busy || undefined}
+      data-testid={testId}
+    >
       <div role="rowgroup" className="vtable__head">
         <div role="row" aria-rowindex={1} className="vtable__row" style={{ gridTemplateColumns: template }}>
           {columns.map((column) => {
@@ -104,15 +141,30 @@ export function VirtualTable<R>({
         ref={scrollRef}
         role="rowgroup"
         className="vtable__body"
-        style={rows.length > 0 ? { height: Math.min(height, rows.length * rowHeight) } : undefined}
+        style={total > 0 ? { height: Math.min(height, total * rowHeight) } : undefined}
         {...(scrolls && { tabIndex: 0, 'aria-label': label })}
       >
-        {rows.length === 0 && empty ? (
+        {total === 0 && empty ? (
           <div className="vtable__empty">{empty}</div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const row = rows[item.index]!;
+            {items.map((item) => {
+              const row = at(item.index);
+              if (row === undefined)
+                return (
+                  <div
+                    key={item.key}
+                    role="row"
+                    aria-rowindex={item.index + 2}
+                    aria-busy="true"
+                    className="vtable__row vtable__row--pending"
+                    style={{
+                      gridTemplateColumns: template,
+                      height: rowHeight,
+                      transform: `translateY(${item.start}px)`,
+                    }}
+                  />
+                );
               return (
                 <VirtualRow
                   key={item.key}

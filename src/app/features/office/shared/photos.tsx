@@ -4,7 +4,7 @@
  * SHA-256, the photo's identity everywhere. Keyboard: ← → between photos, Esc closes.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { amapLink, formatDateTime } from './format';
 import { useOffice } from './office-context';
 

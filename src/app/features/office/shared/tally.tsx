@@ -1,6 +1,6 @@
 /** The tally columns (sites, inspected, full marks, to rectify, average) shared by the office's ranking tables. */
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { DistrictTally } from '../../../../domain/report';
 import { NumericHeads } from '../../../ui/NumericHeads';
 import { formatScore } from './format';

@@ -6,7 +6,7 @@
  * header plus a reason column, to fix and import again.
  */
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { Site } from '../../../../domain/wire';
 import { chunks } from '../rounds/assignments';
 import { csvBlob } from '../export/csv';

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { SITE_TYPES } from '../../../../domain/rubric';
 import { siteSchema, type Site } from '../../../../domain/wire';
 import { errorMessage } from '../shared/errors';

@@ -1,6 +1,6 @@
 /** Every site: search, add or edit one, import many from a file. */
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import type { Site } from '../../../../domain/wire';
 import { SiteSearch } from '../../../ui/SiteSearch';
 import { districtsOf } from '../rounds/assignments';
@@ -41,7 +41,22 @@ export function SitesAdminPage() {
       key: 'location',
       header: t('sites.location'),
       width: '11rem',
-      render: (site) => (site.lat != null && site.lng != null ? `${site.lat}, ${site.lng}` : ''),
+      render: (site) =>
+        site.lat != null && site.lng != null ? (
+          <>
+            {`${site.lat}, ${site.lng}`}
+            {site.positionSource === 'phone' && (
+              <>
+                {' '}
+                <span className="badge" title={t('sites.fromPhoneHint')} data-testid="position-from-phone">
+                  {t('sites.fromPhone')}
+                </span>
+              </>
+            )}
+          </>
+        ) : (
+          ''
+        ),
     },
     {
       key: 'edit',

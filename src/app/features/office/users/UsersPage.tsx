@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../i18n';
 import { passwordSchema, ROLES, userInputSchema, type Role, type UserInput } from '../../../../domain/wire';
 import type { UserView } from '../../../api/office-api';
 import { errorMessage } from '../shared/errors';
