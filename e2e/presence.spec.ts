@@ -95,3 +95,71 @@ test('inspected far from the site with a gallery photo: accepted, and flagged in
   await expect(section).toContainText('1 张照片的拍摄日期不在本轮测评日期（2021-07-15 至 2021-07-31）之内。');
   await desk.close();
 });
+
+test('a photo marked up with a finger at 360 px is the evidence, its untouched hash beside it; on site, nothing is flagged', async ({
+  page,
+  context,
+  server,
+}, testInfo) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const seed = new ApiSeeder(server.url);
+  await seed.signInAdmin();
+  const inspector = await seed.user('marks.up', 'inspector', '李标');
+  const { siteName } = await seed.stationRound(inspector.id);
+  await seed.call('PUT', '/api/sites', [
+    { id: 'XH-S-001', name: siteName, type: 'station', district: '新华区', ...SITE },
+  ]);
+  // Written now, as a camera writes its file: a fresh file is a camera photo.
+  const fresh = testInfo.outputPath('camera-photo.jpg');
+  await writeFile(fresh, await readFile(PHOTO));
+
+  await context.grantPermissions(['geolocation']);
+  await context.setGeolocation({ latitude: SITE.lat, longitude: SITE.lng, accuracy: 10 });
+  await page.goto('/');
+  await new SignInPage(page).signIn(inspector.username, inspector.password);
+  await page.getByRole('link', { name: new RegExp(siteName) }).click();
+  await expect(page.getByText(/已定位/)).toBeVisible({ timeout: 15_000 });
+  const checklist = new ChecklistPage(page);
+  for (const itemId of STATION_ITEMS) await checklist.grade(itemId, 'A');
+  const item = checklist.item('T18');
+  await item.locator('input[data-picker="camera-markup"]').setInputFiles(fresh);
+
+  const editor = page.getByTestId('markup-editor');
+  await expect(editor).toBeVisible();
+  const surface = editor.getByTestId('markup-surface');
+  const box = (await surface.boundingBox())!;
+  expect(box.width).toBeLessThanOrEqual(360);
+  const dragOn = async (from: [number, number], to: [number, number]) => {
+    await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 5 });
+    await page.mouse.up();
+  };
+  await dragOn([0.5, 0.5], [0.7, 0.5]); // a circle
+  await editor.getByRole('radio', { name: '箭头' }).click();
+  await dragOn([0.1, 0.1], [0.45, 0.45]);
+  await editor.getByRole('radio', { name: '文字' }).click();
+  await editor.getByRole('textbox').fill('积尘');
+  await surface.click({ position: { x: box.width * 0.2, y: box.height * 0.8 } });
+  await editor.getByRole('button', { name: '保存照片（3 处标注）' }).click();
+  await expect(item.locator('.photo-strip__thumb img')).toHaveCount(1, { timeout: 20_000 });
+
+  await checklist.submit();
+  await expect(page.getByTestId('sync-badge')).toHaveText('已全部同步', { timeout: 30_000 });
+  const [stored] = (await seed.call('GET', '/api/inspections?roundId=R2021-07')) as { id: string }[];
+  const detail = (await seed.call('GET', `/api/inspections/${stored!.id}`)) as {
+    photoMeta: Record<string, { source: string; sourceSha256: string; markedUp?: boolean }>;
+    flags: unknown[];
+  };
+  const entries = Object.entries(detail.photoMeta);
+  expect(entries).toHaveLength(1);
+  const [sha256, meta] = entries[0]!;
+  expect(meta).toMatchObject({ source: 'camera', markedUp: true });
+  expect(meta.sourceSha256).not.toBe(sha256); // the evidence is the marked-up JPEG; the untouched file's hash is kept
+  expect(detail.flags).toEqual([]);
+  const photo = await fetch(`${server.url}/api/photos/${sha256}`, {
+    headers: { Authorization: `Bearer ${(seed as unknown as { token: string }).token}` },
+  });
+  expect(photo.status).toBe(200);
+  expect((await photo.arrayBuffer()).byteLength).toBeLessThanOrEqual(400_000);
+});

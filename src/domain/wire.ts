@@ -14,7 +14,7 @@ import { FIX_STAGES, PHOTO_SOURCES, type PresenceFlag } from './presence';
 
 export const API_VERSION = 1;
 
-export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker'] as const;
+export const ROLES = ['admin', 'supervisor', 'inspector', 'rechecker', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 
 export { CODE, SHA256 } from './ids';
@@ -107,6 +107,76 @@ export const roundPatchSchema = z.object({
   presenceRadiusM: z.optional(roundFields.presenceRadiusM),
 });
 export type RoundPatch = z.infer<typeof roundPatchSchema>;
+
+/** Where a round's rectification period starts: the inspection (as before #17) or the dispatch (交办). */
+export const DUE_FROM = ['inspection', 'dispatch'] as const;
+export type DueFrom = (typeof DUE_FROM)[number];
+
+/**
+ * `PATCH /api/rounds/{roundId}/unit-settings`: how a round treats responsible units (#17):
+ * `dueFrom` and the days after dispatch a unit may object (申诉, default 3).
+ */
+export const unitSettingsSchema = z.object({
+  dueFrom: z.optional(z.enum(DUE_FROM)),
+  objectionDays: z.optional(z.int().check(z.gte(0), z.lte(60))),
+});
+export type UnitSettings = { dueFrom: DueFrom; objectionDays: number };
+
+/** `PUT /api/users/{userId}/responsibilities`: the districts and sites a unit answers for. */
+export const responsibilitiesSchema = z.object({
+  districts: z.array(text(50)).check(z.maxLength(100)),
+  siteIds: z.array(codeSchema).check(z.maxLength(5000)),
+});
+export type Responsibilities = z.infer<typeof responsibilitiesSchema>;
+
+/** `POST /api/rounds/{roundId}/dispatch`: all undispatched open items, a district's, or the listed ones. */
+export const dispatchSchema = z.object({
+  district: z.optional(text(50)),
+  rectificationIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(5000))),
+});
+export type DispatchInput = z.infer<typeof dispatchSchema>;
+
+/** `PUT /api/unit/answers/{id}`: the unit's answer on one item (整改反馈), sent through the outbox. */
+export const unitAnswerSchema = z.object({
+  id: uuidSchema,
+  rectificationId: z.string().check(z.minLength(1), z.maxLength(200)),
+  action: text(2000),
+  note,
+  photos: z.array(sha256Schema).check(z.minLength(1), z.maxLength(20)),
+  answeredAt: instantSchema,
+});
+export type UnitAnswer = z.infer<typeof unitAnswerSchema>;
+
+export const UNIT_REQUEST_KINDS = ['extension', 'return', 'objection'] as const;
+export type UnitRequestKind = (typeof UNIT_REQUEST_KINDS)[number];
+
+/** `PUT /api/unit/requests/{id}`: 延期 (with the date asked for), 回退, or 申诉 (with evidence photos). */
+export const unitRequestSchema = z
+  .object({
+    id: uuidSchema,
+    rectificationId: z.string().check(z.minLength(1), z.maxLength(200)),
+    kind: z.enum(UNIT_REQUEST_KINDS),
+    reason: text(2000),
+    dueOn: z.optional(dateSchema),
+    photos: z._default(z.array(sha256Schema).check(z.maxLength(20)), []),
+    requestedAt: instantSchema,
+  })
+  .check(
+    z.refine((request) => (request.kind === 'extension') === (request.dueOn !== undefined), {
+      message: 'dueOn is required for an extension and only there',
+      path: ['dueOn'],
+    }),
+  );
+export type UnitRequest = z.output<typeof unitRequestSchema>;
+
+/** `POST /api/unit-requests/{id}/decision`: the office approves or refuses, always with a reason. */
+export const unitDecisionSchema = z.object({
+  decision: z.enum(['approve', 'refuse']),
+  reason: text(2000),
+  /** An upheld objection's corrected grade (default A: the deduction falls). */
+  grade: z.optional(z.enum(['A', 'B', 'C'])),
+});
+export type UnitDecision = z.infer<typeof unitDecisionSchema>;
 
 export const assignmentSchema = z.object({ siteId: codeSchema, userId: codeSchema });
 export type Assignment = z.infer<typeof assignmentSchema>;

@@ -1250,3 +1250,118 @@ function rawExchange(port: number, request: string): Promise<string> {
     socket.on('error', reject);
   });
 }
+
+/**
+ * Site links (#17) treated as the credentials they are: wrong, altered, revoked and withdrawn
+ * tokens are 401; a link reaches only its own site; bad answers store nothing; the token never
+ * reaches the log; the printed URL never comes from the request's Host header.
+ */
+describeEachEngine(
+  'hostile requests with site links',
+  (engine) => {
+    const logLines: string[] = [];
+    const h = useApiServer(engine, {
+      publicUrl: 'https://civic.example.cn',
+      log: { write: (line) => void logLines.push(line) },
+    });
+    let office: string;
+    let link: string;
+    let itemId: string;
+
+    beforeAll(async () => {
+      const team = await h.fx.team();
+      office = team.supervisor.token;
+      await h.fx.setUpRound(office, {
+        round: { id: 'HL-1', rectifyBelow: 90 },
+        sites: [site('station', 'hl-1', '湛河区'), site('station', 'hl-2', '湛河区')],
+        assignees: [team.inspector],
+      });
+      for (const siteId of ['hl-1', 'hl-2']) {
+        const { response } = await h.fx.submitInspection(team.inspector.token, {
+          roundId: 'HL-1',
+          siteId,
+          type: 'station',
+          grades: { T16: 'C#', T18: 'C#' },
+        });
+        expectStatus(response, 201, 'inspection');
+      }
+      expectStatus(await h.api.post('/api/rounds/HL-1/dispatch', {}, office), 200, 'dispatch');
+      const links = await h.api.raw<{ siteId: string; token: string; url: string }[]>({
+        method: 'GET',
+        path: '/api/rounds/HL-1/unit-links',
+        headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+        token: office,
+      });
+      const own = links.body.find((each) => each.siteId === 'hl-1')!;
+      expect(own.url).toBe(`https://civic.example.cn/unit/${own.token}`);
+      link = own.token;
+      itemId = 'HL-1~hl-1~T16';
+    });
+
+    it('answers 401 to altered, truncated, padded and foreign-scheme tokens', async () => {
+      const flipped = (link[0] === 'A' ? 'B' : 'A') + link.slice(1);
+      for (const authorization of [
+        `Bearer ${flipped}`,
+        `Bearer ${link.slice(0, 42)}`,
+        `Bearer ${link}x`,
+        `Bearer  ${link}`,
+        `Basic ${link}`,
+        link,
+      ]) {
+        const response = await h.api.raw({ method: 'GET', path: '/api/unit/items', headers: { authorization } });
+        expect(response.status, authorization).toBe(401);
+      }
+      expect((await h.api.get('/api/unit/items', link)).status).toBe(200);
+    });
+
+    it('stores nothing for a bad answer, and nothing for another site', async () => {
+      const before = await countRows(h.server.ctx);
+      const [photo] = await h.fx.uploadPhotos(link, [jpeg({ label: 'hostile after' })]);
+      const afterUpload = await countRows(h.server.ctx);
+      expect(afterUpload.unit_answers).toBe(before.unit_answers);
+      const base = { rectificationId: itemId, action: '修好了', photos: [photo], answeredAt: new Date().toISOString() };
+      const cases: [unknown, number][] = [
+        [{ ...base, action: 'x'.repeat(2001) }, 400],
+        [{ ...base, action: '   ' }, 400],
+        [{ ...base, photos: [] }, 400],
+        [{ ...base, answeredAt: '2021-07-19 10:00' }, 400],
+        [{ ...base, rectificationId: 'HL-1~hl-2~T16' }, 403],
+        [{ ...base, rectificationId: 'HL-1~nowhere~T16' }, 400],
+      ];
+      for (const [body, status] of cases) {
+        const id = randomUUID();
+        const response = await h.api.put<ErrorBody>(`/api/unit/answers/${id}`, { id, ...(body as object) }, link);
+        expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+        expect(response.body.error).toEqual(expect.any(String));
+      }
+      const nul = randomUUID();
+      const raw = await h.api.raw({
+        method: 'PUT',
+        path: `/api/unit/answers/${nul}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: nul, ...base, note: 'a\u0000b' }),
+        token: link,
+      });
+      expect(raw.status).toBe(400);
+      expect((await countRows(h.server.ctx)).unit_answers).toBe(before.unit_answers);
+    });
+
+    it('never writes the token to the log, from the app path or the API', async () => {
+      await h.api.raw({ method: 'GET', path: `/unit/${link}` });
+      await h.api.raw({ method: 'GET', path: `/unit/${link}?from=qr` });
+      await h.api.get('/api/unit/items', link);
+      expect(logLines.length).toBeGreaterThan(0);
+      expect(logLines.filter((line) => line.includes(link))).toEqual([]);
+      expect(logLines.some((line) => line.includes('/unit/[redacted]'))).toBe(true);
+    });
+
+    it('is dead once revoked, and its uploads are no longer readable through it', async () => {
+      const [photo] = await h.fx.uploadPhotos(link, [jpeg({ label: 'before revoke' })]);
+      expect((await h.api.delete('/api/rounds/HL-1/sites/hl-1/unit-link', office)).status).toBe(204);
+      expect((await h.api.get('/api/unit/items', link)).status).toBe(401);
+      expect((await h.api.get(`/api/photos/${photo}`, link)).status).toBe(401);
+      expect((await h.api.putPhoto(jpeg(), link)).status).toBe(401);
+    });
+  },
+  { openStorage: false },
+);

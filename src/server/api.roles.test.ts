@@ -6,7 +6,7 @@
  * routes answer everyone alike. The matrix is checked against Fastify's route table: a new route
  * without a row here fails this suite.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { ROLES, type Role } from '../domain/wire';
 import { tokenHash } from './auth/tokens';
@@ -24,8 +24,10 @@ import {
 } from './test-support/api-harness';
 
 const BAD_CALLERS = ['no token', 'signed out', 'expired', 'unknown'] as const;
-type Caller = Role | (typeof BAD_CALLERS)[number];
-const CALLERS: readonly Caller[] = [...BAD_CALLERS, ...ROLES];
+/** A site link's bearer token (#17): the unit routes and photos of its site, 401 everywhere else. */
+const LINK = 'site link';
+type Caller = Role | (typeof BAD_CALLERS)[number] | typeof LINK;
+const CALLERS: readonly Caller[] = [...BAD_CALLERS, ...ROLES, LINK];
 
 /** The route's success status for the listed roles, 403 for the others. */
 function only(status: number, ...roles: Role[]): Record<Role, number> {
@@ -39,6 +41,8 @@ interface RouteCase {
   /** Open routes answer every caller alike. */
   open?: number;
   roles?: Record<Role, number>;
+  /** What a site link gets (401 when absent: the route is not the link's). */
+  link?: number;
   call: (token: string | undefined, caller: Caller) => Promise<ApiResponse>;
 }
 
@@ -54,6 +58,7 @@ describeEachEngine(
     let strayPhoto: string;
     let rectificationId: string;
     let afterPhoto: string;
+    let secondItemId: string;
 
     const ROUTES: RouteCase[] = [
       { route: 'GET /api/health', open: 200, call: (t) => h.api.get('/api/health', t) },
@@ -242,15 +247,17 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/report`, t),
       },
       { route: 'GET /api/bootstrap', roles: anyRole(200), call: (t) => h.api.get('/api/bootstrap', t) },
-      { route: 'PUT /api/photos/:sha256', roles: anyRole(201), call: (t) => h.api.putPhoto(jpeg(), t) },
+      { route: 'PUT /api/photos/:sha256', roles: anyRole(201), link: 201, call: (t) => h.api.putPhoto(jpeg(), t) },
       {
         route: 'GET /api/photos/:sha256 (referenced by the inspector and a rectification)',
         roles: anyRole(200),
+        link: 200,
         call: (t) => h.api.get(`/api/photos/${referencedPhoto}`, t),
       },
       {
         route: 'GET /api/photos/:sha256 (referenced by nothing)',
         roles: office(200),
+        link: 403,
         call: (t) => h.api.get(`/api/photos/${strayPhoto}`, t),
       },
       {
@@ -332,7 +339,130 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/audit.csv?roundId=${round.id}`, t),
       },
       { route: 'GET /api/audit/verify', roles: only(200, 'admin'), call: (t) => h.api.get('/api/audit/verify', t) },
+      {
+        route: 'GET /api/users/:userId/responsibilities',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/users/${team.unit.id}/responsibilities`, t),
+      },
+      {
+        route: 'PUT /api/users/:userId/responsibilities',
+        roles: office(200),
+        call: (t) =>
+          h.api.put(`/api/users/${team.unit.id}/responsibilities`, { districts: ['新华区'], siteIds: [] }, t),
+      },
+      {
+        route: 'PATCH /api/rounds/:roundId/unit-settings',
+        roles: office(200),
+        call: (t) => h.api.patch(`/api/rounds/${round.id}/unit-settings`, { objectionDays: 3 }, t),
+      },
+      {
+        route: 'POST /api/rounds/:roundId/dispatch',
+        roles: office(200),
+        call: (t) => h.api.post(`/api/rounds/${round.id}/dispatch`, {}, t),
+      },
+      {
+        route: 'GET /api/rounds/:roundId/unit-figures',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/unit-figures`, t),
+      },
+      {
+        route: 'GET /api/rounds/:roundId/unit-items',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/unit-items`, t),
+      },
+      {
+        route: 'GET /api/rounds/:roundId/unit-requests',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/unit-requests?status=pending`, t),
+      },
+      {
+        route: 'POST /api/unit-requests/:id/decision',
+        roles: office(200),
+        // A fresh pending return each time (the previous caller's, if refused by the role check, is cleared first).
+        call: async (t) => {
+          await clearPendingRequests();
+          const ask = unitRequest(rectificationId, 'return');
+          expectStatus(await h.api.put(`/api/unit/requests/${ask.id}`, ask, team.unit.token), 201, 'return request');
+          return h.api.post(`/api/unit-requests/${ask.id}/decision`, { decision: 'refuse', reason: '属于本站' }, t);
+        },
+      },
+      {
+        route: 'GET /api/rounds/:roundId/unit-links',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/unit-links`, t),
+      },
+      {
+        route: 'POST /api/rounds/:roundId/sites/:siteId/unit-link',
+        roles: office(200), // issued at dispatch: the current link again
+        call: (t) => h.api.post(`/api/rounds/${round.id}/sites/m-1/unit-link`, {}, t),
+      },
+      {
+        route: 'DELETE /api/rounds/:roundId/sites/:siteId/unit-link',
+        roles: office(204),
+        // A link of its own each time (another site's), so the matrix's link stays valid.
+        call: async (t) => {
+          await h.api.post(`/api/rounds/${round.id}/sites/m-extra/unit-link`, {}, team.supervisor.token);
+          return h.api.delete(`/api/rounds/${round.id}/sites/m-extra/unit-link`, t);
+        },
+      },
+      {
+        route: 'GET /api/unit/items',
+        roles: only(200, 'unit'),
+        link: 200,
+        call: (t) => h.api.get('/api/unit/items', t),
+      },
+      {
+        route: 'PUT /api/unit/answers/:id',
+        roles: only(201, 'unit'),
+        link: 201,
+        call: async (t) => {
+          const photo = jpeg({ label: 'unit after' });
+          await h.api.putPhoto(photo, t);
+          const answer = {
+            id: randomUUID(),
+            rectificationId,
+            action: '已修复',
+            photos: [sha256(photo)],
+            answeredAt: new Date().toISOString(),
+          };
+          return h.api.put(`/api/unit/answers/${answer.id}`, answer, t);
+        },
+      },
+      {
+        route: 'PUT /api/unit/requests/:id',
+        roles: only(201, 'unit'),
+        link: 201,
+        // The unit and the link each ask once, about different items (one pending extension per item).
+        call: (t, caller) => {
+          const ask = unitRequest(caller === LINK ? secondItemId : rectificationId, 'extension', {
+            dueOn: '2031-01-01',
+          });
+          return h.api.put(`/api/unit/requests/${ask.id}`, ask, t);
+        },
+      },
     ];
+
+    const unitRequest = (id: string, kind: string, over: Record<string, unknown> = {}) => ({
+      id: randomUUID(),
+      rectificationId: id,
+      kind,
+      reason: '不属于本站',
+      requestedAt: new Date().toISOString(),
+      ...over,
+    });
+    const clearPendingRequests = async () => {
+      const pending = await h.api.get<{ id: string; kind: string }[]>(
+        `/api/rounds/${round.id}/unit-requests?status=pending`,
+        team.supervisor.token,
+      );
+      for (const request of pending.body.filter((each) => each.kind === 'return')) {
+        await h.api.post(
+          `/api/unit-requests/${request.id}/decision`,
+          { decision: 'refuse', reason: '清理' },
+          team.supervisor.token,
+        );
+      }
+    };
 
     /** Publishes the round's ranking (as the supervisor); its public token. */
     const publish = async () => {
@@ -373,7 +503,26 @@ describeEachEngine(
       const stray = jpeg();
       expectStatus(await h.api.putPhoto(stray, supervisor), 201, 'stray photo');
       strayPhoto = sha256(stray);
-      rectificationId = (await h.fx.rectifications(supervisor))[0]!.id;
+      [rectificationId, secondItemId] = (await h.fx.rectifications(supervisor)).map((each) => each.id) as [
+        string,
+        string,
+      ];
+      // The unit answers for the round's district; the dispatch issues m-1's site link.
+      expectStatus(
+        await h.api.put(
+          `/api/users/${team.unit.id}/responsibilities`,
+          { districts: ['新华区'], siteIds: [] },
+          supervisor,
+        ),
+        200,
+        'responsibilities',
+      );
+      expectStatus(await h.api.post(`/api/rounds/${round.id}/dispatch`, {}, supervisor), 200, 'dispatch');
+      const links = await h.api.get<{ siteId: string; token: string }[]>(
+        `/api/rounds/${round.id}/unit-links`,
+        supervisor,
+      );
+      tokens[LINK] = links.body.find((link) => link.siteId === 'm-1')!.token;
       const after = jpeg({ label: 'after' });
       expectStatus(await h.api.putPhoto(after, supervisor), 201, 'after photo');
       // A field user cites only photos they uploaded themselves: the rechecker sends the bytes too.
@@ -432,7 +581,8 @@ describeEachEngine(
       for (const caller of CALLERS) {
         const response = await entry.call(tokens[caller], caller);
         actual[caller] = response.status;
-        expected[caller] = entry.open ?? (isRole(caller) ? entry.roles![caller] : 401);
+        expected[caller] =
+          entry.open ?? (isRole(caller) ? entry.roles![caller] : caller === LINK ? (entry.link ?? 401) : 401);
         if (response.status === 401 || response.status === 403) {
           expect(response.body, `${entry.route} as ${caller}`).toMatchObject({
             error: response.status === 401 ? 'unauthorized' : 'forbidden',

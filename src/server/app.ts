@@ -3,6 +3,7 @@
  * Its dependencies come in as a `ServerContext`, so tests build it on a temp folder.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorCode } from '../domain/errors';
@@ -31,6 +32,7 @@ import { roundRoutes } from './routes/rounds';
 import { rubricRoutes } from './routes/rubrics';
 import { sessionRoutes } from './routes/session';
 import { siteRoutes } from './routes/sites';
+import { unitRoutes } from './routes/units';
 import { userRoutes } from './routes/users';
 
 export interface AppOptions {
@@ -130,6 +132,7 @@ export async function buildApp({
   await app.register(publicRankingRoutes, api);
   await app.register(reviewRoutes, api);
   await app.register(auditRoutes, api);
+  await app.register(unitRoutes, { ...api, linkSecret: ctx.unitLinkSecret ?? randomBytes(32) });
 
   if (distDir) await serveApp(app, distDir);
   app.setNotFoundHandler((request, reply) => {
@@ -163,7 +166,7 @@ function logOneLinePerRequest(app: FastifyInstance): void {
     request.log.info(
       {
         method: request.method,
-        path: request.url.split('?')[0],
+        path: loggedPath(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
       },
@@ -171,6 +174,11 @@ function logOneLinePerRequest(app: FastifyInstance): void {
     );
     done();
   });
+}
+
+/** The path as logged: a site link's token (`/unit/<token>`, #17) is a credential and never written. */
+export function loggedPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/^\/unit\/[^/]*/, '/unit/[redacted]');
 }
 
 /** Fastify's `clientErrorHandler`, with the API's error body instead of Fastify's own. */

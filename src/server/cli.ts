@@ -6,6 +6,7 @@
  */
 import { buildApp } from './app';
 import { ensureAppBuild } from './app-build';
+import { loadLinkSecret } from './auth/link-secret';
 import { ensureAdmin } from './auth/users';
 import { PROJECT_ROOT, readConfig, serverUrl } from './config';
 import type { ServerContext } from './context';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     rubrics,
     now: () => new Date(),
     ...(config.publicUrl && { publicUrl: config.publicUrl }),
+    unitLinkSecret: loadLinkSecret(config.dataDir, process.env.UNIT_LINK_SECRET),
   };
 
   const admin = await ensureAdmin(storage.db, config.adminPassword, ctx.now());

@@ -25,6 +25,12 @@ export interface ServerContext {
    * not given, and closes it with the app; tests pass one to size its queue.
    */
   scrypt?: ScryptPool;
+  /**
+   * The secret site links' tokens are derived with (#17, services/site-links.ts): UNIT_LINK_SECRET
+   * or `{DATA_DIR}/unit-link-secret`. Unset, `buildApp` makes a random one for this process
+   * (tests): links then die with the process.
+   */
+  unitLinkSecret?: Uint8Array;
   /** This process's request and photo counters (http/metrics.ts); `buildApp` makes them when not given. */
   metrics?: Metrics;
 }

@@ -28,6 +28,7 @@ import {
 } from './photo-protocol';
 import { sha256Hex } from '../platform/sha256';
 import { exifCaptureTime } from './exif-time';
+import { drawMarkup } from './markup-draw';
 import { WATERMARK_FONT_FAMILY, fitText, watermarkText } from './watermark-text';
 
 type Drawable = ImageBitmap | OffscreenCanvas;
@@ -59,6 +60,10 @@ export async function processPhoto(
   let photo = resize(bitmap, fitWithin(originalSize, maxLongEdge), { whiteBackground: !isJpeg(original) });
   clock.lap('resize');
 
+  // The marks first, then the band over them: the watermark stays legible whatever was drawn.
+  if (stamp.markup && stamp.markup.length > 0) {
+    drawMarkup(context2d(photo), photo.width, photo.height, stamp.markup, WATERMARK_FONT_FAMILY);
+  }
   drawWatermark(photo, stamp);
   clock.lap('watermark');
 

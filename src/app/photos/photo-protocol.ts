@@ -5,6 +5,8 @@
  * constants only, so both sides and the tests import it without pulling in either.
  */
 
+import type { MarkupShape } from './markup-draw';
+
 /** A position fix from the Geolocation API, as the inspector's device reported it. */
 export interface GpsFix {
   lat: number;
@@ -23,6 +25,8 @@ export interface PhotoStamp {
   takenAt: string;
   gps?: GpsFix;
   kind: 'inspection' | 'recheck';
+  /** The inspector's marks (circle, arrow, text), burned in under the watermark band. */
+  markup?: MarkupShape[];
 }
 
 /** Tuning of one job; the defaults are the product's budgets. Tests lower them to exercise paths. */

@@ -27,7 +27,7 @@ export interface AttachPhotos {
    * A full phone rejects with StorageFullError as it is (the page words that one for every
    * change); any other failure with an Error worded by `failedKey`.
    */
-  add: (files: FileList, target: PhotoTarget, picker?: PhotoPicker) => Promise<unknown>[];
+  add: (files: FileList | readonly File[], target: PhotoTarget, picker?: PhotoPicker) => Promise<unknown>[];
 }
 
 /** The checklist and the recheck screen each word a failed photo in their own section. */
@@ -40,7 +40,7 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
   const count = (key: string, by: number) =>
     setBusy((current) => ({ ...current, [key]: Math.max(0, (current[key] ?? 0) + by) }));
 
-  const add = (files: FileList, target: PhotoTarget, picker: PhotoPicker = 'camera') =>
+  const add = (files: FileList | readonly File[], target: PhotoTarget, picker: PhotoPicker = 'camera') =>
     Array.from(files, (file) => {
       count(target.key, 1);
       return processAndAttach(services, file, target, picker)
@@ -85,6 +85,7 @@ async function processAndAttach(
     ...(gps && { gps }),
     source,
     sourceSha256: photo.sourceSha256,
+    ...(target.stamp.markup && target.stamp.markup.length > 0 && { markedUp: true }),
     ...(photo.exifAt && { exifAt: photo.exifAt }),
   });
 }

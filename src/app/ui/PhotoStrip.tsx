@@ -10,6 +10,8 @@ export interface PhotoStripLabels {
   take: string;
   /** The gallery button. */
   choose: string;
+  /** The camera button whose photo is marked up before it is stored; absent: no such button. */
+  mark?: string;
 }
 
 export interface PhotoStripProps {
@@ -25,7 +27,7 @@ export interface PhotoStripProps {
   /** `data-testid` of the list. */
   testId?: string | undefined;
   /** `picker`: which button the files came from (proof of presence: camera or gallery). */
-  onAdd: (files: FileList, picker: 'camera' | 'gallery') => void;
+  onAdd: (files: FileList, picker: 'camera' | 'gallery', markUp?: boolean) => void;
   onRemove: (sha256: string) => void;
   onView: (sha256: string) => void;
 }
@@ -90,6 +92,19 @@ function PhotoPickers({ labels, onAdd }: Pick<PhotoStripProps, 'labels' | 'onAdd
           onChange={(event) => pickFiles(event.currentTarget, (files) => onAdd(files, 'camera'))}
         />
       </label>
+      {labels.mark && (
+        <label className="button">
+          {labels.mark}
+          <input
+            type="file"
+            accept="image/*"
+            capture="environment"
+            className="visually-hidden"
+            data-picker="camera-markup"
+            onChange={(event) => pickFiles(event.currentTarget, (files) => onAdd(files, 'camera', true))}
+          />
+        </label>
+      )}
       <label className="button">
         {labels.choose}
         <input

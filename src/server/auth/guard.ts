@@ -11,12 +11,15 @@ import type { Kysely } from 'kysely';
 import type { Role, User } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import { fromFlag, type Database } from '../storage/schema';
+import { userForLinkToken } from '../services/site-links';
 import { bearerToken, tokenHash } from './tokens';
 
 export interface SignedInUser extends User {
   tokenHash: string;
   /** The password is a generated or reset one: only changing it or signing out is allowed. */
   mustChangePassword?: boolean;
+  /** Set when the caller holds a site link (#17) instead of a session: it acts for that site only. */
+  link?: { id: string; roundId: string; siteId: string };
 }
 
 declare module 'fastify' {
@@ -62,6 +65,78 @@ export function allow(db: Kysely<Database>, now: () => Date, ...roles: Role[]): 
     if (roles.length > 0 && !roles.includes(user.role)) throw new ApiError('forbidden');
     request.user = user;
   };
+}
+
+/**
+ * A preHandler for the routes a site link may call as well as signed-in users of the given
+ * roles: the unit's work and photos. The bearer token is tried as a session first, then as a
+ * link. Look-ups of tokens never issued are counted per client address and answered 429 past the limit
+ * (`LINK_FAILURE_LIMIT` in `LINK_FAILURE_WINDOW_MS`), so nobody walks the token space.
+ */
+export function allowWithLinks(db: Kysely<Database>, now: () => Date, ...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function checkRoleOrLink(request: FastifyRequest, _reply: FastifyReply) {
+    const token = bearerToken(request.headers.authorization);
+    const throttle = throttleFor(db);
+    const at = now().getTime();
+    const wait = throttle.retryAfterSeconds(request.ip, at);
+    if (wait > 0) throw new ApiError('too_many_attempts', undefined, { retryAfterSeconds: wait });
+    const user = token ? ((await userForToken(db, token, now())) ?? (await userForLinkToken(db, token))) : undefined;
+    if (!user) {
+      if (token && !(await isKnownToken(db, token))) throttle.fail(request.ip, at);
+      throw new ApiError('unauthorized');
+    }
+    if (user.mustChangePassword) throw new ApiError('password_change_required');
+    if (!user.link && roles.length > 0 && !roles.includes(user.role)) throw new ApiError('forbidden');
+    request.user = user;
+  };
+}
+
+/**
+ * A token the server once issued (an expired or revoked session, a revoked or closed-out link):
+ * not a guess. Only guesses count towards the throttle, so a phone behind an office's NAT with
+ * an expired session does not lock out the station heads on the same address.
+ */
+async function isKnownToken(db: Kysely<Database>, token: string): Promise<boolean> {
+  const hash = tokenHash(token);
+  const known = await db
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('token_hash', '=', hash)
+    .unionAll(db.selectFrom('site_links').select('token_hash').where('token_hash', '=', hash))
+    .limit(1)
+    .executeTakeFirst();
+  return known !== undefined;
+}
+
+export const LINK_FAILURE_LIMIT = 20;
+export const LINK_FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** Failed token look-ups per client address on the routes links may call (in memory, per process). */
+class LinkThrottle {
+  readonly #failures = new Map<string, number[]>();
+
+  retryAfterSeconds(client: string, at: number): number {
+    const recent = this.#recent(client, at);
+    if (recent.length < LINK_FAILURE_LIMIT) return 0;
+    return Math.max(1, Math.ceil((recent[0]! + LINK_FAILURE_WINDOW_MS - at) / 1000));
+  }
+
+  fail(client: string, at: number): void {
+    this.#failures.set(client, [...this.#recent(client, at), at]);
+  }
+
+  #recent(client: string, at: number): number[] {
+    const recent = (this.#failures.get(client) ?? []).filter((time) => time > at - LINK_FAILURE_WINDOW_MS);
+    if (recent.length === 0) this.#failures.delete(client);
+    return recent;
+  }
+}
+
+const throttles = new WeakMap<object, LinkThrottle>();
+function throttleFor(db: object): LinkThrottle {
+  let throttle = throttles.get(db);
+  if (!throttle) throttles.set(db, (throttle = new LinkThrottle()));
+  return throttle;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { objectionOutcomes } from '../services/corrections';
 import type { FastifyPluginAsync } from 'fastify';
 import { storedFlags } from '../../domain/presence';
 import * as z from 'zod/mini';
@@ -91,11 +92,14 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
       const row = await query.executeTakeFirst();
       if (!row || (!isOffice(user) && row.inspector_id !== user.id))
         throw new ApiError('not_found', '找不到该测评记录');
+      const outcomes = await objectionOutcomes(ctx.db, row.round_id, row.site_id);
       return {
         ...(JSON.parse(row.body_json) as object),
         ...inspectionSummaryView(row),
         flags: storedFlags(row.flags_json),
         timeOnSiteS: row.time_on_site_s,
+        ...(outcomes.corrections.length > 0 && { corrections: outcomes.corrections }),
+        ...(outcomes.objections.length > 0 && { objections: outcomes.objections }),
       };
     },
   );

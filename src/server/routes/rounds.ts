@@ -35,6 +35,8 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       presence_radius_m: input.presenceRadiusM,
       created_at: ctx.now().toISOString(),
       approved_only: toFlag(input.approvedOnly),
+      due_from: 'inspection' as const,
+      objection_days: 3,
     };
     for (const id of input.id === undefined ? roundIdsFor(input.startsOn) : [input.id]) {
       const row = { id, ...fields };

@@ -37,6 +37,8 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
     const rows = await ctx.db
       .selectFrom('users')
       .select(['id', 'username', 'display_name', 'role', 'disabled'])
+      // A site link's own account (#17) is not a person: never listed, never edited.
+      .where('link_only', '=', 0)
       .orderBy('username')
       .execute();
     return rows.map((row) => ({ ...toUser(row), disabled: fromFlag(row.disabled) }) satisfies UserView);
@@ -63,7 +65,12 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           : await hashPassword(update.password, ctx.passwordCost, deriveFor(ctx));
       const row = await ctx.db.transaction().execute(async (trx) => {
         await lockAuditChain(trx);
-        const existing = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('users')
+          .selectAll()
+          .where('id', '=', userId)
+          .where('link_only', '=', 0)
+          .executeTakeFirst();
         if (!existing) throw new ApiError('not_found', '找不到该用户');
         const changes = {
           ...(update.displayName !== undefined && { display_name: update.displayName }),

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { SignedInUser } from '../auth/guard';
 import type { Database } from '../storage/schema';
+import { inUnitScope } from './unit-scope';
 
 export const isOffice = (user: Pick<SignedInUser, 'role'>): boolean =>
   user.role === 'admin' || user.role === 'supervisor';
@@ -57,7 +58,9 @@ export async function canReadPhoto(db: Kysely<Database>, user: SignedInUser, sha
     .limit(1)
     .executeTakeFirst();
   if (own) return true;
+  if (user.role === 'unit') return unitMayRead(db, user, sha256);
   if (user.role !== 'rechecker') return false;
+  if (await answerPhotoOfAssigned(db, user.id, sha256)) return true;
   // A before-photo: referenced by the source inspection's answer of a rectification the rechecker may see.
   const before = await db
     .selectFrom('rectifications')
@@ -104,4 +107,45 @@ export async function uncitablePhotos(
         .execute();
   const have = new Set(present.map((row) => row.sha256));
   return wanted.filter((sha) => !have.has(sha));
+}
+
+/** A unit (or site link) reads the before-photos of the dispatched items it answers for. */
+async function unitMayRead(db: Kysely<Database>, user: SignedInUser, sha256: string): Promise<boolean> {
+  const scoped = inUnitScope(db.selectFrom('rectifications').select('rectifications.id'), user);
+  const before = await db
+    .selectFrom('rectifications')
+    .innerJoin('inspection_photos', (join) =>
+      join
+        .onRef('inspection_photos.inspection_id', '=', 'rectifications.source_inspection_id')
+        .onRef('inspection_photos.revision', '=', 'rectifications.source_revision')
+        .onRef('inspection_photos.item_id', '=', 'rectifications.item_id'),
+    )
+    .select('rectifications.id')
+    .where('rectifications.id', 'in', scoped)
+    .where('inspection_photos.sha256', '=', sha256)
+    .limit(1)
+    .executeTakeFirst();
+  return before !== undefined;
+}
+
+/**
+ * A unit's after-photo (#17) of a rectification the rechecker may see: the recheck team looks
+ * at the unit's answer beside the before-photos. Answers keep their photos as JSON, so the
+ * candidates are narrowed with a text match and confirmed by parsing.
+ */
+async function answerPhotoOfAssigned(db: Kysely<Database>, userId: string, sha256: string): Promise<boolean> {
+  const rows = await db
+    .selectFrom('unit_answers')
+    .innerJoin('rectifications', 'rectifications.id', 'unit_answers.rectification_id')
+    .innerJoin('assignments', (join) =>
+      join
+        .onRef('assignments.round_id', '=', 'rectifications.round_id')
+        .onRef('assignments.site_id', '=', 'rectifications.site_id'),
+    )
+    .select('unit_answers.photos_json')
+    .where('assignments.user_id', '=', userId)
+    .where('unit_answers.photos_json', 'like', `%${sha256}%`)
+    .limit(5)
+    .execute();
+  return rows.some((row) => (JSON.parse(row.photos_json) as string[]).includes(sha256));
 }

@@ -7,7 +7,7 @@
  * client's score.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
 import { mustRectify, rectificationKey } from '../../domain/report';
@@ -22,6 +22,7 @@ import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { recordAudit } from './audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
+import { applyCorrections } from './corrections';
 import { refreshSiteResult, type SiteResult } from './site-results';
 import { checkPresence } from './presence';
 
@@ -126,8 +127,13 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const result = await refreshSiteResult(trx, ctx.engine, round, row);
-      if (result) await openRectifications(trx, round, result, now);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row);
+      if (refreshed) {
+        // The office's corrections (#17) stand whatever inspection is the site's result.
+        const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+        const result = corrected ? { ...refreshed, ...corrected } : refreshed;
+        await openRectifications(trx, round, result, now);
+      }
     });
   } catch (error) {
     // A concurrent retry of the same request inserted first: answer as for any retry.
@@ -242,7 +248,16 @@ export async function openRectifications(
         closed_at: null,
         ...finding,
       })
-      .onConflict((oc) => oc.column('id').doUpdateSet(finding).where('rectifications.status', '=', 'open'))
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet({
+            ...finding,
+            // Once dispatched (#17) the due date is the unit's: set at dispatch or by an approved extension.
+            due_on: sql<string>`case when rectifications.dispatched_at is null then excluded.due_on else rectifications.due_on end`,
+          })
+          .where('rectifications.status', '=', 'open'),
+      )
       .execute();
   }
 }

@@ -6,6 +6,7 @@
  * (src/app/features/office/export/export-rows.ts `itemRows`): by district (Chinese collation),
  * type, then site id.
  */
+import { correctedGrades } from './corrections';
 import type { Kysely } from 'kysely';
 import { CSV_BOM, csvLine } from '../../domain/csv';
 import { ITEM_SHEET_HEADER, itemSheetRow, SITE_TYPE_ORDER } from '../../domain/item-sheet';
@@ -69,6 +70,8 @@ async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids
       ])
       .execute();
     const bySite = new Map(stored.map((row) => [row.id, row]));
+    // The office's corrections (#17) win over the inspector's grades.
+    const corrected = await correctedGrades(db, roundId, batch);
     let text = '';
     for (const siteId of batch) {
       const site = bySite.get(siteId);
@@ -84,7 +87,7 @@ async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids
           file,
           item,
           {
-            grade: answer?.grade,
+            grade: corrected.get(siteId)?.get(item.id) ?? answer?.grade,
             defects: answer?.defects ?? null,
             note: answer?.note || null,
           },

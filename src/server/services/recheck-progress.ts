@@ -22,13 +22,17 @@ export async function findRoundRow(db: Kysely<Database>, roundId: string): Promi
 }
 
 async function roundRectifications(db: Kysely<Database>, roundId: string) {
-  return db
-    .selectFrom('rectifications')
-    .selectAll()
-    .where('round_id', '=', roundId)
-    .orderBy('site_id')
-    .orderBy('item_id')
-    .execute();
+  return (
+    db
+      .selectFrom('rectifications')
+      .selectAll()
+      .where('round_id', '=', roundId)
+      // Withdrawn by an upheld objection (#17): nothing to rectify, not counted as open.
+      .where('withdrawn_at', 'is', null)
+      .orderBy('site_id')
+      .orderBy('item_id')
+      .execute()
+  );
 }
 
 async function sitesByIds(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, Row<'sites'>>> {

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { SignedInUser } from '../auth/guard';
 import type { Database, Row } from '../storage/schema';
 import { isOffice } from './access';
-import { rectificationView, type LastVerdict } from './views';
+import { rectificationView, type LastVerdict, type UnitAnswerView } from './views';
 
 export interface RectificationFilter {
   roundId?: string | undefined;
@@ -20,6 +20,8 @@ export async function listRectifications(db: Kysely<Database>, user: SignedInUse
     .selectAll('rectifications')
     .orderBy('rectifications.due_on')
     .orderBy('rectifications.id');
+  // An upheld objection (#17) left nothing to rectify: no one rechecks or counts a withdrawn item.
+  query = query.where('rectifications.withdrawn_at', 'is', null);
   if (filter.roundId) query = query.where('rectifications.round_id', '=', filter.roundId);
   if (filter.status) query = query.where('rectifications.status', '=', filter.status);
   if (!isOffice(user)) {
@@ -40,7 +42,11 @@ export async function listRectifications(db: Kysely<Database>, user: SignedInUse
     rows.map((row) => row.id),
   );
   const notes = findingNotes(rows);
-  return rows.map((row) => rectificationView(row, verdicts.get(row.id), notes.get(row.id)));
+  const answers = await latestUnitAnswers(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => rectificationView(row, verdicts.get(row.id), notes.get(row.id), answers.get(row.id)));
 }
 
 /**
@@ -51,6 +57,30 @@ export function findingNotes(rows: readonly Pick<Row<'rectifications'>, 'id' | '
   const notes = new Map<string, string>();
   for (const row of rows) if (row.finding_note !== null) notes.set(row.id, row.finding_note);
   return notes;
+}
+
+/** Each rectification's latest answer from its unit (#17), by rectification id. */
+async function latestUnitAnswers(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, UnitAnswerView>> {
+  const latest = new Map<string, UnitAnswerView>();
+  for (let start = 0; start < ids.length; start += 1000) {
+    const rows = await db
+      .selectFrom('unit_answers')
+      .select(['id', 'rectification_id', 'action', 'note', 'photos_json', 'answered_at'])
+      .where('rectification_id', 'in', ids.slice(start, start + 1000))
+      .orderBy('answered_at')
+      .orderBy('received_at')
+      .execute();
+    for (const row of rows) {
+      latest.set(row.rectification_id, {
+        id: row.id,
+        action: row.action,
+        note: row.note,
+        photos: JSON.parse(row.photos_json) as string[],
+        answeredAt: row.answered_at,
+      });
+    }
+  }
+  return latest;
 }
 
 async function latestVerdicts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, LastVerdict>> {

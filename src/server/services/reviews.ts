@@ -24,6 +24,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
 import { lockAuditChain, recordAudit } from './audit';
+import { applyCorrections } from './corrections';
 import { openRectifications } from './inspections';
 import { refreshSiteResult } from './site-results';
 
@@ -143,10 +144,7 @@ async function decide(
     .where('id', '=', revision.round_id)
     .executeTakeFirstOrThrow();
   // Only where review decides what counts does a decision move the site's result.
-  if (round.approved_only === 1) {
-    const result = await refreshSiteResult(trx, ctx.engine, round, revision);
-    if (result) await openRectifications(trx, round, result, at);
-  }
+  if (round.approved_only === 1) await refreshWithCorrections(ctx, trx, round, revision, at);
   return {
     seq,
     inspectionId: revision.id,
@@ -392,7 +390,20 @@ export async function reapplyResultRule(
       .where('site_id', '=', site_id)
       .limit(1)
       .executeTakeFirstOrThrow();
-    const result = await refreshSiteResult(trx, ctx.engine, round, revision);
-    if (result) await openRectifications(trx, round, result, now);
+    await refreshWithCorrections(ctx, trx, round, revision, now);
   }
+}
+
+/** The site's kept result chosen again, the office's corrections (#17) applied, its rectifications opened. */
+async function refreshWithCorrections(
+  ctx: ServerContext,
+  trx: Transaction<Database>,
+  round: Row<'rounds'>,
+  revision: Revision,
+  now: string,
+): Promise<void> {
+  const refreshed = await refreshSiteResult(trx, ctx.engine, round, revision);
+  if (!refreshed) return;
+  const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+  await openRectifications(trx, round, corrected ? { ...refreshed, ...corrected } : refreshed, now);
 }

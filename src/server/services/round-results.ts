@@ -5,6 +5,7 @@
  * keyed by item id (`grades: {T01: "A", …}`), a third of the bytes of the stored answer list;
  * photos are left out (the inspection detail has them).
  */
+import { correctedGrades } from './corrections';
 import type { Kysely } from 'kysely';
 import type { RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
@@ -30,13 +31,19 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
       'inspections.inspector_id',
       'inspections.submitted_at',
       'inspections.received_at',
-      'inspections.score',
-      'inspections.full_marks',
+      'site_results.score',
+      'site_results.full_marks',
       'inspections.body_json',
       'inspections.flags_json',
       'inspections.time_on_site_s',
     ])
     .execute();
+  // The office's corrections (#17) win over the inspector's grades; the score is the kept (corrected) one.
+  const corrected = await correctedGrades(
+    db,
+    roundId,
+    rows.map((row) => row.site_id),
+  );
   const collator = new Intl.Collator();
   return rows
     .sort((a, b) => collator.compare(a.site_id, b.site_id))
@@ -46,7 +53,7 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
       const defects: Record<string, number> = {};
       const notes: Record<string, string> = {};
       for (const answer of body.answers) {
-        grades[answer.itemId] = answer.grade;
+        grades[answer.itemId] = corrected.get(row.site_id)?.get(answer.itemId) ?? answer.grade;
         if (answer.defects !== undefined) defects[answer.itemId] = answer.defects;
         if (answer.note) notes[answer.itemId] = answer.note;
       }

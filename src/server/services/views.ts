@@ -28,6 +28,8 @@ export function roundView(row: Row<'rounds'>) {
     presenceRadiusM: row.presence_radius_m,
     createdAt: row.created_at,
     approvedOnly: row.approved_only === 1,
+    dueFrom: row.due_from,
+    objectionDays: row.objection_days,
   };
 }
 
@@ -72,7 +74,21 @@ export interface LastVerdict {
  * rectification follows (absent when there was none): part of the original finding a rechecker
  * sees beside the before-photos. An addition to API.md's fields, so older clients ignore it.
  */
-export function rectificationView(row: Row<'rectifications'>, lastVerdict?: LastVerdict, findingNote?: string) {
+/** The unit's latest answer on a rectification (#17): what the recheck team checks on site. */
+export interface UnitAnswerView {
+  id: string;
+  action: string;
+  note: string | null;
+  photos: string[];
+  answeredAt: string;
+}
+
+export function rectificationView(
+  row: Row<'rectifications'>,
+  lastVerdict?: LastVerdict,
+  findingNote?: string,
+  unitAnswer?: UnitAnswerView,
+) {
   return {
     id: row.id,
     roundId: row.round_id,
@@ -85,5 +101,7 @@ export function rectificationView(row: Row<'rectifications'>, lastVerdict?: Last
     closedAt: row.closed_at,
     ...(findingNote !== undefined && { note: findingNote }),
     ...(lastVerdict && { lastVerdict }),
+    ...(row.dispatched_at && { dispatchedAt: row.dispatched_at }),
+    ...(unitAnswer && { unitAnswer }),
   };
 }

@@ -26,6 +26,11 @@ export interface Storage {
   engine: Engine;
   /** Closes the connections (idempotent). */
   close(): Promise<void>;
+  /**
+   * SQLite: lets a migration edit a constraint in the schema table (defensive mode off) while
+   * `run` runs; migration 0009 needs it. Absent on PostgreSQL.
+   */
+  withSchemaEdits?: <T>(run: () => Promise<T>) => Promise<T>;
 }
 
 export interface DatabaseConfig {
@@ -41,7 +46,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Storage> {
   const databaseUrl = config.databaseUrl?.trim();
   const storage = databaseUrl ? await openPostgres(databaseUrl) : openSqlite(dataDir);
   try {
-    await migrateToLatest(storage.db, storage.engine);
+    const migrate = () => migrateToLatest(storage.db, storage.engine);
+    await (storage.withSchemaEdits ? storage.withSchemaEdits(migrate) : migrate());
   } catch (error) {
     await storage.close();
     throw error;
@@ -89,7 +95,15 @@ function openSqlite(dataDir: string): Storage {
     );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, engine: 'sqlite', close: once(() => db.destroy()) };
+  const withSchemaEdits = async <T>(run: () => Promise<T>): Promise<T> => {
+    sqlite.unsafeMode(true);
+    try {
+      return await run();
+    } finally {
+      sqlite.unsafeMode(false);
+    }
+  };
+  return { db, engine: 'sqlite', close: once(() => db.destroy()), withSchemaEdits };
 }
 
 // PostgreSQL returns bigint (count(*), sum of integers) and numeric (avg) as strings;

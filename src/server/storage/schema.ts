@@ -37,6 +37,8 @@ export interface UsersTable {
   created_at: string;
   /** 1 while the password is a generated or reset one: the user must change it first (migration 0004). */
   must_change_password: Generated<Flag>;
+  /** 1 for the account behind a site link (migration 0009): nobody signs in to it. */
+  link_only: Generated<Flag>;
 }
 
 export interface SessionsTable {
@@ -81,6 +83,10 @@ export interface RoundsTable {
   starts_on: string;
   ends_on: string;
   created_at: string;
+  /** Where the rectification period starts (migration 0009). */
+  due_from: Generated<'inspection' | 'dispatch'>;
+  /** Days after dispatch a unit may object (migration 0009). */
+  objection_days: Generated<number>;
   /** Proof of presence radius in metres (migration 0011). */
   presence_radius_m: Generated<number>;
   /** 1: only approved results count (report, rankings, public page, rectifications); migration 0010. */
@@ -220,6 +226,11 @@ export interface RectificationsTable {
   closed_at: string | null;
   /** The inspector's note on the item in the inspection it follows (migration 0008); null when none. */
   finding_note: string | null;
+  /** 交办 (migration 0009): units see a rectification only once dispatched. */
+  dispatched_at: string | null;
+  dispatched_by: string | null;
+  /** An upheld objection corrected the item to A: nothing left to rectify (migration 0009). */
+  withdrawn_at: string | null;
 }
 
 /**
@@ -278,6 +289,72 @@ export interface PublishedRankingsTable {
   ranking_json: string | null;
 }
 
+/** What a responsible unit answers for (migration 0009): a whole district or one site. */
+export interface UnitResponsibilitiesTable {
+  user_id: string;
+  kind: 'district' | 'site';
+  target: string;
+}
+
+/** A site link ever issued (migration 0009); the token itself is never stored. */
+export interface SiteLinksTable {
+  id: string;
+  round_id: string;
+  site_id: string;
+  /** The link's own account (`link_only`): its uploads, answers and requests are recorded under it. */
+  user_id: string;
+  token_hash: string;
+  issued_at: string;
+  issued_by: string;
+  revoked_at: string | null;
+}
+
+export interface UnitAnswersTable {
+  id: string;
+  rectification_id: string;
+  answered_by: string;
+  action: string;
+  note: string | null;
+  photos_json: string;
+  answered_at: string;
+  received_at: string;
+  body_json: string;
+}
+
+export interface UnitRequestsTable {
+  id: string;
+  rectification_id: string;
+  requested_by: string;
+  kind: 'extension' | 'return' | 'objection';
+  reason: string;
+  /** The due date an extension asks for. */
+  due_on: string | null;
+  photos_json: string;
+  requested_at: string;
+  received_at: string;
+  body_json: string;
+  status: 'pending' | 'approved' | 'refused';
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  /** The due date before an approved extension moved it. */
+  previous_due_on: string | null;
+}
+
+/** The office's correction of an item's grade (migration 0009): never a revision by the inspector. */
+export interface GradeCorrectionsTable {
+  id: string;
+  round_id: string;
+  site_id: string;
+  item_id: string;
+  from_grade: Grade;
+  to_grade: Grade;
+  corrected_by: string;
+  corrected_at: string;
+  reason: string;
+  request_id: string | null;
+}
+
 /** A round's bulletin as the office last saved it (migration 0012). */
 export interface BulletinDocumentsTable {
   round_id: string;
@@ -306,6 +383,11 @@ export interface Database {
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;
+  unit_responsibilities: UnitResponsibilitiesTable;
+  site_links: SiteLinksTable;
+  unit_answers: UnitAnswersTable;
+  unit_requests: UnitRequestsTable;
+  grade_corrections: GradeCorrectionsTable;
   bulletin_documents: BulletinDocumentsTable;
   reviews: ReviewsTable;
   audit_log: AuditLogTable;

@@ -532,12 +532,13 @@ export class Fixtures {
   /** One signed-in user of every role (the admin is the server's first one). */
   async team(): Promise<Team> {
     const admin = await this.signInAdmin();
-    const [supervisor, inspector, rechecker] = await Promise.all([
+    const [supervisor, inspector, rechecker, unit] = await Promise.all([
       this.createUser(admin.token, 'supervisor'),
       this.createUser(admin.token, 'inspector'),
       this.createUser(admin.token, 'rechecker'),
+      this.createUser(admin.token, 'unit'),
     ]);
-    return { admin, supervisor, inspector, rechecker };
+    return { admin, supervisor, inspector, rechecker, unit };
   }
 
   async upsertSites(token: string, sites: SiteInput[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import type { User } from '../../../domain/wire';
@@ -17,6 +17,7 @@ import {
 } from '../../db/inspections';
 import { useChecklist, useRoundSites, useSiteReviews } from '../../db/live';
 import type { GeoLocation, LocalInspection, PhotoRecord } from '../../db/types';
+import type { MarkupShape } from '../../photos/markup-draw';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
 import { freshFix, locateOnce, watchFixes, type TimedFix } from '../../platform/location';
@@ -30,6 +31,9 @@ import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
 import { useRubricText } from './rubric-text';
 import { SubmittedConfirmation } from './SubmittedConfirmation';
 import { submitProblemsText } from './submit-problems';
+
+/** The mark-up editor: loaded when first wanted, never with the checklist. */
+const MarkupEditor = lazy(() => import('../../ui/MarkupEditor'));
 
 type LocationState = 'located' | 'denied' | 'unavailable' | undefined;
 
@@ -71,6 +75,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [location, setLocationState] = useState<LocationState>();
   const [deleted, setDeleted] = useState<DeletedPhoto>();
   const [justSubmitted, setJustSubmitted] = useState(false);
+  const [marking, setMarking] = useState<{ itemId: string; file: File; picker: 'camera' | 'gallery' }>();
   const roundSites = useRoundSites(db, roundId, user.id);
   const siteReviews = useSiteReviews(db);
 
@@ -143,7 +148,22 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     void save(updateAnswer(db, current.id, itemId, stored, services.now()));
   };
 
-  const addPhotos = (itemId: string, files: FileList, picker: 'camera' | 'gallery') => {
+  const addPhotos = (itemId: string, files: FileList, picker: 'camera' | 'gallery', markUp?: boolean) => {
+    // "拍照并标注": the editor first (one photo); the marks then go with the photo to the worker.
+    const [first] = files;
+    if (markUp && first) {
+      setMarking({ itemId, file: first, picker });
+      return;
+    }
+    attachFiles(itemId, [...files], picker, undefined);
+  };
+
+  const attachFiles = (
+    itemId: string,
+    files: File[],
+    picker: 'camera' | 'gallery',
+    markup: MarkupShape[] | undefined,
+  ) => {
     const item = rubric.items.find((candidate) => candidate.id === itemId)!;
     const here = currentFix();
     if (here) void save(recordFix(db, current.id, here, 'photo', services.now()));
@@ -156,6 +176,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
           itemLabel: `${item.id} ${item.title}`,
           inspectorName: user.displayName,
           kind: 'inspection',
+          ...(markup && markup.length > 0 && { markup }),
         },
         gps: here ?? current.location ?? undefined,
         inspectorId: user.id,
@@ -274,6 +295,18 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
           onUndo={undoDelete}
           onDismiss={() => setDeleted(undefined)}
         />
+      )}
+      {marking && (
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <MarkupEditor
+            file={marking.file}
+            onCancel={() => setMarking(undefined)}
+            onDone={(shapes) => {
+              setMarking(undefined);
+              attachFiles(marking.itemId, [marking.file], marking.picker, shapes);
+            }}
+          />
+        </Suspense>
       )}
       {viewed && <PhotoViewer photo={viewed} onClose={() => setViewing(undefined)} />}
     </section>

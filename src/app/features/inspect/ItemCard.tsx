@@ -22,7 +22,7 @@ export interface ItemCardProps {
   onGrade: (grade: AnswerGrade) => void;
   onDefects: (defects: number) => void;
   onNote: (note: string) => void;
-  onAddPhotos: (files: FileList, picker: 'camera' | 'gallery') => void;
+  onAddPhotos: (files: FileList, picker: 'camera' | 'gallery', markUp?: boolean) => void;
   onRemovePhoto: (sha256: string) => void;
   onViewPhoto: (sha256: string) => void;
 }
@@ -186,6 +186,7 @@ function ItemPhotos(props: ItemCardProps) {
           processing: t('inspect.processingPhoto'),
           take: t('inspect.takePhoto'),
           choose: t('inspect.choosePhoto'),
+          mark: t('inspect.markPhoto'),
         }}
         onAdd={props.onAddPhotos}
         onRemove={props.onRemovePhoto}

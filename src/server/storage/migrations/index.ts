@@ -15,6 +15,7 @@ import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
+import * as responsibleUnits from './0009-responsible-units';
 import * as reviewAndAudit from './0010-review-and-audit';
 import * as proofOfPresence from './0011-proof-of-presence';
 import * as bulletinDocuments from './0012-bulletin-documents';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
+  '0009-responsible-units': responsibleUnits,
   '0010-review-and-audit': reviewAndAudit,
   '0011-proof-of-presence': proofOfPresence,
   '0012-bulletin-documents': bulletinDocuments,

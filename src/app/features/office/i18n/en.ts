@@ -31,6 +31,7 @@ export const officeEn: OfficeMessages = {
     supervisor: 'Supervisor',
     inspector: 'Inspector',
     rechecker: 'Rechecker',
+    unit: 'Responsible unit',
   },
   rounds: {
     title: 'Evaluation rounds',

@@ -33,6 +33,7 @@ export const officeZhCN = {
     supervisor: '创文办',
     inspector: '测评员',
     rechecker: '复查员',
+    unit: '责任单位',
   },
   rounds: {
     title: '测评轮次',

@@ -1,0 +1,186 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import * as z from 'zod/mini';
+import {
+  codeSchema,
+  dispatchSchema,
+  responsibilitiesSchema,
+  unitAnswerSchema,
+  unitDecisionSchema,
+  unitRequestSchema,
+  unitSettingsSchema,
+} from '../../domain/wire';
+import { allow, allowWithLinks, currentUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText, parseBody, uuidParam } from '../http/validate';
+import { dispatchRectifications } from '../services/dispatch';
+import { findRoundRow } from '../services/recheck-progress';
+import { currentSiteLinks, ensureSiteLink, revokeSiteLink } from '../services/site-links';
+import { decideUnitRequest } from '../services/unit-decisions';
+import { roundUnitFigures } from '../services/unit-figures';
+import { responsibilitiesOf, setResponsibilities } from '../services/unit-scope';
+import { listRoundItems, listUnitItems, putUnitAnswer, putUnitRequest, requestView } from '../services/unit-work';
+import { roundView } from '../services/views';
+
+type RoundParams = { Params: { roundId: string } };
+type SiteParams = { Params: { roundId: string; siteId: string } };
+
+const linkQuerySchema = z.object({ siteId: z.optional(codeSchema), district: z.optional(z.string()) });
+const requestQuerySchema = z.object({ status: z.optional(z.enum(['pending', 'approved', 'refused'])) });
+const unitItemsQuerySchema = z.object({ roundId: z.optional(codeSchema) });
+
+/**
+ * Responsible units close the loop (issue #17). Office (supervisor, admin): who answers for
+ * what, the round's unit settings, 交办, the items with their state and escalation, the units'
+ * requests and their decisions, site links. Units — a `unit` account or a site link's bearer
+ * token — list their dispatched items and send answers and requests (idempotent PUTs from the
+ * phone's outbox). SQL lives in the services named below.
+ */
+export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Uint8Array }> = async (
+  app,
+  { ctx, linkSecret },
+) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+  const unitWork = allowWithLinks(ctx.db, ctx.now, 'unit');
+
+  const roundOf = async (request: FastifyRequest<RoundParams>) => {
+    const round = await findRoundRow(ctx.db, request.params.roundId);
+    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${request.params.roundId}`);
+    return round;
+  };
+  const siteOf = async (siteId: string) => {
+    const site = isStorableText(siteId)
+      ? await ctx.db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst()
+      : undefined;
+    if (!site) throw new ApiError('not_found', `找不到点位 ${siteId}`);
+    return site.id;
+  };
+
+  app.get<{ Params: { userId: string } }>(
+    '/users/:userId/responsibilities',
+    { preHandler: office },
+    async (request) => {
+      const user = isStorableText(request.params.userId)
+        ? await ctx.db
+            .selectFrom('users')
+            .select('id')
+            .where('id', '=', request.params.userId)
+            .where('link_only', '=', 0)
+            .executeTakeFirst()
+        : undefined;
+      if (!user) throw new ApiError('not_found', '找不到该用户');
+      return responsibilitiesOf(ctx.db, user.id);
+    },
+  );
+
+  app.put<{ Params: { userId: string } }>(
+    '/users/:userId/responsibilities',
+    { preHandler: office },
+    async (request) => {
+      const input = parseBody(responsibilitiesSchema, request.body);
+      if (!isStorableText(request.params.userId)) throw new ApiError('not_found', '找不到该用户');
+      return setResponsibilities(ctx.db, request.params.userId, input);
+    },
+  );
+
+  app.patch<RoundParams>('/rounds/:roundId/unit-settings', { preHandler: office }, async (request) => {
+    const settings = parseBody(unitSettingsSchema, request.body);
+    const round = await roundOf(request);
+    const values = {
+      ...(settings.dueFrom !== undefined && { due_from: settings.dueFrom }),
+      ...(settings.objectionDays !== undefined && { objection_days: settings.objectionDays }),
+    };
+    if (Object.keys(values).length > 0)
+      await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
+    return roundView({ ...round, ...values });
+  });
+
+  app.post<RoundParams>('/rounds/:roundId/dispatch', { preHandler: office }, async (request) => {
+    const input = parseBody(dispatchSchema, request.body);
+    return dispatchRectifications(ctx, linkSecret, await roundOf(request), input, currentUser(request).id);
+  });
+
+  app.get<RoundParams>('/rounds/:roundId/unit-figures', { preHandler: office }, async (request) =>
+    roundUnitFigures(ctx.db, (await roundOf(request)).id),
+  );
+
+  app.get<RoundParams>('/rounds/:roundId/unit-items', { preHandler: office }, async (request) =>
+    listRoundItems(ctx, (await roundOf(request)).id),
+  );
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/unit-requests',
+    { preHandler: office },
+    async (request) => {
+      const { status } = parseBody(requestQuerySchema, { ...request.query });
+      const round = await roundOf(request);
+      let query = ctx.db
+        .selectFrom('unit_requests')
+        .innerJoin('rectifications', 'rectifications.id', 'unit_requests.rectification_id')
+        .selectAll('unit_requests')
+        .where('rectifications.round_id', '=', round.id)
+        .orderBy('unit_requests.requested_at')
+        .orderBy('unit_requests.id');
+      if (status) query = query.where('unit_requests.status', '=', status);
+      return (await query.execute()).map(requestView);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>('/unit-requests/:id/decision', { preHandler: office }, async (request) => {
+    const id = uuidParam(request.params.id);
+    const decision = parseBody(unitDecisionSchema, request.body);
+    return decideUnitRequest(ctx, currentUser(request), id, decision);
+  });
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/unit-links',
+    { preHandler: office },
+    async (request) => {
+      const filter = parseBody(linkQuerySchema, { ...request.query });
+      return currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, (await roundOf(request)).id, filter);
+    },
+  );
+
+  app.post<SiteParams>('/rounds/:roundId/sites/:siteId/unit-link', { preHandler: office }, async (request, reply) => {
+    const round = await roundOf(request);
+    const siteId = await siteOf(request.params.siteId);
+    const created = await ctx.db
+      .transaction()
+      .execute((trx) => ensureSiteLink(trx, linkSecret, round.id, siteId, currentUser(request).id, ctx.now()));
+    const [link] = await currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, round.id, { siteId });
+    return reply.status(created ? 201 : 200).send(link);
+  });
+
+  app.delete<SiteParams>('/rounds/:roundId/sites/:siteId/unit-link', { preHandler: office }, async (request, reply) => {
+    const round = await roundOf(request);
+    const siteId = await siteOf(request.params.siteId);
+    if (!(await revokeSiteLink(ctx.db, round.id, siteId, ctx.now())))
+      throw new ApiError('not_found', '该点位没有有效的整改链接');
+    return reply.status(204).send();
+  });
+
+  app.get<{ Querystring: Record<string, string> }>('/unit/items', { preHandler: unitWork }, async (request) =>
+    listUnitItems(ctx, currentUser(request), parseBody(unitItemsQuerySchema, { ...request.query })),
+  );
+
+  app.put<{ Params: { id: string } }>('/unit/answers/:id', { preHandler: unitWork }, async (request, reply) => {
+    const id = uuidParam(request.params.id);
+    const answer = parseBody(unitAnswerSchema, request.body);
+    if (answer.id !== id) throw idMismatch();
+    const { created, summary } = await putUnitAnswer(ctx, currentUser(request), answer);
+    return reply.status(created ? 201 : 200).send(summary);
+  });
+
+  app.put<{ Params: { id: string } }>('/unit/requests/:id', { preHandler: unitWork }, async (request, reply) => {
+    const id = uuidParam(request.params.id);
+    const body = parseBody(unitRequestSchema, request.body);
+    if (body.id !== id) throw idMismatch();
+    const { created, view } = await putUnitRequest(ctx, currentUser(request), body);
+    return reply.status(created ? 201 : 200).send(view);
+  });
+};
+
+function idMismatch(): ApiError {
+  const message = '请求体中的 id 与路径中的不一致';
+  return new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
+}
