@@ -54,6 +54,7 @@ async function seedRechecks(serverUrl: string) {
     rectifyDays: 15,
     startsOn: '2021-07-01',
     endsOn: '2021-08-31',
+    approvedOnly: false,
   });
   await seed.call(
     'PUT',

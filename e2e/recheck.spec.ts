@@ -79,6 +79,7 @@ test('a rechecker verifies three items offline, reloads halfway, syncs; the offi
     rectifyDays: 15,
     startsOn: '2021-07-01',
     endsOn: '2021-08-31',
+    approvedOnly: false,
   });
   await seed.call(
     'PUT',

@@ -7,7 +7,7 @@ import { initI18n } from './i18n';
 import { loadInspectPage } from './lazy-screens';
 import { registerServiceWorker } from './pwa/register-sw';
 import { createServices, type AppServices } from './services';
-import { endExpiredSession, refreshBootstrap } from './session/session-service';
+import { endExpiredSession, pullReviewDecisions, refreshBootstrap } from './session/session-service';
 import { deferSyncService } from './sync/deferred-sync';
 import './ui/styles.css';
 
@@ -38,6 +38,8 @@ async function start() {
       api: services.api,
       // The queue paused on a 401: the same ending (the client's hook usually got there first).
       onSignInNeeded: () => void endExpiredSession(services),
+      // Any other run pulls the review decisions made since (a delivered one does, with the bootstrap).
+      onSynced: () => void pullReviewDecisions(services).catch(() => undefined),
       // Closed rectifications and accepted inspections show as such without "更新任务".
       // And old confirmed photos make room when the phone's storage runs short.
       onDelivered: () => {

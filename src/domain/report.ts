@@ -84,6 +84,11 @@ export interface RoundReport {
   byDistrict: DistrictTally[];
   commonProblems: CommonProblem[];
   rectifications: ReportRectification[];
+  /**
+   * Present when only approved results count (issue #18): how many inspections wait for review
+   * (待审核) and so are not in these figures yet.
+   */
+  awaitingReview?: number;
 }
 
 /**

@@ -82,14 +82,17 @@ export const roundInputSchema = z
     ...roundFields,
     id: z.optional(codeSchema),
     rectifyDays: z._default(roundFields.rectifyDays, 15),
+    /** Only approved results count (审核): the default for a new round (issue #18). */
+    approvedOnly: z._default(z.boolean(), true),
     presenceRadiusM: z._default(roundFields.presenceRadiusM, 200),
   })
   .check(endsAfterStart);
 export type RoundInput = z.input<typeof roundInputSchema>;
-/** `presenceRadiusM` is optional here: bootstraps kept by phones before it existed lack it. */
-export type Round = Omit<z.output<typeof roundInputSchema>, 'presenceRadiusM'> & {
+/** `approvedOnly` and `presenceRadiusM` are optional here: bootstraps kept by phones before they existed lack them. */
+export type Round = Omit<z.output<typeof roundInputSchema>, 'approvedOnly' | 'presenceRadiusM'> & {
   id: string;
   createdAt: string;
+  approvedOnly?: boolean;
   presenceRadiusM?: number;
 };
 
@@ -104,6 +107,7 @@ export const roundPatchSchema = z.object({
   rectifyDays: z.optional(roundFields.rectifyDays),
   startsOn: z.optional(roundFields.startsOn),
   endsOn: z.optional(roundFields.endsOn),
+  approvedOnly: z.optional(z.boolean()),
   presenceRadiusM: z.optional(roundFields.presenceRadiusM),
 });
 export type RoundPatch = z.infer<typeof roundPatchSchema>;

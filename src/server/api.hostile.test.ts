@@ -47,6 +47,8 @@ describeEachEngine(
     let roundId: string;
     /** A valid inspection of station h-1 by the inspector, not stored: each case breaks one thing. */
     let inspection: InspectionBody;
+    /** The stored inspection the review cases try to review. */
+    let reviewedId: string;
     let rectificationId: string;
     let storedPhoto: string;
     /** Uploaded by the supervisor: known to the field users by its hash only. */
@@ -983,6 +985,125 @@ describeEachEngine(
           headers: { authorization: `Bearer ${'a'.repeat(10_000)}` },
         }),
       },
+      // Review (审核) and the audit trail (issue #18).
+      {
+        name: 'review: 退回 without a comment',
+        status: 400,
+        error: 'invalid_request',
+        request: () => json('POST', `/api/inspections/${reviewedId}/reviews`, { revision: 1, decision: 'returned' }),
+      },
+      {
+        name: 'review: a comment of spaces only',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('POST', `/api/inspections/${reviewedId}/reviews`, {
+            revision: 1,
+            decision: 'returned',
+            comment: ' \n ',
+          }),
+      },
+      {
+        name: 'review: an unknown decision',
+        status: 400,
+        error: 'invalid_request',
+        request: () => json('POST', `/api/inspections/${reviewedId}/reviews`, { revision: 1, decision: 'maybe' }),
+      },
+      {
+        name: 'review: revision "1" (a string)',
+        status: 400,
+        error: 'invalid_request',
+        request: () => json('POST', `/api/inspections/${reviewedId}/reviews`, { revision: '1', decision: 'approved' }),
+      },
+      {
+        name: 'review: a comment on an item the inspection does not have',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('POST', `/api/inspections/${reviewedId}/reviews`, {
+            revision: 1,
+            decision: 'approved',
+            itemComments: [{ itemId: 'C99', comment: '看看' }],
+          }),
+      },
+      {
+        name: 'review: a comment of 1001 characters',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('POST', `/api/inspections/${reviewedId}/reviews`, {
+            revision: 1,
+            decision: 'returned',
+            comment: '很'.repeat(1001),
+          }),
+      },
+      {
+        name: 'review: a path id that is not a UUID',
+        status: 400,
+        error: 'invalid_id',
+        request: () => json('POST', '/api/inspections/..%2Fx/reviews', { revision: 1, decision: 'approved' }),
+      },
+      {
+        name: 'review: an inspection that does not exist',
+        status: 404,
+        error: 'not_found',
+        request: () => json('POST', `/api/inspections/${randomUUID()}/reviews`, { revision: 1, decision: 'approved' }),
+      },
+      {
+        name: 'review: by the inspector',
+        status: 403,
+        error: 'forbidden',
+        request: () =>
+          json('POST', `/api/inspections/${reviewedId}/reviews`, { revision: 1, decision: 'approved' }, 'inspector'),
+      },
+      {
+        name: 'approve-clean: 501 inspections at once',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('POST', `/api/rounds/${roundId}/reviews/approve-clean`, {
+            inspections: Array.from({ length: 501 }, () => ({ id: randomUUID(), revision: 1 })),
+          }),
+      },
+      {
+        name: 'approve-clean: a round that does not exist',
+        status: 404,
+        error: 'not_found',
+        request: () =>
+          json('POST', '/api/rounds/R-none/reviews/approve-clean', {
+            inspections: [{ id: reviewedId, revision: 1 }],
+          }),
+      },
+      {
+        name: 'review list: an unknown state',
+        status: 400,
+        error: 'invalid_request',
+        request: () => get(`/api/rounds/${roundId}/reviews?state=lost`),
+      },
+      {
+        name: 'review decisions: since=-1',
+        status: 400,
+        error: 'invalid_request',
+        request: () => get('/api/review-decisions?since=-1', 'inspector'),
+      },
+      {
+        name: 'audit: limit=0',
+        status: 400,
+        error: 'invalid_request',
+        request: () => get(`/api/audit?roundId=${roundId}&limit=0`),
+      },
+      {
+        name: 'audit: an unknown action',
+        status: 400,
+        error: 'invalid_request',
+        request: () => get(`/api/audit?roundId=${roundId}&action=drop%20table`),
+      },
+      {
+        name: 'audit: the whole log asked by a supervisor',
+        status: 403,
+        error: 'forbidden',
+        request: () => get('/api/audit'),
+      },
     ];
 
     beforeAll(async () => {
@@ -1000,6 +1121,7 @@ describeEachEngine(
         grades: { T16: 'C#', T18: 'C#' },
       });
       expectStatus(stored.response, 201, 'stored inspection');
+      reviewedId = stored.body.id;
       storedPhoto = stored.body.answers.find((a) => a.itemId === 'T16')!.photos[0]!;
       [othersPhoto] = (await h.fx.uploadPhotos(team.supervisor.token, [jpeg({ label: 'office only' })])) as [string];
       rectificationId = (await h.fx.rectifications(team.supervisor.token))[0]!.id;

@@ -376,6 +376,54 @@ describeEachEngine(
         },
       },
       {
+        route: 'POST /api/inspections/:id/reviews',
+        roles: office(200), // returned in beforeAll with the same comment: each call repeats it
+        call: (t) =>
+          h.api.post(
+            `/api/inspections/${inspectionId}/reviews`,
+            { revision: 1, decision: 'returned', comment: '补拍' },
+            t,
+          ),
+      },
+      {
+        route: 'POST /api/rounds/:roundId/reviews/approve-clean',
+        roles: office(200),
+        call: (t) =>
+          h.api.post(
+            `/api/rounds/${round.id}/reviews/approve-clean`,
+            { inspections: [{ id: inspectionId, revision: 1 }] },
+            t,
+          ),
+      },
+      {
+        route: 'GET /api/rounds/:roundId/reviews',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/reviews?state=pending`, t),
+      },
+      {
+        route: 'GET /api/review-decisions',
+        roles: anyRole(200),
+        call: (t) => h.api.get('/api/review-decisions?since=0', t),
+      },
+      {
+        route: 'GET /api/inspections/:id/trail',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/inspections/${inspectionId}/trail`, t),
+      },
+      // Supervisors read the log per round, site or inspection; the whole log is the admin's.
+      { route: 'GET /api/audit', roles: office(200), call: (t) => h.api.get(`/api/audit?roundId=${round.id}`, t) },
+      {
+        route: 'GET /api/audit (whole log)',
+        roles: only(200, 'admin'),
+        call: (t) => h.api.get('/api/audit', t),
+      },
+      {
+        route: 'GET /api/audit.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/audit.csv?roundId=${round.id}`, t),
+      },
+      { route: 'GET /api/audit/verify', roles: only(200, 'admin'), call: (t) => h.api.get('/api/audit/verify', t) },
+      {
         route: 'GET /api/users/:userId/responsibilities',
         roles: office(200),
         call: (t) => h.api.get(`/api/users/${team.unit.id}/responsibilities`, t),
@@ -526,6 +574,15 @@ describeEachEngine(
       });
       expectStatus(submitted.response, 201, 'inspection');
       inspectionId = submitted.body.id;
+      expectStatus(
+        await h.api.post(
+          `/api/inspections/${inspectionId}/reviews`,
+          { revision: 1, decision: 'returned', comment: '补拍' },
+          supervisor,
+        ),
+        201,
+        'return',
+      );
       referencedPhoto = submitted.body.answers.find((answer) => answer.itemId === 'T16')!.photos[0]!;
       const stray = jpeg();
       expectStatus(await h.api.putPhoto(stray, supervisor), 201, 'stray photo');

@@ -16,6 +16,7 @@ import { ByteBudget, DEFAULT_LIMITS, limitConnectionsPerClient, type ServerLimit
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
+import { auditRoutes } from './routes/audit';
 import { bootstrapRoutes } from './routes/bootstrap';
 import { bulletinRoutes } from './routes/bulletin';
 import { citizenPhotoRoutes, citizenReportRoutes } from './routes/citizen-reports';
@@ -27,6 +28,7 @@ import { publicationRoutes } from './routes/publication';
 import { publicRankingRoutes } from './routes/public-ranking';
 import { recheckProgressRoutes } from './routes/recheck-progress';
 import { rectificationRoutes } from './routes/rectifications';
+import { reviewRoutes } from './routes/reviews';
 import { roundRoutes } from './routes/rounds';
 import { rubricRoutes } from './routes/rubrics';
 import { sessionRoutes } from './routes/session';
@@ -131,6 +133,8 @@ export async function buildApp({
   await app.register(publicationRoutes, api);
   await app.register(bulletinRoutes, api);
   await app.register(publicRankingRoutes, api);
+  await app.register(reviewRoutes, api);
+  await app.register(auditRoutes, api);
   await app.register(unitRoutes, { ...api, linkSecret: ctx.unitLinkSecret ?? randomBytes(32) });
   await app.register(citizenReportRoutes, { ...api, limits: limit });
   await app.register(citizenPhotoRoutes, { ...api, uploads });

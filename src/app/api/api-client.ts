@@ -236,6 +236,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
       request<unknown>('DELETE', '/api/session', undefined, { auth: 'ending', token }).then(() => undefined),
     signOut: () => request<unknown>('DELETE', '/api/session', undefined, { auth: 'ending' }).then(() => undefined),
     bootstrap: <B>() => request<B>('GET', '/api/bootstrap').then((r) => r.data),
+    /** The review decisions on this user's inspections after `since` (issue #18). */
+    reviewDecisions: <P>(since: number) =>
+      request<P>('GET', `/api/review-decisions?since=${since}`).then((r) => r.data),
     health: (init?: RequestOptions) =>
       request<{ ok: boolean }>('GET', '/api/health', undefined, init).then((r) => r.data.ok),
     putPhoto: (sha256: string, blob: Blob, init?: RequestOptions) =>

@@ -4,6 +4,17 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
+import type { AuditPage, ChainReport } from '../../domain/audit';
+import type { RoundReport, RoundResult } from '../../domain/report';
+import type {
+  ApproveCleanResult,
+  InspectionTrail,
+  ItemComment,
+  ReviewDecision,
+  ReviewDecisionView,
+  ReviewListPage,
+  ReviewState,
+} from '../../domain/review';
 import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
 import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
@@ -55,6 +66,15 @@ export interface UnitLinkView {
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
 const path = (value: string) => encodeURIComponent(value);
+
+export interface AuditQuery {
+  roundId?: string;
+  siteId?: string;
+  inspectionId?: string;
+  action?: string;
+  before?: number;
+  limit?: number;
+}
 
 /** The parameters that are set, in a stable order (the same query, the same URL). */
 function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
@@ -134,5 +154,21 @@ export function createOfficeApi(api: ApiClient) {
       get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
+
+    reviews: (roundId: string, query: { state?: ReviewState; offset?: number; limit?: number }, signal?: AbortSignal) =>
+      get<ReviewListPage>(`/api/rounds/${path(roundId)}/reviews?${queryString({ ...query })}`, signal),
+    review: (
+      inspectionId: string,
+      body: { revision: number; decision: ReviewDecision; comment?: string; itemComments?: ItemComment[] },
+    ) => send<ReviewDecisionView>('POST', `/api/inspections/${path(inspectionId)}/reviews`, body),
+    approveClean: (roundId: string, inspections: { id: string; revision: number }[]) =>
+      send<ApproveCleanResult>('POST', `/api/rounds/${path(roundId)}/reviews/approve-clean`, { inspections }),
+    trail: (inspectionId: string, signal?: AbortSignal) =>
+      get<InspectionTrail>(`/api/inspections/${path(inspectionId)}/trail`, signal),
+
+    audit: (filter: AuditQuery, signal?: AbortSignal) =>
+      get<AuditPage>(`/api/audit?${queryString({ ...filter })}`, signal),
+    auditCsv: (filter: AuditQuery) => api.getBlob(`/api/audit.csv?${queryString({ ...filter })}`),
+    verifyAudit: (signal?: AbortSignal) => get<ChainReport>('/api/audit/verify', signal),
   };
 }

@@ -9,6 +9,7 @@ import { readChecklist } from './checklist-read';
 import { getMeta, type MetaKey } from './meta';
 import { siteWork } from './inspection-reads';
 import { outboxSummary, lastSyncAt } from './outbox';
+import { reviewDecisions } from './review-decisions';
 import { assignedSites, getRounds, getSession, serverResults, unsyncedCount } from './session';
 
 /** `undefined` while loading, then the value (which may itself be `null` for "none"). */
@@ -60,4 +61,20 @@ export function useUnsyncedCount(db: CivicDatabase) {
 /** One device setting from the meta store (undefined while loading or never set). */
 export function useMeta<K extends MetaKey>(db: CivicDatabase, key: K) {
   return useLiveQuery(() => getMeta(db, key), [db, key]);
+}
+
+/**
+ * The latest review decision per site of a round (by `roundId:siteId`): the office's word on
+ * this inspector's work there, as last pulled.
+ */
+export function useSiteReviews(db: CivicDatabase) {
+  return useLiveQuery(async () => {
+    const bySite = new Map<string, Awaited<ReturnType<typeof reviewDecisions>>[number]>();
+    for (const decision of await reviewDecisions(db)) {
+      const key = `${decision.roundId}:${decision.siteId}`;
+      const current = bySite.get(key);
+      if (!current || current.seq < decision.seq) bySite.set(key, decision);
+    }
+    return bySite;
+  }, [db]);
 }

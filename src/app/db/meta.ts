@@ -5,6 +5,7 @@
  *   lastSyncAt        ISO instant of the last sync that reached the server (sync screen)
  *   persistRequested  navigator.storage.persist() was asked (ask once, after the first save)
  *   photoKeepDays     how many days photos the server confirmed stay on this device at least
+ *   reviewDecisions   the review decisions pulled from the server and their cursor (review-decisions.ts)
  */
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import type { Instant } from './types';

@@ -90,6 +90,13 @@ export const en: Messages = {
       synced: 'Synced',
     },
   },
+  review: {
+    returned: 'Returned by {{name}} (revision {{revision}})',
+    approved: 'Approved by {{name}} (revision {{revision}})',
+    returnedShort: 'Returned: {{comment}}',
+    approvedShort: 'Approved',
+    amendHint: 'Amend it as asked and submit again (a new revision, pending review again).',
+  },
   markup: {
     title: 'Mark up the photo',
     tools: 'Marking tools',

@@ -90,6 +90,13 @@ export const zhCN = {
       synced: '已同步',
     },
   },
+  review: {
+    returned: '已退回（{{name}}，第 {{revision}} 版）',
+    approved: '已通过审核（{{name}}，第 {{revision}} 版）',
+    returnedShort: '已退回：{{comment}}',
+    approvedShort: '已通过审核',
+    amendHint: '请按意见修改后重新提交（将生成新版本，重新待审核）。',
+  },
   markup: {
     title: '标注照片',
     tools: '标注工具',

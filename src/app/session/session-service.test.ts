@@ -7,7 +7,8 @@ import { lastSyncAt } from '../db/outbox';
 import { getRounds, getSession, saveBootstrap, saveSession } from '../db/session';
 import { at, bootstrapFixture, INSPECTOR, STATION, testDatabase } from '../db/test-support';
 import { createServices, type AppServices } from '../services';
-import { endExpiredSession, refreshBootstrap, signIn, wasSessionExpired } from './session-service';
+import { latestReviewDecision, reviewCursor } from '../db/review-decisions';
+import { endExpiredSession, pullReviewDecisions, refreshBootstrap, signIn, wasSessionExpired } from './session-service';
 
 const SUPERVISOR: User = { id: 'u-sup', username: 'sup', displayName: '王主任', role: 'supervisor' };
 const json = (status: number, body: unknown) =>
@@ -102,10 +103,11 @@ describe('signing in', () => {
   it("downloads an inspector's work before storing the session, and refreshes it", async () => {
     const { services } = appServices(undefined, server([INSPECTOR]));
     await signIn(services, 'insp', 'pw');
-    expect(requests).toEqual(['POST /api/session', 'GET /api/bootstrap']);
+    // The review decisions come with the work (this server has none: a 404, the work stays).
+    expect(requests).toEqual(['POST /api/session', 'GET /api/bootstrap', 'GET /api/review-decisions?since=0']);
     expect((await getRounds(db)).map((round) => round.id)).toEqual(['R1']);
     await refreshBootstrap(services);
-    expect(requests).toHaveLength(3);
+    expect(requests).toHaveLength(5);
   });
 
   it('counts the download of the work as a sync: the sync page does not say "not synced yet"', async () => {
@@ -125,5 +127,51 @@ describe('signing in', () => {
     );
     await expect(signIn(services, 'insp', 'pw')).rejects.toBeTruthy();
     expect(await lastSyncAt(db)).toBeUndefined();
+  });
+});
+
+describe('review decisions (审核)', () => {
+  const returned = (seq: number) => ({
+    seq,
+    inspectionId: `i-${seq}`,
+    revision: 1,
+    roundId: 'R1',
+    siteId: 'S1',
+    decision: 'returned',
+    comment: '照片看不清',
+    itemComments: [],
+    reviewerName: '王主任',
+    reviewedAt: '2021-07-20T02:00:00.000Z',
+  });
+
+  it('pulls what was decided since the last pull, page after page, and then asks from its cursor', async () => {
+    const { services } = appServices(undefined, (call, body) => {
+      if (call === 'GET /api/review-decisions?since=0')
+        return json(200, { decisions: [returned(3)], cursor: 3, more: true });
+      if (call === 'GET /api/review-decisions?since=3')
+        return json(200, { decisions: [returned(7)], cursor: 7, more: false });
+      if (call === 'GET /api/review-decisions?since=7') return json(200, { decisions: [], cursor: 7, more: false });
+      return server([INSPECTOR])(call, body);
+    });
+    await signIn(services, 'insp', 'pw');
+    expect(await latestReviewDecision(db, 'i-3')).toMatchObject({ comment: '照片看不清' });
+    expect(await latestReviewDecision(db, 'i-7')).toBeDefined();
+    await pullReviewDecisions(services);
+    expect(requests.filter((call) => call.includes('review-decisions'))).toEqual([
+      'GET /api/review-decisions?since=0',
+      'GET /api/review-decisions?since=3',
+      'GET /api/review-decisions?since=7',
+    ]);
+  });
+
+  it('a failed pull keeps the work downloaded and the cursor where it was', async () => {
+    const { services } = appServices(undefined, (call, body) =>
+      call.startsWith('GET /api/review-decisions')
+        ? json(503, { error: 'unavailable' })
+        : server([INSPECTOR])(call, body),
+    );
+    await signIn(services, 'insp', 'pw');
+    expect(await getRounds(db)).toHaveLength(1);
+    expect(await reviewCursor(db)).toBe(0);
   });
 });

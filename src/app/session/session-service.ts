@@ -2,6 +2,8 @@
  * Signing in, refreshing the offline copy of the user's work, and signing out, as steps over
  * the API client and the database. Signing out never deletes unsynced work.
  */
+import type { ReviewDecisionsPage } from '../../domain/review';
+import { reviewCursor, saveReviewDecisions } from '../db/review-decisions';
 import type { User } from '../../domain/wire';
 import type { AppServices } from '../services';
 import { clearSession, getSession, saveBootstrap, saveSession, signOutKeepingWork } from '../db/session';
@@ -82,7 +84,7 @@ export async function abandonPasswordChange(services: AppServices, pending: Pend
 async function completeSignIn(services: AppServices, token: string, user: User): Promise<void> {
   services.setToken(token);
   // Download the work before storing the session, so a signed-in field worker always has it offline.
-  if (keepsOfflineCopy(user)) await downloadWork(services);
+  if (keepsOfflineCopy(user)) await downloadWork(services, user);
   await saveSession(services.db, { token, user, now: services.now() });
   sessionExpired = false;
   void services.sync?.resume();
@@ -92,7 +94,7 @@ async function completeSignIn(services: AppServices, token: string, user: User):
 export async function refreshBootstrap(services: AppServices): Promise<void> {
   const session = await getSession(services.db);
   if (!session || !keepsOfflineCopy(session.user)) return;
-  await downloadWork(services);
+  await downloadWork(services, session.user);
 }
 
 /**
@@ -100,10 +102,29 @@ export async function refreshBootstrap(services: AppServices): Promise<void> {
  * like any upload, so it counts as a sync: right after an online sign-in the sync page says
  * when the phone last reached the server, not "not synced yet".
  */
-async function downloadWork(services: AppServices): Promise<void> {
+async function downloadWork(services: AppServices, user: User): Promise<void> {
   await saveBootstrap(services.db, await services.api.bootstrap<Bootstrap>());
+  await pullReviewDecisions(services, user).catch(() => undefined); // the next sync pulls again
   await setLastSyncAt(services.db, services.now());
 }
+
+/**
+ * Pulls the review decisions on this user's inspections made since the last pull (the cursor is
+ * stored with them), a page at a time, so a 退回 reaches the phone on its next sync, not only at
+ * sign-in. Field users only; a failure leaves the cursor where it was (the next sync retries).
+ */
+export async function pullReviewDecisions(services: AppServices, signedIn?: User): Promise<void> {
+  const user = signedIn ?? (await getSession(services.db))?.user;
+  if (user?.role !== 'inspector') return;
+  for (let page = 0; page < MAX_REVIEW_PAGES; page++) {
+    const pulled = await services.api.reviewDecisions<ReviewDecisionsPage>(await reviewCursor(services.db));
+    await saveReviewDecisions(services.db, pulled);
+    if (!pulled.more) return;
+  }
+}
+
+/** Pages per pull at most (200 decisions each): the rest comes with the next sync. */
+const MAX_REVIEW_PAGES = 10;
 
 /** Ends the session on this device (and on the server when reachable); keeps all local work. */
 export async function signOut(services: AppServices): Promise<void> {

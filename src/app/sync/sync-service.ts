@@ -30,6 +30,8 @@ export interface SyncServiceOptions {
   onSignInNeeded: () => void;
   /** After a run that delivered something: e.g. download the server's new view of the work. */
   onDelivered?: () => void;
+  /** After every run, delivered or not: e.g. pull what the server decided since (review decisions). */
+  onSynced?: () => void;
   /** The triggers' window, document, navigator and storage; the browser's by default (tests pass fakes). */
   environment?: ReturnType<typeof browserEnvironment>;
 }
@@ -56,6 +58,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     ...(options.environment ?? browserEnvironment()),
     onRun: (summary) => {
       if (summary.sent > 0) options.onDelivered?.();
+      else options.onSynced?.();
     },
     onError: (error) => console.error('sync run failed', error),
   });

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { User, UserInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
+import { recordAudit, type AuditActor } from '../services/audit';
 import type { ServerContext } from '../context';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import {
@@ -29,7 +30,7 @@ export async function createUser(
   input: UserInput,
   now: Date,
   passwordCost?: ScryptCost,
-  options: { derive?: DeriveKey; mustChangePassword?: boolean } = {},
+  options: { derive?: DeriveKey; mustChangePassword?: boolean; actor?: AuditActor | null } = {},
 ): Promise<User> {
   const username = input.username.toLowerCase();
   const row = {
@@ -42,13 +43,23 @@ export async function createUser(
     created_at: now.toISOString(),
     must_change_password: toFlag(options.mustChangePassword ?? false),
   };
-  const inserted = await db
-    .insertInto('users')
-    .values(row)
-    .onConflict((oc) => oc.column('username').doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
-    throw new ApiError('username_taken', `用户名 ${username} 已被使用`);
+  await db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      actor: options.actor ?? null,
+      action: 'user.created',
+      at: row.created_at,
+      subject: row.id,
+      detail: { after: toUser(row) },
+    });
+    const inserted = await trx
+      .insertInto('users')
+      .values(row)
+      .onConflict((oc) => oc.column('username').doNothing())
+      .executeTakeFirst();
+    // Thrown inside: the entry goes with the user it records, or not at all.
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
+      throw new ApiError('username_taken', `用户名 ${username} 已被使用`);
+  });
   return toUser(row);
 }
 
@@ -145,9 +156,27 @@ export async function signIn(
     .where('disabled', '=', 0)
     .executeTakeFirst();
   const valid = await checkGuess(ctx, name, client, password, row?.password_hash, now);
-  if (!row || !valid) throw new ApiError('invalid_credentials');
+  if (!row || !valid) {
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actor: row ? toUser(row) : null,
+        action: 'session.sign_in_failed',
+        at: now.toISOString(),
+        subject: name,
+        detail: { client },
+      }),
+    );
+    throw new ApiError('invalid_credentials');
+  }
   const token = newToken();
   await db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      actor: toUser(row),
+      action: 'session.signed_in',
+      at: now.toISOString(),
+      subject: row.id,
+      detail: { client },
+    });
     await clearFailures(trx, name, client);
     await trx
       .insertInto('sessions')
@@ -186,6 +215,13 @@ export async function changeOwnPassword(
   if (!(await checkGuess(ctx, user.username, client, currentPassword, row.password_hash, now))) return false;
   const passwordHash = await hashPassword(newPassword, ctx.passwordCost ?? SCRYPT_COST, deriveFor(ctx));
   await ctx.db.transaction().execute(async (trx) => {
+    await recordAudit(trx, {
+      actor: user,
+      action: 'session.password_changed',
+      at: now.toISOString(),
+      subject: user.id,
+      detail: { client, otherSessionsRevoked: true },
+    });
     await clearFailures(trx, user.username, client);
     await trx
       .updateTable('users')

@@ -9,6 +9,7 @@ import { ApiError } from '../http/api-error';
 import { parseBody, uuidParam } from '../http/validate';
 import { isOffice } from '../services/access';
 import { putInspection } from '../services/inspections';
+import { deviceOf } from '../services/audit';
 import { inspectionSummaryView } from '../services/views';
 
 const listQuerySchema = z.object({
@@ -30,7 +31,12 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
         const message = '请求体中的 id 与路径中的不一致';
         throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
       }
-      const { created, summary } = await putInspection(ctx, currentUser(request), inspection);
+      const { created, summary } = await putInspection(
+        ctx,
+        currentUser(request),
+        inspection,
+        deviceOf(request.headers),
+      );
       return reply.status(created ? 201 : 200).send(summary);
     },
   );

@@ -3,17 +3,19 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as z from 'zod/mini';
 import { instantSchema, roundInputSchema, roundPatchSchema } from '../../domain/wire';
-import { allow } from '../auth/guard';
+import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
+import { recordAudit, recordAuditAlone } from '../services/audit';
 import { itemExport } from '../services/item-export';
+import { reapplyResultRule } from '../services/reviews';
 import { resultExport } from '../services/result-export';
 import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
 import { storedFlags } from '../../domain/presence';
-import type { Database } from '../storage/schema';
+import { toFlag, type Database } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
 
@@ -75,10 +77,23 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       rectify_days: merged.rectifyDays,
       starts_on: merged.startsOn,
       ends_on: merged.endsOn,
+      approved_only: toFlag(merged.approvedOnly),
       presence_radius_m: merged.presenceRadiusM,
     };
-    await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
-    return roundView({ ...round, ...values });
+    const updated = { ...round, ...values };
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: currentUser(request),
+        action: 'round.changed',
+        at: ctx.now().toISOString(),
+        roundId: round.id,
+        detail: { before: current, after: roundView(updated) },
+      });
+      await trx.updateTable('rounds').set(values).where('id', '=', round.id).execute();
+      // Which revisions count changed: every site's kept result is chosen again.
+      if (updated.approved_only !== round.approved_only) await reapplyResultRule(ctx, trx, updated);
+    });
+    return roundView(updated);
   });
 
   app.get<RoundParams>('/rounds/:roundId/results', { preHandler: office }, async (request) => {
@@ -91,6 +106,13 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     const rubric = ctx.rubrics.get(round.rubric_version);
     if (!rubric) throw new ApiError('not_found', `找不到评分标准 ${round.rubric_version}`);
     const { rows, chunks } = await itemExport(ctx.db, rubric, round.id);
+    await recordAuditAlone(ctx.db, {
+      actor: currentUser(request),
+      action: 'export.downloaded',
+      at: ctx.now().toISOString(),
+      roundId: round.id,
+      detail: { export: 'items.csv', rows },
+    });
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="items-${round.id}.csv"`)

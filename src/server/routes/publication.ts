@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { allow } from '../auth/guard';
+import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText } from '../http/validate';
@@ -41,7 +41,13 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
     }) satisfies PublicationView;
 
   app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
-    const { created, publication } = await publish(ctx.db, ctx.rubrics, await roundIdOf(request), ctx.now());
+    const { created, publication } = await publish(
+      ctx.db,
+      ctx.rubrics,
+      await roundIdOf(request),
+      ctx.now(),
+      currentUser(request),
+    );
     return reply.status(created ? 201 : 200).send(view(publication));
   });
 
@@ -52,7 +58,8 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
   });
 
   app.delete<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
-    if (!(await unpublish(ctx.db, await roundIdOf(request)))) throw new ApiError('not_found', '该轮次的排名尚未发布');
+    if (!(await unpublish(ctx.db, await roundIdOf(request), ctx.now(), currentUser(request))))
+      throw new ApiError('not_found', '该轮次的排名尚未发布');
     return reply.status(204).send();
   });
 };

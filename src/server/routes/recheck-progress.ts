@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { cityDate } from '../../domain/dates';
 import { recheckResultsCsv } from '../../domain/recheck-export';
-import { allow } from '../auth/guard';
+import { allow, currentUser } from '../auth/guard';
+import { recordAuditAlone } from '../services/audit';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { findRoundRow, recheckExportRows, recheckHistory, rectificationProgress } from '../services/recheck-progress';
@@ -33,7 +34,15 @@ export const recheckProgressRoutes: FastifyPluginAsync<{ ctx: ServerContext }> =
 
   app.get<RoundParams>('/rounds/:roundId/recheck-results.csv', { preHandler: office }, async (request, reply) => {
     const round = await roundOr404(request.params.roundId);
-    const csv = recheckResultsCsv(await recheckExportRows(ctx, round), cityDate(ctx.now()));
+    const rows = await recheckExportRows(ctx, round);
+    const csv = recheckResultsCsv(rows, cityDate(ctx.now()));
+    await recordAuditAlone(ctx.db, {
+      actor: currentUser(request),
+      action: 'export.downloaded',
+      at: ctx.now().toISOString(),
+      roundId: round.id,
+      detail: { export: 'recheck-results.csv', rows: rows.length },
+    });
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="rechecks-${round.id}.csv"`)

@@ -7,10 +7,11 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
 import { isOffice } from '../services/access';
+import { recordAudit } from '../services/audit';
 import { roundReport } from '../services/reports';
 import { isUniqueViolation } from '../services/unique-violation';
 import { roundView } from '../services/views';
-import type { Database } from '../storage/schema';
+import { toFlag, type Database } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
 
@@ -33,13 +34,23 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       ends_on: input.endsOn,
       presence_radius_m: input.presenceRadiusM,
       created_at: ctx.now().toISOString(),
+      approved_only: toFlag(input.approvedOnly),
       due_from: 'inspection' as const,
       objection_days: 3,
     };
     for (const id of input.id === undefined ? roundIdsFor(input.startsOn) : [input.id]) {
       const row = { id, ...fields };
       try {
-        await ctx.db.insertInto('rounds').values(row).execute();
+        await ctx.db.transaction().execute(async (trx) => {
+          await recordAudit(trx, {
+            actor: currentUser(request),
+            action: 'round.created',
+            at: row.created_at,
+            roundId: id,
+            detail: { after: roundView(row) },
+          });
+          await trx.insertInto('rounds').values(row).execute();
+        });
         return reply.status(201).send(roundView(row));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -81,6 +92,13 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     const pairs = parseBody(assignmentsSchema, request.body);
     await checkAssignable(ctx.db, pairs);
     await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: currentUser(request),
+        action: 'assignments.added',
+        at: ctx.now().toISOString(),
+        roundId: round.id,
+        detail: { pairs },
+      });
       for (const pair of pairs) {
         await trx
           .insertInto('assignments')
@@ -97,6 +115,13 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     const pairs = parseBody(assignmentsSchema, request.body);
     let removed = 0;
     await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: currentUser(request),
+        action: 'assignments.removed',
+        at: ctx.now().toISOString(),
+        roundId: round.id,
+        detail: { pairs },
+      });
       for (const pair of pairs) {
         const result = await trx
           .deleteFrom('assignments')

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
 import { codeSchema, sitesUpsertSchema } from '../../domain/wire';
 import { allow, currentUser } from '../auth/guard';
+import { canonicalJson } from '../../domain/canonical-json';
+import { recordAudit } from '../services/audit';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody } from '../http/validate';
@@ -21,6 +24,17 @@ export const siteRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
     if (issues.length > 0) throw new ApiError('invalid_request', '点位编号重复', { issues });
     const updatedAt = ctx.now().toISOString();
     await ctx.db.transaction().execute(async (trx) => {
+      // A digest: an import may hold thousands of sites; their ids and the body's hash suffice.
+      await recordAudit(trx, {
+        actor: currentUser(request),
+        action: 'sites.upserted',
+        at: updatedAt,
+        detail: {
+          count: sites.length,
+          ids: sites.slice(0, 50).map((site) => site.id),
+          sha256: createHash('sha256').update(canonicalJson(sites)).digest('hex'),
+        },
+      });
       for (const site of sites) {
         const values = {
           name: site.name,

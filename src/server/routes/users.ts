@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { passwordSchema, roleSchema, userInputSchema, type UserView } from '../../domain/wire';
 import { hashPassword } from '../auth/passwords';
 import { allow, currentUser } from '../auth/guard';
+import { lockAuditChain, recordAudit } from '../services/audit';
 import { createUser, deriveFor, revokeSessionsOf, toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -24,9 +25,12 @@ const userUpdateSchema = z.object({
 export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.post('/users', { preHandler: allow(ctx.db, ctx.now, 'admin') }, async (request, reply) => {
     const input = parseBody(userInputSchema, request.body);
-    return reply
-      .status(201)
-      .send(await createUser(ctx.db, input, ctx.now(), ctx.passwordCost, { derive: deriveFor(ctx) }));
+    return reply.status(201).send(
+      await createUser(ctx.db, input, ctx.now(), ctx.passwordCost, {
+        derive: deriveFor(ctx),
+        actor: currentUser(request),
+      }),
+    );
   });
 
   app.get('/users', { preHandler: allow(ctx.db, ctx.now, 'admin', 'supervisor') }, async () => {
@@ -60,6 +64,7 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           ? undefined
           : await hashPassword(update.password, ctx.passwordCost, deriveFor(ctx));
       const row = await ctx.db.transaction().execute(async (trx) => {
+        await lockAuditChain(trx);
         const existing = await trx
           .selectFrom('users')
           .selectAll()
@@ -77,6 +82,18 @@ export const userRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
             must_change_password: toFlag(userId !== currentUser(request).id),
           }),
         };
+        const after = { ...existing, ...changes };
+        await recordAudit(trx, {
+          actor: currentUser(request),
+          action: 'user.changed',
+          at: now.toISOString(),
+          subject: userId,
+          detail: {
+            before: { ...toUser(existing), disabled: fromFlag(existing.disabled) },
+            after: { ...toUser(after), disabled: fromFlag(after.disabled) },
+            passwordReset: passwordHash !== undefined,
+          },
+        });
         if (Object.keys(changes).length > 0)
           await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
         if (update.password !== undefined || update.disabled === true || update.role !== undefined)

@@ -19,6 +19,7 @@ import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
 import { toFlag } from '../storage/schema';
 import { ApiError } from '../http/api-error';
+import { recordAudit } from './audit';
 
 export interface GradeCorrection {
   roundId: string;
@@ -67,6 +68,17 @@ export async function correctGrade(
     .executeTakeFirst();
   const fromGrade: Grade = deducted?.grade ?? 'A';
   const at = correction.now.toISOString();
+  // The audit trail (#18): the office's act, in the same transaction as the correction.
+  await recordAudit(trx, {
+    actor: { id: correction.correctedBy },
+    action: 'correction.made',
+    at,
+    roundId,
+    siteId,
+    inspectionId: current.inspection_id,
+    subject: itemId,
+    detail: { itemId, before: fromGrade, after: correction.grade, reason: correction.reason },
+  });
   await trx
     .insertInto('grade_corrections')
     .values({

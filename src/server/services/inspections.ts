@@ -6,6 +6,7 @@
  * it becomes the site's result. The server scores with the domain code, never trusting a
  * client's score.
  */
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { dueOn } from '../../domain/dates';
 import { checkAnswersAgainstRubric } from '../../domain/inspection-rules';
@@ -18,6 +19,7 @@ import { ApiError } from '../http/api-error';
 import { groupCommit } from '../storage/group-commit';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
+import { recordAudit } from './audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { applyCorrections } from './corrections';
@@ -36,6 +38,8 @@ export async function putInspection(
   ctx: ServerContext,
   user: SignedInUser,
   inspection: Inspection,
+  /** The sending device as the request named it (its User-Agent), for the audit trail. */
+  device: string | null = null,
 ): Promise<PutInspectionResult> {
   const { db } = ctx;
   const body = canonicalJson(inspection);
@@ -76,6 +80,21 @@ export async function putInspection(
     // Group commit: concurrent PUTs share one transaction (one fsync); each is answered only
     // after the commit that stored it (storage/group-commit.ts).
     await groupCommit(ctx).execute(async (trx) => {
+      // First: the chain head is the first lock this transaction takes (services/audit.ts).
+      await recordAudit(trx, {
+        actor: user,
+        action: 'inspection.received',
+        at: now,
+        roundId: round.id,
+        siteId: site.id,
+        inspectionId: inspection.id,
+        detail: {
+          revision: inspection.revision,
+          device,
+          score,
+          bodySha256: createHash('sha256').update(body).digest('hex'),
+        },
+      });
       // Proof of presence: flags warn the office, they never refuse the inspection.
       const presence = await checkPresence(trx, round, site, inspection, user.id, now);
       const row = {
@@ -108,11 +127,13 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const refreshed = await refreshSiteResult(trx, ctx.engine, round.id, row);
-      // The office's corrections (#17) stand whatever inspection is the site's result.
-      const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
-      const result = corrected ? { ...refreshed, ...corrected } : refreshed;
-      await openRectifications(trx, round, result, now);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row);
+      if (refreshed) {
+        // The office's corrections (#17) stand whatever inspection is the site's result.
+        const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+        const result = corrected ? { ...refreshed, ...corrected } : refreshed;
+        await openRectifications(trx, round, result, now);
+      }
     });
   } catch (error) {
     // A concurrent retry of the same request inserted first: answer as for any retry.
@@ -187,7 +208,7 @@ function checkSameSubject(first: { round_id: string; site_id: string } | undefin
  * latest finding; closed ones stay closed; a later inspection that no longer deducts an item
  * does not close it — only a recheck does.
  */
-async function openRectifications(
+export async function openRectifications(
   trx: Transaction<Database>,
   round: Row<'rounds'>,
   result: SiteResult,

@@ -13,11 +13,12 @@
  * - The public view holds district ranking figures only — no site ids or names, no people, no
  *   photos, no notes, no round id.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { PublicRanking } from '../../domain/wire';
 import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
+import { lockAuditChain, recordAudit, type AuditActor } from './audit';
 import { issuingOffice } from './bulletin-documents';
 import { roundReport } from './reports';
 
@@ -49,12 +50,21 @@ export async function publish(
   rubrics: RubricStore,
   roundId: string,
   now: Date,
+  actor: AuditActor | null = null,
 ): Promise<{ created: boolean; publication: Publication }> {
   const publishedAt = now.toISOString();
   return db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
     const ranking = await buildPublicRanking(trx, rubrics, roundId, publishedAt);
     if (!ranking) throw new Error(`round ${roundId} vanished while being published`);
     const rankingJson = JSON.stringify(ranking);
+    await recordAudit(trx, {
+      actor,
+      action: 'publication.published',
+      at: publishedAt,
+      roundId,
+      detail: { sha256: createHash('sha256').update(rankingJson).digest('hex'), districts: ranking.districts.length },
+    });
     const existing = await trx
       .selectFrom('published_rankings')
       .select('token')
@@ -77,9 +87,19 @@ export async function publish(
   });
 }
 
-export async function unpublish(db: Kysely<Database>, roundId: string): Promise<boolean> {
-  const result = await db.deleteFrom('published_rankings').where('round_id', '=', roundId).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+export async function unpublish(
+  db: Kysely<Database>,
+  roundId: string,
+  now: Date,
+  actor: AuditActor | null = null,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    const result = await trx.deleteFrom('published_rankings').where('round_id', '=', roundId).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
+    await recordAudit(trx, { actor, action: 'publication.withdrawn', at: now.toISOString(), roundId, detail: {} });
+    return true;
+  });
 }
 
 /** The published figures behind a public link; undefined for a token that is malformed or not (or no longer) published. */

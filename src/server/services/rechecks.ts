@@ -12,6 +12,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
 import { isAssigned, isOffice, uncitablePhotos } from './access';
+import { recordAudit } from './audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 
@@ -58,6 +59,16 @@ export async function putRecheck(
   const now = ctx.now().toISOString();
   try {
     const status = await db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: user,
+        action: 'recheck.received',
+        at: now,
+        roundId: rectification.round_id,
+        siteId: rectification.site_id,
+        inspectionId: rectification.source_inspection_id,
+        subject: rectification.id,
+        detail: { recheckId: recheck.id, verdict: recheck.verdict, photos: recheck.photos.length },
+      });
       await trx
         .insertInto('rechecks')
         .values({

@@ -25,6 +25,7 @@ import type { Database, Row } from '../storage/schema';
 import { addExamplePhotos } from './report-photos';
 import { assignedInRound } from './round-scope';
 import { inspectionResultOf } from './result-rows';
+import { awaitingReview } from './reviews';
 
 export interface RoundReportOptions {
   /** Count only inspections received up to this instant (a published ranking's cut-off). */
@@ -54,6 +55,8 @@ export async function roundReport(
     return reportFromInspections(db, round, itemTitle, receivedUpTo);
   }
   const report = await reportFromSiteResults(db, round, itemTitle);
+  // The kept results already hold approved revisions only in such a round; say what waits.
+  if (round.approved_only === 1) report.awaitingReview = await awaitingReview(db, roundId);
   const perProblem = options.examplePhotos ?? 3;
   if (perProblem > 0) await addExamplePhotos(db, roundId, report, perProblem);
   return report;
@@ -221,6 +224,7 @@ export async function reportFromInspections(
       .select(['id', 'revision', 'site_id', 'submitted_at', 'received_at', 'score', 'full_marks', 'deductions_json'])
       .where('round_id', '=', round.id)
       .$if(receivedUpTo !== undefined, (query) => query.where('received_at', '<=', receivedUpTo!))
+      .$if(round.approved_only === 1, (query) => query.where('review_state', '=', 'approved'))
       .execute(),
     db
       .selectFrom('rectifications')

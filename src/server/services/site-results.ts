@@ -35,16 +35,22 @@ type StoredRevision = Pick<
   | 'time_on_site_s'
 >;
 
+/** What of the round decides which revisions may be the site's result. */
+export type ResultRule = Pick<Row<'rounds'>, 'id' | 'approved_only'>;
+
 /**
- * Writes the site's current result in the round after `stored` (just inserted in `trx`) and
- * returns it.
+ * Writes the site's current result in the round after `stored` (a revision of the site just
+ * inserted or reviewed in `trx`) and returns it. When the round counts approved results only
+ * (migration 0010), only approved revisions compete: the site's result is its latest approved
+ * one, and a site without any has no result row (undefined).
  */
 export async function refreshSiteResult(
   trx: Transaction<Database>,
   engine: 'sqlite' | 'postgres',
-  roundId: string,
+  round: ResultRule,
   stored: StoredRevision,
-): Promise<SiteResult> {
+): Promise<SiteResult | undefined> {
+  const roundId = round.id;
   const siteId = stored.site_id;
   const values = (row: StoredRevision) => ({
     inspection_id: row.id,
@@ -92,7 +98,13 @@ export async function refreshSiteResult(
     ])
     .where('round_id', '=', roundId)
     .where('site_id', '=', siteId)
+    .$if(round.approved_only === 1, (query) => query.where('review_state', '=', 'approved'))
     .execute();
+  if (rows.length === 0) {
+    await trx.deleteFrom('site_result_items').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
+    await trx.deleteFrom('site_results').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
+    return undefined;
+  }
   const latest = latestResults(rows.map((row) => ({ ...inspectionResultOf(row), row }))).get(siteId)!;
   const { row } = latest;
 

@@ -27,6 +27,7 @@ export function roundView(row: Row<'rounds'>) {
     endsOn: row.ends_on,
     presenceRadiusM: row.presence_radius_m,
     createdAt: row.created_at,
+    approvedOnly: row.approved_only === 1,
     dueFrom: row.due_from,
     objectionDays: row.objection_days,
   };

@@ -53,6 +53,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     starts_on: '2021-07-15',
     ends_on: '2021-07-25',
     created_at: at,
+    approved_only: 1,
     due_from: 'dispatch',
     objection_days: 3,
     presence_radius_m: 150,
@@ -77,6 +78,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     location_json: '{"lat":34.7466,"lng":113.6254,"accuracy":12}',
     deductions_json: '[{"itemId":"T18","grade":"C"}]',
     body_json: '{"answers":[],"id":"6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11"}',
+    review_state: 'returned',
     flags_json: '[{"code":"no_fix"}]',
     time_on_site_s: 600,
   },
@@ -139,6 +141,32 @@ const rows: { [T in TableName]: NewRow<T> } = {
     published_at: at,
     ranking_json: '{"districts":[]}',
   },
+  reviews: {
+    seq: 7,
+    inspection_id: '6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11',
+    revision: 1,
+    inspector_id: 'u1',
+    decision: 'returned',
+    comment: '照片看不清',
+    item_comments_json: '[{"itemId":"T18","comment":"补拍"}]',
+    reviewer_id: 'u1',
+    reviewed_at: at,
+  },
+  audit_log: {
+    seq: 7,
+    at,
+    actor_id: 'u1',
+    actor_name: '张伟',
+    action: 'review.returned',
+    round_id: 'r2021-07',
+    site_id: 'ZZ-001',
+    inspection_id: '6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11',
+    subject: null,
+    detail_json: '{"after":"returned","before":"pending"}',
+    prev_hash: sha('c'),
+    hash: sha('d'),
+  },
+  audit_chain_head: { id: 1, seq: 7, hash: sha('d') },
   unit_responsibilities: { user_id: 'u1', kind: 'district', target: '中原区' },
   site_links: {
     id: 'link-1',
@@ -259,6 +287,8 @@ describeEachEngine('storage schema', ({ storage, engine }) => {
     const { db } = storage();
     // Migration 0013 made its own secret: the table then holds only the test's row.
     await db.deleteFrom('server_secrets').execute();
+    // The migration starts the audit chain with its single head row.
+    await db.deleteFrom('audit_chain_head').execute();
     for (const table of TABLES) {
       await db.insertInto(table).values(rows[table]).execute();
     }

@@ -19,6 +19,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { CitizenCategory, CitizenStatus } from '../../domain/citizen-reports';
 import type { Grade } from '../../domain/grades';
+import type { ReviewState } from '../../domain/review';
 import type { SiteType } from '../../domain/rubric';
 import type { Role, Verdict } from '../../domain/wire';
 
@@ -89,6 +90,8 @@ export interface RoundsTable {
   objection_days: Generated<number>;
   /** Proof of presence radius in metres (migration 0011). */
   presence_radius_m: Generated<number>;
+  /** 1: only approved results count (report, rankings, public page, rectifications); migration 0010. */
+  approved_only: Generated<Flag>;
 }
 
 export interface AssignmentsTable {
@@ -152,6 +155,49 @@ export interface InspectionsTable {
   flags_json: Generated<string | null>;
   /** Seconds from the first to the last photo; null with fewer than two photos. */
   time_on_site_s: Generated<number | null>;
+  /** This revision's review state (migration 0010): the latest decision in `reviews`, or pending. */
+  review_state: Generated<ReviewState>;
+}
+
+/** A review decision on one inspection revision, append-only (migration 0010). */
+export interface ReviewsTable {
+  /** The decision's audit entry number: grows in commit order (the phone's cursor). */
+  seq: number;
+  inspection_id: string;
+  revision: number;
+  inspector_id: string;
+  decision: Exclude<ReviewState, 'pending'>;
+  comment: string | null;
+  /** JSON `[{itemId, comment}]`. */
+  item_comments_json: string;
+  reviewer_id: string;
+  reviewed_at: string;
+}
+
+/** One entry of the audit trail, append-only, chained by hash (migration 0010). */
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  /** Who: null for the system or an unknown caller (a failed sign-in names its username in `subject`). */
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  round_id: string | null;
+  site_id: string | null;
+  inspection_id: string | null;
+  /** What else it is about (a user id, a username, a rectification id…). */
+  subject: string | null;
+  /** Canonical JSON: before → after, or a digest. */
+  detail_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The audit chain's last entry: the single row (id 1) every append locks and moves. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 export interface InspectionPhotosTable {
@@ -399,6 +445,9 @@ export interface Database {
   citizen_report_photos: CitizenReportPhotosTable;
   server_secrets: ServerSecretsTable;
   office_settings: OfficeSettingsTable;
+  reviews: ReviewsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 export type TableName = keyof Database;

@@ -15,7 +15,7 @@ import {
   submitInspection,
   updateAnswer,
 } from '../../db/inspections';
-import { useChecklist, useRoundSites } from '../../db/live';
+import { useChecklist, useRoundSites, useSiteReviews } from '../../db/live';
 import type { GeoLocation, LocalInspection, PhotoRecord } from '../../db/types';
 import type { MarkupShape } from '../../photos/markup-draw';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
@@ -24,6 +24,7 @@ import { freshFix, locateOnce, watchFixes, type TimedFix } from '../../platform/
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
 import { PhotoViewer } from '../../ui/PhotoViewer';
+import { ReviewNote } from '../../ui/ReviewNote';
 import { UndoBar } from '../../ui/UndoBar';
 import { nextSiteToInspect } from '../sites/site-order';
 import { ChecklistForm, type AnswerPatch } from './ChecklistForm';
@@ -76,6 +77,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [justSubmitted, setJustSubmitted] = useState(false);
   const [marking, setMarking] = useState<{ itemId: string; file: File; picker: 'camera' | 'gallery' }>();
   const roundSites = useRoundSites(db, roundId, user.id);
+  const siteReviews = useSiteReviews(db);
 
   const report = (error: unknown) => setFailure(localErrorText(t, error));
 
@@ -127,6 +129,13 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   if (!site || !round || !inspection || !rubric) return <p className="notice">{t('inspect.notFound')}</p>;
   const current: LocalInspection = inspection;
   const readOnly = current.status !== 'draft';
+  // The office's word on this inspection (any revision: a return's comments guide the amendment).
+  const review = siteReviews?.get(`${roundId}:${siteId}`);
+  const reviewShown = review?.inspectionId === current.id ? review : undefined;
+  const itemTitle = (itemId: string) => {
+    const item = rubric.items.find((candidate) => candidate.id === itemId);
+    return item ? `${itemId} ${text.item(item).title}` : itemId;
+  };
 
   const save = (work: Promise<unknown>) =>
     work.then(() => {
@@ -227,6 +236,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         </Link>
       </p>
       <h1>{site.name}</h1>
+      {reviewShown && <ReviewNote decision={reviewShown} itemTitle={itemTitle} />}
       <p className="muted">
         {text.typeTitle(rubric)} · {site.district} · {site.id}
         {' · '}

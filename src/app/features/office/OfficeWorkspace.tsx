@@ -10,6 +10,7 @@ import { useTranslation } from '../../i18n';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import type { User } from '../../../domain/wire';
 import { createOfficeApi } from '../../api/office-api';
+import { AuditPage } from './audit/AuditPage';
 import { useServices } from '../../services';
 import { registerOfficeMessages } from './i18n';
 import { RoundsPage } from './rounds/RoundsPage';
@@ -63,6 +64,9 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           <Link href="/office/posters" className="office-nav__link" aria-current={current('/office/posters')}>
             {t('citizen.posters.title')}
           </Link>
+          <Link href="/office/audit" className="office-nav__link" aria-current={current('/office/audit')}>
+            {t('nav.audit')}
+          </Link>
         </nav>
         <Switch>
           <Route path="/office/sites">
@@ -76,6 +80,9 @@ export default function OfficeWorkspace({ user }: { user: User }) {
           </Route>
           <Route path="/office/posters">
             <PosterPage />
+          </Route>
+          <Route path="/office/audit">
+            <AuditPage />
           </Route>
           <Route path="/office/rounds/:roundId" nest>
             {(params: { roundId: string }) => {

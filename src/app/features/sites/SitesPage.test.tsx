@@ -6,6 +6,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CivicDatabase } from '../../db/database';
 import { markDone } from '../../db/outbox';
+import { saveReviewDecisions } from '../../db/review-decisions';
 import { saveBootstrap } from '../../db/session';
 import { bootstrapFixture, INSPECTOR, submitStation, T0 } from '../../db/test-support';
 import { initI18n, setLanguage } from '../../i18n';
@@ -62,6 +63,32 @@ beforeEach(() => sessionStorage.clear());
 afterEach(() => cleanup());
 
 describe('my sites', () => {
+  it('shows the office’s 退回 with its comment at the site once pulled', async () => {
+    const db = await sitesDatabase();
+    renderSites(db);
+    await screen.findByText('西湖社区实践站');
+    expect(screen.queryByText(/已退回/)).toBeNull();
+    await saveReviewDecisions(db, {
+      decisions: [
+        {
+          seq: 5,
+          inspectionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+          revision: 1,
+          roundId: 'R1',
+          siteId: 'S2',
+          decision: 'returned',
+          comment: '宣传栏照片看不清',
+          itemComments: [],
+          reviewerName: '王主任',
+          reviewedAt: '2026-07-01T03:00:00.000Z',
+        },
+      ],
+      cursor: 5,
+      more: false,
+    });
+    expect(await screen.findByText('已退回：宣传栏照片看不清')).toBeTruthy();
+  });
+
   it('lists the sites still to inspect first, then the inspected ones', async () => {
     renderSites(await sitesDatabase());
     await screen.findByText('东风社区实践站');

@@ -5,10 +5,11 @@ import { cityDate } from '../../../domain/dates';
 import type { Site, User } from '../../../domain/wire';
 import type { SiteState, SyncedWork } from '../../db/inspection-reads';
 import type { SiteResultOnServer } from '../../db/types';
-import { useRoundSites, useRounds } from '../../db/live';
+import { useRoundSites, useRounds, useSiteReviews } from '../../db/live';
 import { preloadInspectPageWhenIdle } from '../../lazy-screens';
 import { useServices } from '../../services';
 import { ChoiceButton } from '../../ui/ChoiceButton';
+import { ReviewNote } from '../../ui/ReviewNote';
 import { RoundPicker } from '../../ui/RoundPicker';
 import { SiteSearch } from '../../ui/SiteSearch';
 import {
@@ -41,6 +42,7 @@ export function SitesPage({ user }: { user: User }) {
   const [chosenRound, setChosenRound] = useState<string>();
   const roundId = chosenRound ?? rounds?.[0]?.id;
   const data = useRoundSites(db, roundId, user.id);
+  const reviews = useSiteReviews(db);
   const [query, setQuery] = useState('');
   const [filter, setFilter] = useState<SiteFilter>(rememberedFilter);
   // The next tap is most likely a site: have the checklist's code ready for it.
@@ -86,6 +88,7 @@ export function SitesPage({ user }: { user: User }) {
               const onServer = state === 'inspected' ? data.results.get(site.id) : undefined;
               const mine =
                 state === 'synced' ? ownResult(data.synced.get(site.id), data.results.get(site.id)) : undefined;
+              const review = reviews?.get(`${roundId}:${site.id}`);
               return (
                 <li key={site.id}>
                   <Link
@@ -108,6 +111,7 @@ export function SitesPage({ user }: { user: User }) {
                           })}
                         </span>
                       )}
+                      {review && <ReviewNote decision={review} compact />}
                       {mine && (
                         <span className="site-list__result">
                           {t('sites.syncedScore', {

@@ -16,6 +16,7 @@ import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
 import * as responsibleUnits from './0009-responsible-units';
+import * as reviewAndAudit from './0010-review-and-audit';
 import * as proofOfPresence from './0011-proof-of-presence';
 import * as bulletinDocuments from './0012-bulletin-documents';
 import * as citizenReports from './0013-citizen-reports';
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
   '0009-responsible-units': responsibleUnits,
+  '0010-review-and-audit': reviewAndAudit,
   '0011-proof-of-presence': proofOfPresence,
   '0012-bulletin-documents': bulletinDocuments,
   '0013-citizen-reports': citizenReports,

@@ -50,6 +50,11 @@ export function ReportPage() {
           <span className="headline__label">{t('report.toRectify')}</span>
         </li>
       </ul>
+      {report.awaitingReview !== undefined && (
+        <p className="notice" data-testid="report-awaiting-review">
+          {t('report.awaitingReview', { count: report.awaitingReview })}
+        </p>
+      )}
       <div className="report__grid">
         <section className="office-card">
           <TypeTable report={report} />

@@ -20,6 +20,8 @@ export interface RoundFormValues {
   rectifyDays: number;
   startsOn: string;
   endsOn: string;
+  /** Only approved results count (审核). */
+  approvedOnly: boolean;
   /** Proof of presence: metres around a site within which a position counts as on site. */
   presenceRadiusM: number;
 }
@@ -46,6 +48,7 @@ export function toRoundInput(values: RoundFormValues): RoundInput {
     rectifyDays: values.rectifyDays,
     startsOn: values.startsOn,
     endsOn: values.endsOn,
+    approvedOnly: values.approvedOnly,
     presenceRadiusM: values.presenceRadiusM,
   };
 }
@@ -79,7 +82,12 @@ export function RoundForm({
   const form = useForm<RoundFormValues>({
     resolver,
     defaultValues: round
-      ? { ...round, id: round.id, presenceRadiusM: round.presenceRadiusM ?? DEFAULT_PRESENCE_RADIUS_M }
+      ? {
+          ...round,
+          id: round.id,
+          approvedOnly: round.approvedOnly ?? false,
+          presenceRadiusM: round.presenceRadiusM ?? DEFAULT_PRESENCE_RADIUS_M,
+        }
       : {
           id: '',
           name: '',
@@ -88,6 +96,7 @@ export function RoundForm({
           rectifyDays: 15,
           startsOn: '',
           endsOn: '',
+          approvedOnly: true,
           presenceRadiusM: DEFAULT_PRESENCE_RADIUS_M,
         },
   });
@@ -111,6 +120,7 @@ export function RoundForm({
         ] as const) {
           if (input[field] !== round[field]) Object.assign(patch, { [field]: input[field] });
         }
+        if (input.approvedOnly !== (round.approvedOnly ?? false)) patch.approvedOnly = input.approvedOnly;
         await onUpdate(patch);
       } else if (onCreate) {
         await onCreate(input);
@@ -205,6 +215,10 @@ export function RoundForm({
           <input className="field__input" type="date" aria-invalid={invalid('endsOn')} {...form.register('endsOn')} />,
         )}
       </div>
+      <label className="field field--inline">
+        <input type="checkbox" {...form.register('approvedOnly')} /> {t('roundForm.approvedOnly')}
+        <span className="muted field__hint">{t('roundForm.approvedOnlyHint')}</span>
+      </label>
       {locked && <p className="muted">{t('roundForm.lockedHint')}</p>}
       {failure && (
         <p className="notice notice--error" role="alert">

@@ -14,6 +14,7 @@ import { ReportPage } from '../report/ReportPage';
 import { prefetchKey } from '../report/use-round-report';
 import { InspectionDetailPage } from '../results/InspectionDetailPage';
 import { ResultsPage } from '../results/ResultsPage';
+import { ReviewPage } from '../review/ReviewPage';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { useInspectionFeed } from '../shared/use-inspection-feed';
@@ -24,6 +25,7 @@ import { RoundSetupPage } from './RoundSetupPage';
 const TABS = [
   ['setup', '/'],
   ['results', '/results'],
+  ['review', '/review'],
   ['report', '/report'],
   ['bulletin', '/bulletin'],
   ['notices', '/notices'],
@@ -114,6 +116,9 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
           </Route>
           <Route path="/results">
             <ResultsPage />
+          </Route>
+          <Route path="/review">
+            <ReviewPage />
           </Route>
           <Route path="/report">
             <ReportPage />

@@ -1,0 +1,132 @@
+import type { FastifyPluginAsync } from 'fastify';
+import * as z from 'zod/mini';
+import type { InspectionTrail } from '../../domain/review';
+import { approveCleanSchema, REVIEW_STATES, reviewInputSchema } from '../../domain/review';
+import { allow, currentUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText, parseBody, uuidParam } from '../http/validate';
+import { listAudit } from '../services/audit';
+import { approveClean, decisionsOn, decisionsSince, reviewInspection, reviewList } from '../services/reviews';
+
+type RoundParams = { Params: { roundId: string } };
+type InspectionParams = { Params: { id: string } };
+
+/** A whole number in a query string, up to `digits` digits. */
+const countParam = (digits: number) =>
+  z.optional(z.pipe(z.string().check(z.regex(new RegExp(`^\\d{1,${digits}}$`))), z.transform(Number)));
+const listQuerySchema = z.object({
+  state: z.optional(z.enum(REVIEW_STATES)),
+  offset: countParam(7),
+  limit: z.optional(
+    z.pipe(z.pipe(z.string().check(z.regex(/^\d{1,3}$/)), z.transform(Number)), z.number().check(z.gte(1), z.lte(200))),
+  ),
+});
+const sinceQuerySchema = z.object({ since: countParam(15) });
+
+/**
+ * Review (审核), issue #18:
+ *
+ * - `POST /api/inspections/{id}/reviews` — approve or return (with a comment) one revision.
+ * - `POST /api/rounds/{roundId}/reviews/approve-clean` — approve the listed clean pending revisions.
+ * - `GET /api/rounds/{roundId}/reviews?state=&offset=&limit=` — the review queue.
+ * - `GET /api/review-decisions?since=` — the signed-in user's decisions after a cursor (the phone's pull).
+ * - `GET /api/inspections/{id}/trail` — what a score rests on: revisions, reviews, corrections, log.
+ */
+export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  app.post<InspectionParams>('/inspections/:id/reviews', { preHandler: office }, async (request, reply) => {
+    const id = uuidParam(request.params.id);
+    const input = parseBody(reviewInputSchema, request.body);
+    const { created, review } = await reviewInspection(ctx, currentUser(request), id, input);
+    return reply.status(created ? 201 : 200).send(review);
+  });
+
+  app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { preHandler: office }, async (request) => {
+    const round = await findRound(ctx, request.params.roundId);
+    const { inspections } = parseBody(approveCleanSchema, request.body);
+    return approveClean(ctx, currentUser(request), round.id, inspections);
+  });
+
+  app.get<RoundParams & { Querystring: Record<string, string> }>(
+    '/rounds/:roundId/reviews',
+    { preHandler: office },
+    async (request, reply) => {
+      const query = parseBody(listQuerySchema, { ...request.query });
+      const round = await findRound(ctx, request.params.roundId);
+      void reply.header('Cache-Control', 'no-store');
+      return reviewList(ctx.db, round.id, { state: query.state, offset: query.offset ?? 0, limit: query.limit ?? 50 });
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/review-decisions',
+    { preHandler: allow(ctx.db, ctx.now) },
+    async (request, reply) => {
+      const { since } = parseBody(sinceQuerySchema, { ...request.query });
+      void reply.header('Cache-Control', 'no-store');
+      return decisionsSince(ctx.db, currentUser(request).id, since ?? 0);
+    },
+  );
+
+  app.get<InspectionParams>('/inspections/:id/trail', { preHandler: office }, async (request) => {
+    const id = uuidParam(request.params.id);
+    const revisions = await ctx.db
+      .selectFrom('inspections')
+      .innerJoin('users', 'users.id', 'inspections.inspector_id')
+      .select([
+        'inspections.revision',
+        'inspections.round_id',
+        'inspections.site_id',
+        'inspections.score',
+        'inspections.full_marks',
+        'inspections.submitted_at',
+        'inspections.received_at',
+        'inspections.review_state',
+        'users.display_name',
+      ])
+      .where('inspections.id', '=', id)
+      .orderBy('inspections.revision')
+      .execute();
+    const first = revisions[0];
+    if (!first) throw new ApiError('not_found', '找不到该测评记录');
+    const [counted, reviews, log] = await Promise.all([
+      ctx.db
+        .selectFrom('site_results')
+        .select(['inspection_id', 'revision'])
+        .where('round_id', '=', first.round_id)
+        .where('site_id', '=', first.site_id)
+        .executeTakeFirst(),
+      decisionsOn(ctx.db, id),
+      listAudit(ctx.db, { inspectionId: id, limit: 500 }),
+    ]);
+    return {
+      inspectionId: id,
+      roundId: first.round_id,
+      siteId: first.site_id,
+      countedRevision: counted?.inspection_id === id ? counted.revision : null,
+      revisions: revisions.map((row) => ({
+        revision: row.revision,
+        score: row.score,
+        fullMarks: row.full_marks === 1,
+        submittedAt: row.submitted_at,
+        receivedAt: row.received_at,
+        reviewState: row.review_state,
+        inspectorName: row.display_name,
+      })),
+      reviews,
+      // SEAM: office corrections (issue #17, services/corrections.ts) are listed here once they exist.
+      corrections: [],
+      log: log.entries.reverse(),
+    } satisfies InspectionTrail;
+  });
+};
+
+async function findRound(ctx: ServerContext, roundId: string) {
+  const round = isStorableText(roundId)
+    ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
+    : undefined;
+  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
+  return round;
+}
