@@ -11,6 +11,9 @@ const OFFICE_SPECS = /office[^/]*\.spec\.ts$/;
 
 export default defineConfig({
   testDir: 'e2e',
+  // The specs and their helpers are tools: the root tsconfig.json only lists the layers, and the
+  // app's own (tsconfig.app.json) maps two packages to type-only files a spec cannot run.
+  tsconfig: './tsconfig.tools.json',
   testMatch: '**/*.spec.ts',
   globalSetup: './e2e/fixtures/global-setup.ts',
   fullyParallel: false,

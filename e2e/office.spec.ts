@@ -355,6 +355,7 @@ test('the CSV and XLSX exports parse back to the rows of the round', async ({ pa
     '测评员',
     '提交时间',
     '版本',
+    '核验提示',
   ]);
   expect(resultRows.slice(1).map((row) => row.slice(0, 9))).toEqual([
     ['卫东区', 'WD-S-001', '五一路社区新时代文明实践站', '站', '未测评', '', '', '', ''],
@@ -363,14 +364,15 @@ test('the CSV and XLSX exports parse back to the rows of the round', async ({ pa
     ['新华区', 'XH-S-001', '曙光街社区新时代文明实践站', '站', '已测评', '90.62', '否', '否', '2'],
     ['新华区', 'XH-S-002', '光明路社区新时代文明实践站', '站', '未测评', '', '', '', ''],
   ]);
-  expect(resultRows[2]!.slice(9)).toEqual(['李测评', '2021-07-19 09:30', '1']);
+  // The seeded sites have no coordinates: proof of presence cannot measure the distance.
+  expect(resultRows[2]!.slice(9)).toEqual(['李测评', '2021-07-19 09:30', '1', '点位无坐标']);
 
   const items = csv((await download('分项得分（CSV）')).bytes);
   expect(items).toHaveLength(1 + 23 + 20);
   const t16 = items.find((row) => row[1] === 'XH-S-001' && row[4] === 'T16')!;
-  expect(t16.slice(7)).toEqual(['7', 'C#', '', '0', `'=HYPERLINK("http://x")`]); // defused formula
+  expect(t16.slice(7)).toEqual(['7', 'C#', '', '0', `'=HYPERLINK("http://x")`, '点位无坐标']); // defused formula
   const t18 = items.find((row) => row[1] === 'XH-S-001' && row[4] === 'T18')!;
-  expect(t18.slice(7)).toEqual(['7', 'B', '', '4.62', '少量积尘']);
+  expect(t18.slice(7)).toEqual(['7', 'B', '', '4.62', '少量积尘', '点位无坐标']);
 
   const rectifications = csv((await download('整改清单（CSV）')).bytes);
   // 90.62 and 97 are both above 90: nothing to rectify in this round.

@@ -17,6 +17,10 @@ const config = readConfig();
 backup({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, resolve(file), (line) => console.log(line)).then(
   (manifest) => {
     console.log(`备份完成 (backup written): ${resolve(file)} — ${manifest.photos.length} 张照片`);
+    if (config.s3)
+      console.log(
+        `照片在 S3 存储桶 s3://${config.s3.bucket}/${config.s3.prefix} 中，不在此备份内：请用存储服务自己的备份 (photos are in the bucket, not in this file: back the bucket up with its own tools; see README)`,
+      );
     if (manifest.engine === 'postgres')
       console.log('PostgreSQL 的数据请另用 pg_dump 备份 (back the database up with pg_dump; see README)');
   },

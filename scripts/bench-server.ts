@@ -36,6 +36,8 @@
  *   CIVIC_BENCH_ONLY=writes npm run bench:server # only the inspection writes (no photos, no report)
  *   BENCH_ONLY=report npm run bench:server       # only the report round (no writes, no photos)
  *   BENCH_REPORT_SIZES=10000,30000 npm run bench:server # the sizes the report round grows through
+ *   CIVIC_BENCH_ONLY=stores npm run bench:server # only photo ingest into the database and S3 stores
+ *     against their own floors (scripts/bench/photo-stores.ts; BENCH_STORE_PHOTOS, default 100)
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
@@ -56,6 +58,7 @@ import { openDatabase } from '../src/server/storage/database';
 import { createPhotoStore } from '../src/server/storage/photo-store';
 import { LOAD_CLIENTS, LOAD_SECONDS, LOAD_WARM_UP_SECONDS, runPutLoad, startWriteFloor } from './bench/put-load';
 import type { LoadFigures } from './bench/put-load';
+import { benchPhotoStores, STORE_PHOTOS, type StoreFigures } from './bench/photo-stores';
 import { startThrowawayPostgres } from './pg/throwaway.mjs';
 
 /** Sites per load client (half for the floor's run, half for the app's). */
@@ -76,6 +79,8 @@ const REPORT_RUNS = 5;
 const REPORT_ONLY = process.env.BENCH_ONLY === 'report';
 /** `CIVIC_BENCH_ONLY=writes` skips the photo and report figures. */
 const WRITES_ONLY = process.env.CIVIC_BENCH_ONLY === 'writes';
+/** `CIVIC_BENCH_ONLY=stores`: only photo ingest into the database and S3 stores against their floors. */
+const STORES_ONLY = process.env.CIVIC_BENCH_ONLY === 'stores';
 /** Either spelling skips SQLite (PostgreSQL only). */
 const SKIP_SQLITE = process.env.BENCH_SKIP_SQLITE === '1' || process.env.CIVIC_SKIP_SQLITE === '1';
 const REPORT_INSPECTIONS = WRITES_ONLY ? 0 : Math.max(...REPORT_SIZES);
@@ -611,7 +616,31 @@ function table(rows: readonly EngineFigures[]): string {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 
+/** `CIVIC_BENCH_ONLY=stores`: the shared photo stores on each engine, against their own floors. */
+async function storesOnly(): Promise<void> {
+  console.log(
+    `photo ingest: ${STORE_PHOTOS} × 1 MiB photos at concurrency 4 through PUT /api/photos, the app with PHOTO_STORE=database (or an S3 bucket on s3rver) taking turns in blocks of 25 with its floor: ` +
+      `a bare server inserting each body whole into the same database in one committed insert (database), or PUTting it to the same S3 server (s3). ratio = app ÷ floor.\n`,
+  );
+  const rows: StoreFigures[] = [];
+  if (!SKIP_SQLITE) rows.push(...(await benchPhotoStores('sqlite', undefined)));
+  if (process.env.CIVIC_SKIP_PG !== '1') {
+    const cluster = await startThrowawayPostgres({ durable: true });
+    try {
+      rows.push(...(await benchPhotoStores('postgres', cluster.url)));
+    } finally {
+      await cluster.stop();
+    }
+  }
+  console.log('\nengine    store     app MiB/s  floor MiB/s  ratio  errors');
+  for (const row of rows)
+    console.log(
+      `${row.engine.padEnd(9)} ${row.store.padEnd(9)} ${figure(row.appMiBs, 1).padStart(9)}  ${figure(row.floorMiBs, 1).padStart(11)}  ${figure(row.appMiBs / row.floorMiBs, 2).padStart(5)}  ${String(row.errors).padStart(6)}`,
+    );
+}
+
 async function main(): Promise<void> {
+  if (STORES_ONLY) return storesOnly();
   console.log(
     `civic-inspect server benchmark: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), loopback`,
   );

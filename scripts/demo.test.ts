@@ -141,6 +141,18 @@ describe('npm run demo [sqlite]', () => {
     );
   });
 
+  it('flags a few results for proof of presence: inspected from afar, gallery pictures; the rest clean', async () => {
+    await withStorage(dataDir, undefined, async ({ db }) => {
+      const rows = await db.selectFrom('site_results').select('flags_json').execute();
+      const codes = rows.map((row) => (JSON.parse(row.flags_json!) as { code: string }[]).map((flag) => flag.code));
+      const withCode = (code: string) => codes.filter((list) => list.includes(code)).length;
+      expect(withCode('far_from_site')).toBeGreaterThan(0);
+      expect(withCode('gallery_photo')).toBeGreaterThan(0);
+      expect(withCode('capture_time_mismatch')).toBe(withCode('gallery_photo'));
+      expect(codes.filter((list) => list.length === 0).length).toBeGreaterThan(rows.length / 2);
+    });
+  });
+
   it('stores users for every role, assignments, and a real JPEG for every photo-required deduction', async () => {
     await withStorage(dataDir, undefined, async ({ db }) => {
       const users = await db.selectFrom('users').select(['username', 'role']).orderBy('username').execute();

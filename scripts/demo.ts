@@ -229,7 +229,7 @@ async function load(
   // Inspections, through the server's own service, as each district's inspector.
   const inspectedByOthers: string[] = [];
   const leftToInspect: string[] = [];
-  for (const site of sites) {
+  for (const [siteIndex, site] of sites.entries()) {
     if (site.heldBack && !options.inspectAll) {
       const done = await db
         .selectFrom('inspections')
@@ -264,6 +264,14 @@ async function load(
     const submitted = new Date(site.submittedAt);
     const answers: InspectionInput['answers'] = [];
     const thumbnails: Record<string, string> = {};
+    const photoMeta: NonNullable<InspectionInput['photoMeta']> = {};
+    // Proof of presence: a few sites were inspected from afar or with gallery pictures (flags).
+    const oddity = presenceOddity(siteIndex);
+    const location = {
+      lat: round6(site.lat + (oddity === 'far' ? 0.02 : 0.0002 * (site.findings.length - 1))),
+      lng: round6(site.lng - 0.0001 * (site.id.length % 3)),
+      accuracy: 8 + (site.id.length % 5) * 3,
+    };
     for (const item of items) {
       const finding = site.findings.find((candidate) => candidate.itemId === item.id);
       if (!finding) {
@@ -278,6 +286,13 @@ async function load(
         const sha256 = await storePhoto(photo.bytes, inspector.id, takenAt.toISOString());
         // The small copy, uploaded and named as the app does (the office's report draws it).
         thumbnails[sha256] = await storePhoto(photo.thumbnail, inspector.id, takenAt.toISOString());
+        photoMeta[sha256] = {
+          capturedAt: takenAt.toISOString(),
+          ...location,
+          source: oddity === 'gallery' ? 'gallery' : 'camera',
+          // A gallery picture keeps its own, older capture time: three weeks before.
+          exifAt: new Date(takenAt.getTime() - (oddity === 'gallery' ? 21 * 86_400_000 : 20_000)).toISOString(),
+        };
         hashes.push(sha256);
       }
       answers.push({
@@ -296,13 +311,14 @@ async function load(
       rubricVersion: DEMO_ROUND.rubricVersion,
       startedAt: cityIsoInstant(new Date(submitted.getTime() - (40 + (site.findings.length % 4) * 5) * 60_000)),
       submittedAt: site.submittedAt,
-      location: {
-        lat: round6(site.lat + 0.0002 * (site.findings.length - 1)),
-        lng: round6(site.lng - 0.0001 * (site.id.length % 3)),
-        accuracy: 8 + (site.id.length % 5) * 3,
-      },
+      location,
+      fixes: [
+        { ...location, at: new Date(submitted.getTime() - 40 * 60_000).toISOString(), stage: 'open' },
+        { ...location, at: submitted.toISOString(), stage: 'submit' },
+      ],
       answers,
       ...(Object.keys(thumbnails).length > 0 && { thumbnails }),
+      ...(Object.keys(photoMeta).length > 0 && { photoMeta }),
     };
     // What the route does: the body through the wire schema, then the service.
     const receivedAt = new Date(submitted.getTime() + 4 * 60_000).toISOString();
@@ -578,4 +594,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(error instanceof DemoRefused ? message : `演示数据导入失败 (demo failed): ${message}`);
     process.exit(1);
   });
+}
+
+/**
+ * Which demo sites show proof-of-presence flags: about one in nine inspected from two kilometres
+ * away, another one in nine with pictures chosen from the gallery. Fixed by the site's place in
+ * the list, so every run of the demo flags the same sites.
+ */
+function presenceOddity(siteIndex: number): 'far' | 'gallery' | undefined {
+  if (siteIndex % 9 === 4) return 'far';
+  if (siteIndex % 9 === 7) return 'gallery';
+  return undefined;
 }

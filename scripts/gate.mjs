@@ -14,7 +14,7 @@ const PLAYWRIGHT_REPORT = 'test-results/playwright.json';
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit` runs only the unit step
 const steps = [
-  { name: 'typecheck', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck', command: ['npx', 'tsc', '-b'] },
   { name: 'lint', command: ['npx', 'eslint', '.', '--max-warnings', '0'] },
   { name: 'format', command: ['npx', 'prettier', '--check', '.', '--log-level', 'warn'] },
   {

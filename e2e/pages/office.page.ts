@@ -15,7 +15,7 @@ export class OfficePage {
     return this.page.getByRole('navigation', { name: '创文办工作台' }).getByRole('link', { name, exact: true });
   }
 
-  tab(name: '设置与分配' | '测评结果' | '统计报告' | '通报' | '公开排名'): Locator {
+  tab(name: '设置与分配' | '测评结果' | '统计报告' | '通报' | '整改通知书' | '公开排名'): Locator {
     return this.page.getByRole('navigation', { name: '本轮功能' }).getByRole('link', { name, exact: true });
   }
 

@@ -21,6 +21,7 @@ export const ITEM_SHEET_HEADER = [
   '缺陷数',
   '得分',
   '备注',
+  '核验提示',
 ] as const;
 
 /** Site types as the office's sheets name them, and the order they are listed in. */
@@ -39,11 +40,15 @@ export interface ItemAnswer {
   note: string | null;
 }
 
+/** The result's proof-of-presence flags (`flagsCell`), the same on each of the site's lines. */
+export type FlagsCell = string;
+
 export function itemSheetRow(
   site: { district: string; id: string; name: string; type: SiteType },
   file: RubricFile,
   item: RubricItem,
   answer: ItemAnswer,
+  flags: FlagsCell,
 ): CsvCell[] {
   return [
     site.district,
@@ -58,5 +63,6 @@ export function itemSheetRow(
     answer.defects,
     itemPoints(item, answer.grade),
     answer.note,
+    flags,
   ];
 }

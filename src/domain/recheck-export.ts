@@ -10,6 +10,7 @@
 import { cityDateTime } from './dates';
 import type { Grade } from './grades';
 import { isOverdue } from './rectification-progress';
+import { SITE_TYPE_SHORT } from './item-sheet';
 import type { SiteType } from './rubric';
 import type { Verdict } from './wire';
 
@@ -44,7 +45,6 @@ export interface RecheckExportRow {
   };
 }
 
-const SITE_TYPE_NAMES: Record<SiteType, string> = { center: '中心', institute: '所', station: '站' };
 const VERDICT_NAMES: Record<Verdict, string> = { fixed: '已整改', not_fixed: '未整改' };
 
 export const RECHECK_EXPORT_HEADER = [
@@ -96,7 +96,7 @@ export function recheckResultsCsv(rows: readonly RecheckExportRow[], asOf: strin
         row.district,
         row.siteId,
         row.siteName,
-        SITE_TYPE_NAMES[row.siteType],
+        SITE_TYPE_SHORT[row.siteType],
         row.itemId,
         row.itemTitle,
         row.grade,

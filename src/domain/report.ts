@@ -7,6 +7,7 @@
  */
 import { dueOn } from './dates';
 import type { AnswerGrade, Grade } from './grades';
+import type { PresenceFlag } from './presence';
 import { SITE_TYPES, type SiteType } from './rubric';
 
 export interface ReportRound {
@@ -101,6 +102,9 @@ export interface RoundResult {
   grades: Record<string, AnswerGrade>;
   defects?: Record<string, number>;
   notes?: Record<string, string>;
+  /** Proof-of-presence flags (`domain/presence.ts`); null when never checked, absent from older servers. */
+  flags?: PresenceFlag[] | null;
+  timeOnSiteS?: number | null;
 }
 
 export interface ReportInput {

@@ -2,6 +2,7 @@
  * The results list a page at a time (`GET /api/rounds/{roundId}/result-list`): the shapes the
  * server answers with and the office's results page reads, and the sorts it offers.
  */
+import type { PresenceFlag } from './presence';
 import type { SiteType } from './rubric';
 
 export const RESULT_LIST_SORTS = [
@@ -33,6 +34,10 @@ export interface ResultListRow {
   score: number;
   fullMarks: boolean;
   mustRectify: boolean;
+  /** Proof-of-presence flags of the result (`presence.ts`): `[]` clean; null stored before the checks existed. */
+  flags: PresenceFlag[] | null;
+  /** Seconds from the first to the last photo; null with fewer than two photos or never checked. */
+  timeOnSiteS: number | null;
 }
 
 export interface ResultListPage {
@@ -58,4 +63,6 @@ export interface ResultListParams {
   to?: string;
   minScore?: string;
   maxScore?: string;
+  /** Proof of presence: `yes` at least one flag, `no` clean. */
+  flagged?: 'yes' | 'no';
 }

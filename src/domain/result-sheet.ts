@@ -6,6 +6,7 @@
 import type { CsvCell } from './csv';
 import { cityDateTime } from './dates';
 import { SITE_TYPE_SHORT } from './item-sheet';
+import { flagsCell, type PresenceFlag } from './presence';
 import type { SiteType } from './rubric';
 
 export const RESULT_SHEET_HEADER = [
@@ -21,6 +22,7 @@ export const RESULT_SHEET_HEADER = [
   '测评员',
   '提交时间',
   '版本',
+  '核验提示',
 ] as const;
 
 export interface ResultSheetSite {
@@ -40,12 +42,14 @@ export interface ResultSheetResult {
   inspectorName: string;
   submittedAt: string;
   revision: number;
+  /** Proof-of-presence flags: `[]` clean, null never checked, undefined from a server without them. */
+  flags: readonly PresenceFlag[] | null | undefined;
 }
 
 export function resultSheetRow(site: ResultSheetSite, result: ResultSheetResult | undefined): CsvCell[] {
   const base = [site.district, site.id, site.name, SITE_TYPE_SHORT[site.type]];
   // 满分 stays a yes/no column: an uninspected site has no score and no full marks.
-  if (!result) return [...base, '未测评', null, null, null, null, null, null, null];
+  if (!result) return [...base, '未测评', null, null, null, null, null, null, null, null];
   return [
     ...base,
     '已测评',
@@ -56,5 +60,6 @@ export function resultSheetRow(site: ResultSheetSite, result: ResultSheetResult 
     result.inspectorName,
     Number.isNaN(Date.parse(result.submittedAt)) ? '—' : cityDateTime(result.submittedAt),
     result.revision,
+    flagsCell(result.flags),
   ];
 }

@@ -10,6 +10,7 @@ import { CODE, SHA256 } from './ids';
 import { isValidIsoDate } from './dates';
 import { RUBRIC_ITEM_ID, RUBRIC_VERSION, SITE_TYPES } from './rubric';
 import type { DistrictTally } from './report';
+import { FIX_STAGES, PHOTO_SOURCES, type PresenceFlag } from './presence';
 
 export const API_VERSION = 1;
 
@@ -53,7 +54,8 @@ export const siteSchema = z.object({
   lat: z.optional(z.nullable(z.number().check(z.gte(-90), z.lte(90)))),
   lng: z.optional(z.nullable(z.number().check(z.gte(-180), z.lte(180)))),
 });
-export type Site = z.infer<typeof siteSchema>;
+/** As the server shows it, `positionSource` says where the coordinates came from (proof of presence). */
+export type Site = z.infer<typeof siteSchema> & { positionSource?: 'office' | 'phone' | null };
 export const sitesUpsertSchema = z.array(siteSchema).check(z.minLength(1), z.maxLength(5000));
 
 const roundFields = {
@@ -63,6 +65,8 @@ const roundFields = {
   rectifyDays: z.int().check(z.gte(1), z.lte(365)),
   startsOn: dateSchema,
   endsOn: dateSchema,
+  /** Proof of presence: a fix further than this (plus its accuracy) from the site is flagged. */
+  presenceRadiusM: z.int().check(z.gte(10), z.lte(10_000)),
 };
 const endsAfterStart = z.refine<{ startsOn: string; endsOn: string }>((round) => round.endsOn >= round.startsOn, {
   message: 'endsOn must not be before startsOn',
@@ -74,10 +78,16 @@ export const roundInputSchema = z
     ...roundFields,
     id: z.optional(codeSchema),
     rectifyDays: z._default(roundFields.rectifyDays, 15),
+    presenceRadiusM: z._default(roundFields.presenceRadiusM, 200),
   })
   .check(endsAfterStart);
 export type RoundInput = z.input<typeof roundInputSchema>;
-export type Round = z.output<typeof roundInputSchema> & { id: string; createdAt: string };
+/** `presenceRadiusM` is optional here: bootstraps kept by phones before it existed lack it. */
+export type Round = Omit<z.output<typeof roundInputSchema>, 'presenceRadiusM'> & {
+  id: string;
+  createdAt: string;
+  presenceRadiusM?: number;
+};
 
 /**
  * `PATCH /api/rounds/{roundId}`: any of the round's fields; the server merges them into the
@@ -90,6 +100,7 @@ export const roundPatchSchema = z.object({
   rectifyDays: z.optional(roundFields.rectifyDays),
   startsOn: z.optional(roundFields.startsOn),
   endsOn: z.optional(roundFields.endsOn),
+  presenceRadiusM: z.optional(roundFields.presenceRadiusM),
 });
 export type RoundPatch = z.infer<typeof roundPatchSchema>;
 
@@ -165,9 +176,28 @@ export const photoMetaSchema = z.object({
   capturedAt: instantSchema,
   lat: z.optional(z.number().check(z.gte(-90), z.lte(90))),
   lng: z.optional(z.number().check(z.gte(-180), z.lte(180))),
-  accuracy: z.optional(z.number().check(z.gte(0))),
+  accuracy: z.optional(z.number().check(z.gte(0), z.lte(100_000))),
+  /** Proof of presence: taken with the camera or chosen from the gallery. */
+  source: z.optional(z.enum(PHOTO_SOURCES)),
+  /** The photo's own capture time (EXIF DateTimeOriginal), as an instant. */
+  exifAt: z.optional(instantSchema),
+  /** SHA-256 of the untouched file as picked: the same picture chosen twice has the same one. */
+  sourceSha256: z.optional(sha256Schema),
+  /** The inspector drew on it (circle, arrow, text) before it was stored. */
+  markedUp: z.optional(z.boolean()),
 });
 export type PhotoMeta = z.infer<typeof photoMetaSchema>;
+
+/** A position fix the phone took while inspecting: when the checklist opened, at a photo, at submit. */
+export const positionFixSchema = z.object({
+  lat: z.number().check(z.gte(-90), z.lte(90)),
+  lng: z.number().check(z.gte(-180), z.lte(180)),
+  accuracy: z.number().check(z.gte(0), z.lte(100_000)),
+  at: instantSchema,
+  stage: z.enum(FIX_STAGES),
+});
+export type PositionFixInput = z.infer<typeof positionFixSchema>;
+export const MAX_FIXES = 500;
 
 export const THUMBNAIL_RULE = 'a thumbnail is given only for a photo of the answers';
 export const inspectionSchema = z
@@ -180,6 +210,13 @@ export const inspectionSchema = z
     startedAt: instantSchema,
     submittedAt: instantSchema,
     location: z.optional(z.nullable(locationSchema)),
+    /** Proof of presence; optional, so older phones without fixes are still accepted. */
+    fixes: z.optional(z.array(positionFixSchema).check(z.maxLength(MAX_FIXES))),
+    /**
+     * "Use this phone's position" for a site without coordinates: the server takes it only while
+     * the site still has none, marks it as the phone's, and flags the inspection.
+     */
+    sitePosition: z.optional(locationSchema),
     answers: z.array(answerSchema).check(z.minLength(1), z.maxLength(200)),
     photoMeta: z.optional(
       z
@@ -262,6 +299,11 @@ export interface InspectionSummary {
   receivedAt: string;
   score: number;
   fullMarks: boolean;
+  /**
+   * Proof-of-presence flags (the office's feed, `GET /api/rounds/{id}/inspections`): `[]` clean,
+   * `null` never checked; absent elsewhere.
+   */
+  flags?: PresenceFlag[] | null;
 }
 
 /** The answer to `PUT /api/inspections/{id}`: the revision as stored and scored by the server. */
@@ -283,6 +325,8 @@ export interface PublicationView {
 export interface PublicRanking {
   round: { name: string; startsOn: string; endsOn: string };
   publishedAt: string;
+  /** The issuing office the round's bulletin names (as saved now, not when published); null while never saved. */
+  issuer: string | null;
   districts: Pick<
     DistrictTally,
     'district' | 'sites' | 'inspected' | 'fullMarks' | 'toRectify' | 'averageScore' | 'rank'

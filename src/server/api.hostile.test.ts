@@ -36,6 +36,9 @@ interface HostileCase {
 
 const MiB = 1024 * 1024;
 
+/** A valid position fix; each hostile case spoils one field. */
+const FIX = { lat: 33.7453, lng: 113.2951, accuracy: 15, at: '2021-07-05T02:00:00Z', stage: 'open' };
+
 describeEachEngine(
   'malformed and hostile requests',
   (engine) => {
@@ -86,6 +89,14 @@ describeEachEngine(
       rectifyDays: 15,
       startsOn: '2021-08-01',
       endsOn: '2021-08-31',
+    };
+    const goodBulletin = {
+      documentNumber: '锦创文办〔2021〕12号',
+      issuer: '市创文办',
+      issuedOn: null,
+      text: null,
+      attachmentOrder: 'districts',
+      districtOrder: ['新华区'],
     };
     const goodUser = { username: 'newcomer', password: 'long-enough-1', displayName: '新人', role: 'inspector' };
 
@@ -463,6 +474,71 @@ describeEachEngine(
         status: 400,
         error: 'invalid_request',
         request: () => putInspection((b) => void (b.location = { lat: 33.7, lng: -181 })),
+      },
+      // Proof of presence: bad position fixes are refused whole, nothing stored.
+      {
+        name: 'inspection: a fix whose lat is the string "NaN"',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, lat: 'NaN' }])),
+      },
+      {
+        name: 'inspection: a fix whose lat is a bare NaN (not JSON)',
+        status: 400,
+        error: 'malformed_json',
+        request: () =>
+          putInspection((b) => JSON.stringify({ ...b, fixes: [{ ...FIX, lat: 0 }] }).replace('"lat":0', '"lat":NaN')),
+      },
+      {
+        name: 'inspection: a fix whose lat is null',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, lat: null }])),
+      },
+      {
+        name: 'inspection: a fix at lat 91',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, lat: 91 }])),
+      },
+      {
+        name: 'inspection: a fix with a negative accuracy',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, accuracy: -1 }])),
+      },
+      {
+        name: 'inspection: a fix without its time',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, at: undefined }])),
+      },
+      {
+        name: 'inspection: a fix at an unknown stage',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = [{ ...FIX, stage: 'teleport' }])),
+      },
+      {
+        name: 'inspection: 501 fixes',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.fixes = Array.from({ length: 501 }, () => FIX))),
+      },
+      {
+        name: 'inspection: a site position at lng 200',
+        status: 400,
+        error: 'invalid_request',
+        request: () => putInspection((b) => void (b.sitePosition = { lat: 33.7, lng: 200 })),
+      },
+      {
+        name: 'inspection: a photo source that is neither camera nor gallery',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          putInspection(
+            (b) => void (b.photoMeta = { [storedPhoto]: { capturedAt: '2021-07-05T02:00:00Z', source: 'scanner' } }),
+          ),
       },
       {
         name: 'inspection: an unknown round',
@@ -857,6 +933,36 @@ describeEachEngine(
         error: 'invalid_request',
         request: () =>
           json('PUT', '/api/session/password', { currentPassword: 'same-password', newPassword: 'same-password' }),
+      },
+      {
+        name: 'a bulletin paragraph of 1.5 MB',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, {
+            ...goodBulletin,
+            text: { opening: ['文'.repeat(500_000)], overview: [], ranking: [], problems: [], requirements: [] },
+          }),
+      },
+      {
+        name: 'a bulletin district order of objects',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, { ...goodBulletin, districtOrder: [{ district: '新华区' }] }),
+      },
+      {
+        name: 'a bulletin district order naming no known district',
+        status: 400,
+        error: 'invalid_request',
+        request: () =>
+          json('PUT', `/api/rounds/${roundId}/bulletin`, { ...goodBulletin, districtOrder: ['新华区', '火星区'] }),
+      },
+      {
+        name: 'a bulletin saved by an inspector',
+        status: 403,
+        error: 'forbidden',
+        request: () => json('PUT', `/api/rounds/${roundId}/bulletin`, goodBulletin, 'inspector'),
       },
       {
         name: 'password change: no token',

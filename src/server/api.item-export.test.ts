@@ -170,7 +170,9 @@ describeEachEngine(
       expect(response.headers.get('content-disposition')).toBe(`attachment; filename="items-${ROUND}.csv"`);
       const text = response.bytes.toString('utf8');
       expect(
-        text.startsWith('\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注\r\n'),
+        text.startsWith(
+          '\uFEFF区县,点位编号,点位名称,类型,项目编号,类别,测评项目,分值,等级,缺陷数,得分,备注,核验提示\r\n',
+        ),
       ).toBe(true);
       const lines = text.slice(1).split('\r\n').slice(1, -1);
       const rubric = h.fx.rubrics.get('2021')!.types;
@@ -180,7 +182,8 @@ describeEachEngine(
       expect(lines[0]!.startsWith('卫东区,E-C1,')).toBe(true);
       const station = rubric.station.items.find((item) => !item.countRule)!;
       const deducted = lines.find((line) => line.startsWith(`新华区,E-S1,`) && line.includes(`,${station.id},`))!;
-      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙"`);
+      // Sent without any position (an older phone): flagged, on each line of the site.
+      expect(deducted).toContain(`,${station.points},C#,,0,"'=HYPERLINK(""x""), 未上墙",无定位`);
       expectStatus(await h.api.get(`/api/rounds/${ROUND}/exports/items.csv`, team.inspector.token), 403, 'inspector');
       expectStatus(await h.api.get(`/api/rounds/nope/exports/items.csv`, team.supervisor.token), 404, 'unknown');
     });
@@ -230,7 +233,7 @@ describeEachEngine(
       const text = response.bytes.toString('utf8');
       expect(
         text.startsWith(
-          '\uFEFF区县,点位编号,点位名称,类型,测评状态,得分,满分,须整改,扣分项数,测评员,提交时间,版本\r\n',
+          '\uFEFF区县,点位编号,点位名称,类型,测评状态,得分,满分,须整改,扣分项数,测评员,提交时间,版本,核验提示\r\n',
         ),
       ).toBe(true);
       const lines = text.slice(1).split('\r\n').slice(1, -1);
@@ -249,7 +252,8 @@ describeEachEngine(
       expect(deducted![9]).toBe(team.inspector.displayName);
       expect(deducted![10]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
       expect(deducted![11]).toBe('1');
-      expect(never!.slice(5)).toEqual(['', '', '', '', '', '', '']);
+      expect(deducted![12]).toBe('无定位'); // sent without any position, as an older phone does
+      expect(never!.slice(5)).toEqual(['', '', '', '', '', '', '', '']);
       expectStatus(await h.api.get(`/api/rounds/${ROUND}/exports/results.csv`, team.inspector.token), 403, 'inspector');
       expectStatus(await h.api.get(`/api/rounds/nope/exports/results.csv`, team.supervisor.token), 404, 'unknown');
     });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, jpeg, photoFiles, site, useApiServer, type Team } from './test-support/api-harness';
+import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from './test-support/s3-server';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -135,6 +136,45 @@ describeEachEngine(
       expect((await h.api.putPhoto(bytes, team.inspector.token)).status).toBe(200);
       expect(await photoFiles(h.server.dataDir)).toEqual([]);
       expect((await h.api.get('/api/ready')).status).toBe(200);
+    });
+  },
+  { openStorage: false },
+);
+
+describeEachEngine(
+  'photos in an S3 bucket (PHOTO_STORE=s3://…)',
+  (engine) => {
+    let s3: LocalS3;
+    beforeAll(async () => {
+      s3 = await startLocalS3();
+    });
+    const h = useApiServer(engine, {
+      photoStore: 's3',
+      s3: () => ({ location: s3.location('civic'), credentials: LOCAL_S3_CREDENTIALS }),
+    });
+    afterAll(() => s3.close());
+
+    it('an upload lands in the bucket and is served back byte-exact; a retry is 200; nothing on disk', async () => {
+      const team = await h.fx.team();
+      const bytes = jpeg({ bytes: 1_200_000 });
+      const [hash] = await h.fx.uploadPhotos(team.inspector.token, [bytes]);
+      expect(await h.server.ctx.photos.hasPhoto(hash!)).toBe(true);
+      const read = await h.api.get(`/api/photos/${hash}`, team.inspector.token);
+      expect([read.status, read.headers.get('content-type'), read.bytes.equals(bytes)]).toEqual([
+        200,
+        'image/jpeg',
+        true,
+      ]);
+      expect((await h.api.putPhoto(bytes, team.inspector.token)).status).toBe(200);
+      expect(await photoFiles(h.server.dataDir)).toEqual([]);
+    });
+
+    it('ready while the bucket takes a file; 503 naming the bucket once it is gone', async () => {
+      expect((await h.api.get('/api/ready')).status).toBe(200);
+      await s3.close();
+      const broken = await h.api.get<{ error: string; checks: Record<string, string> }>('/api/ready');
+      expect([broken.status, broken.body.checks.database]).toEqual([503, 'ok']);
+      expect(broken.body.checks.photos).toMatch(/^error: PUT s3:\/\/civic-photos\/civic\/: /);
     });
   },
   { openStorage: false },

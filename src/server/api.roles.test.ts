@@ -215,6 +215,28 @@ describeEachEngine(
         },
       },
       {
+        route: 'GET /api/rounds/:roundId/bulletin',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/bulletin`, t),
+      },
+      {
+        route: 'PUT /api/rounds/:roundId/bulletin',
+        roles: office(200),
+        call: (t) =>
+          h.api.put(
+            `/api/rounds/${round.id}/bulletin`,
+            {
+              documentNumber: '锦创文办〔2021〕3号',
+              issuer: '市创文办',
+              issuedOn: null,
+              text: null,
+              attachmentOrder: 'ranking',
+              districtOrder: [],
+            },
+            t,
+          ),
+      },
+      {
         route: 'GET /api/rounds/:roundId/report',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/report`, t),

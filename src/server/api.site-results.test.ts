@@ -226,7 +226,10 @@ describeEachEngine(
     it('backfills exactly what the inspections wrote (migration 0008)', async () => {
       const { db } = h.server.ctx;
       const snapshot = async () => ({
-        results: await db.selectFrom('site_results').selectAll().orderBy('site_id').execute(),
+        // Migration 0008 predates the presence flags (0011 copies none: it adds them empty).
+        results: (await db.selectFrom('site_results').selectAll().orderBy('site_id').execute()).map(
+          ({ flags_json: _flags, time_on_site_s: _time, ...row }) => row,
+        ),
         items: await db.selectFrom('site_result_items').selectAll().orderBy('site_id').orderBy('item_id').execute(),
         notes: await db.selectFrom('rectifications').select(['id', 'finding_note']).orderBy('id').execute(),
       });

@@ -16,6 +16,7 @@ import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-header
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
 import { bootstrapRoutes } from './routes/bootstrap';
+import { bulletinRoutes } from './routes/bulletin';
 import { healthRoutes, type MetricsAccess } from './routes/health';
 import { inspectionRoutes } from './routes/inspections';
 import { officeRoutes } from './routes/office';
@@ -123,6 +124,7 @@ export async function buildApp({
   await app.register(recheckProgressRoutes, api);
   await app.register(officeRoutes, api);
   await app.register(publicationRoutes, api);
+  await app.register(bulletinRoutes, api);
   await app.register(publicRankingRoutes, api);
 
   if (distDir) await serveApp(app, distDir);

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     await ensureAppBuild(PROJECT_ROOT, config.distDir, (line) => console.log(line));
   const rubrics = await loadRubrics(config.rubricDir);
   const storage = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const photos = openPhotoStore(config.photoStore, config.dataDir, storage.db);
+  const photos = openPhotoStore(config.photoStore, config.dataDir, storage.db, config.s3 && { location: config.s3 });
   if (config.photoStoreDefaulted) {
     const other = openPhotoStore(config.photoStore === 'disk' ? 'database' : 'disk', config.dataDir, storage.db);
     if (await photosLeftBehind(photos, other)) {
@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       throw new Error(`HOST=${config.host} 不是本机地址 (address not available)`, { cause: error });
     throw error;
   }
-  console.log(`civic-inspect 已启动 (${storage.engine}, photos: ${photos.kind}): ${serverUrl(config)}`);
+  const where = config.s3 ? ` s3://${config.s3.bucket}/${config.s3.prefix}` : '';
+  console.log(`civic-inspect 已启动 (${storage.engine}, photos: ${photos.kind}${where}): ${serverUrl(config)}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

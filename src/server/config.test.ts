@@ -91,7 +91,7 @@ describe('TLS and metrics settings', () => {
 });
 
 describe('PHOTO_STORE', () => {
-  it('defaults to disk with SQLite and to the database with PostgreSQL; s3 is refused for now', () => {
+  it('defaults to disk with SQLite and to the database with PostgreSQL', () => {
     expect(readConfig({})).toMatchObject({ photoStore: 'disk', photoStoreDefaulted: true });
     expect(readConfig({ DATABASE_URL: 'postgres://x/y' })).toMatchObject({
       photoStore: 'database',
@@ -101,6 +101,33 @@ describe('PHOTO_STORE', () => {
       photoStore: 'disk',
       photoStoreDefaulted: false,
     });
-    expect(() => readConfig({ PHOTO_STORE: 's3://bucket/prefix' })).toThrow(/PHOTO_STORE/);
+    expect(() => readConfig({ PHOTO_STORE: 'ftp://somewhere' })).toThrow(/PHOTO_STORE/);
+  });
+
+  it('takes an S3 bucket and prefix, its endpoint, region and addressing from the environment', () => {
+    expect(readConfig({ PHOTO_STORE: 's3://city-photos/civic/2026' })).toMatchObject({
+      photoStore: 's3',
+      photoStoreDefaulted: false,
+      s3: { bucket: 'city-photos', prefix: 'civic/2026/', region: 'us-east-1', forcePathStyle: false },
+    });
+    const minio = readConfig({
+      PHOTO_STORE: 's3://city-photos',
+      S3_ENDPOINT: 'http://10.0.0.9:9000',
+      AWS_REGION: 'cn-north-1',
+    });
+    expect(minio.s3).toEqual({
+      bucket: 'city-photos',
+      prefix: '',
+      endpoint: 'http://10.0.0.9:9000',
+      region: 'cn-north-1',
+      forcePathStyle: true,
+    });
+    expect(
+      readConfig({ PHOTO_STORE: 's3://city-photos', S3_ENDPOINT: 'https://oss.example.cn', S3_FORCE_PATH_STYLE: '0' })
+        .s3?.forcePathStyle,
+    ).toBe(false);
+    expect(() => readConfig({ PHOTO_STORE: 's3://Bad_Bucket/x' })).toThrow(/PHOTO_STORE/);
+    expect(() => readConfig({ PHOTO_STORE: 's3://' })).toThrow(/PHOTO_STORE/);
+    expect(() => readConfig({ PHOTO_STORE: 's3://city-photos', S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT/);
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhotoStoreKind } from './storage/photo-store';
+import { parseS3Url, type S3Location } from './storage/s3-photo-store';
 
 export interface ServerConfig {
   port: number;
@@ -23,8 +24,10 @@ export interface ServerConfig {
    * false (believe none), a hop count, or addresses/CIDRs (`loopback`, `10.0.0.0/8`).
    */
   trustProxy: TrustProxy;
-  /** PHOTO_STORE: where photo bytes live (`disk` under DATA_DIR, or `database`); see photo-store.ts. */
+  /** PHOTO_STORE: where photo bytes live (`disk` under DATA_DIR, `database`, or `s3://…`); see photo-store.ts. */
   photoStore: PhotoStoreKind;
+  /** The bucket when PHOTO_STORE is `s3://bucket/prefix` (with S3_ENDPOINT, AWS_REGION, S3_FORCE_PATH_STYLE). */
+  s3?: S3Location;
   /** True when PHOTO_STORE was not set and the default was taken (the start checks no photos are left behind). */
   photoStoreDefaulted: boolean;
   /** TLS_CERT and TLS_KEY (PEM files): serve HTTPS directly instead of behind a proxy. */
@@ -61,7 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     publicUrl: readPublicUrl(env.PUBLIC_URL),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
-    ...readPhotoStore(env.PHOTO_STORE, databaseUrl),
+    ...readPhotoStore(env.PHOTO_STORE, databaseUrl, env),
     tls: readTls(env.TLS_CERT, env.TLS_KEY),
     metrics: readMetricsAccess(env.METRICS_TOKEN, env.METRICS_ALLOW),
     port,
@@ -152,11 +155,49 @@ function readMetricsAccess(token: string | undefined, allow: string | undefined)
 function readPhotoStore(
   value: string | undefined,
   databaseUrl: string | undefined,
-): Pick<ServerConfig, 'photoStore' | 'photoStoreDefaulted'> {
-  const text = value?.trim().toLowerCase();
+  env: NodeJS.ProcessEnv,
+): Pick<ServerConfig, 'photoStore' | 'photoStoreDefaulted' | 's3'> {
+  const text = value?.trim();
   if (!text) return { photoStore: databaseUrl ? 'database' : 'disk', photoStoreDefaulted: true };
-  if (text === 'disk' || text === 'database') return { photoStore: text, photoStoreDefaulted: false };
-  throw new ConfigError(
-    `PHOTO_STORE 须为 disk 或 database (PHOTO_STORE must be disk or database; S3 is not supported yet), got "${value}"`,
-  );
+  return { ...readPhotoStoreSetting(text, env), photoStoreDefaulted: false };
+}
+
+/**
+ * A photo store named as PHOTO_STORE names it (`disk`, `database`, `s3://bucket/prefix`); also
+ * what `npm run photos:migrate` takes. An S3 bucket is reached with S3_ENDPOINT (unset: AWS),
+ * AWS_REGION (default us-east-1) and S3_FORCE_PATH_STYLE (default on with S3_ENDPOINT, as MinIO
+ * and most S3-compatible services need); credentials come from the AWS SDK's own chain
+ * (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role).
+ */
+export function readPhotoStoreSetting(
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { photoStore: PhotoStoreKind; s3?: S3Location } {
+  const lower = text.trim().toLowerCase();
+  if (lower === 'disk' || lower === 'database') return { photoStore: lower };
+  let bucket: ReturnType<typeof parseS3Url>;
+  try {
+    bucket = parseS3Url(text.trim());
+  } catch {
+    bucket = null; // an s3:// address without a valid bucket name: worded below
+  }
+  if (!bucket)
+    throw new ConfigError(
+      `PHOTO_STORE 须为 disk、database 或 s3://存储桶/前缀 (PHOTO_STORE must be disk, database or s3://bucket/prefix), got "${text}"`,
+    );
+  const endpoint = env.S3_ENDPOINT?.trim() || undefined;
+  if (endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint))
+    throw new ConfigError(
+      `S3_ENDPOINT 须为 http(s)://主机[:端口] (S3_ENDPOINT must be an http(s) URL without a path), got "${endpoint}"`,
+    );
+  const pathStyle = env.S3_FORCE_PATH_STYLE?.trim().toLowerCase();
+  return {
+    photoStore: 's3',
+    s3: {
+      ...bucket,
+      region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+      forcePathStyle: pathStyle ? pathStyle === '1' || pathStyle === 'true' : endpoint !== undefined,
+      ...(endpoint && { endpoint }),
+    },
+  };
 }

@@ -4,6 +4,7 @@
  * bearer token, timeouts and typed errors are the same as everywhere else. Also the open call
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
+import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
 import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
@@ -34,7 +35,22 @@ export interface UserPatch {
 export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
 export type { PublicationView as Publication } from '../../domain/wire';
 
-export type InspectionDetail = Inspection & InspectionSummary;
+/** With the proof-of-presence flags and time on site (absent from servers before them). */
+export type InspectionDetail = Inspection & InspectionSummary & { timeOnSiteS?: number | null };
+
+/**
+ * A site's current link for its responsible unit (`GET /api/rounds/{id}/unit-links`, the units
+ * loop of issue #17): `url` is what the rectification notice's QR code encodes.
+ */
+export interface UnitLinkView {
+  siteId: string;
+  siteName: string;
+  district: string;
+  url: string;
+  token: string;
+  issuedAt: string;
+  active: boolean;
+}
 
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
 
@@ -109,6 +125,13 @@ export function createOfficeApi(api: ApiClient) {
       get<Publication>(`/api/rounds/${path(roundId)}/publication`, signal),
     publish: (roundId: string) => send<Publication>('POST', `/api/rounds/${path(roundId)}/publication`, {}),
     unpublish: (roundId: string) => send<undefined>('DELETE', `/api/rounds/${path(roundId)}/publication`),
+    /** The round's bulletin document (文号, issuer, edited paragraphs, district order). */
+    bulletin: (roundId: string, signal?: AbortSignal) =>
+      get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
+    saveBulletin: (roundId: string, document: BulletinDocument) =>
+      send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
+    unitLinks: (roundId: string, signal?: AbortSignal) =>
+      get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>
       get<PublicRanking>(`/api/public/rankings/${path(token)}`, signal),
   };

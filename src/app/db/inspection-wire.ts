@@ -8,7 +8,7 @@
  */
 import { checkAnswersAgainstRubric, type AnswerIssue, type AnswerProblemKind } from '../../domain/inspection-rules';
 import type { RubricFile, RubricItem } from '../../domain/rubric';
-import { inspectionSchema, type Answer, type Inspection } from '../../domain/wire';
+import { inspectionSchema, type Answer, type Inspection, type PositionFixInput } from '../../domain/wire';
 import type { LocalInspection } from './types';
 
 export type ProblemCode =
@@ -53,9 +53,15 @@ export type FreezeResult = { ok: true; payload: Inspection } | { ok: false; prob
 type WireAnswer = Omit<Answer, 'photos'> & { photos: string[] };
 
 /** Builds and validates the wire body of one revision; `submittedAt` is an ISO instant. */
-export function freezeInspection(file: RubricFile, inspection: LocalInspection, submittedAt: string): FreezeResult {
+export function freezeInspection(
+  file: RubricFile,
+  inspection: LocalInspection,
+  submittedAt: string,
+  submitFix?: PositionFixInput,
+): FreezeResult {
   const answers = wireAnswers(file, inspection);
-  const { location } = inspection;
+  const { location, fixes, sitePosition } = inspection;
+  const allFixes = [...(fixes ?? []), ...(submitFix ? [submitFix] : [])];
   const wire = {
     id: inspection.id,
     revision: inspection.revision,
@@ -71,6 +77,8 @@ export function freezeInspection(file: RubricFile, inspection: LocalInspection, 
         ...(location.accuracy !== undefined && { accuracy: location.accuracy }),
       },
     }),
+    ...(allFixes.length > 0 && { fixes: allFixes }),
+    ...(sitePosition && { sitePosition }),
     answers,
   };
   const problems = sortProblems(file, [
@@ -165,7 +173,7 @@ function fromSchemaIssues(
     } else if (head === 'answers') {
       // "at least one answer": every item is already reported as unanswered.
       if (answers.length > 0) problems.push({ code: 'invalid', data: { detail: 'answers' } });
-    } else if (head === 'location') {
+    } else if (head === 'location' || head === 'fixes' || head === 'sitePosition') {
       problems.push({ code: 'invalid_location' });
     } else {
       problems.push({ code: 'invalid', data: { path: issue.path.map(String).join('.') } });

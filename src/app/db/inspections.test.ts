@@ -15,7 +15,9 @@ import {
   inspectionsForRound,
   openInspection,
   photosOf,
+  recordFix,
   setLocation,
+  setSitePosition,
   siteStates,
   submitInspection,
   updateAnswer,
@@ -456,5 +458,60 @@ describe('reading', () => {
     });
     expect((await inspectionsForRound(db, 'R1', INSPECTOR.id)).map((i) => i.id)).toEqual([mine.id]);
     expect(await inspectionsForRound(db, 'R1')).toHaveLength(2);
+  });
+});
+
+describe('proof of presence', () => {
+  it('sends the fixes of opening, photos and submit, the site position and each photo’s facts', async () => {
+    const draft = await open();
+    await gradeAllA(draft.id, ['T18']);
+    await setLocation(db, draft.id, { lat: 33.7, lng: 113.3, accuracy: 12 }, at(1));
+    const photo = {
+      ...(await makePhoto('gallery')),
+      source: 'gallery' as const,
+      exifAt: '2026-11-20T01:30:00.000Z',
+      sourceSha256: 'e'.repeat(64),
+      markedUp: true,
+    };
+    await recordFix(db, draft.id, { lat: 33.71, lng: 113.3, accuracy: 20 }, 'photo', at(2));
+    await updateAnswer(db, draft.id, 'T18', { defects: 1 }, at(2));
+    await attachPhoto(db, draft.id, 'T18', photo, at(2));
+    await setSitePosition(db, draft.id, { lat: 33.7, lng: 113.3, accuracy: 12 }, at(3));
+
+    expect(await submitInspection(db, draft.id, at(10), { lat: 33.72, lng: 113.3, accuracy: 8 })).toEqual({
+      ok: true,
+      revision: 1,
+    });
+    const entries = await entriesOfGroup(db, draft.id);
+    const { payload } = entries.find((entry) => entry.kind === 'inspection') as InspectionOutboxEntry;
+    expect(inspectionSchema.safeParse(payload).success).toBe(true);
+    expect(payload.fixes).toEqual([
+      { lat: 33.7, lng: 113.3, accuracy: 12, at: at(1).toISOString(), stage: 'open' },
+      { lat: 33.71, lng: 113.3, accuracy: 20, at: at(2).toISOString(), stage: 'photo' },
+      { lat: 33.72, lng: 113.3, accuracy: 8, at: at(10).toISOString(), stage: 'submit' },
+    ]);
+    expect(payload.sitePosition).toEqual({ lat: 33.7, lng: 113.3, accuracy: 12 });
+    expect(payload.photoMeta?.[photo.sha256]).toEqual({
+      capturedAt: photo.capturedAt,
+      lat: 33.7,
+      lng: 113.3,
+      accuracy: 12,
+      source: 'gallery',
+      exifAt: '2026-11-20T01:30:00.000Z',
+      sourceSha256: 'e'.repeat(64),
+      markedUp: true,
+    });
+  });
+
+  it('sends no fixes when none was ever taken, and withdraws a site position', async () => {
+    const draft = await open();
+    await gradeAllA(draft.id);
+    await setSitePosition(db, draft.id, { lat: 33.7, lng: 113.3 }, at(1));
+    await setSitePosition(db, draft.id, null, at(2));
+    await submitInspection(db, draft.id, at(10));
+    const entries = await entriesOfGroup(db, draft.id);
+    const { payload } = entries.find((entry) => entry.kind === 'inspection') as InspectionOutboxEntry;
+    expect(payload).not.toHaveProperty('fixes');
+    expect(payload).not.toHaveProperty('sitePosition');
   });
 });

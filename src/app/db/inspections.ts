@@ -11,7 +11,8 @@
  */
 import type { AnswerGrade } from '../../domain/grades';
 import { gradeForDefects, type RubricFile, type RubricItem } from '../../domain/rubric';
-import type { Inspection } from '../../domain/wire';
+import type { FixStage } from '../../domain/presence';
+import { MAX_FIXES, type Inspection, type PositionFixInput } from '../../domain/wire';
 import { toIso, writeTransaction, type CivicDatabase } from './database';
 import { NotEditableError, RecordNotFoundError } from './errors';
 import { newUuid } from './ids';
@@ -138,12 +139,70 @@ export function setLocation(
           lng: location.lng,
           ...(location.accuracy !== undefined && { accuracy: location.accuracy }),
         },
+        // The fix at opening is also the first of the proof of presence.
+        ...(location && { fixes: withFix(inspection.fixes, fixOf(location, 'open', now)) }),
         updatedAt: toIso(now),
       };
       await db.inspections.put(stored);
       return stored;
     }),
   );
+}
+
+/** A position fix taken while inspecting (at a photo), kept for the proof of presence. */
+export function recordFix(
+  db: CivicDatabase,
+  id: string,
+  fix: GeoLocation,
+  stage: FixStage,
+  now: Instant = new Date(),
+): Promise<LocalInspection> {
+  return serialised(db, queueKey(id), () =>
+    writeTransaction(db, ['inspections'], async () => {
+      const inspection = await editableInspection(db, id);
+      const stored: LocalInspection = {
+        ...inspection,
+        fixes: withFix(inspection.fixes, fixOf(fix, stage, now)),
+        updatedAt: toIso(now),
+      };
+      await db.inspections.put(stored);
+      return stored;
+    }),
+  );
+}
+
+/**
+ * "Use this phone's position" for a site without coordinates: sent with the inspection, taken by
+ * the server only while the site still has none. `null` withdraws it.
+ */
+export function setSitePosition(
+  db: CivicDatabase,
+  id: string,
+  position: GeoLocation | null,
+  now: Instant = new Date(),
+): Promise<LocalInspection> {
+  return serialised(db, queueKey(id), () =>
+    writeTransaction(db, ['inspections'], async () => {
+      const { sitePosition: _previous, ...inspection } = await editableInspection(db, id);
+      const stored: LocalInspection = {
+        ...inspection,
+        ...(position && { sitePosition: { ...position } }),
+        updatedAt: toIso(now),
+      };
+      await db.inspections.put(stored);
+      return stored;
+    }),
+  );
+}
+
+function fixOf(location: GeoLocation, stage: FixStage, now: Instant): PositionFixInput {
+  return { lat: location.lat, lng: location.lng, accuracy: location.accuracy ?? 0, at: toIso(now), stage };
+}
+
+/** Appends a fix, keeping room for the one taken at submit within the wire's limit. */
+function withFix(fixes: PositionFixInput[] | undefined, fix: PositionFixInput): PositionFixInput[] {
+  const kept = fixes ?? [];
+  return kept.length >= MAX_FIXES - 1 ? kept : [...kept, fix];
 }
 
 /**
@@ -202,7 +261,13 @@ export type SubmitResult = { ok: true; revision: number } | { ok: false; problem
  * outbox entry per photo the server has not confirmed and that is not queued yet, then the
  * inspection itself. Submitting an inspection that is no longer a draft changes nothing.
  */
-export function submitInspection(db: CivicDatabase, id: string, now: Instant): Promise<SubmitResult> {
+export function submitInspection(
+  db: CivicDatabase,
+  id: string,
+  now: Instant,
+  /** The phone's latest position, recorded as the fix at submit (proof of presence). */
+  submitAt?: GeoLocation,
+): Promise<SubmitResult> {
   const nowIso = toIso(now);
   return serialised(db, queueKey(id), () =>
     writeTransaction(db, ['inspections', 'rubrics', 'photos', 'outbox'], async (): Promise<SubmitResult> => {
@@ -213,7 +278,7 @@ export function submitInspection(db: CivicDatabase, id: string, now: Instant): P
       if (!file) {
         return { ok: false, problems: [{ code: 'no_rubric', data: { rubricVersion: inspection.rubricVersion } }] };
       }
-      const frozen = freezeInspection(file, inspection, nowIso);
+      const frozen = freezeInspection(file, inspection, nowIso, submitAt && fixOf(submitAt, 'submit', now));
       if (!frozen.ok) return frozen;
       // Capture time and GPS of each photo travel beside the answers: a burned-in watermark can
       // be faked, the data recorded at capture is what the office checks. So do the thumbnails,
@@ -285,6 +350,10 @@ async function photoFactsOf(
       capturedAt: photo.capturedAt,
       ...(photo.gps && { lat: photo.gps.lat, lng: photo.gps.lng }),
       ...(photo.gps?.accuracy !== undefined && { accuracy: photo.gps.accuracy }),
+      ...(photo.source && { source: photo.source }),
+      ...(photo.exifAt && { exifAt: photo.exifAt }),
+      ...(photo.sourceSha256 && { sourceSha256: photo.sourceSha256 }),
+      ...(photo.markedUp && { markedUp: true }),
     };
     if (photo.thumbnailSha256 && photo.thumbnail.size > 0) thumbnails[photo.sha256] = photo.thumbnailSha256;
   }

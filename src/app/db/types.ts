@@ -8,7 +8,17 @@
  */
 import type { AnswerGrade, Grade } from '../../domain/grades';
 import type { Rubric, SiteType } from '../../domain/rubric';
-import type { AssignedSiteResult, Inspection, Recheck, Round, Site, User, Verdict } from '../../domain/wire';
+import type { PhotoSource } from '../../domain/presence';
+import type {
+  AssignedSiteResult,
+  Inspection,
+  PositionFixInput,
+  Recheck,
+  Round,
+  Site,
+  User,
+  Verdict,
+} from '../../domain/wire';
 
 /** A moment passed in by the caller (a clock), stored as an ISO string. */
 export type Instant = Date | number;
@@ -113,6 +123,10 @@ export interface LocalInspection {
   submittedAt?: string;
   /** `undefined`: not asked yet; `null`: refused or unavailable (does not block the work). */
   location?: GeoLocation | null;
+  /** Proof of presence: position fixes taken at opening, at photos (and at submit, in the frozen body). */
+  fixes?: PositionFixInput[];
+  /** "Use this phone's position" for a site without coordinates: sent with the inspection. */
+  sitePosition?: GeoLocation;
   /** By rubric item id. */
   answers: Record<string, LocalAnswer>;
   updatedAt: string;
@@ -150,6 +164,14 @@ export interface PhotoRecord {
   capturedAt: string;
   inspectorId: string;
   gps?: GeoLocation;
+  /** Proof of presence: taken with the camera or chosen from the gallery (absent in older photos). */
+  source?: PhotoSource;
+  /** The picture's own capture time (EXIF DateTimeOriginal) as an instant, when it has one. */
+  exifAt?: string;
+  /** SHA-256 of the untouched file as picked: the same picture chosen twice has the same one. */
+  sourceSha256?: string;
+  /** The inspector drew on it (circle, arrow, text) before it was stored. */
+  markedUp?: boolean;
   width: number;
   height: number;
   /** Size of `blob`. */
@@ -174,6 +196,14 @@ export interface NewPhoto {
   capturedAt: string;
   inspectorId: string;
   gps?: GeoLocation;
+  /** Proof of presence: taken with the camera or chosen from the gallery (absent in older photos). */
+  source?: PhotoSource;
+  /** The picture's own capture time (EXIF DateTimeOriginal) as an instant, when it has one. */
+  exifAt?: string;
+  /** SHA-256 of the untouched file as picked: the same picture chosen twice has the same one. */
+  sourceSha256?: string;
+  /** The inspector drew on it (circle, arrow, text) before it was stored. */
+  markedUp?: boolean;
 }
 
 /** `rechecks` store: a rechecker's verdict on one rectification. */

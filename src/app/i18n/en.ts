@@ -162,6 +162,14 @@ export const en: Messages = {
       denied: 'No location permission; you can still inspect.',
       unavailable: 'Location unavailable; you can still inspect.',
     },
+    sitePosition: {
+      missing: 'This site has no coordinates yet.',
+      use: "Use this phone's position for the site",
+      noFix: "Not located yet: this phone's position cannot be used.",
+      chosen:
+        "On submit, this phone's position (about ±{{accuracy}} m) becomes the site's coordinates, marked as from a phone.",
+      undo: "Don't use it",
+    },
     notFound: 'There is no inspection task for this site.',
     notScored: 'Nothing graded yet',
     backToSites: 'Back to the site list',

@@ -163,6 +163,13 @@ export const zhCN = {
       denied: '未获得定位权限，不影响测评。',
       unavailable: '暂时无法定位，不影响测评。',
     },
+    sitePosition: {
+      missing: '该点位尚无坐标。',
+      use: '使用本机位置作为点位坐标',
+      noFix: '尚未定位，暂时无法使用本机位置。',
+      chosen: '提交后将以本机位置（精度约 {{accuracy}} 米）作为点位坐标，并标明来自手机定位。',
+      undo: '不使用',
+    },
     notFound: '找不到该点位的测评任务。',
     notScored: '尚未评分',
     backToSites: '返回点位列表',

@@ -27,6 +27,7 @@ import {
   type PhotoStamp,
 } from './photo-protocol';
 import { sha256Hex } from '../platform/sha256';
+import { exifCaptureTime } from './exif-time';
 import { WATERMARK_FONT_FAMILY, fitText, watermarkText } from './watermark-text';
 
 type Drawable = ImageBitmap | OffscreenCanvas;
@@ -42,6 +43,9 @@ export async function processPhoto(
   const maxBytes = options.maxBytes ?? MAX_JPEG_BYTES;
   const originalBytes = original.byteLength;
   const clock = stageClock();
+  // Read before decoding: the untouched file's hash and its own capture time (proof of presence).
+  const sourceSha256 = await sha256Hex(original);
+  const exifAt = exifCaptureTime(original, -new Date().getTimezoneOffset());
 
   const bitmap = await decode(original);
   const originalSize = { width: bitmap.width, height: bitmap.height };
@@ -94,6 +98,8 @@ export async function processPhoto(
     originalBytes,
     originalWidth: originalSize.width,
     originalHeight: originalSize.height,
+    sourceSha256,
+    ...(exifAt && { exifAt }),
     timings: clock.timings(),
   };
   release(photo);

@@ -67,6 +67,7 @@ function result(jpeg: number[], overrides: Partial<PhotoJobResult> = {}): PhotoJ
     originalBytes: 3,
     originalWidth: 3000,
     originalHeight: 4000,
+    sourceSha256: 'd'.repeat(64),
     timings: { decode: 1, resize: 1, watermark: 1, encode: 1, thumbnail: 1, hash: 1, total: 6 },
     ...overrides,
   };

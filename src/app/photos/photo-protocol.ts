@@ -77,6 +77,10 @@ export interface PhotoJobResult {
   /** Size of the original as displayed, i.e. after its EXIF orientation is applied. */
   originalWidth: number;
   originalHeight: number;
+  /** Lowercase hex SHA-256 of the original file as picked (proof of presence: the same picture twice). */
+  sourceSha256: string;
+  /** The original's EXIF DateTimeOriginal as an instant, when it has one. */
+  exifAt?: string;
   timings: PhotoStageTimings;
 }
 

@@ -25,11 +25,17 @@ const processed = (sha256: string): ProcessedPhoto =>
     bytes: 4,
     originalBytes: 9,
     quality: 0.8,
+    sourceSha256: 'd'.repeat(64),
+    exifAt: '2021-07-12T02:29:00.000Z',
   }) as ProcessedPhoto;
 
 /** Files as an input hands them over. */
 function fileList(...names: string[]): FileList {
-  const files = names.map((name) => new File([name], name, { type: 'image/jpeg' }));
+  return fileListModified(NOW.getTime(), ...names);
+}
+
+function fileListModified(lastModified: number, ...names: string[]): FileList {
+  const files = names.map((name) => new File([name], name, { type: 'image/jpeg', lastModified }));
   return Object.assign(files, { item: (index: number) => files[index] ?? null });
 }
 
@@ -98,7 +104,26 @@ describe('attaching picked photos', () => {
       capturedAt: NOW.toISOString(),
       inspectorId: 'u1',
       gps: { lat: 33.7, lng: 113.3 },
+      source: 'camera',
+      sourceSha256: 'd'.repeat(64),
+      exifAt: '2021-07-12T02:29:00.000Z',
     });
+  });
+
+  it('records a gallery photo as such, and an old file given to the camera button too', async () => {
+    const process = vi.fn<Process>(() => Promise.resolve(processed('a'.repeat(64))));
+    const attach = vi.fn((_photo: NewPhoto) => Promise.resolve());
+    const { result } = setup(process);
+    let works: Promise<unknown>[] = [];
+    act(() => {
+      works = [
+        ...result.current.add(fileList('chosen.jpg'), target(attach), 'gallery'),
+        ...result.current.add(fileListModified(NOW.getTime() - 3_600_000, 'old.jpg'), target(attach), 'camera'),
+        ...result.current.add(fileList('fresh.jpg'), target(attach), 'camera'),
+      ];
+    });
+    await act(() => Promise.all(works));
+    expect(attach.mock.calls.map(([photo]) => photo.source)).toEqual(['gallery', 'gallery', 'camera']);
   });
 
   it('words a failed photo for the screen, and leaves a full phone as it is', async () => {

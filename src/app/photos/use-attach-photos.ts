@@ -5,6 +5,7 @@ import type { GeoLocation, NewPhoto } from '../db/types';
 import { useServices, type AppServices } from '../services';
 import { localErrorText } from '../i18n/local-errors';
 import type { PhotoStamp } from './photo-protocol';
+import { photoSource, type PhotoPicker } from './photo-source';
 
 /** Where picked photos go: what their watermark says and the record that keeps them. */
 export interface PhotoTarget {
@@ -26,7 +27,7 @@ export interface AttachPhotos {
    * A full phone rejects with StorageFullError as it is (the page words that one for every
    * change); any other failure with an Error worded by `failedKey`.
    */
-  add: (files: FileList, target: PhotoTarget) => Promise<unknown>[];
+  add: (files: FileList, target: PhotoTarget, picker?: PhotoPicker) => Promise<unknown>[];
 }
 
 /** The checklist and the recheck screen each word a failed photo in their own section. */
@@ -39,10 +40,10 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
   const count = (key: string, by: number) =>
     setBusy((current) => ({ ...current, [key]: Math.max(0, (current[key] ?? 0) + by) }));
 
-  const add = (files: FileList, target: PhotoTarget) =>
+  const add = (files: FileList, target: PhotoTarget, picker: PhotoPicker = 'camera') =>
     Array.from(files, (file) => {
       count(target.key, 1);
-      return processAndAttach(services, file, target)
+      return processAndAttach(services, file, target, picker)
         .catch((error: unknown) => {
           throw error instanceof StorageFullError
             ? error
@@ -54,8 +55,15 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
 }
 
 /** One file: watermarked with the time it was picked, then stored with the same time as its capture time. */
-async function processAndAttach(services: AppServices, file: File, target: PhotoTarget): Promise<unknown> {
-  const takenAt = services.now().toISOString();
+async function processAndAttach(
+  services: AppServices,
+  file: File,
+  target: PhotoTarget,
+  picker: PhotoPicker,
+): Promise<unknown> {
+  const now = services.now();
+  const takenAt = now.toISOString();
+  const source = photoSource(file, picker, now.getTime());
   const { gps } = target;
   const photo = await services.photos.process(file, {
     ...target.stamp,
@@ -75,5 +83,8 @@ async function processAndAttach(services: AppServices, file: File, target: Photo
     capturedAt: takenAt,
     inspectorId: target.inspectorId,
     ...(gps && { gps }),
+    source,
+    sourceSha256: photo.sourceSha256,
+    ...(photo.exifAt && { exifAt: photo.exifAt }),
   });
 }

@@ -24,7 +24,8 @@ export interface PhotoStripProps {
   labels: PhotoStripLabels;
   /** `data-testid` of the list. */
   testId?: string | undefined;
-  onAdd: (files: FileList) => void;
+  /** `picker`: which button the files came from (proof of presence: camera or gallery). */
+  onAdd: (files: FileList, picker: 'camera' | 'gallery') => void;
   onRemove: (sha256: string) => void;
   onView: (sha256: string) => void;
 }
@@ -85,7 +86,8 @@ function PhotoPickers({ labels, onAdd }: Pick<PhotoStripProps, 'labels' | 'onAdd
           accept="image/*"
           capture="environment"
           className="visually-hidden"
-          onChange={(event) => pickFiles(event.currentTarget, onAdd)}
+          data-picker="camera"
+          onChange={(event) => pickFiles(event.currentTarget, (files) => onAdd(files, 'camera'))}
         />
       </label>
       <label className="button">
@@ -95,7 +97,8 @@ function PhotoPickers({ labels, onAdd }: Pick<PhotoStripProps, 'labels' | 'onAdd
           accept="image/*"
           multiple
           className="visually-hidden"
-          onChange={(event) => pickFiles(event.currentTarget, onAdd)}
+          data-picker="gallery"
+          onChange={(event) => pickFiles(event.currentTarget, (files) => onAdd(files, 'gallery'))}
         />
       </label>
     </div>

@@ -231,8 +231,14 @@ export async function ensureAdmin(
   const existing = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (existing) return undefined;
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now, passwordCost, {
-    mustChangePassword: adminPassword === undefined,
-  });
+  try {
+    await createUser(db, { username: 'admin', password, displayName: '系统管理员', role: 'admin' }, now, passwordCost, {
+      mustChangePassword: adminPassword === undefined,
+    });
+  } catch (error) {
+    // Another server process starting on the same fresh database made the admin first.
+    if (error instanceof ApiError && error.code === 'username_taken') return undefined;
+    throw error;
+  }
   return { password, generated: adminPassword === undefined };
 }

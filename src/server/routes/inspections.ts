@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { storedFlags } from '../../domain/presence';
 import * as z from 'zod/mini';
 import { codeSchema, inspectionSchema, siteTypeSchema } from '../../domain/wire';
 import { allow, currentUser } from '../auth/guard';
@@ -84,7 +85,12 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
       const row = await query.executeTakeFirst();
       if (!row || (!isOffice(user) && row.inspector_id !== user.id))
         throw new ApiError('not_found', '找不到该测评记录');
-      return { ...(JSON.parse(row.body_json) as object), ...inspectionSummaryView(row) };
+      return {
+        ...(JSON.parse(row.body_json) as object),
+        ...inspectionSummaryView(row),
+        flags: storedFlags(row.flags_json),
+        timeOnSiteS: row.time_on_site_s,
+      };
     },
   );
 };

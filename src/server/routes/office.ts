@@ -12,14 +12,18 @@ import { resultExport } from '../services/result-export';
 import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
+import { storedFlags } from '../../domain/presence';
 import type { Database } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
 
 const feedQuerySchema = z.object({ since: z.optional(instantSchema) });
 
-/** Fields that decide scores, rectifications and due dates: fixed once the first result is in. */
-const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays'] as const;
+/**
+ * Fields that decide scores, rectifications, due dates and presence flags: fixed once the first
+ * result is in.
+ */
+const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays', 'presenceRadiusM'] as const;
 
 /**
  * What the office workspace needs beyond the contract (supervisor or admin):
@@ -60,7 +64,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       if (inspected) {
         throw new ApiError(
           'conflict',
-          '本轮已收到测评结果，评分标准版本、整改分数线和整改天数不能再修改（已生成的整改清单依据原设置）',
+          '本轮已收到测评结果，评分标准版本、整改分数线、整改天数和到场核验半径不能再修改（已生成的整改清单和核验提示依据原设置）',
         );
       }
     }
@@ -71,6 +75,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       rectify_days: merged.rectifyDays,
       starts_on: merged.startsOn,
       ends_on: merged.endsOn,
+      presence_radius_m: merged.presenceRadiusM,
     };
     await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
     return roundView({ ...round, ...values });
@@ -134,6 +139,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
           'received_at',
           'score',
           'full_marks',
+          'flags_json',
         ])
         .where('round_id', '=', round.id)
         // Inclusive: two arrivals in the same millisecond are never split across polls (the client dedupes).
@@ -141,7 +147,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
         .orderBy('received_at', 'desc')
         .execute();
       void reply.header('Cache-Control', 'no-store');
-      return rows.map(inspectionSummaryView);
+      return rows.map((row) => ({ ...inspectionSummaryView(row), flags: storedFlags(row.flags_json) }));
     },
   );
 };

@@ -31,6 +31,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
       rectify_days: input.rectifyDays,
       starts_on: input.startsOn,
       ends_on: input.endsOn,
+      presence_radius_m: input.presenceRadiusM,
       created_at: ctx.now().toISOString(),
     };
     for (const id of input.id === undefined ? roundIdsFor(input.startsOn) : [input.id]) {

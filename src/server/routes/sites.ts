@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
 import { codeSchema, sitesUpsertSchema } from '../../domain/wire';
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
@@ -31,10 +32,25 @@ export const siteRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app
           lng: site.lng ?? null,
           updated_at: updatedAt,
         };
+        const located = values.lat !== null && values.lng !== null;
         await trx
           .insertInto('sites')
-          .values({ id: site.id, ...values })
-          .onConflict((oc) => oc.column('id').doUpdateSet(values))
+          .values({ id: site.id, ...values, position_source: located ? 'office' : null })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet({
+              ...values,
+              // The office re-saving a phone's coordinates unchanged keeps them marked as the phone's.
+              position_source: sql<
+                'office' | 'phone' | null
+              >`case when sites.lat = excluded.lat and sites.lng = excluded.lng then sites.position_source else excluded.position_source end`,
+              position_set_by: sql<
+                string | null
+              >`case when sites.lat = excluded.lat and sites.lng = excluded.lng then sites.position_set_by else null end`,
+              position_set_at: sql<
+                string | null
+              >`case when sites.lat = excluded.lat and sites.lng = excluded.lng then sites.position_set_at else null end`,
+            }),
+          )
           .execute();
       }
     });

@@ -21,6 +21,7 @@ import { isAssigned, isOffice, uncitablePhotos } from './access';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
 import { refreshSiteResult, type SiteResult } from './site-results';
+import { checkPresence } from './presence';
 
 /** The answer to the PUT (domain/wire.ts). */
 export type StoredInspectionSummary = StoredInspection;
@@ -74,6 +75,8 @@ export async function putInspection(
     // Group commit: concurrent PUTs share one transaction (one fsync); each is answered only
     // after the commit that stored it (storage/group-commit.ts).
     await groupCommit(ctx).execute(async (trx) => {
+      // Proof of presence: flags warn the office, they never refuse the inspection.
+      const presence = await checkPresence(trx, round, site, inspection, user.id, now);
       const row = {
         id: inspection.id,
         revision: inspection.revision,
@@ -89,6 +92,8 @@ export async function putInspection(
         location_json: inspection.location ? JSON.stringify(inspection.location) : null,
         deductions_json: JSON.stringify(deductions.map(({ itemId, grade }) => ({ itemId, grade }))),
         body_json: body,
+        flags_json: JSON.stringify(presence.flags),
+        time_on_site_s: presence.timeOnSiteS,
       } as const;
       await trx.insertInto('inspections').values(row).execute();
       const photoRows = inspection.answers.flatMap((answer) =>
@@ -98,6 +103,7 @@ export async function putInspection(
           item_id: answer.itemId,
           sha256,
           thumbnail_sha256: inspection.thumbnails?.[sha256] ?? null,
+          source_sha256: inspection.photoMeta?.[sha256]?.sourceSha256 ?? null,
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();

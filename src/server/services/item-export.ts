@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import { CSV_BOM, csvLine } from '../../domain/csv';
 import { ITEM_SHEET_HEADER, itemSheetRow, SITE_TYPE_ORDER } from '../../domain/item-sheet';
+import { flagsCell, storedFlags } from '../../domain/presence';
 import type { Rubric } from '../../domain/rubric';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
@@ -58,7 +59,14 @@ async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids
       .innerJoin('sites', 'sites.id', 'site_results.site_id')
       .where('site_results.round_id', '=', roundId)
       .where('site_results.site_id', 'in', batch)
-      .select(['sites.id', 'sites.name', 'sites.district', 'sites.type', 'inspections.body_json'])
+      .select([
+        'sites.id',
+        'sites.name',
+        'sites.district',
+        'sites.type',
+        'inspections.body_json',
+        'site_results.flags_json',
+      ])
       .execute();
     const bySite = new Map(stored.map((row) => [row.id, row]));
     let text = '';
@@ -68,13 +76,20 @@ async function* lines(db: Kysely<Database>, rubric: Rubric, roundId: string, ids
       const { answers } = JSON.parse(site.body_json) as { answers: Answer[] };
       const byItem = new Map(answers.map((answer) => [answer.itemId, answer]));
       const file = rubric.types[site.type];
+      const flags = flagsCell(storedFlags(site.flags_json));
       for (const item of file.items) {
         const answer = byItem.get(item.id);
-        const row = itemSheetRow(site, file, item, {
-          grade: answer?.grade,
-          defects: answer?.defects ?? null,
-          note: answer?.note || null,
-        });
+        const row = itemSheetRow(
+          site,
+          file,
+          item,
+          {
+            grade: answer?.grade,
+            defects: answer?.defects ?? null,
+            note: answer?.note || null,
+          },
+          flags,
+        );
         text += csvLine(row);
       }
     }

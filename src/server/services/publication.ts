@@ -18,6 +18,7 @@ import type { Kysely } from 'kysely';
 import type { PublicRanking } from '../../domain/wire';
 import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
+import { issuingOffice } from './bulletin-documents';
 import { roundReport } from './reports';
 
 export const PUBLIC_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -94,18 +95,23 @@ export async function publicRanking(
     .where('token', '=', token)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (row.ranking_json !== null) return JSON.parse(row.ranking_json) as PublicRanking;
-  // Published before the figures were stored (migration 0003): build them once, keep them.
-  const ranking = await buildPublicRanking(db, rubrics, row.round_id, row.published_at);
-  if (ranking) {
+  const figures = row.ranking_json !== null ? (JSON.parse(row.ranking_json) as PublishedFigures) : undefined;
+  const ranking = figures ?? (await buildPublicRanking(db, rubrics, row.round_id, row.published_at));
+  // Published before the figures were stored (migration 0003): built once now, kept.
+  if (ranking && !figures) {
     await db
       .updateTable('published_rankings')
       .set({ ranking_json: JSON.stringify(ranking) })
       .where('token', '=', token)
       .execute();
   }
-  return ranking;
+  // The issuer is read as saved now: naming the office is no figure, and a QR code already
+  // printed should not wait for a republication to show who issued it.
+  return ranking && { ...ranking, issuer: await issuingOffice(db, row.round_id) };
 }
+
+/** What the published row keeps: the public page's body but the issuer. */
+type PublishedFigures = Omit<PublicRanking, 'issuer'>;
 
 /** The public page's body: the round's district figures for what was received up to `publishedAt`. */
 async function buildPublicRanking(
@@ -113,7 +119,7 @@ async function buildPublicRanking(
   rubrics: RubricStore,
   roundId: string,
   publishedAt: string,
-): Promise<PublicRanking | undefined> {
+): Promise<PublishedFigures | undefined> {
   const round = await db
     .selectFrom('rounds')
     .select(['name', 'starts_on', 'ends_on'])

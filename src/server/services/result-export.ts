@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { CSV_BOM, csvLine } from '../../domain/csv';
 import { SITE_TYPE_ORDER } from '../../domain/item-sheet';
 import { mustRectify } from '../../domain/report';
+import { storedFlags } from '../../domain/presence';
 import { RESULT_SHEET_HEADER, resultSheetRow, type ResultSheetSite } from '../../domain/result-sheet';
 import type { Database, Row } from '../storage/schema';
 import { assignedInRound } from './round-scope';
@@ -63,6 +64,7 @@ async function* lines(
           'site_results.full_marks',
           'site_results.submitted_at',
           'site_results.revision',
+          'site_results.flags_json',
           'users.display_name',
         ])
         .execute(),
@@ -91,6 +93,7 @@ async function* lines(
             inspectorName: result.display_name,
             submittedAt: result.submitted_at,
             revision: result.revision,
+            flags: storedFlags(result.flags_json),
           },
         ),
       );

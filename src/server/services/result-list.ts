@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import * as z from 'zod/mini';
+import { storedFlags } from '../../domain/presence';
 import { RESULT_LIST_SORTS, type ResultListPage } from '../../domain/result-list';
 import { SITE_TYPES } from '../../domain/rubric';
 import { dateSchema } from '../../domain/wire';
@@ -40,6 +41,8 @@ export const resultListQuerySchema = z.object({
   to: z.optional(dateSchema),
   minScore: z.optional(scoreBound),
   maxScore: z.optional(scoreBound),
+  /** Proof of presence: `yes` at least one flag, `no` clean (checked, no flag). */
+  flagged: z.optional(z.enum(['yes', 'no'])),
 });
 export type ResultListQuery = z.infer<typeof resultListQuerySchema>;
 
@@ -90,6 +93,8 @@ export async function resultListPage(
         'site_results.received_at',
         'site_results.score',
         'site_results.full_marks',
+        'site_results.flags_json',
+        'site_results.time_on_site_s',
       ])
       // Ties: newest arrival first, then site id, so pages never overlap or skip.
       .orderBy(column[sort], direction)
@@ -116,6 +121,8 @@ export async function resultListPage(
       score: row.score,
       fullMarks: row.full_marks === 1,
       mustRectify: row.score < round.rectify_below,
+      flags: storedFlags(row.flags_json),
+      timeOnSiteS: row.time_on_site_s,
     })),
   };
 }
@@ -126,29 +133,36 @@ function filteredResults(
   query: ResultListQuery,
 ): SelectQueryBuilder<Database, 'site_results' | 'sites' | 'users', object> {
   const needle = query.q?.trim().toLowerCase();
-  return db
-    .selectFrom('site_results')
-    .innerJoin('sites', 'sites.id', 'site_results.site_id')
-    .innerJoin('users', 'users.id', 'site_results.inspector_id')
-    .where('site_results.round_id', '=', round.id)
-    .where(assignedInRound(round.id, 'site_results.site_id'))
-    .$if(Boolean(needle), (q) =>
-      q.where(() => {
-        const pattern = `%${likeLiteral(needle!)}%`;
-        return sql<boolean>`(lower(sites.name) like ${pattern} escape '\\' or lower(sites.id) like ${pattern} escape '\\')`;
-      }),
-    )
-    .$if(Boolean(query.district), (q) => q.where('sites.district', '=', query.district!))
-    .$if(query.type !== undefined, (q) => q.where('sites.type', '=', query.type!))
-    .$if(query.fullMarks !== undefined, (q) =>
-      q.where('site_results.full_marks', '=', query.fullMarks === 'yes' ? 1 : 0),
-    )
-    .$if(query.rectify !== undefined, (q) =>
-      q.where('site_results.score', query.rectify === 'yes' ? '<' : '>=', round.rectify_below),
-    )
-    .$if(Boolean(query.inspectorId), (q) => q.where('site_results.inspector_id', '=', query.inspectorId!))
-    .$if(query.from !== undefined, (q) => q.where('site_results.submitted_at', '>=', shanghaiMidnight(query.from!)))
-    .$if(query.to !== undefined, (q) => q.where('site_results.submitted_at', '<', shanghaiMidnight(query.to!, 1)))
-    .$if(query.minScore !== undefined, (q) => q.where('site_results.score', '>=', query.minScore!))
-    .$if(query.maxScore !== undefined, (q) => q.where('site_results.score', '<=', query.maxScore!));
+  return (
+    db
+      .selectFrom('site_results')
+      .innerJoin('sites', 'sites.id', 'site_results.site_id')
+      .innerJoin('users', 'users.id', 'site_results.inspector_id')
+      .where('site_results.round_id', '=', round.id)
+      .where(assignedInRound(round.id, 'site_results.site_id'))
+      .$if(Boolean(needle), (q) =>
+        q.where(() => {
+          const pattern = `%${likeLiteral(needle!)}%`;
+          return sql<boolean>`(lower(sites.name) like ${pattern} escape '\\' or lower(sites.id) like ${pattern} escape '\\')`;
+        }),
+      )
+      .$if(Boolean(query.district), (q) => q.where('sites.district', '=', query.district!))
+      .$if(query.type !== undefined, (q) => q.where('sites.type', '=', query.type!))
+      .$if(query.fullMarks !== undefined, (q) =>
+        q.where('site_results.full_marks', '=', query.fullMarks === 'yes' ? 1 : 0),
+      )
+      .$if(query.rectify !== undefined, (q) =>
+        q.where('site_results.score', query.rectify === 'yes' ? '<' : '>=', round.rectify_below),
+      )
+      .$if(Boolean(query.inspectorId), (q) => q.where('site_results.inspector_id', '=', query.inspectorId!))
+      .$if(query.from !== undefined, (q) => q.where('site_results.submitted_at', '>=', shanghaiMidnight(query.from!)))
+      .$if(query.to !== undefined, (q) => q.where('site_results.submitted_at', '<', shanghaiMidnight(query.to!, 1)))
+      .$if(query.minScore !== undefined, (q) => q.where('site_results.score', '>=', query.minScore!))
+      .$if(query.maxScore !== undefined, (q) => q.where('site_results.score', '<=', query.maxScore!))
+      // Flags are stored as JSON text: `[]` is clean, null never checked, anything else flagged.
+      .$if(query.flagged === 'yes', (q) =>
+        q.where('site_results.flags_json', 'is not', null).where('site_results.flags_json', '!=', '[]'),
+      )
+      .$if(query.flagged === 'no', (q) => q.where('site_results.flags_json', '=', '[]'))
+  );
 }

@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { RoundResult } from '../../domain/report';
 import type { AnswerGrade } from '../../domain/grades';
+import { storedFlags } from '../../domain/presence';
 import type { Answer } from '../../domain/wire';
 import type { Database } from '../storage/schema';
 import { assignedInRound } from './round-scope';
@@ -32,6 +33,8 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
       'inspections.score',
       'inspections.full_marks',
       'inspections.body_json',
+      'inspections.flags_json',
+      'inspections.time_on_site_s',
     ])
     .execute();
   const collator = new Intl.Collator();
@@ -57,6 +60,8 @@ export async function roundResults(db: Kysely<Database>, roundId: string): Promi
         score: row.score,
         fullMarks: row.full_marks === 1,
         grades,
+        flags: storedFlags(row.flags_json),
+        timeOnSiteS: row.time_on_site_s,
         ...(Object.keys(defects).length > 0 && { defects }),
         ...(Object.keys(notes).length > 0 && { notes }),
       };

@@ -31,6 +31,8 @@ type StoredRevision = Pick<
   | 'score'
   | 'full_marks'
   | 'deductions_json'
+  | 'flags_json'
+  | 'time_on_site_s'
 >;
 
 /**
@@ -53,6 +55,8 @@ export async function refreshSiteResult(
     score: row.score,
     score_hundredths: Math.round(row.score * 100),
     full_marks: row.full_marks,
+    flags_json: row.flags_json,
+    time_on_site_s: row.time_on_site_s,
   });
   // The lock: a concurrent writer of the same site waits here until this transaction ends, then
   // reads the revisions committed by then (PostgreSQL, read committed). SQLite has one writer.
@@ -83,6 +87,8 @@ export async function refreshSiteResult(
       'score',
       'full_marks',
       'deductions_json',
+      'flags_json',
+      'time_on_site_s',
     ])
     .where('round_id', '=', roundId)
     .where('site_id', '=', siteId)

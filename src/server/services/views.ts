@@ -12,6 +12,7 @@ export function siteView(row: Row<'sites'>) {
     address: row.address,
     lat: row.lat,
     lng: row.lng,
+    positionSource: row.lat !== null && row.lng !== null ? row.position_source : null,
   };
 }
 
@@ -24,6 +25,7 @@ export function roundView(row: Row<'rounds'>) {
     rectifyDays: row.rectify_days,
     startsOn: row.starts_on,
     endsOn: row.ends_on,
+    presenceRadiusM: row.presence_radius_m,
     createdAt: row.created_at,
   };
 }

@@ -1,14 +1,16 @@
 /**
- * Moving photos between the disk and the database store, on both engines: every photo arrives
- * byte-exact, a second run after an interruption copies only what is missing, and the start-up
- * check notices photos left behind in the other store.
+ * Moving photos between the disk, the database and the S3 store, on both engines: every photo
+ * arrives byte-exact, a second run after an interruption copies only what is missing, and the
+ * start-up check notices photos left behind in the other store.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../test-support/s3-server';
 import { createDatabasePhotoStore } from './database-photo-store';
 import { migratePhotos, photosLeftBehind } from './photo-migration';
-import { createPhotoStore, type PhotoStore } from './photo-store';
+import { createPhotoStore, PhotoHashMismatch, type PhotoStore } from './photo-store';
+import { createS3PhotoStore } from './s3-photo-store';
 import { describeEachEngine } from './test-engines';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -55,5 +57,48 @@ describeEachEngine('photo migration between stores', (engine) => {
     expect(await migratePhotos(database, back)).toEqual({ copied: 4, skipped: 0 });
     expect(await contents(back)).toEqual(await contents(disk));
     expect(await migratePhotos(database, back)).toEqual({ copied: 0, skipped: 4 });
+  });
+});
+
+describeEachEngine('photo migration to and from S3', (engine) => {
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(() => s3.close());
+
+  it('database → s3 → disk, byte-exact, resumable, and a damaged source photo stops the run', async () => {
+    const database = createDatabasePhotoStore(engine.storage().db);
+    const bucket = createS3PhotoStore(s3.location(`m-${engine.engine}`), {
+      dataDir: engine.dataDir(),
+      credentials: LOCAL_S3_CREDENTIALS,
+    });
+    const photos = [photo(300), photo(1_500_000), photo(40_000)];
+    for (const bytes of photos) await database.savePhoto(sha256(bytes), Readable.from([bytes]));
+    const [firstHash] = [...photos.map(sha256)].sort();
+    await bucket.savePhoto(firstHash!, (await database.openPhoto(firstHash!))!.stream); // a run cut short
+
+    const lines: [number, number][] = [];
+    const report = await migratePhotos(database, bucket, (done, copied) => lines.push([done, copied]));
+    expect(report).toMatchObject({ copied: 2, skipped: 1 });
+    expect(lines.at(-1)).toEqual([3, 2]);
+    const inDatabase = await contents(database);
+    expect(await contents(bucket)).toEqual(
+      new Map([...inDatabase].filter(([hash]) => photos.some((p) => sha256(p) === hash))),
+    );
+
+    const disk = createPhotoStore(`${engine.dataDir()}/from-s3`);
+    expect(await migratePhotos(bucket, disk)).toEqual({ copied: 3, skipped: 0 });
+    expect(await contents(disk)).toEqual(await contents(bucket));
+
+    // A photo whose bytes no longer match its name is refused by the target: the run stops.
+    const damaged: PhotoStore = {
+      ...disk,
+      async *listPhotos() {
+        yield sha256(photo(10));
+      },
+      openPhoto: async () => ({ stream: Readable.from([photo(10)]), bytes: 25, contentType: 'image/jpeg' }),
+    };
+    await expect(migratePhotos(damaged, bucket)).rejects.toBeInstanceOf(PhotoHashMismatch);
   });
 });

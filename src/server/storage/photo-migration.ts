@@ -1,5 +1,6 @@
 /**
- * Moving photos between stores (`npm run photos:migrate -- disk database`, and back): every
+ * Moving photos between stores (`npm run photos:migrate -- disk database`, `database
+ * s3://bucket/prefix`, and back): every
  * photo of the source that the target lacks is streamed across through the target's own
  * `savePhoto`, which verifies its hash before keeping it. Resumable after a kill: what the
  * target already holds is skipped, and a photo cut halfway was never visible there. The source
@@ -8,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import { createDatabasePhotoStore } from './database-photo-store';
 import { createPhotoStore, PHOTO_MAX_BYTES, type PhotoStore, type PhotoStoreKind } from './photo-store';
+import { createS3PhotoStore, type S3Credentials, type S3Location } from './s3-photo-store';
 import type { Database } from './schema';
 
 export interface MigrationReport {
@@ -15,8 +17,17 @@ export interface MigrationReport {
   skipped: number;
 }
 
-export function openPhotoStore(kind: PhotoStoreKind, dataDir: string, db: Kysely<Database>): PhotoStore {
-  return kind === 'database' ? createDatabasePhotoStore(db) : createPhotoStore(dataDir);
+/** The S3 bucket of an `s3` store, and credentials when not the SDK's own chain (tests). */
+export interface S3Access {
+  location: S3Location;
+  credentials?: S3Credentials;
+}
+
+export function openPhotoStore(kind: PhotoStoreKind, dataDir: string, db: Kysely<Database>, s3?: S3Access): PhotoStore {
+  if (kind === 'database') return createDatabasePhotoStore(db);
+  if (kind === 'disk') return createPhotoStore(dataDir);
+  if (!s3) throw new TypeError('the s3 photo store needs its bucket (PHOTO_STORE=s3://bucket/prefix)');
+  return createS3PhotoStore(s3.location, { dataDir, ...(s3.credentials && { credentials: s3.credentials }) });
 }
 
 export async function migratePhotos(

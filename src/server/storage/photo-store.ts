@@ -97,7 +97,8 @@ export interface StoredPhoto {
 
 /**
  * Where photo bytes live, content-addressed (PHOTO_STORE): files under DATA_DIR (`disk`, this
- * module) or rows in the database (`database`, database-photo-store.ts). Both take bytes only
+ * module), rows in the database (`database`, database-photo-store.ts) or objects in an S3
+ * bucket (`s3://bucket/prefix`, s3-photo-store.ts). All take bytes only
  * through `receivePhoto` (size, type, pixel size, hash) and make a photo visible only once all
  * of it is durable.
  */
@@ -121,7 +122,7 @@ export interface PhotoStore {
   listPhotos(): AsyncIterable<string>;
 }
 
-export type PhotoStoreKind = 'disk' | 'database';
+export type PhotoStoreKind = 'disk' | 'database' | 's3';
 
 /** The disk store also says where each file lives (tests and backups look there). */
 export interface DiskPhotoStore extends PhotoStore {

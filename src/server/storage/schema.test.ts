@@ -39,6 +39,9 @@ const rows: { [T in TableName]: NewRow<T> } = {
     lat: 34.7466,
     lng: 113.6254,
     updated_at: at,
+    position_source: 'phone',
+    position_set_by: 'u1',
+    position_set_at: at,
   },
   rounds: {
     id: 'r2021-07',
@@ -49,6 +52,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     starts_on: '2021-07-15',
     ends_on: '2021-07-25',
     created_at: at,
+    presence_radius_m: 150,
   },
   assignments: { round_id: 'r2021-07', site_id: 'ZZ-001', user_id: 'u1' },
   photos: { sha256: sha('b'), bytes: 123_456, content_type: 'image/jpeg', uploaded_by: 'u1', created_at: at },
@@ -70,6 +74,8 @@ const rows: { [T in TableName]: NewRow<T> } = {
     location_json: '{"lat":34.7466,"lng":113.6254,"accuracy":12}',
     deductions_json: '[{"itemId":"T18","grade":"C"}]',
     body_json: '{"answers":[],"id":"6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11"}',
+    flags_json: '[{"code":"no_fix"}]',
+    time_on_site_s: 600,
   },
   inspection_photos: {
     inspection_id: '6f1c2b1e-8a4e-4c59-9d1f-0a3b5c7d9e11',
@@ -77,6 +83,7 @@ const rows: { [T in TableName]: NewRow<T> } = {
     item_id: 'T18',
     sha256: sha('b'),
     thumbnail_sha256: sha('b'),
+    source_sha256: sha('c'),
   },
   rectifications: {
     id: 'r2021-07:ZZ-001:T18',
@@ -104,6 +111,8 @@ const rows: { [T in TableName]: NewRow<T> } = {
     score: 93.41,
     score_hundredths: 9341,
     full_marks: 0,
+    flags_json: '[{"code":"no_fix"}]',
+    time_on_site_s: 600,
   },
   site_result_items: { round_id: 'r2021-07', site_id: 'ZZ-001', item_id: 'T18', grade: 'C', note: '积尘' },
   rechecks: {
@@ -123,6 +132,12 @@ const rows: { [T in TableName]: NewRow<T> } = {
     token: 'k3J9x-public-token',
     published_at: at,
     ranking_json: '{"districts":[]}',
+  },
+  bulletin_documents: {
+    round_id: 'r2021-07',
+    document_json: '{"documentNumber":"锦创文办〔2021〕12号","text":null}',
+    updated_at: at,
+    updated_by: 'u1',
   },
 };
 

@@ -64,6 +64,11 @@ export interface SitesTable {
   lat: number | null;
   lng: number | null;
   updated_at: string;
+  /** Where the coordinates came from (migration 0011): the office, or an inspector's phone. */
+  position_source: Generated<'office' | 'phone' | null>;
+  /** The user whose phone gave the coordinates, and when (null unless `phone`). */
+  position_set_by: Generated<string | null>;
+  position_set_at: Generated<string | null>;
 }
 
 export interface RoundsTable {
@@ -75,6 +80,8 @@ export interface RoundsTable {
   starts_on: string;
   ends_on: string;
   created_at: string;
+  /** Proof of presence radius in metres (migration 0011). */
+  presence_radius_m: Generated<number>;
 }
 
 export interface AssignmentsTable {
@@ -131,6 +138,13 @@ export interface InspectionsTable {
   deductions_json: string;
   /** The inspection as received, canonical JSON: a retry compares equal, a conflict does not. */
   body_json: string;
+  /**
+   * Proof of presence flags computed on arrival (migration 0011), JSON `[{code, …}]`
+   * (`domain/presence.ts`); null for inspections stored before the checks existed.
+   */
+  flags_json: Generated<string | null>;
+  /** Seconds from the first to the last photo; null with fewer than two photos. */
+  time_on_site_s: Generated<number | null>;
 }
 
 export interface InspectionPhotosTable {
@@ -140,6 +154,8 @@ export interface InspectionPhotosTable {
   sha256: string;
   /** The thumbnail the inspection names for the photo (its `thumbnails`; migration 0006); null when none. */
   thumbnail_sha256: string | null;
+  /** SHA-256 of the untouched file as picked (`photoMeta.sourceSha256`; migration 0011). */
+  source_sha256: Generated<string | null>;
 }
 
 export interface RectificationsTable {
@@ -176,6 +192,9 @@ export interface SiteResultsTable {
   /** `Math.round(score × 100)`: sums of scores stay exact integers on both engines. */
   score_hundredths: number;
   full_marks: Flag;
+  /** The result's inspection's flags (`inspections.flags_json`), copied with it (migration 0011). */
+  flags_json: Generated<string | null>;
+  time_on_site_s: Generated<number | null>;
 }
 
 /** The items a site's current result lost points on, with the inspector's note (migration 0008). */
@@ -213,6 +232,15 @@ export interface PublishedRankingsTable {
   ranking_json: string | null;
 }
 
+/** A round's bulletin as the office last saved it (migration 0012). */
+export interface BulletinDocumentsTable {
+  round_id: string;
+  /** `BulletinDocument` (src/domain/bulletin-document.ts) as JSON. */
+  document_json: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -232,6 +260,7 @@ export interface Database {
   rechecks: RechecksTable;
   recheck_photos: RecheckPhotosTable;
   published_rankings: PublishedRankingsTable;
+  bulletin_documents: BulletinDocumentsTable;
 }
 
 export type TableName = keyof Database;

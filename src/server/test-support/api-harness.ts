@@ -30,7 +30,7 @@ import type { ServerLimits } from '../http/limits';
 import type { MetricsAccess } from '../routes/health';
 import { loadRubrics, type RubricStore } from '../rubric-store';
 import { openDatabase, type Storage } from '../storage/database';
-import { openPhotoStore } from '../storage/photo-migration';
+import { openPhotoStore, type S3Access } from '../storage/photo-migration';
 import type { PhotoStoreKind } from '../storage/photo-store';
 import type { TableName } from '../storage/schema';
 import type { EngineUnderTest } from '../storage/test-engines';
@@ -201,8 +201,10 @@ export interface ServerTuning {
   /** Receives the server's JSON log lines (level info and up); without it the server is silent. */
   log?: { write(line: string): void };
   metricsAccess?: MetricsAccess;
-  /** PHOTO_STORE: `disk` (default here) or `database`. */
+  /** PHOTO_STORE: `disk` (default here), `database` or `s3` (with `s3`: its bucket). */
   photoStore?: PhotoStoreKind;
+  /** Read when the server starts: a test's local S3 server is up only from its beforeAll. */
+  s3?: () => S3Access;
   /** Serve HTTPS with this certificate (the base URL is then https://). */
   tls?: { cert: Buffer; key: Buffer };
 }
@@ -237,7 +239,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? new TestClock();
   const rubrics = await projectRubrics();
   const storage = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  const photos = openPhotoStore(options.photoStore ?? 'disk', options.dataDir, storage.db);
+  const photos = openPhotoStore(options.photoStore ?? 'disk', options.dataDir, storage.db, options.s3?.());
   await photos.sweepTempFiles();
   const ctx: ServerContext = {
     db: storage.db,
@@ -434,6 +436,10 @@ export interface InspectionBody {
   submittedAt: string;
   location?: { lat: number; lng: number; accuracy?: number };
   answers: AnswerBody[];
+  /** Proof of presence (docs/API.md); `unknown` so hostile tests can send anything. */
+  fixes?: unknown;
+  sitePosition?: unknown;
+  photoMeta?: unknown;
 }
 
 export interface InspectionSpec {

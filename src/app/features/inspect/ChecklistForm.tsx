@@ -27,7 +27,7 @@ export interface ChecklistFormProps {
   photoFailures?: Record<string, string>;
   readOnly: boolean;
   onAnswerChange: (itemId: string, patch: AnswerPatch) => void;
-  onAddPhotos: (itemId: string, files: FileList) => void;
+  onAddPhotos: (itemId: string, files: FileList, picker: 'camera' | 'gallery') => void;
   onRemovePhoto: (itemId: string, sha256: string) => void;
   onViewPhoto: (sha256: string) => void;
   /** Called with valid answers only; the form has already explained any problem. */
@@ -176,7 +176,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
                 onGrade={(grade) => change(item.id, { grade, defects: undefined })}
                 onDefects={(defects) => setDefects(item.id, defects)}
                 onNote={(note) => change(item.id, { note })}
-                onAddPhotos={(files) => props.onAddPhotos(item.id, files)}
+                onAddPhotos={(files, picker) => props.onAddPhotos(item.id, files, picker)}
                 onRemovePhoto={(sha256) => props.onRemovePhoto(item.id, sha256)}
                 onViewPhoto={props.onViewPhoto}
               />

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from '../../i18n';
 import { Link } from 'wouter';
 import type { User } from '../../../domain/wire';
@@ -9,15 +9,17 @@ import {
   attachPhoto,
   detachPhoto,
   openInspection,
+  recordFix,
   setLocation,
+  setSitePosition,
   submitInspection,
   updateAnswer,
 } from '../../db/inspections';
 import { useChecklist, useRoundSites } from '../../db/live';
-import type { LocalInspection, PhotoRecord } from '../../db/types';
+import type { GeoLocation, LocalInspection, PhotoRecord } from '../../db/types';
 import { useAttachPhotos } from '../../photos/use-attach-photos';
 import { useThumbnails } from '../../photos/use-thumbnails';
-import { locateOnce } from '../../platform/location';
+import { freshFix, locateOnce, watchFixes, type TimedFix } from '../../platform/location';
 import { requestPersistenceOnce } from '../../platform/storage';
 import { useServices } from '../../services';
 import { PhotoViewer } from '../../ui/PhotoViewer';
@@ -97,6 +99,17 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     });
   }, [needsLocation, inspectionId]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Proof of presence: follow the position while a draft is open; photos and submit take the latest.
+  const latestFix = useRef<TimedFix>(undefined);
+  const isDraft = inspection?.status === 'draft';
+  useEffect(() => {
+    if (!isDraft) return;
+    return watchFixes((fix) => {
+      latestFix.current = fix;
+    });
+  }, [isDraft]);
+  const currentFix = () => freshFix(latestFix.current, services.now().getTime());
+
   // Opening failed (a full disk): say so, instead of loading for ever.
   if (needsOpening && failure)
     return (
@@ -121,20 +134,26 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     void save(updateAnswer(db, current.id, itemId, stored, services.now()));
   };
 
-  const addPhotos = (itemId: string, files: FileList) => {
+  const addPhotos = (itemId: string, files: FileList, picker: 'camera' | 'gallery') => {
     const item = rubric.items.find((candidate) => candidate.id === itemId)!;
-    const works = attachPhotos.add(files, {
-      key: itemId,
-      stamp: {
-        siteName: site.name,
-        itemLabel: `${item.id} ${item.title}`,
-        inspectorName: user.displayName,
-        kind: 'inspection',
+    const here = currentFix();
+    if (here) void save(recordFix(db, current.id, here, 'photo', services.now()));
+    const works = attachPhotos.add(
+      files,
+      {
+        key: itemId,
+        stamp: {
+          siteName: site.name,
+          itemLabel: `${item.id} ${item.title}`,
+          inspectorName: user.displayName,
+          kind: 'inspection',
+        },
+        gps: here ?? current.location ?? undefined,
+        inspectorId: user.id,
+        attach: (photo) => attachPhoto(db, current.id, itemId, photo, services.now()),
       },
-      gps: current.location ?? undefined,
-      inspectorId: user.id,
-      attach: (photo) => attachPhoto(db, current.id, itemId, photo, services.now()),
-    });
+      picker,
+    );
     // A failed photo is said at its item, where the person is looking; a full phone, at the top
     // like every other change that could not be saved.
     for (const work of works)
@@ -150,7 +169,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   };
 
   const submit = async () => {
-    const result = await submitInspection(db, current.id, services.now()).catch((error: unknown) => {
+    const result = await submitInspection(db, current.id, services.now(), currentFix()).catch((error: unknown) => {
       report(error);
       return undefined;
     });
@@ -197,6 +216,17 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
           },
         )}
       </p>
+      {!readOnly && site.lat == null && (
+        <SitePositionChoice
+          chosen={current.sitePosition}
+          onUse={() => {
+            const here = currentFix() ?? current.location ?? undefined;
+            if (here) void save(setSitePosition(db, current.id, here, services.now()));
+            else setFailure(t('inspect.sitePosition.noFix'));
+          }}
+          onUndo={() => void save(setSitePosition(db, current.id, null, services.now()))}
+        />
+      )}
       {readOnly && <SubmittedConfirmation inspection={current} nextSite={nextSite} takeFocus={justSubmitted} />}
       {readOnly && (
         <button
@@ -237,5 +267,27 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
       )}
       {viewed && <PhotoViewer photo={viewed} onClose={() => setViewing(undefined)} />}
     </section>
+  );
+}
+
+/** A site without coordinates: the inspector may give it this phone's position (marked as such). */
+function SitePositionChoice(props: { chosen: GeoLocation | undefined; onUse: () => void; onUndo: () => void }) {
+  const { t } = useTranslation();
+  if (props.chosen)
+    return (
+      <p className="notice" data-testid="site-position">
+        {t('inspect.sitePosition.chosen', { accuracy: props.chosen.accuracy ?? '?' })}{' '}
+        <button type="button" className="button" onClick={props.onUndo}>
+          {t('inspect.sitePosition.undo')}
+        </button>
+      </p>
+    );
+  return (
+    <p className="notice" data-testid="site-position">
+      {t('inspect.sitePosition.missing')}{' '}
+      <button type="button" className="button" onClick={props.onUse}>
+        {t('inspect.sitePosition.use')}
+      </button>
+    </p>
   );
 }

@@ -22,7 +22,7 @@ export interface ItemCardProps {
   onGrade: (grade: AnswerGrade) => void;
   onDefects: (defects: number) => void;
   onNote: (note: string) => void;
-  onAddPhotos: (files: FileList) => void;
+  onAddPhotos: (files: FileList, picker: 'camera' | 'gallery') => void;
   onRemovePhoto: (sha256: string) => void;
   onViewPhoto: (sha256: string) => void;
 }

@@ -40,13 +40,18 @@ export default function PublicRankingPage({ token }: { token: string }) {
       </main>
     );
   }
-  const { round, publishedAt, districts } = ranking.data;
+  const { round, publishedAt, districts, issuer } = ranking.data;
   return (
     <main className="app-main public-ranking" data-testid="public-ranking">
       <h1>{round.name}</h1>
       <p className="muted">
         {t('public.subtitle', { startsOn: round.startsOn, endsOn: round.endsOn, time: formatDateTime(publishedAt) })}
       </p>
+      {issuer && (
+        <p className="public-ranking__issuer" data-testid="public-issuer">
+          {t('public.issuer', { issuer })}
+        </p>
+      )}
       <RankingTable districts={districts} caption={t('public.caption')} />
       <p className="muted">{t('public.note')}</p>
     </main>

@@ -5,7 +5,7 @@ import { useTranslation, type TFunction } from '../../i18n';
 import { localErrorText } from '../../i18n/local-errors';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
-import { Field } from '../../ui/Field';
+import { TextField } from '../../ui/TextField';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -63,26 +63,20 @@ export function ChangePasswordPage({ displayName, onChange, onCancel }: ChangePa
         {t('session.change.intro', { name: displayName, min: MIN_PASSWORD_LENGTH })}
       </p>
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label={t('session.change.newPassword')}>
-          <input
-            className="field__input"
-            type="password"
-            autoComplete="new-password"
-            aria-invalid={errors.password ? true : undefined}
-            {...form.register('password')}
-          />
-          {errors.password && <span className="field__error">{errors.password.message}</span>}
-        </Field>
-        <Field label={t('session.change.repeat')}>
-          <input
-            className="field__input"
-            type="password"
-            autoComplete="new-password"
-            aria-invalid={errors.repeat ? true : undefined}
-            {...form.register('repeat')}
-          />
-          {errors.repeat && <span className="field__error">{errors.repeat.message}</span>}
-        </Field>
+        <TextField
+          label={t('session.change.newPassword')}
+          type="password"
+          autoComplete="new-password"
+          error={errors.password?.message}
+          {...form.register('password')}
+        />
+        <TextField
+          label={t('session.change.repeat')}
+          type="password"
+          autoComplete="new-password"
+          error={errors.repeat?.message}
+          {...form.register('repeat')}
+        />
         {failure && (
           <p className="notice notice--error" role="alert">
             {failure}

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation, type TFunction } from '../../i18n';
 import * as z from 'zod/mini';
 import { ApiRequestError, NetworkError } from '../../api/api-client';
-import { Field } from '../../ui/Field';
+import { TextField } from '../../ui/TextField';
 import { localErrorText } from '../../i18n/local-errors';
 
 export interface SignInPageProps {
@@ -49,26 +49,20 @@ export function SignInPage({ onSignIn, notice }: SignInPageProps) {
         </p>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field label={t('session.username')}>
-          <input
-            className="field__input"
-            autoComplete="username"
-            autoCapitalize="none"
-            aria-invalid={errors.username ? true : undefined}
-            {...form.register('username')}
-          />
-          {errors.username && <span className="field__error">{errors.username.message}</span>}
-        </Field>
-        <Field label={t('session.password')}>
-          <input
-            className="field__input"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={errors.password ? true : undefined}
-            {...form.register('password')}
-          />
-          {errors.password && <span className="field__error">{errors.password.message}</span>}
-        </Field>
+        <TextField
+          label={t('session.username')}
+          autoComplete="username"
+          autoCapitalize="none"
+          error={errors.username?.message}
+          {...form.register('username')}
+        />
+        <TextField
+          label={t('session.password')}
+          type="password"
+          autoComplete="current-password"
+          error={errors.password?.message}
+          {...form.register('password')}
+        />
         {failure && (
           <p className="notice notice--error" role="alert">
             {failure}

@@ -15,6 +15,8 @@ import * as photoUploads from './0005-photo-uploads';
 import * as photoThumbnails from './0006-photo-thumbnails';
 import * as photoStoreTables from './0007-photo-store-tables';
 import * as siteResults from './0008-site-results';
+import * as proofOfPresence from './0011-proof-of-presence';
+import * as bulletinDocuments from './0012-bulletin-documents';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -25,6 +27,8 @@ export const migrations: Record<string, Migration> = {
   '0006-photo-thumbnails': photoThumbnails,
   '0007-photo-store-tables': photoStoreTables,
   '0008-site-results': siteResults,
+  '0011-proof-of-presence': proofOfPresence,
+  '0012-bulletin-documents': bulletinDocuments,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -36,6 +40,9 @@ class StaticMigrationProvider implements MigrationProvider {
     return this.#list;
   }
 }
+
+/** The advisory lock the start takes around migrating (any 64-bit number no other lock uses). */
+const MIGRATION_LOCK_KEY = sql.lit(7_214_019_001);
 
 /**
  * Brings the schema up to date and returns the names applied now (`list` is for tests).
@@ -54,7 +61,18 @@ export async function migrateToLatest(
     // Look for the bookkeeping table in our own schema only: Kysely would otherwise take a
     // `kysely_migration` of any other schema in the database for ours.
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    return run(db, list, rows[0]?.schema ?? 'public');
+    // Several server processes may start at once on one database. Kysely locks the migrations
+    // themselves, but creates its bookkeeping tables before taking its lock; this session lock
+    // (one connection, held for the whole run) makes the others wait until all is in place,
+    // and then find nothing left to do.
+    return db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      try {
+        return await run(connection, list, rows[0]?.schema ?? 'public');
+      } finally {
+        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      }
+    });
   }
   return db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);

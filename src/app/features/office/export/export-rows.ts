@@ -17,6 +17,7 @@ import {
   SITE_TYPE_ORDER,
   SITE_TYPE_SHORT,
 } from '../../../../domain/item-sheet';
+import { flagsCell } from '../../../../domain/presence';
 import { isOverdue } from '../shared/format';
 import { RESULT_SHEET_HEADER, resultSheetRow } from '../../../../domain/result-sheet';
 import type { CsvCell } from './csv';
@@ -63,6 +64,7 @@ export function resultRows(context: ExportContext): ExportTable {
           inspectorName: context.userName(result.inspectorId),
           submittedAt: result.submittedAt,
           revision: result.revision,
+          flags: result.flags,
         },
       ),
     );
@@ -88,11 +90,17 @@ export function itemRows(context: ExportContext): ExportTable {
     const file = context.rubric.types[site.type];
     for (const item of file.items) {
       rows.push(
-        itemSheetRow(site, file, item, {
-          grade: result.grades[item.id],
-          defects: result.defects?.[item.id] ?? null,
-          note: result.notes?.[item.id] ?? null,
-        }),
+        itemSheetRow(
+          site,
+          file,
+          item,
+          {
+            grade: result.grades[item.id],
+            defects: result.defects?.[item.id] ?? null,
+            note: result.notes?.[item.id] ?? null,
+          },
+          flagsCell(result.flags),
+        ),
       );
     }
   }

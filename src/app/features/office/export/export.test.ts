@@ -127,6 +127,8 @@ describe('export tables', () => {
   const results: RoundResult[] = inspected.map(({ deductions: _, ...rest }) => rest);
   results[0]!.notes = { T18: '活动室积尘' };
   results[0]!.defects = { T18: 3 };
+  results[0]!.flags = [{ code: 'gallery_photo', photos: ['a'.repeat(64)] }, { code: 'no_site_position' }];
+  results[1]!.flags = [];
   const context: ExportContext = {
     round: { rectifyBelow: 90 },
     sites,
@@ -155,10 +157,14 @@ describe('export tables', () => {
       '张测评',
       '2021-07-05 10:00',
       1,
+      '相册照片；点位无坐标',
     ]);
     expect(rows[4]!.slice(4, 8)).toEqual(['已测评', 100, '是', '否']);
+    // Proof of presence: a clean result's cell is empty; one checked before the checks existed says so.
+    const flags = RESULT_HEADER.indexOf('核验提示');
+    expect(rows.slice(1).map((row) => row[flags])).toEqual(['未核验', null, '相册照片；点位无坐标', '']);
     // An uninspected site says so in its status column; 得分 and 满分 stay empty.
-    expect(rows[2]!.slice(4)).toEqual(['未测评', null, null, null, null, null, null, null]);
+    expect(rows[2]!.slice(4)).toEqual(['未测评', null, null, null, null, null, null, null, null]);
     const fullMarks = RESULT_HEADER.indexOf('满分');
     expect(rows.slice(1).map((row) => row[fullMarks])).toEqual(['否', null, '否', '是']);
   });
@@ -181,6 +187,7 @@ describe('export tables', () => {
       3,
       0,
       '活动室积尘',
+      '相册照片；点位无坐标',
     ]);
     const i04 = rows.find((row) => row[1] === 'I1' && row[4] === 'I04')!;
     expect(i04.slice(7, 11)).toEqual([6, 'B', null, 3.96]);

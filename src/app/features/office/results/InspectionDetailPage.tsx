@@ -21,6 +21,7 @@ import { useOffice } from '../shared/office-context';
 import { PhotoThumb, PhotoViewer, type PhotoEntry } from '../shared/photos';
 import { useLoad } from '../shared/use-load';
 import { categoryBreakdown, itemPoints } from './breakdown';
+import { PresenceSection } from './PresenceSection';
 
 export function InspectionDetailPage({ inspectionId }: { inspectionId: string }) {
   const { t } = useTranslation('office');
@@ -167,6 +168,8 @@ export function InspectionDetailView({
           )}
         </dd>
       </dl>
+
+      <PresenceSection flags={inspection.flags} timeOnSiteS={inspection.timeOnSiteS} />
 
       <h3>{t('detail.breakdown')}</h3>
       <table className="data-table" data-testid="breakdown">

@@ -153,3 +153,42 @@ describe('the inspection detail: photos', () => {
     await waitFor(() => expect(within(viewer).getByRole('img').getAttribute('src')).toBe('blob:aaaa'));
   });
 });
+
+describe('the inspection detail: 到场核验', () => {
+  const base = () => inspection('2021-07-10T02:00:00.000Z', '2021-07-10T01:50:00.000Z');
+
+  it('words each flag with what was found, and the time on site', () => {
+    renderDetail({
+      ...base(),
+      flags: [
+        {
+          code: 'far_from_site',
+          distanceM: 2224,
+          radiusM: 200,
+          accuracyM: 40,
+          stage: 'submit',
+          at: '2021-07-10T02:00:00.000Z',
+          beyond: 2,
+          fixes: 3,
+        },
+        { code: 'gallery_photo', photos: ['a'.repeat(64)] },
+      ],
+      timeOnSiteS: 1500,
+    });
+    const section = screen.getByTestId('presence');
+    expect(section.textContent).toContain('距点位过远');
+    expect(section.textContent).toContain(
+      '定位距点位约 2224 米，超出核验半径 200 米加定位精度 40 米（提交时，2021-07-10 10:00）；3 次定位中有 2 次超出。',
+    );
+    expect(section.textContent).toContain('1 张照片从相册选取，而非现场拍摄。');
+    expect(section.textContent).toContain('现场时长（首张至末张照片）：25 分钟');
+  });
+
+  it('says when nothing was found, and when the inspection was never checked', () => {
+    renderDetail({ ...base(), flags: [] });
+    expect(screen.getByTestId('presence').textContent).toContain('未发现问题');
+    cleanup();
+    renderDetail({ ...base(), flags: null });
+    expect(screen.getByTestId('presence').textContent).toContain('未核验');
+  });
+});

@@ -16,6 +16,7 @@ import type { UserView } from '../../../api/office-api';
 import { districtsOf } from '../rounds/assignments';
 import { useRound } from '../rounds/round-context';
 import { OutsideRoundMark } from './OutsideRoundMark';
+import { PresenceCell } from './PresenceSection';
 import { Field } from '../../../ui/Field';
 import { formatClock, formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
@@ -52,6 +53,7 @@ type ShownRow = Pick<
   | 'mustRectify'
   | 'inspectorName'
   | 'submittedAt'
+  | 'flags'
 >;
 
 /** Search text waits this long after the last keystroke before it asks the server. */
@@ -317,6 +319,12 @@ function useResultColumns(latestOnly: boolean, round: { startsOn: string; endsOn
       ),
     },
     {
+      key: 'presence',
+      header: t('presence.column'),
+      width: 'minmax(7rem, 1fr)',
+      render: (row) => <PresenceCell flags={row.flags} />,
+    },
+    {
       key: 'revision',
       header: t('results.revision'),
       width: '4rem',
@@ -373,6 +381,10 @@ function ResultFilters(props: {
       </FilterSelect>
       <FilterInput label={t('results.from')} type="date" {...bind('from')} />
       <FilterInput label={t('results.to')} type="date" {...bind('to')} />
+      <FilterSelect label={t('presence.filter')} all="all" {...bind('presence')}>
+        <option value="flagged">{t('presence.flagged')}</option>
+        <option value="clean">{t('presence.clean')}</option>
+      </FilterSelect>
       <FilterInput label={t('results.minScore')} type="number" min={0} max={100} {...bind('minScore')} />
       <FilterInput label={t('results.maxScore')} type="number" min={0} max={100} {...bind('maxScore')} />
     </div>

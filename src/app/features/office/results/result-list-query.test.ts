@@ -23,6 +23,7 @@ describe('the results filter as the server’s query', () => {
           to: '2021-07-31',
           minScore: '60',
           maxScore: '89.5',
+          presence: 'flagged',
         },
         { key: 'score', direction: 'asc' },
       ),
@@ -39,7 +40,9 @@ describe('the results filter as the server’s query', () => {
       to: '2021-07-31',
       minScore: '60',
       maxScore: '89.5',
+      flagged: 'yes',
     });
+    expect(resultListParams({ ...NO_FILTER, presence: 'clean' }, bySubmission)).toMatchObject({ flagged: 'no' });
   });
 
   it('leaves out what the server would refuse: half-typed bounds, impossible dates, over-long text', () => {

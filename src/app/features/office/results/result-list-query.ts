@@ -19,6 +19,9 @@ const yesNo = (value: 'all' | 'yes' | 'no') => (value === 'all' ? undefined : va
 /** The route's length limits; longer text cannot be a site name, district or user id anyway. */
 const text = (value: string, max: number) => value.trim().slice(0, max) || undefined;
 
+/** The 到场核验 filter as the route's `flagged`. */
+const PRESENCE_PARAM = { all: undefined, flagged: 'yes', clean: 'no' } as const;
+
 export function resultListParams(
   filter: ResultFilter,
   sort: { key: ResultListSort; direction: 'asc' | 'desc' },
@@ -36,6 +39,7 @@ export function resultListParams(
     to: date(filter.to),
     minScore: scoreBound(filter.minScore),
     maxScore: scoreBound(filter.maxScore),
+    flagged: PRESENCE_PARAM[filter.presence],
   };
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }

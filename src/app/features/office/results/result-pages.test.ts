@@ -17,6 +17,8 @@ const row = (index: number, label = 'v1'): ResultListRow => ({
   score: 100,
   fullMarks: true,
   mustRectify: false,
+  flags: [],
+  timeOnSiteS: null,
 });
 
 /** A server of TOTAL rows whose answers the test releases by hand. */

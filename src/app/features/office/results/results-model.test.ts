@@ -143,4 +143,23 @@ describe('score by category', () => {
     const total = categoryBreakdown(RUBRIC_2021.station, answers).reduce((sum, row) => sum + row.earned, 0);
     expect(Math.round(total * 100) / 100).toBe(93.62);
   });
+
+  it('filters by proof of presence: flagged, clean (checked, none), or any', () => {
+    const rows = buildRows(
+      [
+        summary({ id: 'f', siteId: 'S1', flags: [{ code: 'no_fix' }] }),
+        summary({ id: 'g', siteId: 'S2', flags: [] }),
+        summary({ id: 'h', siteId: 'I1', flags: null }),
+      ],
+      context,
+    );
+    const ids = (presence: 'all' | 'flagged' | 'clean') =>
+      filterRows(rows, { ...NO_FILTER, presence })
+        .map((row) => row.inspectionId)
+        .sort();
+    expect(ids('flagged')).toEqual(['f']);
+    expect(ids('clean')).toEqual(['g']);
+    expect(ids('all')).toEqual(['f', 'g', 'h']);
+    expect(filterFromSearch(filterToSearch({ ...NO_FILTER, presence: 'flagged' })).presence).toBe('flagged');
+  });
 });

@@ -3,6 +3,7 @@
  * stored revision), joined with site and inspector names, then filtered and sorted. Pure, so
  * 10,000 rows are filtered and sorted without React in the way (and tested without a DOM).
  */
+import type { PresenceFlag } from '../../../../domain/presence';
 import { SITE_TYPE_ORDER } from '../../../../domain/item-sheet';
 import { cityDate } from '../../../../domain/dates';
 import { latestResults, mustRectify } from '../../../../domain/report';
@@ -31,6 +32,8 @@ export interface ResultRow {
   fresh: boolean;
   /** Submitted on a Shanghai date outside the round's dates (accepted, but worth a look). */
   outsideRound: boolean;
+  /** Proof-of-presence flags: `[]` clean, null never checked (or a server without them). */
+  flags: PresenceFlag[] | null;
 }
 
 /** True when the instant's Shanghai date lies before the round's start or after its end. */
@@ -87,6 +90,7 @@ export function buildRows(inspections: readonly InspectionSummary[], context: Ro
       receivedAt: row.receivedAt,
       fresh: context.fresh?.has(key) ?? false,
       outsideRound: outsideRound(row.submittedAt, context.round),
+      flags: row.flags ?? null,
     };
   });
 }
@@ -103,6 +107,8 @@ export interface ResultFilter {
   to: string;
   minScore: string;
   maxScore: string;
+  /** Proof of presence: with flags, clean (checked, none), or any. */
+  presence: 'all' | 'flagged' | 'clean';
 }
 
 export const NO_FILTER: ResultFilter = {
@@ -116,6 +122,7 @@ export const NO_FILTER: ResultFilter = {
   to: '',
   minScore: '',
   maxScore: '',
+  presence: 'all',
 };
 
 const FILTER_KEYS = Object.keys(NO_FILTER) as (keyof ResultFilter)[];
@@ -124,6 +131,7 @@ const FILTER_CHOICES: Partial<Record<keyof ResultFilter, readonly string[]>> = {
   type: ['', ...SITE_TYPES],
   fullMarks: ['all', 'yes', 'no'],
   rectify: ['all', 'yes', 'no'],
+  presence: ['all', 'flagged', 'clean'],
 };
 
 /**
@@ -162,7 +170,9 @@ export function filterRows(rows: readonly ResultRow[], filter: ResultFilter): Re
       (!filter.from || row.submittedOn >= filter.from) &&
       (!filter.to || row.submittedOn <= filter.to) &&
       (min === undefined || Number.isNaN(min) || row.score >= min) &&
-      (max === undefined || Number.isNaN(max) || row.score <= max),
+      (max === undefined || Number.isNaN(max) || row.score <= max) &&
+      (filter.presence === 'all' ||
+        (filter.presence === 'flagged' ? (row.flags?.length ?? 0) > 0 : row.flags?.length === 0)),
   );
 }
 

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useForm, type FieldErrors, type Resolver } from 'react-hook-form';
 import { useTranslation } from '../../../i18n';
 import { roundInputSchema, type Round, type RoundInput, type RoundPatch } from '../../../../domain/wire';
+import { DEFAULT_PRESENCE_RADIUS_M } from '../../../../domain/presence';
 import { errorMessage } from '../shared/errors';
 import { Field } from '../../../ui/Field';
 
@@ -19,9 +20,20 @@ export interface RoundFormValues {
   rectifyDays: number;
   startsOn: string;
   endsOn: string;
+  /** Proof of presence: metres around a site within which a position counts as on site. */
+  presenceRadiusM: number;
 }
 
-const FIELDS = ['id', 'name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const;
+const FIELDS = [
+  'id',
+  'name',
+  'rubricVersion',
+  'rectifyBelow',
+  'rectifyDays',
+  'startsOn',
+  'endsOn',
+  'presenceRadiusM',
+] as const;
 type FieldName = (typeof FIELDS)[number];
 
 export function toRoundInput(values: RoundFormValues): RoundInput {
@@ -34,6 +46,7 @@ export function toRoundInput(values: RoundFormValues): RoundInput {
     rectifyDays: values.rectifyDays,
     startsOn: values.startsOn,
     endsOn: values.endsOn,
+    presenceRadiusM: values.presenceRadiusM,
   };
 }
 
@@ -66,8 +79,17 @@ export function RoundForm({
   const form = useForm<RoundFormValues>({
     resolver,
     defaultValues: round
-      ? { ...round, id: round.id }
-      : { id: '', name: '', rubricVersion: '2021', rectifyBelow: 90, rectifyDays: 15, startsOn: '', endsOn: '' },
+      ? { ...round, id: round.id, presenceRadiusM: round.presenceRadiusM ?? DEFAULT_PRESENCE_RADIUS_M }
+      : {
+          id: '',
+          name: '',
+          rubricVersion: '2021',
+          rectifyBelow: 90,
+          rectifyDays: 15,
+          startsOn: '',
+          endsOn: '',
+          presenceRadiusM: DEFAULT_PRESENCE_RADIUS_M,
+        },
   });
   const { errors, isSubmitting } = form.formState;
 
@@ -78,7 +100,15 @@ export function RoundForm({
       const input = toRoundInput(values);
       if (round && onUpdate) {
         const patch: RoundPatch = {};
-        for (const field of ['name', 'rubricVersion', 'rectifyBelow', 'rectifyDays', 'startsOn', 'endsOn'] as const) {
+        for (const field of [
+          'name',
+          'rubricVersion',
+          'rectifyBelow',
+          'rectifyDays',
+          'startsOn',
+          'endsOn',
+          'presenceRadiusM',
+        ] as const) {
           if (input[field] !== round[field]) Object.assign(patch, { [field]: input[field] });
         }
         await onUpdate(patch);
@@ -146,6 +176,20 @@ export function RoundForm({
             aria-invalid={invalid('rectifyDays')}
             {...form.register('rectifyDays', { valueAsNumber: true })}
           />,
+        )}
+        {field(
+          'presenceRadiusM',
+          <input
+            className="field__input"
+            type="number"
+            min={10}
+            max={10_000}
+            step={1}
+            disabled={locked}
+            aria-invalid={invalid('presenceRadiusM')}
+            {...form.register('presenceRadiusM', { valueAsNumber: true })}
+          />,
+          t('roundForm.presenceRadiusMHint'),
         )}
         {field(
           'startsOn',

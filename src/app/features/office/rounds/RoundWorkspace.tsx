@@ -1,12 +1,13 @@
 /**
- * One round: its tabs (set-up and assignments, results, report, bulletin, public ranking) and
- * what they share — the round, the sites in its scope, the users (for names) and the live
- * inspection feed, which keeps polling while any tab of the round is open.
+ * One round: its tabs (set-up and assignments, results, report, bulletin, rectification notices,
+ * public ranking) and what they share — the round, the sites in its scope, the users (for names)
+ * and the live inspection feed, which keeps polling while any tab of the round is open.
  */
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from '../../../i18n';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { BulletinPage } from '../bulletin/BulletinPage';
+import { NoticesPage } from '../notices/NoticesPage';
 import { RecheckProgress } from '../../recheck/RecheckProgress';
 import { PublishPage } from '../publish/PublishPage';
 import { ReportPage } from '../report/ReportPage';
@@ -25,6 +26,7 @@ const TABS = [
   ['results', '/results'],
   ['report', '/report'],
   ['bulletin', '/bulletin'],
+  ['notices', '/notices'],
   ['publish', '/publish'],
   ['rechecks', '/rechecks'],
 ] as const;
@@ -118,6 +120,9 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
           </Route>
           <Route path="/bulletin">
             <BulletinPage />
+          </Route>
+          <Route path="/notices">
+            <NoticesPage />
           </Route>
           <Route path="/publish">
             <PublishPage />

@@ -41,7 +41,22 @@ export function SitesAdminPage() {
       key: 'location',
       header: t('sites.location'),
       width: '11rem',
-      render: (site) => (site.lat != null && site.lng != null ? `${site.lat}, ${site.lng}` : ''),
+      render: (site) =>
+        site.lat != null && site.lng != null ? (
+          <>
+            {`${site.lat}, ${site.lng}`}
+            {site.positionSource === 'phone' && (
+              <>
+                {' '}
+                <span className="badge" title={t('sites.fromPhoneHint')} data-testid="position-from-phone">
+                  {t('sites.fromPhone')}
+                </span>
+              </>
+            )}
+          </>
+        ) : (
+          ''
+        ),
     },
     {
       key: 'edit',

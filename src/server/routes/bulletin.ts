@@ -1,0 +1,41 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { bulletinDocumentSchema } from '../../domain/bulletin-document';
+import { allow, currentUser } from '../auth/guard';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText, parseBody } from '../http/validate';
+import { findBulletinDocument, saveBulletinDocument } from '../services/bulletin-documents';
+
+type RoundParams = { Params: { roundId: string } };
+
+/**
+ * The round's bulletin document (supervisor or admin), kept with the round so that paragraphs
+ * the office edited survive a reload and another office computer:
+ *
+ * - `GET /api/rounds/{roundId}/bulletin` → the document (defaults, `updatedAt: null`, while
+ *   never saved).
+ * - `PUT /api/rounds/{roundId}/bulletin` → replaces it whole; the same document again is a 200
+ *   that changes nothing.
+ */
+export const bulletinRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+
+  const roundIdOf = async (request: FastifyRequest<RoundParams>) => {
+    const { roundId } = request.params;
+    const round = isStorableText(roundId)
+      ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
+      : undefined;
+    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
+    return round.id;
+  };
+
+  app.get<RoundParams>('/rounds/:roundId/bulletin', { preHandler: office }, async (request) =>
+    findBulletinDocument(ctx.db, await roundIdOf(request)),
+  );
+
+  app.put<RoundParams>('/rounds/:roundId/bulletin', { preHandler: office }, async (request) => {
+    const document = parseBody(bulletinDocumentSchema, request.body);
+    const roundId = await roundIdOf(request);
+    return saveBulletinDocument(ctx.db, roundId, document, currentUser(request).id, ctx.now());
+  });
+};
