@@ -6,7 +6,8 @@
  * to regenerate the text (confirming); and the public ranking names the issuing office.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { inspect, ROUND, roundWithSites, team } from './fixtures/office-seed';
 import { expect, test } from './fixtures/server';
@@ -22,6 +23,9 @@ function qrSvg(link: string): string {
     '.then((svg) => process.stdout.write(svg))';
   return execFileSync(process.execPath, ['-e', script, link], { encoding: 'utf8' });
 }
+
+const ARTIFACTS = path.join(import.meta.dirname, '..', 'test-results', 'office-papers');
+mkdirSync(ARTIFACTS, { recursive: true });
 
 const NUMBER = '平创文办〔2021〕12号';
 const EDITED = '经市创文办研究，现将7月模拟测评有关情况通报如下（已修改）：';
@@ -56,6 +60,7 @@ test('the office edits the bulletin, keeps it with the round, prints it with its
   await page.getByLabel('正文：开头（每行一段）').fill(EDITED);
   await page.getByLabel('排名表及附件排序').selectOption('districts');
   await page.getByLabel('区县顺序（每行一个）').fill('卫东区\n新华区');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'bulletin-editing.png'), fullPage: true });
   await page.getByRole('button', { name: '完成编辑' }).click();
   await expect(page.getByTestId('bulletin-status')).toHaveText('有未保存的修改');
   await page.getByRole('button', { name: '保存', exact: true }).click();
@@ -180,6 +185,7 @@ test('整改通知书: one A4 page per site under rectification, its items, note
     )
     .toBe(true);
   await expect(xh.locator('.rectify-notice__photo img')).toHaveCount(2);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'notices.png'), fullPage: true });
   // No unit link from the server yet: the QR slot says so.
   await expect(xh.getByTestId('notice-qr-empty')).toHaveText('整改反馈二维码将在交办后生成');
 

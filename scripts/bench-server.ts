@@ -38,6 +38,8 @@
  *   BENCH_REPORT_SIZES=10000,30000 npm run bench:server # the sizes the report round grows through
  *   CIVIC_BENCH_ONLY=stores npm run bench:server # only photo ingest into the database and S3 stores
  *     against their own floors (scripts/bench/photo-stores.ts; BENCH_STORE_PHOTOS, default 100)
+ *   CIVIC_BENCH_ONLY=cluster npm run bench:server # only inspection PUTs through HAProxy to three
+ *     processes on PostgreSQL, against one process alone (scripts/bench/cluster-puts.ts)
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
@@ -58,6 +60,7 @@ import { openDatabase } from '../src/server/storage/database';
 import { createPhotoStore } from '../src/server/storage/photo-store';
 import { LOAD_CLIENTS, LOAD_SECONDS, LOAD_WARM_UP_SECONDS, runPutLoad, startWriteFloor } from './bench/put-load';
 import type { LoadFigures } from './bench/put-load';
+import { benchClusterPuts } from './bench/cluster-puts';
 import { benchPhotoStores, STORE_PHOTOS, type StoreFigures } from './bench/photo-stores';
 import { startThrowawayPostgres } from './pg/throwaway.mjs';
 
@@ -81,6 +84,8 @@ const REPORT_ONLY = process.env.BENCH_ONLY === 'report';
 const WRITES_ONLY = process.env.CIVIC_BENCH_ONLY === 'writes';
 /** `CIVIC_BENCH_ONLY=stores`: only photo ingest into the database and S3 stores against their floors. */
 const STORES_ONLY = process.env.CIVIC_BENCH_ONLY === 'stores';
+/** `CIVIC_BENCH_ONLY=cluster`: only inspection PUTs through HAProxy to three processes on PostgreSQL. */
+const CLUSTER_ONLY = process.env.CIVIC_BENCH_ONLY === 'cluster';
 /** Either spelling skips SQLite (PostgreSQL only). */
 const SKIP_SQLITE = process.env.BENCH_SKIP_SQLITE === '1' || process.env.CIVIC_SKIP_SQLITE === '1';
 const REPORT_INSPECTIONS = WRITES_ONLY ? 0 : Math.max(...REPORT_SIZES);
@@ -639,8 +644,32 @@ async function storesOnly(): Promise<void> {
     );
 }
 
+/** `CIVIC_BENCH_ONLY=cluster`: one process alone, then three behind HAProxy, the same load. */
+async function clusterOnly(): Promise<void> {
+  console.log(
+    `inspection PUTs, ${LOAD_CLIENTS} clients in another process, whole station checklists (a note on every item), ${LOAD_WARM_UP_SECONDS} s warm-up + ${LOAD_SECONDS} s measured: ` +
+      `first against one npm start process alone, then through HAProxy to three, all on one durable throwaway PostgreSQL (budget: three ≥ one, p99 < 50 ms).\n`,
+  );
+  const figures = await benchClusterPuts();
+  if (typeof figures === 'string') return console.log(figures);
+  for (const [name, run] of [
+    ['one process ', figures.alone],
+    ['three behind HAProxy', figures.balanced],
+  ] as const)
+    console.log(
+      `${name.padEnd(20)} ${figure(run.perSecond, 0).padStart(6)} PUT/s  p50 ${figure(run.p50, 1)} ms  p99 ${figure(run.p99, 1)} ms  max ${figure(run.max, 0)} ms  answers ${JSON.stringify(run.statuses)}` +
+        (run.ranOut > 0 ? `  ${run.ranOut} clients RAN OUT` : ''),
+    );
+  const { alone, balanced } = figures;
+  console.log(
+    `three ÷ one: ${(balanced.perSecond / alone.perSecond).toFixed(2)} (budget ≥ 1: ${balanced.perSecond >= alone.perSecond ? 'met' : 'MISSED'}); ` +
+      `p99 through HAProxy < 50 ms: ${balanced.p99 < 50 ? 'met' : 'MISSED'}`,
+  );
+}
+
 async function main(): Promise<void> {
   if (STORES_ONLY) return storesOnly();
+  if (CLUSTER_ONLY) return clusterOnly();
   console.log(
     `civic-inspect server benchmark: Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), loopback`,
   );

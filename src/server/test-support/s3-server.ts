@@ -7,7 +7,7 @@
  * signatures nor If-None-Match, so a wrong secret is not refused: tests cover that error path
  * with the unknown key instead.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -33,6 +33,7 @@ export async function startLocalS3(bucket = 'civic-photos'): Promise<LocalS3> {
     silent: true,
     configureBuckets: [{ name: bucket }],
   });
+  keepFolders(server);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   let closing: Promise<void> | undefined;
@@ -49,4 +50,32 @@ export async function startLocalS3(bucket = 'civic-photos'): Promise<LocalS3> {
     /** Stops the server (a test may do so early, to see what a lost bucket does); once is enough. */
     close: () => (closing ??= server.close().then(() => rm(directory, { recursive: true, force: true }))),
   };
+}
+
+/**
+ * Real S3 has no folders. s3rver keeps each object as files in folders named after its key and,
+ * after a DELETE, removes the folders that became empty; a PUT into such a folder at that very
+ * moment fails with an ENOENT that nothing handles, which ends the test process (several
+ * servers probing readiness at once do this). So here a DELETE removes the object's files only.
+ */
+function keepFolders(server: S3rver): void {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  store.deleteObject = async (bucket, key) => {
+    const files = (['object', 'object.md5', 'metadata.json'] as const).map((kind) =>
+      store.getResourcePath(bucket, key, kind),
+    );
+    await Promise.all(
+      files.map((file) =>
+        unlink(file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+  };
+}
+
+/** The part of s3rver's file store that `keepFolders` replaces and uses. */
+interface FilesystemStore {
+  deleteObject(bucket: string, key: string): Promise<void>;
+  getResourcePath(bucket: string, key: string, kind: string): string;
 }

@@ -153,11 +153,7 @@ function NoticeSheet({ notice, issuer, issuedOn }: { notice: Notice; issuer: str
               </td>
               <td className="bulletin__problems">{item.note || '—'}</td>
               <td className="rectify-notice__photo">
-                {item.photo ? (
-                  <PhotoThumb sha256={item.photo} alt={`${item.itemId} ${item.title}`} size="small" />
-                ) : (
-                  '—'
-                )}
+                {item.photo ? <PhotoThumb sha256={item.photo} alt={`${item.itemId} ${item.title}`} /> : '—'}
               </td>
               <td className="nowrap">{item.dueOn}</td>
             </tr>
