@@ -420,25 +420,23 @@ async function browserFigures(url: string) {
     const fling = stats(await scrollRun(600, 100_000));
 
     // Sorting and searching, from the click or keystroke to the next frame with the new rows.
-    // The list is sorted by the server: until the first row shown is another one.
+    // The list is sorted by the server: until its first row shows and the table is no longer busy.
+    // (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
     const sortMs = await page.evaluate(async () => {
       const button = [...document.querySelectorAll<HTMLButtonElement>('.vtable__sort')].find((candidate) =>
         candidate.textContent?.startsWith('得分'),
       )!;
-      const body = document.querySelector('[data-testid="results-table"] .vtable__body')!;
-      const firstRow = () =>
-        [...body.querySelectorAll('[role="row"]')].sort(
-          (a, b) => Number(a.getAttribute('aria-rowindex')) - Number(b.getAttribute('aria-rowindex')),
-        )[0]?.textContent;
-      const before = firstRow();
+      const table = document.querySelector('[data-testid="results-table"]')!;
+      const before = table.querySelector('[aria-rowindex="2"]')?.textContent;
       const changed = new Promise<void>((resolve) => {
         const observer = new MutationObserver(() => {
-          if (firstRow() !== before && !body.closest('[aria-busy="true"]')) {
+          const first = table.querySelector('[aria-rowindex="2"]')?.textContent;
+          if (first && first !== before && table.getAttribute('aria-busy') !== 'true') {
             observer.disconnect();
             resolve();
           }
         });
-        observer.observe(body.closest('[role="table"]')!, { childList: true, subtree: true, attributes: true });
+        observer.observe(table, { childList: true, subtree: true, attributes: true });
       });
       const started = performance.now();
       button.click();
