@@ -190,6 +190,7 @@ describeEachEngine(
       expectStatus(await h.api.get(`/api/rounds/nope/exports/items.csv`, team.supervisor.token), 404, 'unknown');
     });
 
+    // A collection after every chunk, on a shared machine: seconds, not the default 5 (both tests).
     it('streams a big round batch by batch, its memory bounded by a batch', async () => {
       const rubric = h.fx.rubrics.get('2021')!;
       const items = rubric.types.station.items.length;
@@ -221,7 +222,7 @@ describeEachEngine(
       }
       expect(received).toBe(bytes);
       expect(reads).toBeGreaterThan(1);
-    });
+    }, 60_000);
 
     it('writes the results sheet: every in-scope site, inspected or not, with the export’s cells', async () => {
       const response = expectStatus(
@@ -273,7 +274,7 @@ describeEachEngine(
         1,
         ...Array.from({ length: BIG_SITES / RESULT_EXPORT_BATCH }, () => RESULT_EXPORT_BATCH),
       ]);
-    });
+    }, 60_000);
   },
   { openStorage: false },
 );
