@@ -5,7 +5,6 @@
  * of the public ranking page. Imported only by lazy chunks (office and public pages).
  */
 import type { AuditPage, ChainReport } from '../../domain/audit';
-import type { RoundReport, RoundResult } from '../../domain/report';
 import type {
   ApproveCleanResult,
   InspectionTrail,
