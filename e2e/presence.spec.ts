@@ -51,7 +51,9 @@ test('inspected far from the site with a gallery photo: accepted, and flagged in
   await item.locator('input[data-picker="gallery"]').setInputFiles(galleryPhoto);
   await expect(item.locator('.photo-strip__thumb img')).toHaveCount(1, { timeout: 20_000 });
   await checklist.submit();
-  await expect(page.getByTestId('sync-badge')).toHaveText('已全部同步', { timeout: 30_000 });
+  // The badge already says 已全部同步 before the submit is queued (the photos went while grading):
+  // wait for the checklist's own word that this revision reached the server.
+  await expect(page.getByText('已同步到服务器（第 1 版）。')).toBeVisible({ timeout: 30_000 });
 
   const stored = (await seed.call('GET', '/api/inspections?roundId=R2021-07')) as { id: string }[];
   expect(stored).toHaveLength(1);
@@ -145,7 +147,9 @@ test('a photo marked up with a finger at 360 px is the evidence, its untouched h
   await expect(item.locator('.photo-strip__thumb img')).toHaveCount(1, { timeout: 20_000 });
 
   await checklist.submit();
-  await expect(page.getByTestId('sync-badge')).toHaveText('已全部同步', { timeout: 30_000 });
+  // The badge already says 已全部同步 before the submit is queued (the photos went while grading):
+  // wait for the checklist's own word that this revision reached the server.
+  await expect(page.getByText('已同步到服务器（第 1 版）。')).toBeVisible({ timeout: 30_000 });
   const [stored] = (await seed.call('GET', '/api/inspections?roundId=R2021-07')) as { id: string }[];
   const detail = (await seed.call('GET', `/api/inspections/${stored!.id}`)) as {
     photoMeta: Record<string, { source: string; sourceSha256: string; markedUp?: boolean }>;

@@ -26,7 +26,7 @@ export class ChecklistPage {
   async photo(itemId: string, file: string): Promise<void> {
     const item = this.item(itemId);
     const before = await item.locator('.photo-strip__thumb').count();
-    await item.locator('input[capture="environment"]').setInputFiles(file);
+    await item.locator('input[data-picker="camera"]').setInputFiles(file);
     await expect(item.locator('.photo-strip__thumb img')).toHaveCount(before + 1, { timeout: 20_000 });
   }
 

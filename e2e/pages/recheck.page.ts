@@ -51,7 +51,7 @@ export class RecheckPage {
   /** Takes an after-photo through the camera input; waits until its thumbnail is shown. */
   async photo(file: string): Promise<void> {
     const before = await this.afterPhotos().count();
-    await this.page.locator('input[capture="environment"]').setInputFiles(file);
+    await this.page.locator('input[data-picker="camera"]').setInputFiles(file);
     await expect(this.afterPhotos()).toHaveCount(before + 1, { timeout: 20_000 });
   }
 
