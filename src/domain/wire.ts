@@ -82,8 +82,12 @@ export const roundInputSchema = z
     ...roundFields,
     id: z.optional(codeSchema),
     rectifyDays: z._default(roundFields.rectifyDays, 15),
-    /** Only approved results count (审核): the default for a new round (issue #18). */
-    approvedOnly: z._default(z.boolean(), true),
+    /**
+     * Only approved results count (审核, issue #18). Absent means `false`: a v1 client that never
+     * heard of review still sees its results counted as they arrive (../shared/API.md). The
+     * office's round form sends `true` for a new round, its default.
+     */
+    approvedOnly: z._default(z.boolean(), false),
     presenceRadiusM: z._default(roundFields.presenceRadiusM, 200),
   })
   .check(endsAfterStart);

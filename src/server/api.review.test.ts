@@ -216,6 +216,11 @@ describeEachEngine(
       expect(empty.status).toBe(400);
     });
 
+    it('a round created without approvedOnly counts results as they arrive, as the v1 contract says', async () => {
+      const plain = await h.fx.createRound(team.supervisor.token, { id: 'R-v1' });
+      expect(plain.approvedOnly).toBe(false);
+    });
+
     it('switching a round to approved-only takes its unapproved results out of the figures', async () => {
       const open = await h.fx.setUpRound(team.supervisor.token, {
         round: { id: 'R-open', approvedOnly: false },
