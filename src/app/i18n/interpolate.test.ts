@@ -48,4 +48,12 @@ describe('lookup', () => {
     expect(lookup(catalogue, 'constructor')).toBeUndefined();
     expect(lookup(undefined, 'top')).toBeUndefined();
   });
+
+  it("finds a catalogue's own key that holds dots (an audit action's code), as i18next did", () => {
+    const audit = { audit: { actions: { 'inspection.received': '收到测评', review: { approved: '通过' } } } };
+    expect(lookup(audit, 'audit.actions.inspection.received')).toBe('收到测评');
+    expect(lookup(audit, 'audit.actions.review.approved')).toBe('通过');
+    expect(lookup(audit, 'audit.actions.inspection')).toBeUndefined();
+    expect(lookup(audit, 'audit.actions.inspection.received.more')).toBeUndefined();
+  });
 });

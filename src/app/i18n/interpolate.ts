@@ -19,14 +19,29 @@ export type Values = Readonly<Record<string, string | number | boolean | null | 
 
 const PLACEHOLDER = /\{\{(.+?)\}\}/g;
 
-/** The string at a dotted key, or undefined (missing, or the key names a branch). */
+/**
+ * The string at a dotted key, or undefined (missing, or the key names a branch). A catalogue's
+ * own key may hold dots (`'inspection.received'`, an audit action's code): like i18next, each
+ * level tries the next one part, then two joined by a dot, and so on.
+ */
 export function lookup(catalogue: Catalogue | undefined, key: string): string | undefined {
-  let node: string | Catalogue | undefined = catalogue;
-  for (const part of key.split('.')) {
-    if (node === undefined || typeof node === 'string' || !Object.hasOwn(node, part)) return undefined;
-    node = node[part];
+  return catalogue === undefined ? undefined : find(catalogue, key.split('.'));
+}
+
+function find(node: Catalogue, parts: readonly string[]): string | undefined {
+  for (let taken = 1; taken <= parts.length; taken++) {
+    const name = parts.slice(0, taken).join('.');
+    if (!Object.hasOwn(node, name)) continue;
+    const next = node[name]!;
+    const rest = parts.slice(taken);
+    if (rest.length === 0) {
+      if (typeof next === 'string') return next;
+    } else if (typeof next !== 'string') {
+      const found = find(next, rest);
+      if (found !== undefined) return found;
+    }
   }
-  return typeof node === 'string' ? node : undefined;
+  return undefined;
 }
 
 export function interpolate(template: string, values: Values | undefined): string {

@@ -350,8 +350,8 @@ export const officeEn: OfficeMessages = {
     failed: 'Could not load the photo',
   },
   report: {
-    awaitingReview: 'This report counts approved results only; {{count}} more wait for review and are not counted.',
     headline: 'Round at a glance',
+    awaitingReview: 'This report counts approved results only; {{count}} more wait for review and are not counted.',
     byType: 'By site type',
     byDistrict: 'By district',
     type: 'Type',
