@@ -205,7 +205,9 @@ describeEachEngine(
       // at the end is what it held at the start (a build-then-send export grows by the whole sheet).
       expect(bytes).toBeGreaterThan(3_000_000);
       expect(peak).toBeLessThan(bytes / 2);
-      expect(drift).toBeLessThan(bytes / 8);
+      // A quarter of the sheet: a build-then-send export drifts by the whole of it; the database
+      // driver's own buffers and the collector's timing move a streamed one by a few hundred kB.
+      expect(drift).toBeLessThan(bytes / 4);
 
       // Over HTTP the first bytes come before the last batch is read.
       const response = await fetch(`${h.api.baseUrl}/api/rounds/${BIG}/exports/items.csv`, {

@@ -8,6 +8,7 @@
 import { connect, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../domain/wire';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, jpeg, sha256, site, useApiServer, type ErrorBody, type Team } from './test-support/api-harness';
 
@@ -17,7 +18,8 @@ const LIMITS = {
   idleTimeoutMs: 800,
   keepAliveTimeoutMs: 300,
   timeoutCheckIntervalMs: 100,
-  connectionsPerClient: 4,
+  // Above the team's sign-ups, which go in parallel, one per role (each its own connection).
+  connectionsPerClient: ROLES.length + 1,
   maxConnections: 100,
   uploadBytesInFlight: 1024 * 1024,
   capsAddress: () => true, // loopback too: the tests' clients are all on it
