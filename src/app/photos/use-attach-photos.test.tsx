@@ -126,6 +126,26 @@ describe('attaching picked photos', () => {
     expect(attach.mock.calls.map(([photo]) => photo.source)).toEqual(['gallery', 'gallery', 'camera']);
   });
 
+  it('dates a photo marked up before storing by when it was picked: minutes of drawing keep a camera photo a camera photo', async () => {
+    const process = vi.fn<Process>(() => Promise.resolve(processed('a'.repeat(64))));
+    const attach = vi.fn((_photo: NewPhoto) => Promise.resolve());
+    const { result } = setup(process);
+    // Picked ten minutes before NOW (the editor closed at NOW); the camera made the file just before.
+    const pickedAt = new Date(NOW.getTime() - 10 * 60_000);
+    let works: Promise<unknown>[] = [];
+    act(() => {
+      works = result.current.add(
+        fileListModified(pickedAt.getTime() - 5_000, 'marked.jpg'),
+        target(attach),
+        'camera',
+        pickedAt,
+      );
+    });
+    await act(() => Promise.all(works));
+    expect(process.mock.calls[0]![1].takenAt).toBe(pickedAt.toISOString());
+    expect(attach.mock.calls[0]![0]).toMatchObject({ source: 'camera', capturedAt: pickedAt.toISOString() });
+  });
+
   it('words a failed photo for the screen, and leaves a full phone as it is', async () => {
     const process = vi.fn<Process>(() => Promise.reject(new Error('无法读取这张照片')));
     const { result } = setup(process);

@@ -25,9 +25,15 @@ export interface AttachPhotos {
   /**
    * Processes each file in the photo worker and attaches it to the target; one promise per file.
    * A full phone rejects with StorageFullError as it is (the page words that one for every
-   * change); any other failure with an Error worded by `failedKey`.
+   * change); any other failure with an Error worded by `failedKey`. `pickedAt`: when the person
+   * picked the files, if not now (a photo marked up first).
    */
-  add: (files: FileList | readonly File[], target: PhotoTarget, picker?: PhotoPicker) => Promise<unknown>[];
+  add: (
+    files: FileList | readonly File[],
+    target: PhotoTarget,
+    picker?: PhotoPicker,
+    pickedAt?: Date,
+  ) => Promise<unknown>[];
 }
 
 /** The checklist and the recheck screen each word a failed photo in their own section. */
@@ -40,10 +46,15 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
   const count = (key: string, by: number) =>
     setBusy((current) => ({ ...current, [key]: Math.max(0, (current[key] ?? 0) + by) }));
 
-  const add = (files: FileList | readonly File[], target: PhotoTarget, picker: PhotoPicker = 'camera') =>
+  const add = (
+    files: FileList | readonly File[],
+    target: PhotoTarget,
+    picker: PhotoPicker = 'camera',
+    pickedAt?: Date,
+  ) =>
     Array.from(files, (file) => {
       count(target.key, 1);
-      return processAndAttach(services, file, target, picker)
+      return processAndAttach(services, file, target, picker, pickedAt ?? services.now())
         .catch((error: unknown) => {
           throw error instanceof StorageFullError
             ? error
@@ -54,16 +65,20 @@ export function useAttachPhotos(failedKey: FailedKey): AttachPhotos {
   return { busy, add };
 }
 
-/** One file: watermarked with the time it was picked, then stored with the same time as its capture time. */
+/**
+ * One file: watermarked with the time it was picked, then stored with the same time as its
+ * capture time. The camera-or-gallery check compares the file's age with that time too, so the
+ * minutes spent marking a photo up do not make a fresh camera photo look like an old one.
+ */
 async function processAndAttach(
   services: AppServices,
   file: File,
   target: PhotoTarget,
   picker: PhotoPicker,
+  pickedAt: Date,
 ): Promise<unknown> {
-  const now = services.now();
-  const takenAt = now.toISOString();
-  const source = photoSource(file, picker, now.getTime());
+  const takenAt = pickedAt.toISOString();
+  const source = photoSource(file, picker, pickedAt.getTime());
   const { gps } = target;
   const photo = await services.photos.process(file, {
     ...target.stamp,

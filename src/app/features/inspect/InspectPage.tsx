@@ -75,7 +75,12 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   const [location, setLocationState] = useState<LocationState>();
   const [deleted, setDeleted] = useState<DeletedPhoto>();
   const [justSubmitted, setJustSubmitted] = useState(false);
-  const [marking, setMarking] = useState<{ itemId: string; file: File; picker: 'camera' | 'gallery' }>();
+  const [marking, setMarking] = useState<{
+    itemId: string;
+    file: File;
+    picker: 'camera' | 'gallery';
+    pickedAt: Date;
+  }>();
   const roundSites = useRoundSites(db, roundId, user.id);
   const siteReviews = useSiteReviews(db);
 
@@ -152,7 +157,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     // "拍照并标注": the editor first (one photo); the marks then go with the photo to the worker.
     const [first] = files;
     if (markUp && first) {
-      setMarking({ itemId, file: first, picker });
+      setMarking({ itemId, file: first, picker, pickedAt: services.now() });
       return;
     }
     attachFiles(itemId, [...files], picker, undefined);
@@ -163,6 +168,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     files: File[],
     picker: 'camera' | 'gallery',
     markup: MarkupShape[] | undefined,
+    pickedAt?: Date,
   ) => {
     const item = rubric.items.find((candidate) => candidate.id === itemId)!;
     const here = currentFix();
@@ -183,6 +189,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         attach: (photo) => attachPhoto(db, current.id, itemId, photo, services.now()),
       },
       picker,
+      pickedAt,
     );
     // A failed photo is said at its item, where the person is looking; a full phone, at the top
     // like every other change that could not be saved.
@@ -303,7 +310,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
             onCancel={() => setMarking(undefined)}
             onDone={(shapes) => {
               setMarking(undefined);
-              attachFiles(marking.itemId, [marking.file], marking.picker, shapes);
+              attachFiles(marking.itemId, [marking.file], marking.picker, shapes, marking.pickedAt);
             }}
           />
         </Suspense>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from '../../../i18n';
 import { isDeduction } from '../../../../domain/grades';
+import type { PresenceFlag } from '../../../../domain/presence';
 import { REVIEW_STATES, type ReviewDecision, type ReviewListRow, type ReviewState } from '../../../../domain/review';
 import { useRound } from '../rounds/round-context';
 import { errorMessage } from '../shared/errors';
@@ -133,7 +134,13 @@ export function ReviewPage() {
                   <td>{row.revision}</td>
                   <td>{formatScore(row.score)}</td>
                   <td>{t(`review.states.${row.reviewState}`)}</td>
-                  <td>{row.flags.length > 0 ? row.flags.join('、') : '—'}</td>
+                  <td>
+                    {row.flags.length > 0
+                      ? row.flags
+                          .map((code) => t(`presence.short.${code as PresenceFlag['code']}`))
+                          .join(t('import.listSeparator'))
+                      : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
