@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoundReport, RoundResult } from '../domain/report';
 import { LINK_FAILURE_LIMIT } from './auth/guard';
-import { loggedPath } from './app';
+import { loggedPath } from './http/logged-path';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, jpeg, site, useApiServer, type Actor, type Team } from './test-support/api-harness';
 import type { SiteLinkView } from './services/site-links';

@@ -13,6 +13,7 @@ import type { ServerContext } from './context';
 import { ApiError, installErrorHandler } from './http/api-error';
 import { Metrics, observeRequests } from './http/metrics';
 import { ByteBudget, DEFAULT_LIMITS, limitConnectionsPerClient, type ServerLimits } from './http/limits';
+import { loggedPath } from './http/logged-path';
 import { installSecurityHeaders, SECURITY_HEADERS } from './http/security-headers';
 import { isAppRoute, serveApp } from './http/static-app';
 import { rejectUnstorableText } from './http/validate';
@@ -179,11 +180,6 @@ function logOneLinePerRequest(app: FastifyInstance): void {
     );
     done();
   });
-}
-
-/** The path as logged: a site link's token (`/unit/<token>`, #17) is a credential and never written. */
-export function loggedPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/^\/unit\/[^/]*/, '/unit/[redacted]');
 }
 
 /** Fastify's `clientErrorHandler`, with the API's error body instead of Fastify's own. */

@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERRORS, type ErrorCode } from '../../domain/errors';
+import { loggedPath } from './logged-path';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -46,7 +47,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (isClientFault(error)) {
       // The client hung up or broke its body's framing: its doing, not a fault to page anyone for.
       const code = (error as NodeJS.ErrnoException).code ?? error.message;
-      request.log.info({ code, method: request.method, path: request.url.split('?')[0] }, 'client aborted the request');
+      request.log.info({ code, method: request.method, path: loggedPath(request.url) }, 'client aborted the request');
       return reply.status(400).send({ error: 'invalid_request', message: ERRORS.invalid_request.zh });
     }
     request.log.error({ err: error }, 'unhandled error');

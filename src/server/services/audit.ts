@@ -125,6 +125,11 @@ export function entryHash(row: HashedFields): string {
 
 /** Recomputes the whole chain, a page at a time, and says where it first breaks. */
 export async function verifyAuditChain(db: Kysely<Database>, pageSize = 2000): Promise<ChainReport> {
+  // The head first: entries are written in the transaction that moves it, so every entry up to
+  // the head's seq is committed, and entries that arrive during the check (a busy server) lie
+  // beyond it — checked next time, never mistaken for a broken end.
+  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+  const headSeq = head ? Number(head.seq) : 0;
   let previousHash = GENESIS_HASH;
   let previousSeq = 0;
   let entries = 0;
@@ -133,6 +138,7 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 2000): P
       .selectFrom('audit_log')
       .selectAll()
       .where('seq', '>', previousSeq)
+      .where('seq', '<=', headSeq)
       .orderBy('seq')
       .limit(pageSize)
       .execute();
@@ -153,8 +159,7 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 2000): P
     }
     if (page.length < pageSize) break;
   }
-  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
-  if (!head || Number(head.seq) !== previousSeq || head.hash !== previousHash) {
+  if (!head || previousSeq !== headSeq || head.hash !== previousHash) {
     return { whole: false, entries, brokenAt: { seq: previousSeq + 1, problem: 'head_mismatch' } };
   }
   return { whole: true, entries };
