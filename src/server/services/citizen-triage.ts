@@ -47,8 +47,8 @@ const QUEUES: Record<string, readonly CitizenStatus[]> = {
 };
 export const QUEUE_NAMES = Object.keys(QUEUES);
 
-/** The queue, oldest first. */
-export async function listReports(db: Kysely<Database>, queue: string): Promise<CitizenReportView[]> {
+/** The queue, oldest first (the 500 oldest); with `id`, that one report whatever its age. */
+export async function listReports(db: Kysely<Database>, queue: string, id?: string): Promise<CitizenReportView[]> {
   const rows = await db
     .selectFrom('citizen_reports as r')
     .innerJoin('sites', 'sites.id', 'r.site_id')
@@ -62,6 +62,7 @@ export async function listReports(db: Kysely<Database>, queue: string): Promise<
       'inspector.display_name as inspector_name',
     ])
     .where('r.status', 'in', QUEUES[queue] ?? QUEUES.open!)
+    .$if(id !== undefined, (query) => query.where('r.id', '=', id!))
     .orderBy('r.received_at')
     .orderBy('r.id')
     .limit(500)
@@ -184,7 +185,8 @@ export async function decide(
     .where('status', '=', report.status)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) throw new ApiError('conflict', '该反馈刚被他人处理，请刷新后再试');
-  const [view] = (await listReports(ctx.db, 'all')).filter((entry) => entry.id === id);
+  // By id: a decision on a report past the queue's first 500 answers with it too.
+  const [view] = await listReports(ctx.db, 'all', id);
   return view!;
 }
 
