@@ -67,14 +67,14 @@ export function useMeta<K extends MetaKey>(db: CivicDatabase, key: K) {
  * The latest review decision per site of a round (by `roundId:siteId`): the office's word on
  * this inspector's work there, as last pulled.
  */
-export function useSiteReviews(db: CivicDatabase) {
+export function useSiteReviews(db: CivicDatabase, userId: string) {
   return useLiveQuery(async () => {
     const bySite = new Map<string, Awaited<ReturnType<typeof reviewDecisions>>[number]>();
-    for (const decision of await reviewDecisions(db)) {
+    for (const decision of await reviewDecisions(db, userId)) {
       const key = `${decision.roundId}:${decision.siteId}`;
       const current = bySite.get(key);
       if (!current || current.seq < decision.seq) bySite.set(key, decision);
     }
     return bySite;
-  }, [db]);
+  }, [db, userId]);
 }

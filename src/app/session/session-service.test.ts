@@ -154,8 +154,8 @@ describe('review decisions (审核)', () => {
       return server([INSPECTOR])(call, body);
     });
     await signIn(services, 'insp', 'pw');
-    expect(await latestReviewDecision(db, 'i-3')).toMatchObject({ comment: '照片看不清' });
-    expect(await latestReviewDecision(db, 'i-7')).toBeDefined();
+    expect(await latestReviewDecision(db, INSPECTOR.id, 'i-3')).toMatchObject({ comment: '照片看不清' });
+    expect(await latestReviewDecision(db, INSPECTOR.id, 'i-7')).toBeDefined();
     await pullReviewDecisions(services);
     expect(requests.filter((call) => call.includes('review-decisions'))).toEqual([
       'GET /api/review-decisions?since=0',
@@ -172,6 +172,6 @@ describe('review decisions (审核)', () => {
     );
     await signIn(services, 'insp', 'pw');
     expect(await getRounds(db)).toHaveLength(1);
-    expect(await reviewCursor(db)).toBe(0);
+    expect(await reviewCursor(db, INSPECTOR.id)).toBe(0);
   });
 });

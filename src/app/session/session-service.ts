@@ -117,8 +117,8 @@ export async function pullReviewDecisions(services: AppServices, signedIn?: User
   const user = signedIn ?? (await getSession(services.db))?.user;
   if (user?.role !== 'inspector') return;
   for (let page = 0; page < MAX_REVIEW_PAGES; page++) {
-    const pulled = await services.api.reviewDecisions<ReviewDecisionsPage>(await reviewCursor(services.db));
-    await saveReviewDecisions(services.db, pulled);
+    const pulled = await services.api.reviewDecisions<ReviewDecisionsPage>(await reviewCursor(services.db, user.id));
+    await saveReviewDecisions(services.db, user.id, pulled);
     if (!pulled.more) return;
   }
 }

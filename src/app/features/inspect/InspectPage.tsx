@@ -82,7 +82,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
     pickedAt: Date;
   }>();
   const roundSites = useRoundSites(db, roundId, user.id);
-  const siteReviews = useSiteReviews(db);
+  const siteReviews = useSiteReviews(db, user.id);
 
   const report = (error: unknown) => setFailure(localErrorText(t, error));
 

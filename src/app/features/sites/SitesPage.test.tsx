@@ -68,7 +68,7 @@ describe('my sites', () => {
     renderSites(db);
     await screen.findByText('西湖社区实践站');
     expect(screen.queryByText(/已退回/)).toBeNull();
-    await saveReviewDecisions(db, {
+    await saveReviewDecisions(db, INSPECTOR.id, {
       decisions: [
         {
           seq: 5,

@@ -42,7 +42,7 @@ export function SitesPage({ user }: { user: User }) {
   const [chosenRound, setChosenRound] = useState<string>();
   const roundId = chosenRound ?? rounds?.[0]?.id;
   const data = useRoundSites(db, roundId, user.id);
-  const reviews = useSiteReviews(db);
+  const reviews = useSiteReviews(db, user.id);
   const [query, setQuery] = useState('');
   const [filter, setFilter] = useState<SiteFilter>(rememberedFilter);
   // The next tap is most likely a site: have the checklist's code ready for it.
