@@ -2,8 +2,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { bulletinDocumentSchema } from '../../domain/bulletin-document';
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
-import { ApiError } from '../http/api-error';
-import { isStorableText, parseBody } from '../http/validate';
+import { existingRoundId } from '../services/round-lookup';
+import { parseBody } from '../http/validate';
 import { findBulletinDocument, saveBulletinDocument } from '../services/bulletin-documents';
 
 type RoundParams = { Params: { roundId: string } };
@@ -20,14 +20,7 @@ type RoundParams = { Params: { roundId: string } };
 export const bulletinRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
 
-  const roundIdOf = async (request: FastifyRequest<RoundParams>) => {
-    const { roundId } = request.params;
-    const round = isStorableText(roundId)
-      ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
-      : undefined;
-    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-    return round.id;
-  };
+  const roundIdOf = (request: FastifyRequest<RoundParams>) => existingRoundId(ctx.db, request.params.roundId);
 
   app.get<RoundParams>('/rounds/:roundId/bulletin', { preHandler: office }, async (request) =>
     findBulletinDocument(ctx.db, await roundIdOf(request)),

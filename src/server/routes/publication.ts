@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
+import { existingRoundId } from '../services/round-lookup';
 import { ApiError } from '../http/api-error';
-import { isStorableText } from '../http/validate';
 import type { PublicationView } from '../../domain/wire';
 import { findPublication, publish, unpublish, type Publication } from '../services/publication';
 
@@ -22,14 +22,7 @@ type RoundParams = { Params: { roundId: string } };
 export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
 
-  const roundIdOf = async (request: FastifyRequest<RoundParams>) => {
-    const { roundId } = request.params;
-    const round = isStorableText(roundId)
-      ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
-      : undefined;
-    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-    return round.id;
-  };
+  const roundIdOf = (request: FastifyRequest<RoundParams>) => existingRoundId(ctx.db, request.params.roundId);
 
   // Never built from the request's Host header, which any client sets (and which would then be
   // printed as a QR code): PUBLIC_URL when configured, else a path the caller's browser
