@@ -3,8 +3,8 @@ import { useTranslation } from './i18n';
 import { Link, Route, Switch, useRoute } from 'wouter';
 import type { User } from '../domain/wire';
 import { useSessionRecord, useUnsyncedCount } from './db/live';
-import { SitesPage } from './features/sites/SitesPage';
-import { SyncBadge } from './features/sync/SyncBadge';
+import { SitesPage } from './features/field/sites/SitesPage';
+import { SyncBadge } from './features/field/sync/SyncBadge';
 import { updates } from './pwa/register-sw';
 import { UpdatePrompt } from './pwa/UpdatePrompt';
 import { ServicesProvider, useServices, type AppServices } from './services';
@@ -32,11 +32,11 @@ const ChangePasswordPage = lazy(() =>
 );
 // Recheckers' screens (list and item): their own chunk, precached like the others.
 const RecheckScreens = lazy(() =>
-  import('./features/recheck/RecheckScreens').then((module) => ({ default: module.RecheckScreens })),
+  import('./features/field/recheck/RecheckScreens').then((module) => ({ default: module.RecheckScreens })),
 );
 
 // The sync page (the engine's state and errors, storage, photo keeping): its own chunk.
-const SyncPage = lazy(() => import('./features/sync/SyncPage').then((module) => ({ default: module.SyncPage })));
+const SyncPage = lazy(() => import('./features/field/sync/SyncPage').then((module) => ({ default: module.SyncPage })));
 
 // Lazy chunks the inspector's phone never downloads (nor precaches: see vite.config.ts).
 const OfficeWorkspace = lazy(() => import('./features/office/OfficeWorkspace'));

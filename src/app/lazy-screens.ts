@@ -3,7 +3,7 @@
  * worker for offline). The checklist's is also called early, so that it does not wait for its
  * code: at start when the address is a checklist (main.tsx), and once the sites list is idle.
  */
-export const loadInspectPage = () => import('./features/inspect/InspectPage');
+export const loadInspectPage = () => import('./features/field/inspect/InspectPage');
 
 /** Runs `loadInspectPage` when the main thread has nothing else to do (or soon, without requestIdleCallback). */
 export function preloadInspectPageWhenIdle(): () => void {

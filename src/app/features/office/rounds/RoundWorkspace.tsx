@@ -8,7 +8,7 @@ import { useTranslation } from '../../../i18n';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { BulletinPage } from '../bulletin/BulletinPage';
 import { NoticesPage } from '../notices/NoticesPage';
-import { RecheckProgress } from '../../recheck/RecheckProgress';
+import { RecheckProgress } from '../recheck/RecheckProgress';
 import { PublishPage } from '../publish/PublishPage';
 import { ReportPage } from '../report/ReportPage';
 import { prefetchKey } from '../report/use-round-report';
