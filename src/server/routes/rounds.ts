@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { assignmentsSchema, roundInputSchema, type Assignment } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { ANY_ROLE, OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
@@ -18,9 +18,7 @@ type RoundParams = { Params: { roundId: string } };
 
 /** Rounds, their assignments (the round's scope) and the round report. */
 export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.post('/rounds', { preHandler: office }, async (request, reply) => {
+  app.post('/rounds', { config: { allow: OFFICE } }, async (request, reply) => {
     const input = parseBody(roundInputSchema, request.body);
     if (!ctx.rubrics.get(input.rubricVersion)) {
       const message = `未知的评分标准版本 ${input.rubricVersion}（可用：${ctx.rubrics.versions().join('、')}）`;
@@ -61,7 +59,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     throw new Error('no free round id'); // unreachable: the last candidate is a fresh UUID
   });
 
-  app.get('/rounds', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
+  app.get('/rounds', { config: { allow: ANY_ROLE } }, async (request) => {
     const user = currentUser(request);
     let query = ctx.db.selectFrom('rounds').selectAll().orderBy('starts_on', 'desc');
     if (!isOffice(user))
@@ -73,11 +71,11 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return (await query.execute()).map(roundView);
   });
 
-  app.get<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) =>
+  app.get<RoundParams>('/rounds/:roundId', { config: { allow: OFFICE } }, async (request) =>
     roundView(await existingRound(ctx.db, request.params.roundId)),
   );
 
-  app.get<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
+  app.get<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     const rows = await ctx.db
       .selectFrom('assignments')
@@ -88,7 +86,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return rows.map((row) => ({ siteId: row.site_id, userId: row.user_id }));
   });
 
-  app.put<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
+  app.put<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     await checkAssignable(ctx.db, pairs);
@@ -111,7 +109,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return { assigned: pairs.length };
   });
 
-  app.delete<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
+  app.delete<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     let removed = 0;
@@ -136,7 +134,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return { removed };
   });
 
-  app.get<RoundParams>('/rounds/:roundId/report', { preHandler: office }, async (request) => {
+  app.get<RoundParams>('/rounds/:roundId/report', { config: { allow: OFFICE } }, async (request) => {
     const { roundId } = request.params;
     const report = isStorableText(roundId) ? await roundReport(ctx.db, ctx.rubrics, roundId) : undefined;
     if (!report) throw new ApiError('not_found', `找不到测评轮次 ${request.params.roundId}`);
