@@ -45,7 +45,7 @@ function officeOnlyChunks(): { plugin: Plugin; files: Set<string> } {
 const officeChunks = officeOnlyChunks();
 
 /** The checklist's route chunk (App.tsx's InspectPage, lazy-screens.ts). */
-const CHECKLIST_ENTRY = /\/src\/app\/features\/inspect\/InspectPage\.tsx$/;
+const CHECKLIST_ENTRY = /\/src\/app\/features\/field\/inspect\/InspectPage\.tsx$/;
 
 /**
  * A phone opened on a checklist (the app restarted there, offline) needs the checklist's chunks,
