@@ -122,6 +122,7 @@ test('far from the site with a gallery photo → flagged → 退回 → seen on 
   const note = page.getByTestId('review-note');
   await expect(note).toContainText(RETURN_COMMENT);
   await expect(note).toContainText(ITEM_COMMENT);
+  await expect(checklist.item('T18').getByTestId('item-review-comment')).toHaveText(`审核意见：${ITEM_COMMENT}`);
   await page.getByRole('button', { name: '修改测评（将提交第 2 版）' }).click();
   await checklist.grade('T18', 'A');
   await checklist.submit();
@@ -137,6 +138,16 @@ test('far from the site with a gallery photo → flagged → 退回 → seen on 
   await expect(officePage.getByTestId('report')).toBeVisible();
   expect((await stationRow(office))[2]).toBe('1');
   await expect(officePage.getByTestId('report-awaiting-review')).toContainText('另有 0 条结果待审核');
+  // The result's detail says who approved it, and what it rests on.
+  await office.tab('测评结果').click();
+  await officePage.getByRole('link', { name: SITE.name }).click();
+  await expect(officePage.getByTestId('detail-review')).toContainText('赵核');
+  await expect(officePage.getByTestId('detail-review')).toContainText('已通过');
+  await officePage.getByRole('button', { name: '查看依据' }).click();
+  const trail = officePage.getByTestId('trail');
+  await expect(trail).toContainText('第 2 版 · 100 · 已通过');
+  await expect(trail).toContainText('计入统计的版本');
+  await expect(trail).toContainText(`审核退回：${RETURN_COMMENT}`);
   await desk.close();
 
   // The admin's log: every step, in order, and the chain whole.

@@ -16,6 +16,7 @@ import type {
   ReviewDecisionView,
   ReviewListPage,
 } from '../domain/review';
+import { correctGrade } from './services/corrections';
 import { describeEachEngine } from './storage/test-engines';
 import {
   expectStatus,
@@ -182,6 +183,51 @@ describeEachEngine(
         ]);
         expect(trail.body.log[1]!.detail).toMatchObject({ before: 'pending', after: 'returned', revision: 1 });
         expect(trail.body.log[0]!.actorName).toBe(team.inspector.displayName);
+        expect(trail.body.corrections).toEqual([]);
+      });
+
+      it('an office correction of the counted result is in its trail, with its log entry', async () => {
+        // What an upheld objection does (services/unit-decisions.ts), through the same service.
+        await h.server.ctx.db.transaction().execute((trx) =>
+          correctGrade(trx, h.server.ctx.rubrics, {
+            roundId: round.id,
+            siteId: 'rv-1',
+            itemId: 'T16',
+            grade: 'A',
+            correctedBy: team.supervisor.id,
+            reason: '申诉成立：测评时正在施工',
+            now: new Date(),
+          }),
+        );
+        const trail = await h.api.get<InspectionTrail>(`/api/inspections/${inspectionId}/trail`, team.supervisor.token);
+        expectStatus(trail, 200, 'trail');
+        expect(trail.body.corrections).toEqual([
+          {
+            itemId: 'T16',
+            fromGrade: 'C#',
+            toGrade: 'A',
+            correctedByName: team.supervisor.displayName,
+            correctedAt: expect.any(String) as string,
+            reason: '申诉成立：测评时正在施工',
+            requestId: null,
+          },
+        ]);
+        expect(trail.body.log.at(-1)).toMatchObject({
+          action: 'correction.made',
+          detail: { itemId: 'T16', before: 'C#', after: 'A' },
+        });
+        // Another inspection of the same site is not the result: the corrections are not its own.
+        const other = await h.fx.submitInspection(team.inspector.token, {
+          roundId: round.id,
+          siteId: 'rv-1',
+          type: 'station',
+        });
+        expectStatus(other.response, 201, 'second inspection');
+        const otherTrail = await h.api.get<InspectionTrail>(
+          `/api/inspections/${other.body.id}/trail`,
+          team.supervisor.token,
+        );
+        expect(otherTrail.body).toMatchObject({ countedRevision: null, corrections: [] });
       });
     });
 

@@ -217,12 +217,12 @@ function ReviewPanel({ row, onDecided }: { row: ReviewListRow; onDecided: (messa
       </p>
       {row.latestReview && (
         <p className="notice">
-          {t('review.latest', {
+          {t(row.latestReview.comment ? 'review.latestWithComment' : 'review.latest', {
             decision: t(`review.states.${row.latestReview.decision}`),
             name: row.latestReview.reviewerName,
             time: formatDateTime(row.latestReview.reviewedAt),
+            comment: row.latestReview.comment ?? '',
           })}
-          {row.latestReview.comment && `：${row.latestReview.comment}`}
         </p>
       )}
       {detail.data === undefined ? (
