@@ -231,6 +231,41 @@ describeEachEngine(
       });
     });
 
+    it('pages the queue past 200: every inspection once across the pages, none twice', async () => {
+      const many = await h.fx.setUpRound(team.supervisor.token, {
+        round: { id: 'R-review-many', approvedOnly: true },
+        sites: Array.from({ length: 205 }, (_, index) => site('station', `rm-${String(index).padStart(3, '0')}`)),
+        assignees: [team.inspector],
+      });
+      for (let start = 0; start < 205; start += 25) {
+        const batch = Array.from({ length: Math.min(25, 205 - start) }, (_, index) =>
+          h.fx.submitInspection(team.inspector.token, {
+            roundId: many.id,
+            siteId: `rm-${String(start + index).padStart(3, '0')}`,
+            type: 'station',
+          }),
+        );
+        for (const submitted of await Promise.all(batch)) expectStatus(submitted.response, 201, 'inspection');
+      }
+      const page = async (offset: number) =>
+        expectStatus(
+          await h.api.get<ReviewListPage>(
+            `/api/rounds/${many.id}/reviews?state=pending&offset=${offset}&limit=200`,
+            team.supervisor.token,
+          ),
+          200,
+          `page at ${offset}`,
+        ).body;
+      const first = await page(0);
+      const second = await page(200);
+      expect([first.total, first.rows.length, second.total, second.rows.length]).toEqual([205, 200, 205, 5]);
+      const ids = [...first.rows, ...second.rows].map((row) => row.inspectionId);
+      expect(new Set(ids).size).toBe(205);
+      expect((await page(205)).rows).toEqual([]);
+      const over = await h.api.get(`/api/rounds/${many.id}/reviews?limit=201`, team.supervisor.token);
+      expect(over.status).toBe(400);
+    });
+
     it('approve all listed clean results at once, skipping what is flagged or no longer pending', async () => {
       const [a, b, c] = await Promise.all(
         ['rv-2', 'rv-3', 'rv-4'].map((siteId) =>

@@ -531,6 +531,7 @@ export const officeEn: OfficeMessages = {
     keys: 'Keys: J / ↓ next, K / ↑ previous',
     empty: 'No results match.',
     total: '{{count}} in all',
+    more: 'Load more ({{shown}} of {{total}} shown)',
     site: 'Site',
     inspector: 'Inspector',
     revision: 'Revision',

@@ -521,6 +521,7 @@ export const officeZhCN = {
     keys: '快捷键：J / ↓ 下一条，K / ↑ 上一条',
     empty: '没有符合条件的测评结果。',
     total: '共 {{count}} 条',
+    more: '加载更多（已显示 {{shown}} 条，共 {{total}} 条）',
     site: '点位',
     inspector: '测评员',
     revision: '版本',
