@@ -5,9 +5,10 @@ import {
   citizenDecisionSchema,
   citizenReportRequestSchema,
   citizenSettingsSchema,
+  citizenUnitAnswerSchema,
   ratingSchema,
 } from '../../domain/citizen-reports';
-import { allow, currentUser, userForToken } from '../auth/guard';
+import { allow, allowWithLinks, currentUser, userForToken } from '../auth/guard';
 import { bearerToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -19,12 +20,17 @@ import {
   closeDays,
   decide,
   districtHandling,
-  isReportPhoto,
   listReports,
   QUEUE_NAMES,
   reporterRecords,
   setCloseDays,
 } from '../services/citizen-triage';
+import {
+  isReportPhoto,
+  listUnitReports,
+  putCitizenUnitAnswer,
+  unitMayReadReportPhoto,
+} from '../services/citizen-handover';
 import { PhotoStoreError } from '../storage/photo-store';
 
 type CitizenOptions = { ctx: ServerContext; limits: Pick<ServerLimits, 'citizenProofBits' | 'citizenLimits'> };
@@ -38,9 +44,12 @@ const privately = (reply: FastifyReply) => reply.header('Cache-Control', 'no-sto
  * challenge, the site lookup, sending a report, reading one's own report back by its id and
  * rating it, the handling figures per district. The office's routes under `/citizen-reports`
  * (supervisor, admin): the queue, decisions, photos, the days to 办结, the 市民记者's records.
+ * The responsible units' routes under `/unit/` (a `unit` account or a site link): the reports
+ * handed to them (交办), their photos, and the units' answers.
  */
 export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (app, { ctx, limits }) => {
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
+  const unitWork = allowWithLinks(ctx.db, ctx.now, 'unit');
 
   app.get('/public/report-challenge', async (_request, reply) => {
     privately(reply);
@@ -128,11 +137,7 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       const sha256 = sha256Param(request.params.sha256);
       const photo = (await isReportPhoto(ctx.db, id, sha256)) ? await ctx.photos.openPhoto(sha256) : null;
       if (!photo) throw new ApiError('not_found', '找不到这张照片');
-      return reply
-        .header('Content-Type', photo.contentType)
-        .header('Content-Length', photo.bytes)
-        .header('Cache-Control', 'private, max-age=86400, immutable')
-        .send(photo.stream);
+      return sendPhoto(reply, photo);
     },
   );
 
@@ -145,7 +150,47 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
   });
 
   app.get('/citizen-reports/reporters', { preHandler: office }, async () => reporterRecords(ctx.db));
+
+  app.get('/unit/citizen-reports', { preHandler: unitWork }, async (request) =>
+    listUnitReports(ctx, currentUser(request)),
+  );
+
+  app.get<{ Params: { id: string; sha256: string } }>(
+    '/unit/citizen-reports/:id/photos/:sha256',
+    { preHandler: unitWork },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const sha256 = sha256Param(request.params.sha256);
+      const photo = (await unitMayReadReportPhoto(ctx.db, currentUser(request), id, sha256))
+        ? await ctx.photos.openPhoto(sha256)
+        : null;
+      if (!photo) throw new ApiError('not_found', '找不到这张照片');
+      return sendPhoto(reply, photo);
+    },
+  );
+
+  app.put<IdParams>('/unit/citizen-answers/:id', { preHandler: unitWork }, async (request, reply) => {
+    const id = uuidParam(request.params.id);
+    const answer = parseBody(citizenUnitAnswerSchema, request.body);
+    if (answer.id !== id) {
+      const message = '请求体中的 id 与路径中的不一致';
+      throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
+    }
+    const { created, summary } = await putCitizenUnitAnswer(ctx, currentUser(request), answer);
+    return reply.status(created ? 201 : 200).send(summary);
+  });
 };
+
+type OpenedPhoto = NonNullable<Awaited<ReturnType<ServerContext['photos']['openPhoto']>>>;
+
+/** A report's photo to the office or a unit: private, kept a day (the bytes never change). */
+function sendPhoto(reply: FastifyReply, photo: OpenedPhoto) {
+  return reply
+    .header('Content-Type', photo.contentType)
+    .header('Content-Length', photo.bytes)
+    .header('Cache-Control', 'private, max-age=86400, immutable')
+    .send(photo.stream);
+}
 
 /** The 市民记者 behind the request's token; anyone else (or no valid token) sends as a resident. */
 async function reporterOf(ctx: ServerContext, request: FastifyRequest) {
