@@ -2,10 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { cityDate } from '../../domain/dates';
 import { recheckResultsCsv } from '../../domain/recheck-export';
 import { allow, currentUser } from '../auth/guard';
+import { existingRound } from '../services/round-lookup';
 import { recordAuditAlone } from '../services/audit';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { findRoundRow, recheckExportRows, recheckHistory, rectificationProgress } from '../services/recheck-progress';
+import { recheckExportRows, recheckHistory, rectificationProgress } from '../services/recheck-progress';
 
 type RoundParams = { Params: { roundId: string } };
 
@@ -22,18 +23,12 @@ type RoundParams = { Params: { roundId: string } };
 export const recheckProgressRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
 
-  const roundOr404 = async (roundId: string) => {
-    const round = await findRoundRow(ctx.db, roundId);
-    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-    return round;
-  };
-
   app.get<RoundParams>('/rounds/:roundId/rectification-progress', { preHandler: office }, async (request) =>
-    rectificationProgress(ctx, await roundOr404(request.params.roundId)),
+    rectificationProgress(ctx, await existingRound(ctx.db, request.params.roundId)),
   );
 
   app.get<RoundParams>('/rounds/:roundId/recheck-results.csv', { preHandler: office }, async (request, reply) => {
-    const round = await roundOr404(request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const rows = await recheckExportRows(ctx, round);
     const csv = recheckResultsCsv(rows, cityDate(ctx.now()));
     await recordAuditAlone(ctx.db, {

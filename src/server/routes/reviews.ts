@@ -5,7 +5,8 @@ import { approveCleanSchema, REVIEW_STATES, reviewInputSchema } from '../../doma
 import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { isStorableText, parseBody, uuidParam } from '../http/validate';
+import { parseBody, uuidParam } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { listAudit } from '../services/audit';
 import { approveClean, decisionsOn, decisionsSince, reviewInspection, reviewList } from '../services/reviews';
 
@@ -44,7 +45,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
   });
 
   app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx, request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const { inspections } = parseBody(approveCleanSchema, request.body);
     return approveClean(ctx, currentUser(request), round.id, inspections);
   });
@@ -54,7 +55,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     { preHandler: office },
     async (request, reply) => {
       const query = parseBody(listQuerySchema, { ...request.query });
-      const round = await findRound(ctx, request.params.roundId);
+      const round = await existingRound(ctx.db, request.params.roundId);
       void reply.header('Cache-Control', 'no-store');
       return reviewList(ctx.db, round.id, { state: query.state, offset: query.offset ?? 0, limit: query.limit ?? 50 });
     },
@@ -122,11 +123,3 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     } satisfies InspectionTrail;
   });
 };
-
-async function findRound(ctx: ServerContext, roundId: string) {
-  const round = isStorableText(roundId)
-    ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
-    : undefined;
-  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-  return round;
-}

@@ -6,6 +6,7 @@ import { allow, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { isOffice } from '../services/access';
 import { recordAudit } from '../services/audit';
 import { roundReport } from '../services/reports';
@@ -73,11 +74,11 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
   });
 
   app.get<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) =>
-    roundView(await findRound(ctx.db, request.params.roundId)),
+    roundView(await existingRound(ctx.db, request.params.roundId)),
   );
 
   app.get<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const rows = await ctx.db
       .selectFrom('assignments')
       .select(['site_id', 'user_id'])
@@ -88,7 +89,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
   });
 
   app.put<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     await checkAssignable(ctx.db, pairs);
     await ctx.db.transaction().execute(async (trx) => {
@@ -111,7 +112,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
   });
 
   app.delete<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     let removed = 0;
     await ctx.db.transaction().execute(async (trx) => {
@@ -142,15 +143,6 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return report;
   });
 };
-
-async function findRound(db: Kysely<Database>, roundId: string) {
-  // An id the database cannot even hold (NUL: PostgreSQL would fail the query) names nothing.
-  const round = isStorableText(roundId)
-    ? await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst()
-    : undefined;
-  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-  return round;
-}
 
 /** Every pair names a known site and an active inspector or rechecker; otherwise 400 with the list. */
 async function checkAssignable(db: Kysely<Database>, pairs: readonly Assignment[]): Promise<void> {

@@ -13,8 +13,8 @@ import { allow, allowWithLinks, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody, uuidParam } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { dispatchRectifications } from '../services/dispatch';
-import { findRoundRow } from '../services/recheck-progress';
 import { currentSiteLinks, ensureSiteLink, revokeSiteLink } from '../services/site-links';
 import { decideUnitRequest } from '../services/unit-decisions';
 import { roundUnitFigures } from '../services/unit-figures';
@@ -43,11 +43,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
   const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
   const unitWork = allowWithLinks(ctx.db, ctx.now, 'unit');
 
-  const roundOf = async (request: FastifyRequest<RoundParams>) => {
-    const round = await findRoundRow(ctx.db, request.params.roundId);
-    if (!round) throw new ApiError('not_found', `找不到测评轮次 ${request.params.roundId}`);
-    return round;
-  };
+  const roundOf = (request: FastifyRequest<RoundParams>) => existingRound(ctx.db, request.params.roundId);
   const siteOf = async (siteId: string) => {
     const site = isStorableText(siteId)
       ? await ctx.db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst()
