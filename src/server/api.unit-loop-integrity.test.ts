@@ -144,4 +144,82 @@ describeEachEngine('units loop integrity', (engine) => {
       expect(after.grades.T01).toBe('A');
     });
   });
+
+  describe('requests at the same moment (PostgreSQL races)', () => {
+    const siteIds = ['i-c1', 'i-c2', 'i-c3'];
+    const activeLinks = () =>
+      engine
+        .storage()
+        .db.selectFrom('site_links')
+        .select(['site_id'])
+        .where('round_id', '=', 'I-4')
+        .where('revoked_at', 'is', null)
+        .execute();
+
+    beforeAll(async () => {
+      await h.fx.setUpRound(office(), {
+        round: { id: 'I-4', rectifyBelow: 90 },
+        sites: siteIds.map((id) => site('station', id, '新华区')),
+        assignees: [team.inspector],
+      });
+      for (const siteId of siteIds) await inspect('I-4', siteId);
+    });
+
+    it('dispatches each item once and issues one link per site, however many dispatches run at once', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          h.api.post<{ dispatched: number; rectificationIds: string[]; linksIssued: number }>(
+            '/api/rounds/I-4/dispatch',
+            {},
+            office(),
+          ),
+        ),
+      );
+      expect(answers.map((each) => each.status)).toEqual(Array(6).fill(200));
+      const dispatched = answers.flatMap((each) => each.body.rectificationIds);
+      expect(dispatched).toHaveLength(9);
+      expect(new Set(dispatched).size).toBe(9);
+      expect(answers.reduce((sum, each) => sum + each.body.linksIssued, 0)).toBe(3);
+      expect((await activeLinks()).map((row) => row.site_id).sort()).toEqual(siteIds);
+    });
+
+    it('issues one link when the office asks for it several times at once; the others get that link', async () => {
+      expect((await h.api.delete('/api/rounds/I-4/sites/i-c1/unit-link', office())).status).toBe(204);
+      const linkAccounts = async () =>
+        (await engine.storage().db.selectFrom('users').select('id').where('link_only', '=', 1).execute()).length;
+      const accountsBefore = await linkAccounts();
+      const issued = await Promise.all(
+        Array.from({ length: 6 }, () => h.api.post<SiteLinkView>('/api/rounds/I-4/sites/i-c1/unit-link', {}, office())),
+      );
+      expect(issued.map((each) => each.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+      expect(new Set(issued.map((each) => each.body.token)).size).toBe(1);
+      expect((await activeLinks()).filter((row) => row.site_id === 'i-c1')).toHaveLength(1);
+      expect(await linkAccounts()).toBe(accountsBefore + 1);
+    });
+
+    it('keeps one pending request per item and kind: the others at the same moment get 409', async () => {
+      const asks = Array.from({ length: 6 }, (_, n) => ({
+        id: randomUUID(),
+        rectificationId: 'I-4~i-c2~T16',
+        kind: 'extension',
+        reason: `材料未到货 ${n}`,
+        dueOn: '2099-01-01',
+        requestedAt: new Date().toISOString(),
+      }));
+      const answers = await Promise.all(
+        asks.map((ask) => h.api.put(`/api/unit/requests/${ask.id}`, ask, liaison.token)),
+      );
+      expect(answers.map((each) => each.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const refused of answers.filter((each) => each.status === 409)) {
+        expect(refused.body).toMatchObject({ error: 'conflict' });
+      }
+      const pending = await engine
+        .storage()
+        .db.selectFrom('unit_requests')
+        .select('id')
+        .where('rectification_id', '=', 'I-4~i-c2~T16')
+        .execute();
+      expect(pending).toHaveLength(1);
+    });
+  });
 });
