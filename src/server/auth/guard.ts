@@ -6,6 +6,7 @@
  * 403 `password_change_required` everywhere except the two routes guarded by
  * `allowPasswordChange`: changing the password and signing out.
  */
+import { LinkThrottle } from './link-throttle';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Role, User } from '../../domain/wire';
@@ -108,29 +109,7 @@ async function isKnownToken(db: Kysely<Database>, token: string): Promise<boolea
   return known !== undefined;
 }
 
-export const LINK_FAILURE_LIMIT = 20;
-export const LINK_FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** Failed token look-ups per client address on the routes links may call (in memory, per process). */
-class LinkThrottle {
-  readonly #failures = new Map<string, number[]>();
-
-  retryAfterSeconds(client: string, at: number): number {
-    const recent = this.#recent(client, at);
-    if (recent.length < LINK_FAILURE_LIMIT) return 0;
-    return Math.max(1, Math.ceil((recent[0]! + LINK_FAILURE_WINDOW_MS - at) / 1000));
-  }
-
-  fail(client: string, at: number): void {
-    this.#failures.set(client, [...this.#recent(client, at), at]);
-  }
-
-  #recent(client: string, at: number): number[] {
-    const recent = (this.#failures.get(client) ?? []).filter((time) => time > at - LINK_FAILURE_WINDOW_MS);
-    if (recent.length === 0) this.#failures.delete(client);
-    return recent;
-  }
-}
+export { LINK_FAILURE_LIMIT, LINK_FAILURE_WINDOW_MS } from './link-throttle';
 
 const throttles = new WeakMap<object, LinkThrottle>();
 function throttleFor(db: object): LinkThrottle {
