@@ -12,6 +12,7 @@ import type { Role, User } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import { fromFlag, type Database } from '../storage/schema';
 import { userForLinkToken } from '../services/site-links';
+import { LinkThrottle } from './link-throttle';
 import { bearerToken, tokenHash } from './tokens';
 
 export interface SignedInUser extends User {
@@ -108,29 +109,7 @@ async function isKnownToken(db: Kysely<Database>, token: string): Promise<boolea
   return known !== undefined;
 }
 
-export const LINK_FAILURE_LIMIT = 20;
-export const LINK_FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** Failed token look-ups per client address on the routes links may call (in memory, per process). */
-class LinkThrottle {
-  readonly #failures = new Map<string, number[]>();
-
-  retryAfterSeconds(client: string, at: number): number {
-    const recent = this.#recent(client, at);
-    if (recent.length < LINK_FAILURE_LIMIT) return 0;
-    return Math.max(1, Math.ceil((recent[0]! + LINK_FAILURE_WINDOW_MS - at) / 1000));
-  }
-
-  fail(client: string, at: number): void {
-    this.#failures.set(client, [...this.#recent(client, at), at]);
-  }
-
-  #recent(client: string, at: number): number[] {
-    const recent = (this.#failures.get(client) ?? []).filter((time) => time > at - LINK_FAILURE_WINDOW_MS);
-    if (recent.length === 0) this.#failures.delete(client);
-    return recent;
-  }
-}
+export { LINK_FAILURE_LIMIT, LINK_FAILURE_WINDOW_MS } from './link-throttle';
 
 const throttles = new WeakMap<object, LinkThrottle>();
 function throttleFor(db: object): LinkThrottle {

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
+import { toCsv } from '../../domain/csv';
+import { unitFiguresRows } from '../../domain/unit-figures';
 import {
   codeSchema,
   dispatchSchema,
@@ -95,6 +97,22 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
 
   app.get<RoundParams>('/rounds/:roundId/unit-figures', { config: { allow: OFFICE } }, async (request) =>
     roundUnitFigures(ctx.db, (await roundOf(request)).id),
+  );
+
+  // The same figures as a sheet for Excel/WPS (UTF-8 with BOM): what the office files with the bulletin.
+  app.get<RoundParams>(
+    '/rounds/:roundId/exports/unit-figures.csv',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await roundOf(request);
+      const rows = unitFiguresRows(await roundUnitFigures(ctx.db, round.id));
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="unit-figures-${round.id}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Row-Count', String(rows.length - 1))
+        .send(toCsv(rows));
+    },
   );
 
   app.get<RoundParams>('/rounds/:roundId/unit-items', { config: { allow: OFFICE } }, async (request) =>
