@@ -155,7 +155,8 @@ async function fill(dataDir: string) {
     const bytes = evidenceJpeg(`bench evidence ${n}`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const saved = await ctx.photos.savePhoto(sha256, Readable.from([bytes]));
-    for (const inspector of inspectors) await recordUpload(storage.db, saved, inspector.id, new Date(updatedAt));
+    for (const inspector of inspectors)
+      await recordUpload(storage.db.transaction(), saved, inspector.id, new Date(updatedAt));
     evidence.push(sha256);
   }
 
