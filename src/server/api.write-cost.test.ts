@@ -11,11 +11,12 @@ const ROUND = 'cost-r1';
 /**
  * Statements per PUT of a new inspection, the bearer-token check, BEGIN and COMMIT included (the
  * test's message lists them). Before issue #16's work: SQLite 18 and 26, PostgreSQL 19 and 28.
- * PostgreSQL writes an audit entry and moves the chain head in one statement.
+ * PostgreSQL writes an audit entry and moves the chain head in one statement. Under load the group
+ * commit shares BEGIN, the head's lock and COMMIT among several PUTs (`npm run bench:server`).
  */
 const BUDGET = {
-  sqlite: { fullMarks: 12, withRectifications: 17 },
-  postgres: { fullMarks: 11, withRectifications: 16 },
+  sqlite: { fullMarks: 11, withRectifications: 16 },
+  postgres: { fullMarks: 10, withRectifications: 15 },
 } as const;
 
 describeEachEngine(

@@ -126,7 +126,7 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row, true);
       if (refreshed) {
         // The office's corrections (#17) stand whatever inspection is the site's result.
         const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);

@@ -50,6 +50,13 @@ export async function refreshSiteResult(
   round: ResultRule,
   /** With its body when the caller has it in hand (the PUT): the notes are then not read back. */
   stored: StoredRevision & { body_json?: string },
+  /**
+   * `stored` was inserted by this transaction (the PUT). In a round that counts every result, a
+   * site without a result row has no other revision (every stored revision keeps one, and
+   * changing the rule rebuilds them: reviews.ts `reapplyResultRule`), so a row inserted now
+   * needs no read of the site's revisions.
+   */
+  justInserted = false,
 ): Promise<SiteResult | undefined> {
   const roundId = round.id;
   const siteId = stored.site_id;
@@ -84,25 +91,27 @@ export async function refreshSiteResult(
       .execute();
   }
 
-  const rows = await trx
-    .selectFrom('inspections')
-    .select([
-      'id',
-      'revision',
-      'site_id',
-      'inspector_id',
-      'submitted_at',
-      'received_at',
-      'score',
-      'full_marks',
-      'deductions_json',
-      'flags_json',
-      'time_on_site_s',
-    ])
-    .where('round_id', '=', roundId)
-    .where('site_id', '=', siteId)
-    .$if(round.approved_only === 1, (query) => query.where('review_state', '=', 'approved'))
-    .execute();
+  const rows = await (fresh && justInserted && round.approved_only === 0
+    ? [stored]
+    : trx
+        .selectFrom('inspections')
+        .select([
+          'id',
+          'revision',
+          'site_id',
+          'inspector_id',
+          'submitted_at',
+          'received_at',
+          'score',
+          'full_marks',
+          'deductions_json',
+          'flags_json',
+          'time_on_site_s',
+        ])
+        .where('round_id', '=', roundId)
+        .where('site_id', '=', siteId)
+        .$if(round.approved_only === 1, (query) => query.where('review_state', '=', 'approved'))
+        .execute());
   if (rows.length === 0) {
     await trx.deleteFrom('site_result_items').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
     await trx.deleteFrom('site_results').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
