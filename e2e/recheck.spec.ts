@@ -265,7 +265,7 @@ test('a rechecker verifies three items offline, reloads halfway, syncs; the offi
     await new SignInPage(desk).signIn(supervisor.username, supervisor.password);
     await expect(desk.getByRole('button', { name: '退出登录' })).toBeVisible();
     // The round's page in the office workspace, then its recheck tab (wherever the workspace mounts
-    // <RecheckProgress roundId={…} />, its tab is named for 复查).
+    // <RecheckProgress />, its tab is named for 复查).
     await desk.goto(`/office/rounds/${ROUND}`);
     await desk.getByRole('link', { name: /复查/ }).first().click({ timeout: 20_000 });
     const view = desk.getByTestId('recheck-progress');

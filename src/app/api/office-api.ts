@@ -15,6 +15,7 @@ import type {
   ReviewState,
 } from '../../domain/review';
 import type { BulletinDocument, BulletinDocumentView } from '../../domain/bulletin-document';
+import type { RectificationProgress } from '../../domain/rectification-progress';
 import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Rubric } from '../../domain/rubric';
@@ -24,6 +25,7 @@ import type {
   InspectionSummary,
   PublicationView as Publication,
   PublicRanking,
+  RecheckHistoryEntry,
   Role,
   Round,
   RoundInput,
@@ -33,6 +35,7 @@ import type {
   UserInput,
   UserView,
 } from '../../domain/wire';
+import type { Rectification } from '../db/types';
 import type { ApiClient, DownloadOptions } from './api-client';
 
 export interface UserPatch {
@@ -42,8 +45,11 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-export type { InspectionSummary, PublicRanking, UserView } from '../../domain/wire';
+export type { InspectionSummary, PublicRanking, RecheckHistoryEntry, UserView } from '../../domain/wire';
 export type { PublicationView as Publication } from '../../domain/wire';
+
+/** A rectification as listed by the server, with the inspector's note on the item. */
+export type RectificationView = Rectification & { note?: string };
 
 /** With the proof-of-presence flags and time on site (absent from servers before them). */
 export type InspectionDetail = Inspection & InspectionSummary & { timeOnSiteS?: number | null };
@@ -128,6 +134,16 @@ export function createOfficeApi(api: ApiClient) {
     exportCsv: (roundId: string, sheet: 'results' | 'items', options?: DownloadOptions) =>
       api.download(`/api/rounds/${path(roundId)}/exports/${sheet}.csv`, options),
     report: (roundId: string, signal?: AbortSignal) => get<RoundReport>(`/api/rounds/${path(roundId)}/report`, signal),
+
+    /** The round's rectifications with their latest verdict and before-photos (routes/rectifications.ts). */
+    rectifications: (roundId: string, signal?: AbortSignal) =>
+      get<RectificationView[]>(`/api/rectifications?roundId=${path(roundId)}`, signal),
+    /** Closed, open and overdue per district and site (routes/recheck-progress.ts). */
+    rectificationProgress: (roundId: string, signal?: AbortSignal) =>
+      get<RectificationProgress>(`/api/rounds/${path(roundId)}/rectification-progress`, signal),
+    recheckHistory: (rectificationId: string, signal?: AbortSignal) =>
+      get<RecheckHistoryEntry[]>(`/api/rectifications/${path(rectificationId)}/rechecks`, signal),
+    recheckResultsCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/recheck-results.csv`),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {
       let rubric = rubrics.get(version);

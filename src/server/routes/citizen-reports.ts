@@ -7,7 +7,7 @@ import {
   citizenSettingsSchema,
   ratingSchema,
 } from '../../domain/citizen-reports';
-import { allow, currentUser, userForToken } from '../auth/guard';
+import { OFFICE, currentUser, userForToken } from '../auth/guard';
 import { bearerToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -40,14 +40,12 @@ const privately = (reply: FastifyReply) => reply.header('Cache-Control', 'no-sto
  * (supervisor, admin): the queue, decisions, photos, the days to 办结, the 市民记者's records.
  */
 export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (app, { ctx, limits }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.get('/public/report-challenge', async (_request, reply) => {
+  app.get('/public/report-challenge', { config: { open: true } }, async (_request, reply) => {
     privately(reply);
     return issueChallenge(await citizenSecret(ctx.db), ctx.now(), limits.citizenProofBits);
   });
 
-  app.get<{ Querystring: { q?: string } }>('/public/sites', async (request, reply) => {
+  app.get<{ Querystring: { q?: string } }>('/public/sites', { config: { open: true } }, async (request, reply) => {
     const words = String(request.query.q ?? '').trim();
     if (words.length < 1 || words.length > 30) {
       const message = 'q: 1–30 characters';
@@ -57,21 +55,25 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     return searchSites(ctx.db, words);
   });
 
-  app.get<{ Params: { siteId: string } }>('/public/sites/:siteId', async (request, reply) => {
-    const { siteId } = request.params;
-    const site = isStorableText(siteId)
-      ? await ctx.db
-          .selectFrom('sites')
-          .select(['id', 'name', 'district', 'type'])
-          .where('id', '=', siteId)
-          .executeTakeFirst()
-      : undefined;
-    if (!site) throw new ApiError('not_found', '找不到该点位');
-    privately(reply);
-    return site;
-  });
+  app.get<{ Params: { siteId: string } }>(
+    '/public/sites/:siteId',
+    { config: { open: true } },
+    async (request, reply) => {
+      const { siteId } = request.params;
+      const site = isStorableText(siteId)
+        ? await ctx.db
+            .selectFrom('sites')
+            .select(['id', 'name', 'district', 'type'])
+            .where('id', '=', siteId)
+            .executeTakeFirst()
+        : undefined;
+      if (!site) throw new ApiError('not_found', '找不到该点位');
+      privately(reply);
+      return site;
+    },
+  );
 
-  app.post('/public/reports', async (request, reply) => {
+  app.post('/public/reports', { config: { open: true } }, async (request, reply) => {
     const { report, proof } = parseBody(citizenReportRequestSchema, request.body);
     const { created, receipt } = await receiveReport(
       ctx,
@@ -85,14 +87,14 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       .send(receipt);
   });
 
-  app.get<IdParams>('/public/reports/:id', async (request, reply) => {
+  app.get<IdParams>('/public/reports/:id', { config: { open: true } }, async (request, reply) => {
     const status = await reportStatus(ctx.db, uuidParam(request.params.id));
     if (!status) throw new ApiError('not_found', '找不到该反馈');
     privately(reply);
     return status;
   });
 
-  app.post<IdParams>('/public/reports/:id/rating', async (request, reply) => {
+  app.post<IdParams>('/public/reports/:id/rating', { config: { open: true } }, async (request, reply) => {
     const id = uuidParam(request.params.id);
     const { rating } = parseBody(ratingSchema, request.body);
     const created = await rateReport(ctx, id, rating);
@@ -101,12 +103,12 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       .send({ id, rating });
   });
 
-  app.get('/public/handling', async (_request, reply) => {
+  app.get('/public/handling', { config: { open: true } }, async (_request, reply) => {
     void reply.header('Cache-Control', 'no-cache');
     return { districts: await districtHandling(ctx.db), at: ctx.now().toISOString() };
   });
 
-  app.get<{ Querystring: { queue?: string } }>('/citizen-reports', { preHandler: office }, async (request) => {
+  app.get<{ Querystring: { queue?: string } }>('/citizen-reports', { config: { allow: OFFICE } }, async (request) => {
     const queue = request.query.queue ?? 'open';
     if (!QUEUE_NAMES.includes(queue)) {
       const message = `queue: one of ${QUEUE_NAMES.join(', ')}`;
@@ -115,14 +117,14 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     return listReports(ctx.db, queue);
   });
 
-  app.post<IdParams>('/citizen-reports/:id/decisions', { preHandler: office }, async (request) => {
+  app.post<IdParams>('/citizen-reports/:id/decisions', { config: { allow: OFFICE } }, async (request) => {
     const id = uuidParam(request.params.id);
     return decide(ctx, currentUser(request), id, parseBody(citizenDecisionSchema, request.body));
   });
 
   app.get<{ Params: { id: string; sha256: string } }>(
     '/citizen-reports/:id/photos/:sha256',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const sha256 = sha256Param(request.params.sha256);
@@ -136,15 +138,17 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     },
   );
 
-  app.get('/citizen-reports/settings', { preHandler: office }, async () => ({ closeDays: await closeDays(ctx.db) }));
+  app.get('/citizen-reports/settings', { config: { allow: OFFICE } }, async () => ({
+    closeDays: await closeDays(ctx.db),
+  }));
 
-  app.put('/citizen-reports/settings', { preHandler: office }, async (request) => {
+  app.put('/citizen-reports/settings', { config: { allow: OFFICE } }, async (request) => {
     const settings = parseBody(citizenSettingsSchema, request.body);
     await setCloseDays(ctx.db, settings.closeDays);
     return settings;
   });
 
-  app.get('/citizen-reports/reporters', { preHandler: office }, async () => reporterRecords(ctx.db));
+  app.get('/citizen-reports/reporters', { config: { allow: OFFICE } }, async () => reporterRecords(ctx.db));
 };
 
 /** The 市民记者 behind the request's token; anyone else (or no valid token) sends as a resident. */
@@ -168,7 +172,7 @@ export const citizenPhotoRoutes: FastifyPluginAsync<{ ctx: ServerContext; upload
 
   app.put<{ Params: { id: string; sha256: string } }>(
     '/public/reports/:id/photos/:sha256',
-    { bodyLimit: CITIZEN_PHOTO_MAX_BYTES },
+    { config: { open: true }, bodyLimit: CITIZEN_PHOTO_MAX_BYTES },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const sha256 = sha256Param(request.params.sha256);

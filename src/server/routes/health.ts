@@ -23,12 +23,12 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext; metricsAcces
   app,
   { ctx, metricsAccess },
 ) => {
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { config: { open: true } }, async (_request, reply) => {
     void reply.header('Cache-Control', 'no-store');
     return { ok: true };
   });
 
-  app.get('/ready', async (_request, reply) => {
+  app.get('/ready', { config: { open: true } }, async (_request, reply) => {
     const checks = {
       database: await check(() => sql`select 1`.execute(ctx.db)),
       photos: await check(() => ctx.photos.probe()),
@@ -41,7 +41,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext; metricsAcces
     return { ok: true, checks };
   });
 
-  app.get('/metrics', async (request, reply) => {
+  app.get('/metrics', { config: { open: true } }, async (request, reply) => {
     if (!mayReadMetrics(request, metricsAccess)) throw new ApiError('not_found');
     const open = await ctx.db
       .selectFrom('rectifications')

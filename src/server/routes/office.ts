@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Kysely } from 'kysely';
 import * as z from 'zod/mini';
 import { instantSchema, roundInputSchema, roundPatchSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { isStorableText, parseBody } from '../http/validate';
+import { parseBody } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { recordAudit, recordAuditAlone } from '../services/audit';
 import { itemExport } from '../services/item-export';
 import { reapplyResultRule } from '../services/reviews';
@@ -15,7 +15,7 @@ import { resultListPage, resultListQuerySchema } from '../services/result-list';
 import { roundResults } from '../services/round-results';
 import { inspectionSummaryView, roundView } from '../services/views';
 import { storedFlags } from '../../domain/presence';
-import { toFlag, type Database } from '../storage/schema';
+import { toFlag } from '../storage/schema';
 
 type RoundParams = { Params: { roundId: string } };
 
@@ -44,11 +44,9 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays', 'presenc
  *   at or after `since` (all without it): the live results list polls this instead of the whole list.
  */
 export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.patch<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) => {
+  app.patch<RoundParams>('/rounds/:roundId', { config: { allow: OFFICE } }, async (request) => {
     const patch = parseBody(roundPatchSchema, request.body);
-    const round = await findRound(ctx.db, request.params.roundId);
+    const round = await existingRound(ctx.db, request.params.roundId);
     const current = roundView(round);
     const merged = parseBody(roundInputSchema, { ...current, ...patch, id: round.id });
     if (!ctx.rubrics.get(merged.rubricVersion)) {
@@ -96,13 +94,13 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     return roundView(updated);
   });
 
-  app.get<RoundParams>('/rounds/:roundId/results', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+  app.get<RoundParams>('/rounds/:roundId/results', { config: { allow: OFFICE } }, async (request) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     return roundResults(ctx.db, round.id);
   });
 
-  app.get<RoundParams>('/rounds/:roundId/exports/items.csv', { preHandler: office }, async (request, reply) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+  app.get<RoundParams>('/rounds/:roundId/exports/items.csv', { config: { allow: OFFICE } }, async (request, reply) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     const rubric = ctx.rubrics.get(round.rubric_version);
     if (!rubric) throw new ApiError('not_found', `找不到评分标准 ${round.rubric_version}`);
     const { rows, chunks } = await itemExport(ctx.db, rubric, round.id);
@@ -121,23 +119,27 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       .send(Readable.from(chunks));
   });
 
-  app.get<RoundParams>('/rounds/:roundId/exports/results.csv', { preHandler: office }, async (request, reply) => {
-    const round = await findRound(ctx.db, request.params.roundId);
-    const { rows, chunks } = await resultExport(ctx.db, round);
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
-      .header('Cache-Control', 'no-store')
-      .header('X-Row-Count', String(rows))
-      .send(Readable.from(chunks));
-  });
+  app.get<RoundParams>(
+    '/rounds/:roundId/exports/results.csv',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await existingRound(ctx.db, request.params.roundId);
+      const { rows, chunks } = await resultExport(ctx.db, round);
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Row-Count', String(rows))
+        .send(Readable.from(chunks));
+    },
+  );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/result-list',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const query = parseBody(resultListQuerySchema, { ...request.query });
-      const round = await findRound(ctx.db, request.params.roundId);
+      const round = await existingRound(ctx.db, request.params.roundId);
       void reply.header('Cache-Control', 'no-store');
       return resultListPage(ctx.db, round, query);
     },
@@ -145,10 +147,10 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/inspections',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const { since } = parseBody(feedQuerySchema, { ...request.query });
-      const round = await findRound(ctx.db, request.params.roundId);
+      const round = await existingRound(ctx.db, request.params.roundId);
       const rows = await ctx.db
         .selectFrom('inspections')
         .select([
@@ -173,11 +175,3 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     },
   );
 };
-
-async function findRound(db: Kysely<Database>, roundId: string) {
-  const round = isStorableText(roundId)
-    ? await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst()
-    : undefined;
-  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-  return round;
-}

@@ -2,10 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
 import type { InspectionTrail } from '../../domain/review';
 import { approveCleanSchema, REVIEW_STATES, reviewInputSchema } from '../../domain/review';
-import { allow, currentUser } from '../auth/guard';
+import { ANY_ROLE, OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { isStorableText, parseBody, uuidParam } from '../http/validate';
+import { parseBody, uuidParam } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { listAudit } from '../services/audit';
 import { approveClean, decisionsOn, decisionsSince, reviewInspection, reviewList } from '../services/reviews';
 
@@ -34,27 +35,25 @@ const sinceQuerySchema = z.object({ since: countParam(15) });
  * - `GET /api/inspections/{id}/trail` — what a score rests on: revisions, reviews, corrections, log.
  */
 export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.post<InspectionParams>('/inspections/:id/reviews', { preHandler: office }, async (request, reply) => {
+  app.post<InspectionParams>('/inspections/:id/reviews', { config: { allow: OFFICE } }, async (request, reply) => {
     const id = uuidParam(request.params.id);
     const input = parseBody(reviewInputSchema, request.body);
     const { created, review } = await reviewInspection(ctx, currentUser(request), id, input);
     return reply.status(created ? 201 : 200).send(review);
   });
 
-  app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx, request.params.roundId);
+  app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { config: { allow: OFFICE } }, async (request) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     const { inspections } = parseBody(approveCleanSchema, request.body);
     return approveClean(ctx, currentUser(request), round.id, inspections);
   });
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/reviews',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const query = parseBody(listQuerySchema, { ...request.query });
-      const round = await findRound(ctx, request.params.roundId);
+      const round = await existingRound(ctx.db, request.params.roundId);
       void reply.header('Cache-Control', 'no-store');
       return reviewList(ctx.db, round.id, { state: query.state, offset: query.offset ?? 0, limit: query.limit ?? 50 });
     },
@@ -62,7 +61,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   app.get<{ Querystring: Record<string, string> }>(
     '/review-decisions',
-    { preHandler: allow(ctx.db, ctx.now) },
+    { config: { allow: ANY_ROLE } },
     async (request, reply) => {
       const { since } = parseBody(sinceQuerySchema, { ...request.query });
       void reply.header('Cache-Control', 'no-store');
@@ -70,7 +69,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     },
   );
 
-  app.get<InspectionParams>('/inspections/:id/trail', { preHandler: office }, async (request) => {
+  app.get<InspectionParams>('/inspections/:id/trail', { config: { allow: OFFICE } }, async (request) => {
     const id = uuidParam(request.params.id);
     const revisions = await ctx.db
       .selectFrom('inspections')
@@ -122,11 +121,3 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     } satisfies InspectionTrail;
   });
 };
-
-async function findRound(ctx: ServerContext, roundId: string) {
-  const round = isStorableText(roundId)
-    ? await ctx.db.selectFrom('rounds').select('id').where('id', '=', roundId).executeTakeFirst()
-    : undefined;
-  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-  return round;
-}

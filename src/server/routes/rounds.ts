@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { assignmentsSchema, roundInputSchema, type Assignment } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { ANY_ROLE, OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody } from '../http/validate';
+import { existingRound } from '../services/round-lookup';
 import { isOffice } from '../services/access';
 import { recordAudit } from '../services/audit';
 import { roundReport } from '../services/reports';
@@ -17,9 +18,7 @@ type RoundParams = { Params: { roundId: string } };
 
 /** Rounds, their assignments (the round's scope) and the round report. */
 export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.post('/rounds', { preHandler: office }, async (request, reply) => {
+  app.post('/rounds', { config: { allow: OFFICE } }, async (request, reply) => {
     const input = parseBody(roundInputSchema, request.body);
     if (!ctx.rubrics.get(input.rubricVersion)) {
       const message = `未知的评分标准版本 ${input.rubricVersion}（可用：${ctx.rubrics.versions().join('、')}）`;
@@ -60,7 +59,7 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     throw new Error('no free round id'); // unreachable: the last candidate is a fresh UUID
   });
 
-  app.get('/rounds', { preHandler: allow(ctx.db, ctx.now) }, async (request) => {
+  app.get('/rounds', { config: { allow: ANY_ROLE } }, async (request) => {
     const user = currentUser(request);
     let query = ctx.db.selectFrom('rounds').selectAll().orderBy('starts_on', 'desc');
     if (!isOffice(user))
@@ -72,12 +71,12 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return (await query.execute()).map(roundView);
   });
 
-  app.get<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) =>
-    roundView(await findRound(ctx.db, request.params.roundId)),
+  app.get<RoundParams>('/rounds/:roundId', { config: { allow: OFFICE } }, async (request) =>
+    roundView(await existingRound(ctx.db, request.params.roundId)),
   );
 
-  app.get<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+  app.get<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     const rows = await ctx.db
       .selectFrom('assignments')
       .select(['site_id', 'user_id'])
@@ -87,8 +86,8 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return rows.map((row) => ({ siteId: row.site_id, userId: row.user_id }));
   });
 
-  app.put<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+  app.put<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     await checkAssignable(ctx.db, pairs);
     await ctx.db.transaction().execute(async (trx) => {
@@ -110,8 +109,8 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return { assigned: pairs.length };
   });
 
-  app.delete<RoundParams>('/rounds/:roundId/assignments', { preHandler: office }, async (request) => {
-    const round = await findRound(ctx.db, request.params.roundId);
+  app.delete<RoundParams>('/rounds/:roundId/assignments', { config: { allow: OFFICE } }, async (request) => {
+    const round = await existingRound(ctx.db, request.params.roundId);
     const pairs = parseBody(assignmentsSchema, request.body);
     let removed = 0;
     await ctx.db.transaction().execute(async (trx) => {
@@ -135,22 +134,13 @@ export const roundRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return { removed };
   });
 
-  app.get<RoundParams>('/rounds/:roundId/report', { preHandler: office }, async (request) => {
+  app.get<RoundParams>('/rounds/:roundId/report', { config: { allow: OFFICE } }, async (request) => {
     const { roundId } = request.params;
     const report = isStorableText(roundId) ? await roundReport(ctx.db, ctx.rubrics, roundId) : undefined;
     if (!report) throw new ApiError('not_found', `找不到测评轮次 ${request.params.roundId}`);
     return report;
   });
 };
-
-async function findRound(db: Kysely<Database>, roundId: string) {
-  // An id the database cannot even hold (NUL: PostgreSQL would fail the query) names nothing.
-  const round = isStorableText(roundId)
-    ? await db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst()
-    : undefined;
-  if (!round) throw new ApiError('not_found', `找不到测评轮次 ${roundId}`);
-  return round;
-}
 
 /** Every pair names a known site and an active inspector or rechecker; otherwise 400 with the list. */
 async function checkAssignable(db: Kysely<Database>, pairs: readonly Assignment[]): Promise<void> {

@@ -15,12 +15,6 @@ import { isStorableText } from '../http/validate';
 import type { Database, Row } from '../storage/schema';
 import { findingNotes } from './rectifications';
 
-/** The round, or undefined for an id that names none (including ids no database could hold). */
-export async function findRoundRow(db: Kysely<Database>, roundId: string): Promise<Row<'rounds'> | undefined> {
-  if (!isStorableText(roundId)) return undefined;
-  return db.selectFrom('rounds').selectAll().where('id', '=', roundId).executeTakeFirst();
-}
-
 async function roundRectifications(db: Kysely<Database>, roundId: string) {
   return (
     db

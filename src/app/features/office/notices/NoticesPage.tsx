@@ -8,8 +8,6 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from '../../../i18n';
 import { ApiRequestError } from '../../../api/api-client';
 import type { OfficeApi } from '../../../api/office-api';
-import { recheckApi } from '../../../api/recheck-api';
-import { useServices } from '../../../services';
 import { Field } from '../../../ui/Field';
 import { chineseDate } from '../bulletin/bulletin';
 import { useRound } from '../rounds/round-context';
@@ -23,11 +21,10 @@ import { buildNotices, type Notice } from './notices';
 export function NoticesPage() {
   const { t } = useTranslation('office');
   const { api, now } = useOffice();
-  const services = useServices();
   const { round, siteById } = useRound();
   const loaded = useLoad(`notices:${round.id}`, async (signal) => {
     const [rectifications, rubric, bulletin, links] = await Promise.all([
-      recheckApi(services.api).rectifications(round.id),
+      api.rectifications(round.id, signal),
       api.rubric(round.rubricVersion),
       api.bulletin(round.id, signal),
       activeUnitLinks(api, round.id, signal),

@@ -5,7 +5,7 @@
  * the unit's link only when the server gives one.
  */
 import { describe, expect, it } from 'vitest';
-import type { RectificationView } from '../../../api/recheck-api';
+import type { RectificationView } from '../../../api/office-api';
 import { buildNotices, type NoticeInput } from './notices';
 
 const SITES: NoticeInput['sites'] = new Map([

@@ -8,7 +8,7 @@
 import { inDistrictOrder } from '../../../../domain/bulletin-document';
 import { SITE_TYPE_ORDER } from '../../../../domain/item-sheet';
 import type { Round, Site } from '../../../../domain/wire';
-import type { RectificationView } from '../../../api/recheck-api';
+import type { RectificationView } from '../../../api/office-api';
 import { chineseDate } from '../bulletin/bulletin';
 
 export interface NoticeItem {

@@ -4,9 +4,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRectificationProgress } from '../../../../domain/rectification-progress';
 import { RUBRIC_2021 } from '../../../../domain/test-fixtures';
 import { createApiClient } from '../../../api/api-client';
-import type { RectificationView } from '../../../api/recheck-api';
+import type { Round } from '../../../../domain/wire';
+import { createOfficeApi, type RectificationView } from '../../../api/office-api';
 import { initI18n } from '../../../i18n';
-import { ServicesProvider, type AppServices } from '../../../services';
+import { registerOfficeMessages } from '../i18n';
+import { RoundContext, type RoundData } from '../rounds/round-context';
+import { OfficeProvider } from '../shared/office-context';
+import { createPhotoCache } from '../shared/photo-cache';
 import { RecheckProgress } from './RecheckProgress';
 
 const BEFORE = 'a'.repeat(64);
@@ -102,20 +106,34 @@ function renderProgress() {
       ]);
     return new Response(JSON.stringify({ error: 'not_found', message: 'no' }), { status: 404 });
   });
-  const services = {
-    api: createApiClient({ fetch, getToken: () => 'token' }),
-    now: () => new Date('2021-08-05T02:00:00Z'),
-  } as unknown as AppServices;
-  render(
-    <ServicesProvider services={services}>
-      <RecheckProgress roundId="R1" />
-    </ServicesProvider>,
-  );
+  renderInRound(fetch);
   return { requests, fetch };
+}
+
+const ROUND = { id: 'R1', name: '2021年7月模拟测评', rubricVersion: '2021' } as Round;
+
+/** The tab as the round workspace mounts it: the office's API and photo cache, the round. */
+function renderInRound(fetch: typeof globalThis.fetch) {
+  const api = createOfficeApi(createApiClient({ fetch, getToken: () => 'token' }));
+  const office = {
+    api,
+    user: { id: 'boss', username: 'supervisor', displayName: '王芳', role: 'supervisor' as const },
+    now: () => new Date('2021-08-05T02:00:00Z'),
+    photos: createPhotoCache((sha256) => api.photo(sha256)),
+    prefetched: new Map(),
+  };
+  render(
+    <OfficeProvider value={office}>
+      <RoundContext.Provider value={{ round: ROUND } as RoundData}>
+        <RecheckProgress />
+      </RoundContext.Provider>
+    </OfficeProvider>,
+  );
 }
 
 beforeAll(async () => {
   await initI18n();
+  registerOfficeMessages();
 });
 afterEach(() => {
   cleanup();
@@ -153,8 +171,8 @@ describe('the rectification progress view', () => {
     expect(item.textContent).toContain('已整改');
     expect(item.textContent).toContain('复查时间 2021-08-02 10:00');
     await waitFor(() => expect(item.querySelectorAll('img')).toHaveLength(2));
-    expect(item.querySelector('[data-side="before"] img')?.getAttribute('data-sha256')).toBe(BEFORE);
-    expect(item.querySelector('[data-side="after"] img')?.getAttribute('data-sha256')).toBe(AFTER);
+    expect(item.querySelector('[data-side="before"] [data-sha256]')?.getAttribute('data-sha256')).toBe(BEFORE);
+    expect(item.querySelector('[data-side="after"] [data-sha256]')?.getAttribute('data-sha256')).toBe(AFTER);
     expect(requests).toContain(`/api/photos/${BEFORE}`);
     expect(requests).toContain(`/api/photos/${AFTER}`);
     const open = document.querySelector('li[data-rectification-id="R1~S1~T18"]')!;
@@ -176,26 +194,20 @@ describe('the rectification progress view', () => {
     const { requests } = renderProgress();
     await screen.findByTestId('recheck-progress-totals');
     fireEvent.click(screen.getByRole('button', { name: '导出复查结果（CSV）' }));
-    await waitFor(() => expect(clicked).toEqual(['复查结果-R1.csv']));
+    await waitFor(() => expect(clicked).toEqual(['2021年7月模拟测评-复查结果.csv']));
     expect(requests).toContain('/api/rounds/R1/recheck-results.csv');
   });
 
   it('says so when the progress cannot be loaded', async () => {
-    const services = {
-      api: createApiClient({
-        fetch: async () =>
-          new Response(JSON.stringify({ error: 'forbidden', message: '无权' }), {
-            status: 403,
-            headers: { 'Content-Type': 'application/json' },
-          }),
-      }),
-      now: () => new Date(),
-    } as unknown as AppServices;
-    render(
-      <ServicesProvider services={services}>
-        <RecheckProgress roundId="R1" />
-      </ServicesProvider>,
+    renderInRound(
+      async () =>
+        new Response(JSON.stringify({ error: 'forbidden', message: '无权' }), {
+          status: 403,
+          headers: { 'Content-Type': 'application/json' },
+        }),
     );
-    expect((await screen.findByRole('alert')).textContent).toBe('无法加载整改进度：无权');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('加载失败：无权');
+    expect(within(alert).getByRole('button', { name: '重试' })).toBeTruthy();
   });
 });

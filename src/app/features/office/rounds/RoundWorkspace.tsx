@@ -133,7 +133,7 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
             <PublishPage />
           </Route>
           <Route path="/rechecks">
-            <RecheckProgress roundId={roundId} />
+            <RecheckProgress />
           </Route>
           <Route>
             <RoundSetupPage />
