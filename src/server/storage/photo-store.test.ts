@@ -329,8 +329,9 @@ describe('what a stored photo costs in fsyncs (the durable floor pays two: the f
     const { fsyncs, store: counting } = counted();
     const first = bigJpeg(64);
     await save(counting, first);
-    // New ab/ and ab/cd/: the file, ab/cd (the link), ab (cd's name), photos/ (ab's name). The
-    // new folders' fsyncs run while the body arrives, so the order varies.
+    // The first upload makes photos/tmp and photos/00…ff: photos/ fsynced once. Then a new ab/cd/:
+    // the file, ab/cd (the link), ab (cd's name). The new folder's fsync runs while the body
+    // arrives, so the order varies.
     expect(fsyncs.sort()).toEqual(['file', 'folder', 'folder', 'folder']);
     const prefix = sha256(first);
     fsyncs.length = 0;

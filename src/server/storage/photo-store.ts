@@ -148,6 +148,21 @@ export function createPhotoStore(dataDir: string, options: DiskStoreOptions = {}
   let tmpReady: Promise<unknown> | undefined;
 
   /**
+   * Before the first upload: `tmp/` and the 256 first-level fan-out folders (`00/` … `ff/`, 1 MiB
+   * of folders on ext4), their names made durable by one fsync of `photos/`. A photo then never
+   * waits for `photos/` to be fsynced: at most its `ab/` (a new `ab/cd/`) and its own folder.
+   */
+  async function prepareRoot(): Promise<void> {
+    await mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE });
+    const created = await Promise.all(
+      Array.from({ length: 256 }, (_, n) =>
+        mkdir(join(root, n.toString(16).padStart(2, '0')), { recursive: true, mode: PHOTO_DIR_MODE }),
+      ),
+    );
+    if (created.some((first) => first !== undefined)) await folderSyncs.sync(root);
+  }
+
+  /**
    * Makes the photo's fan-out folder if it is new and makes its name durable (fsync of each
    * parent that gained an entry, shared with other uploads syncing the same folder). Started as
    * the upload starts, so these fsyncs overlap with receiving the body rather than follow it.
@@ -181,7 +196,7 @@ export function createPhotoStore(dataDir: string, options: DiskStoreOptions = {}
   ): Promise<SavedPhoto> {
     const finalPath = pathOf(expectedSha256);
     const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
-    await (tmpReady ??= mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE }).catch((error: unknown) => {
+    await (tmpReady ??= prepareRoot().catch((error: unknown) => {
       tmpReady = undefined; // try again on the next upload
       throw error;
     }));
