@@ -34,6 +34,7 @@
  *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
  *   CIVIC_SKIP_SQLITE=1 npm run bench:server # PostgreSQL only (BENCH_SKIP_SQLITE=1 too)
  *   CIVIC_BENCH_ONLY=writes npm run bench:server # only the inspection writes (no photos, no report)
+ *   CIVIC_BENCH_ONLY=photos npm run bench:server # only the photo uploads (no writes, no report)
  *   BENCH_ONLY=report npm run bench:server       # only the report round (no writes, no photos)
  *   BENCH_REPORT_SIZES=10000,30000 npm run bench:server # the sizes the report round grows through
  *   BENCH_LOAD_SECONDS=3 BENCH_PHOTOS=50 BENCH_REPORT_SIZES=10000 npm run bench:server # a short run
@@ -90,7 +91,9 @@ const STORES_ONLY = process.env.CIVIC_BENCH_ONLY === 'stores';
 const CLUSTER_ONLY = process.env.CIVIC_BENCH_ONLY === 'cluster';
 /** Either spelling skips SQLite (PostgreSQL only). */
 const SKIP_SQLITE = process.env.BENCH_SKIP_SQLITE === '1' || process.env.CIVIC_SKIP_SQLITE === '1';
-const REPORT_INSPECTIONS = WRITES_ONLY ? 0 : Math.max(...REPORT_SIZES);
+/** `CIVIC_BENCH_ONLY=photos`: the photo uploads only (no writes under load, no report). */
+const PHOTOS_ONLY = process.env.CIVIC_BENCH_ONLY === 'photos';
+const REPORT_INSPECTIONS = WRITES_ONLY || PHOTOS_ONLY ? 0 : Math.max(...REPORT_SIZES);
 const INSPECTORS = LOAD_CLIENTS;
 const PASSWORD = 'bench-password';
 
@@ -351,7 +354,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   const app = await buildApp({ ctx, logger: false });
   const bare = await startBareServer();
   const durable = await startDurableBareServer(join(dataDir, 'durable-floor'));
-  const writeFloor = REPORT_ONLY ? undefined : await startWriteFloor(engine, { dataDir, databaseUrl });
+  const writeFloor = REPORT_ONLY || PHOTOS_ONLY ? undefined : await startWriteFloor(engine, { dataDir, databaseUrl });
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
@@ -396,7 +399,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
 
     // Sites, two rounds and their assignments, through the API. The report round's sites come
     // first (B-T00000…), so that the result list's search below finds some of them.
-    const loadSiteCount = REPORT_ONLY ? 0 : LOAD_CLIENTS * LOAD_SITES_PER_CLIENT;
+    const loadSiteCount = REPORT_ONLY || PHOTOS_ONLY ? 0 : LOAD_CLIENTS * LOAD_SITES_PER_CLIENT;
     const siteIds = Array.from(
       { length: REPORT_INSPECTIONS + loadSiteCount },
       (_, i) => `B-T${String(i).padStart(5, '0')}`,
@@ -542,7 +545,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     const asOffice: SignedInUser = { ...supervisor, tokenHash: '' };
     const reports: EngineFigures['reports'] = [];
     let filled = 0;
-    for (const size of WRITES_ONLY ? [] : REPORT_SIZES) {
+    for (const size of WRITES_ONLY || PHOTOS_ONLY ? [] : REPORT_SIZES) {
       const fillStarted = performance.now();
       if (engine === 'sqlite') await sql`pragma synchronous = OFF`.execute(storage.db);
       const fill = reportSites
@@ -733,6 +736,7 @@ async function main(): Promise<void> {
   const skipped = [
     REPORT_ONLY && 'BENCH_ONLY=report: writes and photos skipped',
     WRITES_ONLY && 'CIVIC_BENCH_ONLY=writes: photos and report skipped',
+    PHOTOS_ONLY && 'CIVIC_BENCH_ONLY=photos: writes and report skipped',
   ].filter(Boolean);
   console.log(
     `PUT/s, p50 ms, p99 ms: inspection writes under load, ${LOAD_CLIENTS} clients in another process, each PUTting whole station checklists (20 items, each with a note) as fast as answered, ${LOAD_WARM_UP_SECONDS} s warm-up + ${LOAD_SECONDS} s measured (budget: p99 < 50 ms).\n` +

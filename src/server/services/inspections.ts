@@ -129,7 +129,9 @@ export async function putInspection(
       const refreshed = await refreshSiteResult(trx, ctx.engine, round, row, true);
       if (refreshed) {
         // The office's corrections (#17) stand whatever inspection is the site's result.
-        const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+        const corrected = refreshed.first
+          ? undefined
+          : await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
         const result = corrected ? { ...refreshed, ...corrected } : refreshed;
         const isStored = result.inspectionId === inspection.id && result.revision === inspection.revision;
         await openRectifications(trx, round, result, now, isStored ? photoRows : undefined);

@@ -18,6 +18,12 @@ export interface SiteResult extends InspectionResult {
   inspectorId: string;
   /** The inspector's notes on the deducted items, by item id. */
   notes: ReadonlyMap<string, string>;
+  /**
+   * The site's first result in a round that counts every result, from the revision just stored:
+   * no office correction can exist yet (corrections are made on a kept result, and a site with
+   * one keeps a row), so there are none to apply.
+   */
+  first: boolean;
 }
 
 type StoredRevision = Pick<
@@ -91,7 +97,8 @@ export async function refreshSiteResult(
       .execute();
   }
 
-  const rows = await (fresh && justInserted && round.approved_only === 0
+  const first = fresh && justInserted && round.approved_only === 0;
+  const rows = await (first
     ? [stored]
     : trx
         .selectFrom('inspections')
@@ -165,5 +172,5 @@ export async function refreshSiteResult(
       .execute();
   }
   const { row: _row, ...result } = latest;
-  return { ...result, inspectorId: row.inspector_id, notes };
+  return { ...result, inspectorId: row.inspector_id, notes, first };
 }
