@@ -5,6 +5,7 @@ import {
   citizenDecisionSchema,
   citizenReportRequestSchema,
   citizenSettingsSchema,
+  citizenUnitAnswerSchema,
   ratingSchema,
 } from '../../domain/citizen-reports';
 import { OFFICE, currentUser, userForToken } from '../auth/guard';
@@ -19,12 +20,17 @@ import {
   closeDays,
   decide,
   districtHandling,
-  isReportPhoto,
   listReports,
   QUEUE_NAMES,
   reporterRecords,
   setCloseDays,
 } from '../services/citizen-triage';
+import {
+  isReportPhoto,
+  listUnitReports,
+  putCitizenUnitAnswer,
+  unitMayReadReportPhoto,
+} from '../services/citizen-handover';
 import { PhotoStoreError } from '../storage/photo-store';
 
 type CitizenOptions = { ctx: ServerContext; limits: Pick<ServerLimits, 'citizenProofBits' | 'citizenLimits'> };
@@ -38,6 +44,8 @@ const privately = (reply: FastifyReply) => reply.header('Cache-Control', 'no-sto
  * challenge, the site lookup, sending a report, reading one's own report back by its id and
  * rating it, the handling figures per district. The office's routes under `/citizen-reports`
  * (supervisor, admin): the queue, decisions, photos, the days to 办结, the 市民记者's records.
+ * The responsible units' routes under `/unit/` (a `unit` account or a site link): the reports
+ * handed to them (交办), their photos, and the units' answers.
  */
 export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (app, { ctx, limits }) => {
   app.get('/public/report-challenge', { config: { open: true } }, async (_request, reply) => {
@@ -130,11 +138,7 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       const sha256 = sha256Param(request.params.sha256);
       const photo = (await isReportPhoto(ctx.db, id, sha256)) ? await ctx.photos.openPhoto(sha256) : null;
       if (!photo) throw new ApiError('not_found', '找不到这张照片');
-      return reply
-        .header('Content-Type', photo.contentType)
-        .header('Content-Length', photo.bytes)
-        .header('Cache-Control', 'private, max-age=86400, immutable')
-        .send(photo.stream);
+      return sendPhoto(reply, photo);
     },
   );
 
@@ -149,7 +153,51 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
   });
 
   app.get('/citizen-reports/reporters', { config: { allow: OFFICE } }, async () => reporterRecords(ctx.db));
+
+  app.get('/unit/citizen-reports', { config: { allow: ['unit'], links: true } }, async (request) =>
+    listUnitReports(ctx, currentUser(request)),
+  );
+
+  app.get<{ Params: { id: string; sha256: string } }>(
+    '/unit/citizen-reports/:id/photos/:sha256',
+    { config: { allow: ['unit'], links: true } },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const sha256 = sha256Param(request.params.sha256);
+      const photo = (await unitMayReadReportPhoto(ctx.db, currentUser(request), id, sha256))
+        ? await ctx.photos.openPhoto(sha256)
+        : null;
+      if (!photo) throw new ApiError('not_found', '找不到这张照片');
+      return sendPhoto(reply, photo);
+    },
+  );
+
+  app.put<IdParams>(
+    '/unit/citizen-answers/:id',
+    { config: { allow: ['unit'], links: true } },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const answer = parseBody(citizenUnitAnswerSchema, request.body);
+      if (answer.id !== id) {
+        const message = '请求体中的 id 与路径中的不一致';
+        throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
+      }
+      const { created, summary } = await putCitizenUnitAnswer(ctx, currentUser(request), answer);
+      return reply.status(created ? 201 : 200).send(summary);
+    },
+  );
 };
+
+type OpenedPhoto = NonNullable<Awaited<ReturnType<ServerContext['photos']['openPhoto']>>>;
+
+/** A report's photo to the office or a unit: private, kept a day (the bytes never change). */
+function sendPhoto(reply: FastifyReply, photo: OpenedPhoto) {
+  return reply
+    .header('Content-Type', photo.contentType)
+    .header('Content-Length', photo.bytes)
+    .header('Cache-Control', 'private, max-age=86400, immutable')
+    .send(photo.stream);
+}
 
 /** The 市民记者 behind the request's token; anyone else (or no valid token) sends as a resident. */
 async function reporterOf(ctx: ServerContext, request: FastifyRequest) {

@@ -5,6 +5,7 @@ import { bearerToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isLoopback } from '../http/limits';
+import { openRectificationCount } from '../services/rectifications';
 
 /** Who may read the metrics: a bearer token, listed client addresses; with neither, loopback only. */
 export interface MetricsAccess {
@@ -43,14 +44,9 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: ServerContext; metricsAcces
 
   app.get('/metrics', { config: { open: true } }, async (request, reply) => {
     if (!mayReadMetrics(request, metricsAccess)) throw new ApiError('not_found');
-    const open = await ctx.db
-      .selectFrom('rectifications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'open')
-      .executeTakeFirstOrThrow();
     return reply
       .header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-      .send(ctx.metrics!.render({ openRectifications: Number(open.n) }));
+      .send(ctx.metrics!.render({ openRectifications: await openRectificationCount(ctx.db) }));
   });
 };
 
