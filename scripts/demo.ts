@@ -228,7 +228,7 @@ async function load(
       row && (await photos.hasPhoto(sha256))
         ? { sha256, bytes: bytes.length, contentType: 'image/jpeg' as const }
         : await photos.savePhoto(sha256, Readable.from([bytes]));
-    count('photos', await recordUpload(db, saved, uploadedBy, new Date(at)));
+    count('photos', await recordUpload(db.transaction(), saved, uploadedBy, new Date(at)));
     return sha256;
   };
 

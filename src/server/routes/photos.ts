@@ -6,6 +6,7 @@ import { ApiError } from '../http/api-error';
 import { sha256Param } from '../http/validate';
 import { canReadPhoto } from '../services/access';
 import { recordUpload } from '../services/photo-uploads';
+import { groupCommit } from '../storage/group-commit';
 import type { ByteBudget } from '../http/limits';
 import { PHOTO_MAX_BYTES, PhotoHashMismatch, PhotoImageTooLarge, PhotoStoreError } from '../storage/photo-store';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../storage/image-size';
@@ -69,7 +70,7 @@ export const photoRoutes: FastifyPluginAsync<{ ctx: ServerContext; uploads: Byte
           throw new ApiError(error.code, undefined, photoErrorDetails(error, sha256));
         })
         .finally(() => uploads.give(reserved));
-      const created = await recordUpload(ctx.db, saved, user.id, ctx.now());
+      const created = await recordUpload(groupCommit(ctx), saved, user.id, ctx.now());
       if (created) ctx.metrics?.photoStored(saved.bytes);
       return reply.status(created ? 201 : 200).send({ sha256, bytes: saved.bytes });
     },
