@@ -5,11 +5,13 @@
  * a grade the item's rubric gives.
  */
 import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoundResult } from '../domain/report';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, jpeg, site, useApiServer, type Actor, type Team } from './test-support/api-harness';
 import type { SiteLinkView } from './services/site-links';
+import { DUPLICATE_REQUEST_REASON, up } from './storage/migrations/0014-unit-loop-constraints';
 import type { UnitItemView } from './services/unit-work';
 
 describeEachEngine('units loop integrity', (engine) => {
@@ -220,6 +222,59 @@ describeEachEngine('units loop integrity', (engine) => {
         .where('rectification_id', '=', 'I-4~i-c2~T16')
         .execute();
       expect(pending).toHaveLength(1);
+    });
+  });
+
+  describe('migration 0014 on a database an earlier race left behind', () => {
+    it('keeps the newest active link and the oldest pending request, then holds them unique', async () => {
+      const { db } = engine.storage();
+      const raw = db as unknown as Kysely<unknown>;
+      await sql`drop index site_links_active_uq`.execute(raw);
+      await sql`drop index unit_requests_pending_uq`.execute(raw);
+      const kept = await db
+        .selectFrom('site_links')
+        .selectAll()
+        .where('round_id', '=', 'I-4')
+        .where('site_id', '=', 'i-c3')
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      const older = { ...kept, id: randomUUID(), token_hash: 'f'.repeat(64), issued_at: '2000-01-01T00:00:00.000Z' };
+      await db.insertInto('site_links').values(older).execute();
+      const pending = await db
+        .selectFrom('unit_requests')
+        .selectAll()
+        .where('rectification_id', '=', 'I-4~i-c2~T16')
+        .executeTakeFirstOrThrow();
+      const later = { ...pending, id: randomUUID(), received_at: '2999-01-01T00:00:00.000Z' };
+      await db.insertInto('unit_requests').values(later).execute();
+
+      await up(raw);
+
+      const active = await db
+        .selectFrom('site_links')
+        .select('id')
+        .where('round_id', '=', 'I-4')
+        .where('site_id', '=', 'i-c3')
+        .where('revoked_at', 'is', null)
+        .execute();
+      expect(active).toEqual([{ id: kept.id }]);
+      const requests = await db
+        .selectFrom('unit_requests')
+        .select(['id', 'status', 'decision_reason'])
+        .where('rectification_id', '=', 'I-4~i-c2~T16')
+        .execute();
+      expect(requests).toEqual(
+        expect.arrayContaining([
+          { id: pending.id, status: 'pending', decision_reason: null },
+          { id: later.id, status: 'refused', decision_reason: DUPLICATE_REQUEST_REASON },
+        ]),
+      );
+      await expect(
+        db
+          .insertInto('site_links')
+          .values({ ...older, id: randomUUID(), token_hash: 'e'.repeat(64), revoked_at: null })
+          .execute(),
+      ).rejects.toThrow();
     });
   });
 });

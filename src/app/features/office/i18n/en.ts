@@ -490,6 +490,7 @@ export const officeEn: OfficeMessages = {
     resultsCsv: 'Results (CSV)',
     itemsCsv: 'Scores per item (CSV)',
     rectificationsCsv: 'Rectification list (CSV)',
+    unitFiguresCsv: 'Responsible units’ figures (CSV)',
     xlsx: 'All (Excel)',
     working: 'Preparing…',
     progress: 'Exporting… {{percent}}%',

@@ -483,6 +483,7 @@ export const officeZhCN = {
     resultsCsv: '测评结果（CSV）',
     itemsCsv: '分项得分（CSV）',
     rectificationsCsv: '整改清单（CSV）',
+    unitFiguresCsv: '责任单位整改指标（CSV）',
     xlsx: '全部（Excel）',
     working: '正在生成…',
     progress: '正在导出… {{percent}}%',
