@@ -388,6 +388,18 @@ describeEachEngine(
         expect(signedIn.body.next).toBeDefined();
       });
 
+      it('records a sign-out once: signing out again logs nothing more', async () => {
+        const session = await h.fx.signIn(team.inspector.username, team.inspector.password);
+        expect((await h.api.delete('/api/session', session.token)).status).toBe(204);
+        const signedOut = async () =>
+          (await h.api.get<AuditPage>('/api/audit?action=session.signed_out', team.admin.token)).body.entries;
+        const entries = await signedOut();
+        expect(entries).toHaveLength(1);
+        expect(entries[0]).toMatchObject({ actorId: team.inspector.id, subject: team.inspector.id });
+        expect((await h.api.delete('/api/session', session.token)).status).toBe(401);
+        expect(await signedOut()).toHaveLength(1);
+      });
+
       it('supervisors see it per round, site or inspection; admins all of it', async () => {
         expect((await h.api.get('/api/audit', team.supervisor.token)).status).toBe(403);
         expect((await h.api.get(`/api/audit?roundId=${round.id}`, team.supervisor.token)).status).toBe(200);
