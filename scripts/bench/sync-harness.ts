@@ -15,15 +15,15 @@
 import type { ApiClient } from '../../src/app/api/api-client';
 import { openCivicDatabase, type CivicDatabase } from '../../src/app/db/database';
 import { attachPhoto, openInspection, submitInspection, updateAnswer } from '../../src/app/db/inspections';
-import { outboxSummary, pendingEntries } from '../../src/app/db/outbox';
+import { outboxSummary, outboxSyncStore, pendingEntries } from '../../src/app/db/outbox';
 import { getSession } from '../../src/app/db/session';
 import { processPhoto } from '../../src/app/photos/photo-pipeline';
 import { sha256Hex } from '../../src/app/platform/sha256';
 import { createServices, type AppServices } from '../../src/app/services';
 import { signIn } from '../../src/app/session/session-service';
-import { createDexieSyncStore } from '../../src/app/sync/dexie-store';
 import { createHttpTransport } from '../../src/app/sync/http-transport';
-import { createSyncEngine, type SyncEvent } from '../../src/app/sync/sync-engine';
+import type { SyncEvent } from '../../src/app/sync/engine-types';
+import { createSyncEngine } from '../../src/app/sync/sync-engine';
 import { withJpegComment } from '../../src/domain/test-jpeg';
 import type { BasePhotos, DrainResult, FillResult, SyncHarnessApi } from './sync-harness-api';
 
@@ -167,7 +167,7 @@ const api: SyncHarnessApi = {
     const spent: Record<string, number> = {};
     const spans: [number, number][] = [];
     const engine = createSyncEngine({
-      store: timed(createDexieSyncStore(db), spent, 'store.'),
+      store: timed(outboxSyncStore(db), spent, 'store.'),
       transport: timed(createHttpTransport(client), spent, 'http.', spans),
       clock: { now: () => Date.now() },
       onEvent,

@@ -21,6 +21,7 @@
  * the sync service hears it and runs. Pages never announce anything themselves.
  */
 import type { Inspection, Recheck } from '../../domain/wire';
+import { sendableAt, type SyncStore } from '../sync/sync-store';
 import { readTransaction, toIso, writeTransaction, type CivicDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { announceOutboxQueued } from './outbox-events';
@@ -572,4 +573,28 @@ export function lastSyncAt(db: CivicDatabase): Promise<string | undefined> {
 
 export function setLastSyncAt(db: CivicDatabase, at: Instant): Promise<void> {
   return setMeta(db, 'lastSyncAt', toIso(at));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sync engine's port (sync/sync-store.ts). Stored rows already have the engine's shape; only
+// the retry times differ: the engine counts in epoch milliseconds, the database keeps ISO instants.
+
+/** The outbox as the sync engine's store: the functions above, bound to `db`. */
+export function outboxSyncStore(db: CivicDatabase): SyncStore {
+  return {
+    pendingEntries: (now) => pendingEntries(db, now),
+    entriesOfGroup: (groupId) => entriesOfGroup(db, groupId),
+    getEntry: (seq) => getEntry(db, seq),
+    photoForUpload: (sha256) => photoForUpload(db, sha256),
+    markDone: (seqs, now, scores) => markDone(db, seqs, now, scores),
+    markRetry: (seq, retry) => markRetry(db, seq, retry),
+    markAttention: (seq, error) => markAttention(db, seq, error),
+    requeuePhotos: (groupId, sha256s, now) => requeuePhotos(db, groupId, sha256s, now),
+    wakePending: (now) => wakePending(db, now),
+    nextAttemptAt: async () => {
+      const pending = await pendingTimings(db);
+      return sendableAt(pending.map((entry) => ({ ...entry, nextAttemptAt: Date.parse(entry.nextAttemptAt) })));
+    },
+    setLastSyncAt: (at) => setLastSyncAt(db, at),
+  };
 }

@@ -19,7 +19,7 @@
  * sent again and the server answers 200 — at most `holdMs` of uploads travel twice, nothing is
  * duplicated.
  */
-import type { ServerScore } from './sync-store';
+import type { ServerScore, SyncStore } from './sync-store';
 import type { Timers } from './timers';
 
 export interface ConfirmationQueue {
@@ -94,5 +94,34 @@ export function createConfirmationQueue(
       failure = undefined;
       if (reported) throw reported.error;
     },
+  };
+}
+
+/**
+ * The store as the engine uses it: every call waits for the confirmations written behind
+ * (`confirmed`), except the two reads that may run alongside them — a photo's bytes (read ahead)
+ * and a group's entries (progress only).
+ */
+export function storeAfterConfirmations(store: SyncStore, confirmed: () => Promise<void>): SyncStore {
+  // Looked up at each call, not bound once: the store object may be changed after creation.
+  const after =
+    <K extends Exclude<keyof SyncStore, 'entriesOfGroup' | 'photoForUpload'>>(name: K) =>
+    async (...args: Parameters<SyncStore[K]>): Promise<Awaited<ReturnType<SyncStore[K]>>> => {
+      await confirmed();
+      const method = store[name] as (...a: Parameters<SyncStore[K]>) => Promise<Awaited<ReturnType<SyncStore[K]>>>;
+      return method.apply(store, args);
+    };
+  return {
+    pendingEntries: after('pendingEntries'),
+    entriesOfGroup: (groupId) => store.entriesOfGroup(groupId),
+    getEntry: after('getEntry'),
+    photoForUpload: (sha256) => store.photoForUpload(sha256),
+    markDone: after('markDone'),
+    markRetry: after('markRetry'),
+    markAttention: after('markAttention'),
+    requeuePhotos: after('requeuePhotos'),
+    wakePending: after('wakePending'),
+    nextAttemptAt: after('nextAttemptAt'),
+    setLastSyncAt: after('setLastSyncAt'),
   };
 }

@@ -7,7 +7,7 @@
  * Nothing is lost in between: the outbox is in IndexedDB, and the real service's start runs a
  * sync for whatever waits there, including what was submitted before it loaded.
  */
-import type { EngineState } from './sync-engine';
+import type { EngineState } from './engine-types';
 import type { SyncService } from './sync-service';
 
 const IDLE: EngineState = { status: 'idle', failureStreak: 0 };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BACKGROUND_SYNC_TAG, relayBackgroundSync, SYNC_REQUEST_MESSAGE, type SyncEventLike } from './background-sync';
-import { emptySummary, type RunOptions, type RunSummary } from './sync-engine';
+import { emptySummary, type RunOptions, type RunSummary } from './engine-types';
 import {
   createSyncScheduler,
   SYNC_LEASE_KEY,

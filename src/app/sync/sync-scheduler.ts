@@ -21,7 +21,8 @@
  * Window, document, navigator, storage, timers and clock are injected so tests need no browser.
  */
 import { BACKGROUND_SYNC_TAG, isSyncRequestMessage } from './background-sync';
-import { browserTimers, type Clock, type RunSummary, type SyncEngine, type Timers } from './sync-engine';
+import type { Clock, RunSummary, SyncEngine } from './engine-types';
+import { browserTimers, type Timers } from './timers';
 
 export const SYNC_LOCK_NAME = 'civic-inspect-sync';
 export const SYNC_LEASE_KEY = 'civic-inspect-sync-lease';

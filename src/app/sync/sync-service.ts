@@ -7,10 +7,11 @@
  */
 import type { ApiClient } from '../api/api-client';
 import type { CivicDatabase } from '../db/database';
+import { outboxSyncStore } from '../db/outbox';
 import { onOutboxQueued } from '../db/outbox-events';
-import { createDexieSyncStore } from './dexie-store';
 import { createHttpTransport } from './http-transport';
-import { createSyncEngine, type EngineState, type SyncEvent } from './sync-engine';
+import type { EngineState, SyncEvent } from './engine-types';
+import { createSyncEngine } from './sync-engine';
 import { browserEnvironment, createSyncScheduler } from './sync-scheduler';
 
 export interface SyncService {
@@ -44,7 +45,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     listeners.forEach((listener) => listener());
   };
   const engine = createSyncEngine({
-    store: createDexieSyncStore(options.db),
+    store: outboxSyncStore(options.db),
     transport: createHttpTransport(options.api),
     clock: { now: () => Date.now() },
     onEvent: (event: SyncEvent) => {

@@ -127,7 +127,7 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row, now);
       if (refreshed) {
         // The office's corrections (#17) stand whatever inspection is the site's result.
         const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
@@ -255,6 +255,8 @@ export async function openRectifications(
             ...finding,
             // Once dispatched (#17) the due date is the unit's: set at dispatch or by an approved extension.
             due_on: sql<string>`case when rectifications.dispatched_at is null then excluded.due_on else rectifications.due_on end`,
+            // The result deducts the item: withdrawn with a result that went away, it is live again.
+            withdrawn_at: null,
           })
           .where('rectifications.status', '=', 'open'),
       )

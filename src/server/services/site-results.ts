@@ -8,6 +8,11 @@
  * site's stored revisions in the order the database returns them — and writes it. On PostgreSQL
  * the site's row is locked first (insert-if-absent, then `for update`), so two inspections of
  * one site committing at once are chosen between one after the other, never each without the other.
+ *
+ * When the site is left without a result (its only approved revision returned, or the round
+ * switched to approved-only), what that result opened and nobody has rechecked yet is withdrawn
+ * (#17): units stop seeing it, the figures stop counting it and the site's link dies with it.
+ * Items a rechecker already judged keep their history. A result that deducts them again reopens them.
  */
 import type { Transaction } from 'kysely';
 import { latestResults, type InspectionResult } from '../../domain/report';
@@ -49,6 +54,7 @@ export async function refreshSiteResult(
   engine: 'sqlite' | 'postgres',
   round: ResultRule,
   stored: StoredRevision,
+  now: string,
 ): Promise<SiteResult | undefined> {
   const roundId = round.id;
   const siteId = stored.site_id;
@@ -103,6 +109,7 @@ export async function refreshSiteResult(
   if (rows.length === 0) {
     await trx.deleteFrom('site_result_items').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
     await trx.deleteFrom('site_results').where('round_id', '=', roundId).where('site_id', '=', siteId).execute();
+    await withdrawUnrechecked(trx, roundId, siteId, now);
     return undefined;
   }
   const latest = latestResults(rows.map((row) => ({ ...inspectionResultOf(row), row }))).get(siteId)!;
@@ -143,4 +150,26 @@ export async function refreshSiteResult(
   }
   const { row: _row, ...result } = latest;
   return { ...result, inspectorId: row.inspector_id, notes };
+}
+
+/** Withdraws the site's open, not yet rechecked rectifications in the round (its result is gone). */
+async function withdrawUnrechecked(trx: Transaction<Database>, roundId: string, siteId: string, now: string) {
+  await trx
+    .updateTable('rectifications')
+    .set({ withdrawn_at: now })
+    .where('round_id', '=', roundId)
+    .where('site_id', '=', siteId)
+    .where('status', '=', 'open')
+    .where('withdrawn_at', 'is', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('rechecks')
+            .select('rechecks.id')
+            .whereRef('rechecks.rectification_id', '=', 'rectifications.id'),
+        ),
+      ),
+    )
+    .execute();
 }

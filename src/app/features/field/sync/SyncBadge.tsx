@@ -8,7 +8,7 @@ import { Link } from 'wouter';
 import { useOutboxSummary } from '../../../db/live';
 import { useOnline } from '../../../platform/online';
 import { useServices } from '../../../services';
-import type { EngineState } from '../../../sync/sync-engine';
+import type { EngineState } from '../../../sync/engine-types';
 import type { SyncService } from '../../../sync/sync-service';
 
 const IDLE: EngineState = { status: 'idle', failureStreak: 0 };

@@ -643,6 +643,13 @@ export const officeEn: OfficeMessages = {
     mergedInto: 'Merged into {{code}}',
     reply: 'Reply: {{reply}}',
     rating: 'Rated {{rating}} stars',
+    handover: {
+      to: 'Handed to {{units}} ({{time}})',
+      noUnit: 'no responsible unit now',
+      waiting: 'No answer from the unit yet.',
+      answer: '{{unit}} answered on {{time}}: {{note}}',
+      photo: 'Photo from the responsible unit',
+    },
     status: {
       new: 'New',
       accepted: 'Accepted',
@@ -665,6 +672,7 @@ export const officeEn: OfficeMessages = {
       reject: 'Do not accept',
       reason: 'Reason (the resident reads it)',
       spotCheck: 'Spot check',
+      handOver: 'Hand to the responsible unit',
       round: 'Round',
       inspector: 'Inspector',
       close: 'Close',

@@ -633,6 +633,13 @@ export const officeZhCN = {
     mergedInto: '已合并到 {{code}}',
     reply: '答复：{{reply}}',
     rating: '市民评价 {{rating}} 星',
+    handover: {
+      to: '已交办：{{units}}（{{time}}）',
+      noUnit: '当前无责任单位',
+      waiting: '责任单位尚未反馈。',
+      answer: '{{unit}} 于 {{time}} 反馈：{{note}}',
+      photo: '责任单位反馈照片',
+    },
     status: {
       new: '待受理',
       accepted: '已受理',
@@ -655,6 +662,7 @@ export const officeZhCN = {
       reject: '不予受理',
       reason: '不予受理的理由（市民可见）',
       spotCheck: '转为抽查',
+      handOver: '交办责任单位',
       round: '测评轮次',
       inspector: '测评员',
       close: '办结',

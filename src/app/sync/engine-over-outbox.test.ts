@@ -1,18 +1,17 @@
 // @vitest-environment node
 /**
- * The sync engine over the real outbox: the Dexie store adapter (dexie-store.ts) between the
- * engine and IndexedDB (fake-indexeddb), against the fake server. The engine's own tests use an
- * in-memory store; this one checks that the adapter and the outbox keep the same promises.
+ * The sync engine over the real outbox (db/outbox.ts `outboxSyncStore`, on fake-indexeddb),
+ * against the fake server. The engine's own tests use an in-memory store; this one checks that
+ * the outbox keeps the promises of the engine's port (sync-store.ts).
  */
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CivicDatabase } from '../db/database';
 import { amendInspection, getInspection, submitInspection, updateAnswer } from '../db/inspections';
-import { entriesOfGroup, getEntry, markDone, markRetry, retryGroup } from '../db/outbox';
+import { entriesOfGroup, getEntry, markDone, markRetry, outboxSyncStore, retryGroup } from '../db/outbox';
 import { saveBootstrap } from '../db/session';
 import { at, bootstrapFixture, makePhoto, submitStation, testDatabase } from '../db/test-support';
 import { canonicalJson } from '../../domain/canonical-json';
-import { createDexieSyncStore } from './dexie-store';
 import { createSyncEngine } from './sync-engine';
 import { faultyTransport, FakeClock, FakeServer, type FaultyTransportOptions } from './test-support/fake-server';
 
@@ -31,7 +30,7 @@ async function submitted(siteId: string, minutes: number) {
 
 function engineOverDexie(server = new FakeServer(), faults: FaultyTransportOptions = {}) {
   const clock = new FakeClock(at(60).getTime());
-  const store = createDexieSyncStore(db);
+  const store = outboxSyncStore(db);
   const engine = createSyncEngine({ store, transport: faultyTransport(server, faults), clock, random: () => 1 });
   return { engine, store, server, clock };
 }
