@@ -607,6 +607,7 @@ export const officeEn: OfficeMessages = {
       'user.changed': 'User changed',
       'session.signed_in': 'Signed in',
       'session.sign_in_failed': 'Sign-in failed',
+      'session.signed_out': 'Signed out',
       'session.password_changed': 'Password changed',
       'publication.published': 'Ranking published',
       'publication.withdrawn': 'Ranking withdrawn',

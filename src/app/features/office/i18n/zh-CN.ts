@@ -597,6 +597,7 @@ export const officeZhCN = {
       'user.changed': '修改用户',
       'session.signed_in': '登录',
       'session.sign_in_failed': '登录失败',
+      'session.signed_out': '退出登录',
       'session.password_changed': '修改密码',
       'publication.published': '发布排名',
       'publication.withdrawn': '撤回排名',
