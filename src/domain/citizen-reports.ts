@@ -100,8 +100,23 @@ export const citizenDecisionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('reject'), reason: replyText }),
   z.object({ action: z.literal('spot_check'), roundId: codeSchema, inspectorId: codeSchema }),
   z.object({ action: z.literal('close'), reply: replyText }),
+  z.object({ action: z.literal('hand_over') }),
 ]);
 export type CitizenDecision = z.infer<typeof citizenDecisionSchema>;
+
+/**
+ * `PUT /api/unit/citizen-answers/{id}`: what a responsible unit did about a report handed to it
+ * (交办). The id is made on the unit's device; the office reads the answer and replies to the
+ * resident itself. Photos are the unit's own uploads (`PUT /api/photos`).
+ */
+export const citizenUnitAnswerSchema = z.object({
+  id: uuidSchema,
+  reportId: uuidSchema,
+  note: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+  photos: z.array(sha256Schema).check(z.maxLength(20)),
+  answeredAt: instantSchema,
+});
+export type CitizenUnitAnswer = z.infer<typeof citizenUnitAnswerSchema>;
 
 export const citizenSettingsSchema = z.object({ closeDays: z.int().check(z.gte(1), z.lte(60)) });
 export type CitizenSettings = z.infer<typeof citizenSettingsSchema>;
@@ -199,7 +214,48 @@ export interface CitizenReportView {
   reply: string | null;
   mergedInto: string | null;
   spotCheck: { roundId: string; inspectorId: string; inspectorName: string } | null;
+  /** 交办: handed to the units answering for the site, with what they answered. */
+  handover: CitizenHandoverView | null;
   rating: number | null;
+}
+
+export interface CitizenUnitAnswerView {
+  id: string;
+  note: string;
+  photos: string[];
+  answeredAt: string;
+  answeredBy: string;
+}
+
+export interface CitizenHandoverView {
+  at: string;
+  byName: string;
+  /** The unit accounts answering for the site now (by site or district). */
+  units: string[];
+  answers: CitizenUnitAnswerView[];
+}
+
+/**
+ * A handed-over report as a responsible unit reads it (`GET /api/unit/citizen-reports`): what
+ * the resident saw and photographed, never who they are (no phone number, no reporter).
+ * `state`: `handed_over` (待处理), `answered` (已反馈), `closed` (the office replied: 已办结).
+ */
+export interface UnitCitizenReportView {
+  id: string;
+  code: string;
+  siteId: string;
+  siteName: string;
+  district: string;
+  category: CitizenCategory;
+  description: string;
+  photos: CitizenPhoto[];
+  receivedPhotos: string[];
+  receivedAt: string;
+  handedOverAt: string;
+  closeDueOn: string | null;
+  state: 'handed_over' | 'answered' | 'closed';
+  closedAt: string | null;
+  answers: CitizenUnitAnswerView[];
 }
 
 /** `GET /api/citizen-reports/reporters`: each 市民记者's accepted reports, for recognition. */

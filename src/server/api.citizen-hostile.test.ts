@@ -229,6 +229,79 @@ describeEachEngine(
         expectStatus(await putReportPhoto(h.api, reportId, named.bytes), 201, 'the named photo');
       });
     });
+    describe('a unit’s answers to reports handed to it', () => {
+      let handed: string;
+      beforeAll(async () => {
+        expectStatus(
+          await h.api.put(
+            `/api/users/${team.unit.id}/responsibilities`,
+            { districts: [], siteIds: ['f-4'] },
+            team.supervisor.token,
+          ),
+          200,
+          'responsibilities',
+        );
+        const report = citizenReport('f-4');
+        expectStatus(await sendReport(h.api, report, from(nextAddress())), 201, 'report');
+        handed = report.id;
+        const decided = await h.api.post(
+          `/api/citizen-reports/${handed}/decisions`,
+          { action: 'hand_over', unitId: 'x' },
+          team.supervisor.token,
+        );
+        // Unknown fields are dropped by the schema, as for every body: the decision itself is fine.
+        expectStatus(decided, 200, 'hand over');
+      });
+
+      it('refuses malformed, oversized, control-character and foreign answers, storing nothing', async () => {
+        const base = { reportId: handed, note: '已处理', photos: [], answeredAt: new Date().toISOString() };
+        const cases: [unknown, number, string][] = [
+          [{ ...base, note: '' }, 400, 'invalid_request'],
+          [{ ...base, note: '字'.repeat(2001) }, 400, 'invalid_request'],
+          [{ ...base, note: 'a\u0000b' }, 400, 'invalid_request'],
+          [
+            { ...base, photos: Array.from({ length: 21 }, (_, n) => sha256(jpeg({ label: `p${n}` }))) },
+            400,
+            'invalid_request',
+          ],
+          [{ ...base, photos: ['../../etc/passwd'] }, 400, 'invalid_request'],
+          [{ ...base, reportId: 'not-a-uuid' }, 400, 'invalid_request'],
+          [{ ...base, answeredAt: 'yesterday' }, 400, 'invalid_request'],
+          [{ ...base, reportId: randomUUID() }, 400, 'invalid_request'],
+          [{ ...base, photos: [sha256(jpeg({ label: 'never uploaded' }))] }, 422, 'missing_photos'],
+          [[base], 400, 'invalid_request'],
+        ];
+        for (const [body, status, error] of cases) {
+          const id = randomUUID();
+          const sent = Array.isArray(body) ? body : { id, ...(body as object) };
+          await expectNothingStored(
+            () => h.api.put(`/api/unit/citizen-answers/${id}`, sent, team.unit.token),
+            status,
+            error,
+          );
+        }
+        const other = randomUUID();
+        await expectNothingStored(
+          () => h.api.put(`/api/unit/citizen-answers/${other}`, { id: other, ...base }, team.rechecker.token),
+          403,
+          'forbidden',
+        );
+        await expectNothingStored(
+          () => h.api.put('/api/unit/citizen-answers/..%2F', base, team.unit.token),
+          400,
+          'invalid_id',
+        );
+      });
+
+      it('refuses a flood of 交办 on one report after the first (409), the report handed once', async () => {
+        const responses = await Promise.all(
+          Array.from({ length: 8 }, () =>
+            h.api.post(`/api/citizen-reports/${handed}/decisions`, { action: 'hand_over' }, team.supervisor.token),
+          ),
+        );
+        expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 8 }, () => 409));
+      });
+    });
   },
   { openStorage: false },
 );

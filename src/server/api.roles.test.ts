@@ -450,6 +450,11 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/unit-figures`, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/exports/unit-figures.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/exports/unit-figures.csv`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/unit-items',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/unit-items`, t),
@@ -522,6 +527,33 @@ describeEachEngine(
             dueOn: '2031-01-01',
           });
           return h.api.put(`/api/unit/requests/${ask.id}`, ask, t);
+        },
+      },
+      {
+        route: 'GET /api/unit/citizen-reports',
+        roles: only(200, 'unit'),
+        link: 200,
+        call: (t) => h.api.get('/api/unit/citizen-reports', t),
+      },
+      {
+        route: 'GET /api/unit/citizen-reports/:id/photos/:sha256',
+        roles: only(200, 'unit'),
+        link: 200,
+        call: (t) => h.api.get(`/api/unit/citizen-reports/${reportId}/photos/${reportPhotoHash}`, t),
+      },
+      {
+        route: 'PUT /api/unit/citizen-answers/:id',
+        roles: only(201, 'unit'),
+        link: 201,
+        call: (t) => {
+          const answer = {
+            id: randomUUID(),
+            reportId,
+            note: '已处理',
+            photos: [],
+            answeredAt: new Date().toISOString(),
+          };
+          return h.api.put(`/api/unit/citizen-answers/${answer.id}`, answer, t);
         },
       },
     ];
@@ -619,6 +651,12 @@ describeEachEngine(
       expectStatus(await putReportPhoto(h.api, report.id, photo.bytes), 201, 'citizen photo');
       reportId = report.id;
       reportPhotoHash = photo.entry.sha256;
+      // 交办 to the unit answering for 新华区 (and to m-1's link).
+      expectStatus(
+        await h.api.post(`/api/citizen-reports/${report.id}/decisions`, { action: 'hand_over' }, supervisor),
+        200,
+        'hand over',
+      );
 
       for (const role of ROLES) tokens[role] = team[role].token;
       tokens['no token'] = undefined;

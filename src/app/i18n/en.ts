@@ -96,6 +96,9 @@ export const en: Messages = {
     returnedShort: 'Returned: {{comment}}',
     approvedShort: 'Approved',
     amendHint: 'Amend it as asked and submit again (a new revision, pending review again).',
+    itemComment: 'Review comment: {{comment}}',
+    withComment: '{{text}}: {{comment}}',
+    itemWithComment: '{{item}}: {{comment}}',
   },
   markup: {
     title: 'Mark up the photo',

@@ -96,6 +96,9 @@ export const zhCN = {
     returnedShort: '已退回：{{comment}}',
     approvedShort: '已通过审核',
     amendHint: '请按意见修改后重新提交（将生成新版本，重新待审核）。',
+    itemComment: '审核意见：{{comment}}',
+    withComment: '{{text}}：{{comment}}',
+    itemWithComment: '{{item}}：{{comment}}',
   },
   markup: {
     title: '标注照片',

@@ -3,8 +3,8 @@
  * masked), the decisions (受理, 合并, 不予受理, 转为抽查, 办结), the days to 办结, the list of each
  * 市民记者's accepted reports, and the public handling figures per district.
  *
- * 交办 to a responsible unit (#17) is not here yet: it would be one more decision that, like
- * 转为抽查, accepts the report and hands it to the units' loop (`decide` below is the seam).
+ * 交办 hands an accepted report to the site's responsible units (services/citizen-handover.ts):
+ * they answer it through the unit routes, and the office closes it with its own reply.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -13,6 +13,7 @@ import {
   handlingFigures,
   maskPhone,
   type CitizenDecision,
+  type CitizenHandoverView,
   type CitizenPhoto,
   type CitizenReport,
   type CitizenReportView,
@@ -23,6 +24,7 @@ import {
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
+import { checkHandover, handoversOf } from './citizen-handover';
 import type { Database, Row, RowUpdate } from '../storage/schema';
 
 const CLOSE_DAYS = 'citizen_close_days';
@@ -71,7 +73,8 @@ export async function listReports(db: Kysely<Database>, queue: string, id?: stri
     db,
     rows.map((row) => row.id),
   );
-  return rows.map((row) => reportView(row, received.get(row.id) ?? []));
+  const handovers = await handoversOf(db, rows);
+  return rows.map((row) => reportView(row, received.get(row.id) ?? [], handovers.get(row.id) ?? null));
 }
 
 async function receivedPhotos(db: Kysely<Database>, ids: string[]): Promise<Map<string, string[]>> {
@@ -95,7 +98,7 @@ type QueueRow = Row<'citizen_reports'> & {
   inspector_name: string | null;
 };
 
-function reportView(row: QueueRow, receivedPhotos: string[]): CitizenReportView {
+function reportView(row: QueueRow, receivedPhotos: string[], handover: CitizenHandoverView | null): CitizenReportView {
   const body = JSON.parse(row.body_json) as CitizenReport;
   return {
     id: row.id,
@@ -123,6 +126,7 @@ function reportView(row: QueueRow, receivedPhotos: string[]): CitizenReportView 
       row.spot_round_id && row.spot_inspector_id
         ? { roundId: row.spot_round_id, inspectorId: row.spot_inspector_id, inspectorName: row.inspector_name ?? '' }
         : null,
+    handover,
     rating: row.rating,
   };
 }
@@ -134,60 +138,73 @@ const FROM: Record<CitizenDecision['action'], readonly CitizenStatus[]> = {
   reject: ['new'],
   spot_check: ['new', 'accepted'],
   close: ['new', 'accepted'],
+  hand_over: ['new', 'accepted'],
 };
 
-/** Applies one decision; the report as the queue shows it afterwards. */
+/**
+ * Applies one decision in one transaction (what it writes elsewhere — the spot check's
+ * assignment — goes or stays with the report's change); the report as the queue shows it.
+ */
 export async function decide(
   ctx: ServerContext,
   user: SignedInUser,
   id: string,
   decision: CitizenDecision,
 ): Promise<CitizenReportView> {
-  const report = await ctx.db.selectFrom('citizen_reports').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!report) throw new ApiError('not_found', '找不到该反馈');
-  if (!FROM[decision.action].includes(report.status))
-    throw new ApiError('conflict', `该反馈当前状态（${report.status}）不能进行此操作`, { status: report.status });
-  const now = ctx.now().toISOString();
-  const accepting = {
-    accepted_at: report.accepted_at ?? now,
-    close_due_on: report.close_due_on ?? closeDueOn(now, await closeDays(ctx.db)),
-  };
-  const change: RowUpdate<'citizen_reports'> = { decided_by: user.id };
-  switch (decision.action) {
-    case 'accept':
-      Object.assign(change, { status: 'accepted', ...accepting });
-      break;
-    case 'reject':
-      Object.assign(change, { status: 'rejected', reply: decision.reason, closed_at: now });
-      break;
-    case 'merge':
-      await checkMergeTarget(ctx.db, report, decision.into);
-      Object.assign(change, { status: 'merged', merged_into: decision.into });
-      break;
-    case 'spot_check':
-      await assignSpotCheck(ctx.db, report.site_id, decision.roundId, decision.inspectorId);
-      Object.assign(change, {
-        status: 'accepted',
-        ...accepting,
-        spot_round_id: decision.roundId,
-        spot_inspector_id: decision.inspectorId,
-      });
-      break;
-    case 'close':
-      Object.assign(change, { status: 'closed', ...accepting, reply: decision.reply, closed_at: now });
-      break;
-  }
-  // Only from the status read above: two office users deciding at once, the second gets a 409.
-  const updated = await ctx.db
-    .updateTable('citizen_reports')
-    .set(change)
-    .where('id', '=', id)
-    .where('status', '=', report.status)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) throw new ApiError('conflict', '该反馈刚被他人处理，请刷新后再试');
-  // By id: a decision on a report past the queue's first 500 answers with it too.
+  await ctx.db.transaction().execute(async (trx) => {
+    const report = await trx.selectFrom('citizen_reports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!report) throw new ApiError('not_found', '找不到该反馈');
+    if (!FROM[decision.action].includes(report.status))
+      throw new ApiError('conflict', `该反馈当前状态（${report.status}）不能进行此操作`, { status: report.status });
+    const change = await changeFor(trx, ctx.now().toISOString(), report, decision);
+    // Only from the status read above: two office users deciding at once, the second gets a 409
+    // and the transaction takes back whatever its decision wrote before.
+    const updated = await trx
+      .updateTable('citizen_reports')
+      .set({ ...change, decided_by: user.id, ...(decision.action === 'hand_over' && { handed_over_by: user.id }) })
+      .where('id', '=', id)
+      .where('status', '=', report.status)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) throw new ApiError('conflict', '该反馈刚被他人处理，请刷新后再试');
+  });
+  // By id: a decision on a report past the queue's first page answers with it too.
   const [view] = await listReports(ctx.db, 'all', id);
   return view!;
+}
+
+/** The row's change for a decision, after the checks that decision needs. */
+async function changeFor(
+  trx: Kysely<Database>,
+  now: string,
+  report: Row<'citizen_reports'>,
+  decision: CitizenDecision,
+): Promise<RowUpdate<'citizen_reports'>> {
+  const accepting = async () => ({
+    accepted_at: report.accepted_at ?? now,
+    close_due_on: report.close_due_on ?? closeDueOn(now, await closeDays(trx)),
+  });
+  switch (decision.action) {
+    case 'accept':
+      return { status: 'accepted', ...(await accepting()) };
+    case 'reject':
+      return { status: 'rejected', reply: decision.reason, closed_at: now };
+    case 'merge':
+      await checkMergeTarget(trx, report, decision.into);
+      return { status: 'merged', merged_into: decision.into };
+    case 'spot_check':
+      await assignSpotCheck(trx, report.site_id, decision.roundId, decision.inspectorId);
+      return {
+        status: 'accepted',
+        ...(await accepting()),
+        spot_round_id: decision.roundId,
+        spot_inspector_id: decision.inspectorId,
+      };
+    case 'hand_over':
+      await checkHandover(trx, report);
+      return { status: 'accepted', ...(await accepting()), handed_over_at: now };
+    case 'close':
+      return { status: 'closed', ...(await accepting()), reply: decision.reply, closed_at: now };
+  }
 }
 
 async function checkMergeTarget(db: Kysely<Database>, report: Row<'citizen_reports'>, into: string): Promise<void> {
@@ -288,16 +305,4 @@ export async function districtHandling(db: Kysely<Database>): Promise<DistrictHa
       rating: row.rating,
     })),
   );
-}
-
-/** Whether a hash is a received photo of some report (the office reads it through its route). */
-export async function isReportPhoto(db: Kysely<Database>, reportId: string, sha256: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('citizen_report_photos')
-    .select('sha256')
-    .where('report_id', '=', reportId)
-    .where('sha256', '=', sha256)
-    .where('received', '=', 1)
-    .executeTakeFirst();
-  return row !== undefined;
 }

@@ -249,10 +249,22 @@ const rows: { [T in TableName]: NewRow<T> } = {
     rating: 5,
     rated_at: at,
     body_json: '{}',
+    handed_over_at: at,
+    handed_over_by: 'u1',
   },
   citizen_report_photos: { report_id: '5b0c7f1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e', sha256: sha('b'), received: 1 },
   server_secrets: { name: 'test-secret', value: 'x' },
   office_settings: { name: 'citizen_close_days', value: '10' },
+  citizen_unit_answers: {
+    id: '6c1d8e2f-3e4b-4c6d-9eaf-1a2b3c4d5e6f',
+    report_id: '5b0c7f1e-2d3a-4b5c-8d9e-0f1a2b3c4d5e',
+    answered_by: 'u1',
+    note: '已安排专人按时开门',
+    photos_json: '[]',
+    answered_at: at,
+    received_at: at,
+    body_json: '{}',
+  },
 };
 
 const TABLES = Object.keys(rows) as TableName[];

@@ -398,6 +398,22 @@ export interface CitizenReportsTable {
   rated_at: string | null;
   /** The report as received, canonical JSON (idempotency). */
   body_json: string;
+  /** 交办: when the office handed it to the site's responsible units (migration 0015). */
+  handed_over_at: string | null;
+  handed_over_by: string | null;
+}
+
+/** A responsible unit's answer to a report handed to it (migration 0015). */
+export interface CitizenUnitAnswersTable {
+  id: string;
+  report_id: string;
+  answered_by: string;
+  note: string;
+  photos_json: string;
+  answered_at: string;
+  received_at: string;
+  /** The answer as received, canonical JSON (idempotency). */
+  body_json: string;
 }
 
 export interface CitizenReportPhotosTable {
@@ -443,6 +459,7 @@ export interface Database {
   bulletin_documents: BulletinDocumentsTable;
   citizen_reports: CitizenReportsTable;
   citizen_report_photos: CitizenReportPhotosTable;
+  citizen_unit_answers: CitizenUnitAnswersTable;
   server_secrets: ServerSecretsTable;
   office_settings: OfficeSettingsTable;
   reviews: ReviewsTable;

@@ -58,6 +58,8 @@ export interface ServerTuning {
   s3?: () => S3Access;
   /** Serve HTTPS with this certificate (the base URL is then https://). */
   tls?: { cert: Buffer; key: Buffer };
+  /** Hears every SQL statement the server sends (storage/database.ts `onStatement`). */
+  onStatement?: (sql: string) => void;
 }
 
 export interface ServerOptions extends ServerTuning {
@@ -89,7 +91,11 @@ export function projectRubrics(): Promise<RubricStore> {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const clock = options.clock ?? new TestClock();
   const rubrics = await projectRubrics();
-  const storage = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  const storage = await openDatabase({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    ...(options.onStatement && { onStatement: options.onStatement }),
+  });
   const photos = openPhotoStore(options.photoStore ?? 'disk', options.dataDir, storage.db, options.s3?.());
   await photos.sweepTempFiles();
   const ctx: ServerContext = {

@@ -1,16 +1,17 @@
 /**
  * 市民反馈处理: the queue of citizens' reports, oldest first, with photos, site, category,
  * deadlines (受理 by the next working day, 办结 within the office's days) and the decisions
- * 受理, 合并, 不予受理, 转为抽查, 办结. 交办 to a responsible unit is not offered yet (#17): it
- * would be one more decision here and on the server (services/citizen-triage.ts `decide`).
+ * 受理, 合并, 不予受理, 转为抽查, 交办 (to the site's responsible units, whose answers show
+ * here), 办结.
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from '../../../i18n';
-import type { CitizenReportView } from '../../../../domain/citizen-reports';
+import type { CitizenHandoverView, CitizenReportView } from '../../../../domain/citizen-reports';
 import { createCitizenApi } from '../../../api/citizen-api';
 import { useServices } from '../../../services';
 import { useOffice } from '../shared/office-context';
 import { cityToday, formatDateTime } from '../shared/format';
+import { PhotoThumb } from '../shared/photos';
 import { useLoad } from '../shared/use-load';
 import { DecisionPanel } from './DecisionPanel';
 import { ReportPhotos } from './ReportPhotos';
@@ -108,6 +109,7 @@ function QueueEntry({
       {report.spotCheck && (
         <p>{t('citizen.spotCheck', { name: report.spotCheck.inspectorName, round: report.spotCheck.roundId })}</p>
       )}
+      {report.handover && <Handover handover={report.handover} />}
       {report.mergedInto && <p>{t('citizen.mergedInto', { code: codeOf(report.mergedInto) })}</p>}
       {report.reply && <p>{t('citizen.reply', { reply: report.reply })}</p>}
       {report.rating !== null && <p>{t('citizen.rating', { rating: report.rating })}</p>}
@@ -124,5 +126,39 @@ function QueueEntry({
         />
       )}
     </li>
+  );
+}
+
+/** 交办: to whom and when, and what the units answered (with their photos). */
+function Handover({ handover }: { handover: CitizenHandoverView }) {
+  const { t } = useTranslation('office');
+  return (
+    <div className="citizen-handover" data-testid="citizen-handover">
+      <p>
+        {t('citizen.handover.to', {
+          units: handover.units.join('、') || t('citizen.handover.noUnit'),
+          time: formatDateTime(handover.at),
+        })}
+      </p>
+      {handover.answers.length === 0 && <p className="muted">{t('citizen.handover.waiting')}</p>}
+      {handover.answers.map((answer) => (
+        <div key={answer.id} className="citizen-unit-answer">
+          <p>
+            {t('citizen.handover.answer', {
+              unit: answer.answeredBy,
+              time: formatDateTime(answer.answeredAt),
+              note: answer.note,
+            })}
+          </p>
+          {answer.photos.length > 0 && (
+            <div className="thumb-row">
+              {answer.photos.map((sha256) => (
+                <PhotoThumb key={sha256} sha256={sha256} alt={t('citizen.handover.photo')} size="small" />
+              ))}
+            </div>
+          )}
+        </div>
+      ))}
+    </div>
   );
 }

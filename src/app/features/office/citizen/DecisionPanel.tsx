@@ -1,6 +1,8 @@
 /**
  * The office's decisions on one open report. Each is one call; the server checks the status it
  * starts from (a report decided meanwhile by a colleague answers 409, shown as it comes).
+ * 交办 needs no form: the server hands the report to every unit answering for its site (a 400
+ * names the missing unit, shown as it comes).
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../../i18n';
@@ -55,6 +57,16 @@ export function DecisionPanel({
             onClick={() => void decide({ action: 'accept' })}
           >
             {t('citizen.action.accept')}
+          </button>
+        )}
+        {!report.handover && (
+          <button
+            type="button"
+            className="button button--small"
+            disabled={busy}
+            onClick={() => void decide({ action: 'hand_over' })}
+          >
+            {t('citizen.action.handOver')}
           </button>
         )}
         {modes

@@ -11,7 +11,10 @@ export function ReportPhotos({ report }: { report: CitizenReportView }) {
     .map((photo) => ({ full: photo.sha256, small: photo.thumbnail ?? photo.sha256 }))
     .filter((photo) => report.receivedPhotos.includes(photo.small));
   const key = shown.map((photo) => photo.small).join(',');
-  const [urls, setUrls] = useState<Record<string, string>>({});
+  // The URLs belong to one report and photo list: the effect revokes them when either changes,
+  // so URLs made for another (revoked by then) are never drawn.
+  const owner = `${report.id}|${key}`;
+  const [loaded, setLoaded] = useState<{ owner: string; urls: Record<string, string> }>({ owner: '', urls: {} });
   useEffect(() => {
     const controller = new AbortController();
     const made: string[] = [];
@@ -21,14 +24,18 @@ export function ReportPhotos({ report }: { report: CitizenReportView }) {
         if (!blob || controller.signal.aborted) return;
         const url = URL.createObjectURL(blob);
         made.push(url);
-        setUrls((current) => ({ ...current, [sha256]: url }));
+        setLoaded((current) => ({
+          owner,
+          urls: { ...(current.owner === owner ? current.urls : {}), [sha256]: url },
+        }));
       }),
     );
     return () => {
       controller.abort();
       made.forEach((url) => URL.revokeObjectURL(url));
     };
-  }, [api, report.id, key]);
+  }, [api, report.id, key, owner]);
+  const urls = loaded.owner === owner ? loaded.urls : {};
   if (shown.length === 0) return null;
   return (
     <div className="thumb-row">
