@@ -28,6 +28,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { chromium, type Page } from '@playwright/test';
 import { sql } from 'kysely';
@@ -50,6 +51,8 @@ const INSPECTIONS = Number(process.env.BENCH_OFFICE_INSPECTIONS ?? 10_000);
 const DISTRICTS = 12;
 const INSTITUTES_PER_DISTRICT = 80;
 const INSPECTORS = 8;
+/** #21: an inspector (or rechecker) assigned to 2,000 sites, beside the round's own inspectors. */
+const WIDE_ASSIGNMENT = 2_000;
 const PASSWORD = 'bench-password';
 const ROUND_ID = 'bench-office';
 const RUNS = 5;
@@ -92,6 +95,13 @@ async function fill(dataDir: string) {
         now,
       ),
     );
+
+  // Also assigned to the first 2,000 sites (each keeps its own inspector too): whose bootstrap is timed.
+  const wide = await createUser(
+    storage.db,
+    { username: 'bench-ceping-wide', password: PASSWORD, displayName: '测评员（2000个点位）', role: 'inspector' },
+    now,
+  );
 
   // Sites: per district a center, 80 institutes, the rest stations.
   const sites: { id: string; name: string; type: SiteType; district: string }[] = [];
@@ -147,6 +157,14 @@ async function fill(dataDir: string) {
       )
       .execute();
   }
+  const wideSites = sites.slice(0, WIDE_ASSIGNMENT);
+  for (let start = 0; start < wideSites.length; start += 500)
+    await storage.db
+      .insertInto('assignments')
+      .values(
+        wideSites.slice(start, start + 500).map((site) => ({ round_id: ROUND_ID, site_id: site.id, user_id: wide.id })),
+      )
+      .execute();
 
   // Evidence photos, stored as the photo route stores them, uploaded by every inspector: an
   // inspection may only cite photos its author uploaded.
@@ -155,7 +173,8 @@ async function fill(dataDir: string) {
     const bytes = evidenceJpeg(`bench evidence ${n}`);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const saved = await ctx.photos.savePhoto(sha256, Readable.from([bytes]));
-    for (const inspector of inspectors) await recordUpload(storage.db, saved, inspector.id, new Date(updatedAt));
+    for (const inspector of inspectors)
+      await recordUpload(storage.db.transaction(), saved, inspector.id, new Date(updatedAt));
     evidence.push(sha256);
   }
 
@@ -250,17 +269,27 @@ async function timeEndpoints(url: string) {
       body: JSON.stringify({ username: 'bench-ceping1', password: PASSWORD }),
     })
   ).json()) as { token: string };
+  const { token: wideToken } = (await (
+    await fetch(`${url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-ceping-wide', password: PASSWORD }),
+    })
+  ).json()) as { token: string };
   const time = async (pathname: string, as = token) => {
     const runs: number[] = [];
     let bytes = 0;
+    let body = Buffer.alloc(0);
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
       const response = await fetch(`${url}${pathname}`, { headers: { authorization: `Bearer ${as}` } });
-      bytes = (await response.arrayBuffer()).byteLength;
+      body = Buffer.from(await response.arrayBuffer());
+      bytes = body.byteLength;
       if (!response.ok) throw new Error(`${pathname} → ${response.status}`);
       runs.push(performance.now() - started);
     }
-    return { ms: median(runs), bytes };
+    // gzip: what a reverse proxy that compresses (Caddy's `encode gzip`) sends a phone.
+    return { ms: median(runs), bytes, gzipBytes: gzipSync(body).byteLength };
   };
   const later = new Date(Date.now() + 60_000).toISOString();
   return {
@@ -277,6 +306,7 @@ async function timeEndpoints(url: string) {
     resultsCsv: await time(`/api/rounds/${ROUND_ID}/exports/results.csv`),
     // An inspector assigned an eighth of the round (12,500 sites at 100,000).
     bootstrap: await time('/api/bootstrap', inspectorToken),
+    bootstrapWide: await time('/api/bootstrap', wideToken),
   };
 }
 
@@ -497,6 +527,7 @@ async function main() {
       `  GET exports/items.csv (streamed)   ${ms(api.items.ms).padStart(8)}  ${kib(api.items.bytes)}`,
       `  GET exports/results.csv (streamed) ${ms(api.resultsCsv.ms).padStart(8)}  ${kib(api.resultsCsv.bytes)}`,
       `  GET bootstrap (an inspector of ${Math.ceil(INSPECTIONS / INSPECTORS).toLocaleString('en')} sites) ${ms(api.bootstrap.ms).padStart(8)}  ${kib(api.bootstrap.bytes)}`,
+      `  GET bootstrap (an inspector of ${Math.min(WIDE_ASSIGNMENT, filled.sites).toLocaleString('en')} sites, #21) ${ms(api.bootstrapWide.ms).padStart(8)}  ${kib(api.bootstrapWide.bytes)} (${kib(api.bootstrapWide.gzipBytes)} gzipped, as a compressing proxy sends it)`,
       '',
       'browser (Chromium 1440×900, median of 5; budget: report renders in < 1 s)',
       `  report, page load to tables        ${ms(median(browser.cold)).padStart(8)}  (runs ${browser.cold.map(ms).join(', ')})`,

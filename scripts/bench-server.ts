@@ -34,8 +34,10 @@
  *   CIVIC_SKIP_PG=1 npm run bench:server # SQLite only
  *   CIVIC_SKIP_SQLITE=1 npm run bench:server # PostgreSQL only (BENCH_SKIP_SQLITE=1 too)
  *   CIVIC_BENCH_ONLY=writes npm run bench:server # only the inspection writes (no photos, no report)
+ *   CIVIC_BENCH_ONLY=photos npm run bench:server # only the photo uploads (no writes, no report)
  *   BENCH_ONLY=report npm run bench:server       # only the report round (no writes, no photos)
  *   BENCH_REPORT_SIZES=10000,30000 npm run bench:server # the sizes the report round grows through
+ *   BENCH_LOAD_SECONDS=3 BENCH_PHOTOS=50 BENCH_REPORT_SIZES=10000 npm run bench:server # a short run
  *   CIVIC_BENCH_ONLY=stores npm run bench:server # only photo ingest into the database and S3 stores
  *     against their own floors (scripts/bench/photo-stores.ts; BENCH_STORE_PHOTOS, default 100)
  *   CIVIC_BENCH_ONLY=cluster npm run bench:server # only inspection PUTs through HAProxy to three
@@ -70,7 +72,8 @@ const LOAD_SITES_PER_CLIENT = 3_200;
 const LOAD_REQUESTS_PER_CLIENT = 6_000;
 /** Concurrency of the report round's fill (through the service, not timed). */
 const FILL_CONCURRENCY = 8;
-const PHOTOS = 200;
+/** `BENCH_PHOTOS=50` for a short run. */
+const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 200);
 const PHOTO_BYTES = 1024 * 1024;
 const PHOTO_CONCURRENCY = 4;
 /** Photos per block: the bare server and the app take turns, block by block. */
@@ -88,7 +91,9 @@ const STORES_ONLY = process.env.CIVIC_BENCH_ONLY === 'stores';
 const CLUSTER_ONLY = process.env.CIVIC_BENCH_ONLY === 'cluster';
 /** Either spelling skips SQLite (PostgreSQL only). */
 const SKIP_SQLITE = process.env.BENCH_SKIP_SQLITE === '1' || process.env.CIVIC_SKIP_SQLITE === '1';
-const REPORT_INSPECTIONS = WRITES_ONLY ? 0 : Math.max(...REPORT_SIZES);
+/** `CIVIC_BENCH_ONLY=photos`: the photo uploads only (no writes under load, no report). */
+const PHOTOS_ONLY = process.env.CIVIC_BENCH_ONLY === 'photos';
+const REPORT_INSPECTIONS = WRITES_ONLY || PHOTOS_ONLY ? 0 : Math.max(...REPORT_SIZES);
 const INSPECTORS = LOAD_CLIENTS;
 const PASSWORD = 'bench-password';
 
@@ -102,8 +107,37 @@ interface EngineFigures {
   /** The durable floor: bare plus write, fsync, link and folder fsync. */
   durableMiBs: number;
   photoErrors: number;
+  /** Work counted while the app was under the write load (does not depend on machine load). */
+  writeCost: WorkCount | undefined;
+  /** Work counted while the app received the measured photos. */
+  photoCost: (WorkCount & { fsyncFiles: number; fsyncFolders: number; photos: number }) | undefined;
   /** Per report size: the median, the runs and the seconds its part of the fill took. */
   reports: { inspections: number; ms: number; runs: number[]; fillSeconds: number }[];
+}
+
+/** Statements the app sent to its database, counted by kind (storage/database.ts onStatement). */
+interface WorkCount {
+  statements: number;
+  /** Transactions begun: with group commit, several PUTs share one. */
+  transactions: number;
+  inspectionsInserted: number;
+}
+
+function createWorkCounter() {
+  let count: WorkCount = { statements: 0, transactions: 0, inspectionsInserted: 0 };
+  return {
+    onStatement: (sql: string) => {
+      count.statements++;
+      if (/^begin/i.test(sql)) count.transactions++;
+      else if (sql.startsWith('insert into "inspections"')) count.inspectionsInserted++;
+    },
+    /** What was counted since the last take. */
+    take: (): WorkCount => {
+      const taken = count;
+      count = { statements: 0, transactions: 0, inspectionsInserted: 0 };
+      return taken;
+    },
+  };
 }
 
 interface Response {
@@ -307,18 +341,20 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
   console.log(`${engine}: setting up…`);
   const dataDir = await mkdtemp(join(tmpdir(), `civic-bench-${engine}-`));
   const rubrics = await loadRubrics(join(PROJECT_ROOT, 'rubric'));
-  const storage = await openDatabase({ dataDir, databaseUrl });
+  const work = createWorkCounter();
+  const fsyncs = { file: 0, folder: 0 };
+  const storage = await openDatabase({ dataDir, databaseUrl, onStatement: work.onStatement });
   const ctx: ServerContext = {
     db: storage.db,
     engine: storage.engine,
-    photos: createPhotoStore(dataDir),
+    photos: createPhotoStore(dataDir, { onFsync: (what) => fsyncs[what]++ }),
     rubrics,
     now: () => new Date(),
   };
   const app = await buildApp({ ctx, logger: false });
   const bare = await startBareServer();
   const durable = await startDurableBareServer(join(dataDir, 'durable-floor'));
-  const writeFloor = REPORT_ONLY ? undefined : await startWriteFloor(engine, { dataDir, databaseUrl });
+  const writeFloor = REPORT_ONLY || PHOTOS_ONLY ? undefined : await startWriteFloor(engine, { dataDir, databaseUrl });
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as AddressInfo).port;
@@ -363,7 +399,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
 
     // Sites, two rounds and their assignments, through the API. The report round's sites come
     // first (B-T00000…), so that the result list's search below finds some of them.
-    const loadSiteCount = REPORT_ONLY ? 0 : LOAD_CLIENTS * LOAD_SITES_PER_CLIENT;
+    const loadSiteCount = REPORT_ONLY || PHOTOS_ONLY ? 0 : LOAD_CLIENTS * LOAD_SITES_PER_CLIENT;
     const siteIds = Array.from(
       { length: REPORT_INSPECTIONS + loadSiteCount },
       (_, i) => `B-T${String(i).padStart(5, '0')}`,
@@ -446,11 +482,14 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     });
     let floor: LoadFigures | undefined;
     let load: LoadFigures | undefined;
+    let writeCost: WorkCount | undefined;
     if (writeFloor) {
       console.log(`${engine}: floor under load…`);
       floor = await runPutLoad(spec(writeFloor.port, 0));
       console.log(`${engine}: app under load…`);
+      work.take();
       load = await runPutLoad(spec(port, 1));
+      writeCost = work.take();
     }
 
     // 2. Photo upload throughput: the bare server, then the app, with the same bytes. Skipped with
@@ -459,6 +498,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     let durableSeconds = Number.NaN;
     let appSeconds = Number.NaN;
     let photoErrors = 0;
+    let photoCost: EngineFigures['photoCost'];
     if (!REPORT_ONLY && !WRITES_ONLY) {
       console.log(`${engine}: photo uploads…`);
       const uploads = photoBodies(PHOTOS, PHOTO_BYTES);
@@ -474,7 +514,23 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
         const block = uploads.slice(start, start + PHOTO_BLOCK);
         const bareRun = await uploadAll(bare.port, photoPath, auth, block);
         const durableRun = await uploadAll(durable.port, photoPath, auth, block);
+        work.take();
+        const before = { ...fsyncs };
         const appRun = await uploadAll(port, photoPath, auth, block);
+        const blockWork = work.take();
+        photoCost ??= {
+          statements: 0,
+          transactions: 0,
+          inspectionsInserted: 0,
+          fsyncFiles: 0,
+          fsyncFolders: 0,
+          photos: 0,
+        };
+        photoCost.statements += blockWork.statements;
+        photoCost.transactions += blockWork.transactions;
+        photoCost.fsyncFiles += fsyncs.file - before.file;
+        photoCost.fsyncFolders += fsyncs.folder - before.folder;
+        photoCost.photos += block.length;
         bareSeconds += bareRun.seconds;
         durableSeconds += durableRun.seconds;
         appSeconds += appRun.seconds;
@@ -489,7 +545,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
     const asOffice: SignedInUser = { ...supervisor, tokenHash: '' };
     const reports: EngineFigures['reports'] = [];
     let filled = 0;
-    for (const size of WRITES_ONLY ? [] : REPORT_SIZES) {
+    for (const size of WRITES_ONLY || PHOTOS_ONLY ? [] : REPORT_SIZES) {
       const fillStarted = performance.now();
       if (engine === 'sqlite') await sql`pragma synchronous = OFF`.execute(storage.db);
       const fill = reportSites
@@ -567,6 +623,8 @@ async function benchEngine(engine: 'sqlite' | 'postgres', databaseUrl: string | 
       engine,
       load,
       floor,
+      writeCost,
+      photoCost,
       photoMiBs: mebibytes / appSeconds,
       bareMiBs: mebibytes / bareSeconds,
       durableMiBs: mebibytes / durableSeconds,
@@ -678,6 +736,7 @@ async function main(): Promise<void> {
   const skipped = [
     REPORT_ONLY && 'BENCH_ONLY=report: writes and photos skipped',
     WRITES_ONLY && 'CIVIC_BENCH_ONLY=writes: photos and report skipped',
+    PHOTOS_ONLY && 'CIVIC_BENCH_ONLY=photos: writes and report skipped',
   ].filter(Boolean);
   console.log(
     `PUT/s, p50 ms, p99 ms: inspection writes under load, ${LOAD_CLIENTS} clients in another process, each PUTting whole station checklists (20 items, each with a note) as fast as answered, ${LOAD_WARM_UP_SECONDS} s warm-up + ${LOAD_SECONDS} s measured (budget: p99 < 50 ms).\n` +
@@ -725,6 +784,24 @@ async function main(): Promise<void> {
           `${writeRatio.toFixed(2)} of the floor's ${floor.perSecond.toFixed(0)}/s (p50 ${floor.p50.toFixed(1)}, p99 ${floor.p99.toFixed(1)} ms; budget ≥ 0.8: ${writeRatio >= 0.8 ? 'met' : 'MISSED'}); ` +
           `answers ${JSON.stringify(load.statuses)}, floor ${JSON.stringify(floor.statuses)}` +
           (load.ranOut + floor.ranOut > 0 ? `; ${load.ranOut + floor.ranOut} clients RAN OUT of inspections` : ''),
+      );
+    }
+    const { writeCost } = row;
+    if (writeCost && writeCost.inspectionsInserted > 0) {
+      const stored = writeCost.inspectionsInserted;
+      console.log(
+        `${row.engine}: work per stored inspection under load (counted, not timed): ${(writeCost.statements / stored).toFixed(1)} statements ` +
+          `(token check, BEGIN and COMMIT included), ${(stored / writeCost.transactions).toFixed(1)} inspections per transaction (group commit), ` +
+          `so ${(writeCost.transactions / stored).toFixed(2)} commits (fsyncs) per inspection; ${stored} stored in the run`,
+      );
+    }
+    const { photoCost } = row;
+    if (photoCost && photoCost.photos > 0) {
+      const n = photoCost.photos;
+      console.log(
+        `${row.engine}: work per photo (counted): ${((photoCost.fsyncFiles + photoCost.fsyncFolders) / n).toFixed(2)} fsyncs by the photo store ` +
+          `(${(photoCost.fsyncFiles / n).toFixed(2)} file, ${(photoCost.fsyncFolders / n).toFixed(2)} folder; the durable floor makes 1 + 1), ` +
+          `${(photoCost.transactions / n).toFixed(2)} database commits, ${(photoCost.statements / n).toFixed(1)} statements`,
       );
     }
     if (Number.isFinite(row.photoMiBs)) {

@@ -30,6 +30,7 @@ const TABLES: TableName[] = [
   'rectifications',
   'rechecks',
   'recheck_photos',
+  'reviews',
 ];
 
 async function report(dataDir: string, databaseUrl?: string): Promise<RoundReport> {
@@ -223,6 +224,33 @@ describe('npm run demo [sqlite]', () => {
     });
   });
 
+  it('has results in every review state: most approved, a few returned with comments, the flagged ones waiting', async () => {
+    await withStorage(dataDir, undefined, async ({ db }) => {
+      const rows = await db
+        .selectFrom('inspections')
+        .select(['id', 'review_state', 'flags_json'])
+        .where('round_id', '=', DEMO_ROUND.id)
+        .execute();
+      const inState = (state: string) => rows.filter((row) => row.review_state === state);
+      expect(inState('approved').length).toBeGreaterThan(rows.length / 2);
+      expect(inState('returned').length).toBeGreaterThan(5);
+      expect(inState('pending').length).toBeGreaterThan(5);
+      const flagged = rows.filter((row) => (JSON.parse(row.flags_json ?? '[]') as unknown[]).length > 0);
+      expect(flagged.length).toBeGreaterThan(0);
+      expect(flagged.every((row) => row.review_state === 'pending')).toBe(true);
+      // Some clean results wait too, so 全部通过所列无异常结果 has work.
+      expect(inState('pending').length).toBeGreaterThan(flagged.length);
+      const returns = await db
+        .selectFrom('reviews')
+        .select(['comment', 'item_comments_json'])
+        .where('decision', '=', 'returned')
+        .execute();
+      expect(returns).toHaveLength(inState('returned').length);
+      expect(returns.every((row) => (row.comment ?? '').length > 0)).toBe(true);
+      expect(returns.some((row) => (JSON.parse(row.item_comments_json) as unknown[]).length > 0)).toBe(true);
+    });
+  });
+
   it('holds citizens’ reports in every state, one rated, the handling figures computed', async () => {
     await withStorage(dataDir, undefined, async ({ db }) => {
       const rows = await db.selectFrom('citizen_reports').select(['status', 'rating', 'spot_round_id']).execute();
@@ -245,6 +273,7 @@ describe('npm run demo [sqlite]', () => {
       inspections: 0,
       rechecks: 0,
       citizenReports: 0,
+      reviews: 0,
     });
     expect(second.existing.citizenReports).toBe(8);
     expect(second.existing.inspections).toBe(159);

@@ -5,7 +5,8 @@
  * every role, the round "2021年7月新时代文明实践阵地模拟测评" with every site assigned, and
  * submitted inspections with evidence photos that give the supervisor a full report at once —
  * except a few stations of inspector1, left for the demo inspector to do (`--all` inspects
- * them too). Some rectifications of 高新区 are already rechecked, so closure progress shows.
+ * them too). Some rectifications of 高新区 are already rechecked, so closure progress shows; the
+ * results are in every review state (demo/reviews.ts).
  *
  * Everything goes through the server's own code — createUser, putInspection (scoring,
  * validation, assignment check, rectifications), putRecheck, the photo store — so demo data
@@ -38,6 +39,7 @@ import { openDatabase, type Storage } from '../src/server/storage/database';
 import { createPhotoStore, type PhotoStore } from '../src/server/storage/photo-store';
 import type { Database } from '../src/server/storage/schema';
 import { loadCitizenReports } from './demo/citizen';
+import { reviewDemoResults } from './demo/reviews';
 import { encodeJpeg, halve, paintEvidencePhoto } from './demo/jpeg';
 import { cityDateTime, cityIsoInstant } from '../src/domain/dates';
 import {
@@ -78,6 +80,7 @@ export interface DemoCounts {
   inspections: number;
   rechecks: number;
   citizenReports: number;
+  reviews: number;
 }
 
 export interface DemoResult {
@@ -225,13 +228,14 @@ async function load(
       row && (await photos.hasPhoto(sha256))
         ? { sha256, bytes: bytes.length, contentType: 'image/jpeg' as const }
         : await photos.savePhoto(sha256, Readable.from([bytes]));
-    count('photos', await recordUpload(db, saved, uploadedBy, new Date(at)));
+    count('photos', await recordUpload(db.transaction(), saved, uploadedBy, new Date(at)));
     return sha256;
   };
 
   // Inspections, through the server's own service, as each district's inspector.
   const inspectedByOthers: string[] = [];
   const leftToInspect: string[] = [];
+  const demoInspections: Parameters<typeof reviewDemoResults>[1][number][] = [];
   for (const [siteIndex, site] of sites.entries()) {
     if (site.heldBack && !options.inspectAll) {
       const done = await db
@@ -257,6 +261,9 @@ async function load(
     }
     // Loaded by an earlier run (perhaps of an older demo, whose body differs: no thumbnails): kept.
     const loaded = await db.selectFrom('inspections').select('id').where('id', '=', id).executeTakeFirst();
+    // Proof of presence: a few sites were inspected from afar or with gallery pictures (flags).
+    const oddity = presenceOddity(siteIndex);
+    demoInspections.push({ site, siteIndex, inspectionId: id, flagged: oddity !== undefined });
     if (loaded) {
       count('inspections', false);
       continue;
@@ -268,8 +275,6 @@ async function load(
     const answers: InspectionInput['answers'] = [];
     const thumbnails: Record<string, string> = {};
     const photoMeta: NonNullable<InspectionInput['photoMeta']> = {};
-    // Proof of presence: a few sites were inspected from afar or with gallery pictures (flags).
-    const oddity = presenceOddity(siteIndex);
     const location = {
       lat: round6(site.lat + (oddity === 'far' ? 0.02 : 0.0002 * (site.findings.length - 1))),
       lng: round6(site.lng - 0.0001 * (site.id.length % 3)),
@@ -328,6 +333,15 @@ async function load(
     const { created: isNew } = await putInspection(contextAt(receivedAt), inspector, inspectionSchema.parse(input));
     count('inspections', isNew);
   }
+
+  // Review: most results approved the day after, a few returned with comments, the flagged ones waiting.
+  const reviews = await reviewDemoResults(
+    contextAt,
+    demoInspections,
+    users.get(SUPERVISOR.username) ?? fail('supervisor missing'),
+  );
+  created.reviews += reviews.created;
+  existing.reviews += reviews.existing;
 
   // Rechecks: 高新区's rectifications were visited on 2 and 3 August; two were still not fixed.
   const rechecker = users.get(RECHECKER_OF_RECHECKED_DISTRICT)!;
@@ -495,7 +509,17 @@ function round6(value: number): number {
 }
 
 function zeroCounts(): DemoCounts {
-  return { users: 0, sites: 0, rounds: 0, assignments: 0, photos: 0, inspections: 0, rechecks: 0, citizenReports: 0 };
+  return {
+    users: 0,
+    sites: 0,
+    rounds: 0,
+    assignments: 0,
+    photos: 0,
+    inspections: 0,
+    rechecks: 0,
+    citizenReports: 0,
+    reviews: 0,
+  };
 }
 
 function fail(message: string): never {
@@ -520,6 +544,7 @@ function describe(
     inspections: '测评 inspections',
     rechecks: '复查 rechecks',
     citizenReports: '市民反馈 reports',
+    reviews: '审核 reviews',
   };
   const lines = ['演示数据 (demo data): 新建 created / 已存在 already there'];
   for (const key of Object.keys(labels) as (keyof DemoCounts)[])

@@ -11,11 +11,11 @@ export class OfficePage {
     await expect(this.page.getByTestId('office')).toBeVisible({ timeout: 20_000 });
   }
 
-  nav(name: '测评轮次' | '点位' | '用户'): Locator {
+  nav(name: '测评轮次' | '点位' | '用户' | '操作记录'): Locator {
     return this.page.getByRole('navigation', { name: '创文办工作台' }).getByRole('link', { name, exact: true });
   }
 
-  tab(name: '设置与分配' | '测评结果' | '统计报告' | '通报' | '整改通知书' | '公开排名'): Locator {
+  tab(name: '设置与分配' | '测评结果' | '统计报告' | '通报' | '整改通知书' | '公开排名' | '审核'): Locator {
     return this.page.getByRole('navigation', { name: '本轮功能' }).getByRole('link', { name, exact: true });
   }
 

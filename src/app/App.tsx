@@ -43,6 +43,8 @@ const OfficeWorkspace = lazy(() => import('./features/office/OfficeWorkspace'));
 const PublicRankingPage = lazy(() => import('./features/public/PublicRankingPage'));
 // The residents' report page (QR posters, 我的反馈) and the 市民记者's screens: a chunk of its own.
 const CitizenScreens = lazy(() => import('./features/citizen/CitizenScreens'));
+// The responsible unit's page (a site link's `/unit/<token>`, or a `unit` account): its own chunk.
+const UnitScreens = lazy(() => import('./features/field/unit/UnitScreens'));
 
 /** The app: sign-in until there is a session, then the signed-in user's screens. */
 export function App({ services }: { services: AppServices }) {
@@ -72,6 +74,7 @@ function Screens() {
   useUpdateGuard();
   const [isPublic, publicParams] = useRoute<{ token: string }>('/public/:token');
   const [isReport] = useRoute('/report/*?');
+  const [isUnitLink, unitLinkParams] = useRoute<{ token: string }>('/unit/:token');
 
   // A published ranking is open to anyone, signed in or not.
   if (isPublic) {
@@ -92,6 +95,18 @@ function Screens() {
         <Header user={session?.user} />
         <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
           <CitizenScreens trusted={session?.user.role === 'reporter'} />
+        </Suspense>
+      </>
+    );
+  }
+
+  // A station head's site link needs no account: the token in the address is the credential.
+  if (isUnitLink) {
+    return (
+      <>
+        <Header />
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+          <UnitScreens token={unitLinkParams.token} />
         </Suspense>
       </>
     );
@@ -169,6 +184,13 @@ function SignedIn({ user }: { user: User }) {
     return (
       <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
         <OfficeWorkspace user={user} />
+      </Suspense>
+    );
+  }
+  if (user.role === 'unit') {
+    return (
+      <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+        <UnitScreens user={user} />
       </Suspense>
     );
   }

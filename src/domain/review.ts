@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { AuditEntryView } from './audit';
+import type { Grade } from './grades';
 import { RUBRIC_ITEM_ID } from './rubric';
 
 export const REVIEW_STATES = ['pending', 'approved', 'returned'] as const;
@@ -107,6 +108,18 @@ export interface ApproveCleanResult {
   skipped: { id: string; revision: number; reason: 'not_pending' | 'superseded' | 'flagged' | 'not_found' }[];
 }
 
+/** An office correction of an item's grade, as the trail lists it. */
+export interface TrailCorrection {
+  itemId: string;
+  fromGrade: Grade;
+  toGrade: Grade;
+  correctedByName: string | null;
+  correctedAt: string;
+  reason: string;
+  /** The unit's objection it upheld, when it came from one. */
+  requestId: string | null;
+}
+
 /** `GET /api/inspections/{id}/trail`: what a score rests on. */
 export interface InspectionTrail {
   inspectionId: string;
@@ -124,8 +137,11 @@ export interface InspectionTrail {
     inspectorName: string;
   }[];
   reviews: ReviewDecisionView[];
-  /** Office corrections of a grade (issue #17); empty until they exist. */
-  corrections: unknown[];
+  /**
+   * The office's corrections of the site's items in the round (issue #17), oldest first: they
+   * apply to the site's counted result, so only the inspection that is the result lists them.
+   */
+  corrections: TrailCorrection[];
   /** The log entries about this inspection, oldest first. */
   log: AuditEntryView[];
 }

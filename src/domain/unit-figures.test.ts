@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loopFigures, type LoopItem } from './unit-figures';
+import { loopFigures, percentCell, unitFiguresRows, UNIT_FIGURES_HEADER, type LoopItem } from './unit-figures';
 
 const item = (over: Partial<LoopItem> = {}): LoopItem => ({
   district: '湛河区',
@@ -48,5 +48,27 @@ describe('loopFigures', () => {
 
   it('has no rate without a base', () => {
     expect(loopFigures([])).toMatchObject({ onTimeRate: null, objectionRate: null, upheldRate: null });
+  });
+});
+
+describe('unitFiguresRows', () => {
+  it('puts totals, districts and units under one header, counts beside each rate', () => {
+    const closed = loopFigures([item({ closedAt: '2021-07-19T02:00:00.000Z' }), item({ sentBack: true })]);
+    const none = loopFigures([]);
+    const rows = unitFiguresRows({
+      totals: closed,
+      byDistrict: [{ ...closed, district: '湛河区' }],
+      byUnit: [{ ...none, displayName: '湛河区创文办' }],
+    });
+    expect(rows[0]).toEqual([...UNIT_FIGURES_HEADER]);
+    expect(rows[1]).toEqual(['合计', '全部', 2, 2, 1, '50.0%', 1, '50.0%', 0, '0.0%', 0, '0.0%', 0, 0, '']);
+    expect(rows[2]!.slice(0, 2)).toEqual(['区', '湛河区']);
+    expect(rows[3]).toEqual(['责任单位', '湛河区创文办', 0, 0, 0, '', 0, '', 0, '', 0, '', 0, 0, '']);
+  });
+
+  it('writes rates as percentages with one decimal', () => {
+    expect(percentCell(0.8571)).toBe('85.7%');
+    expect(percentCell(1)).toBe('100.0%');
+    expect(percentCell(null)).toBe('');
   });
 });

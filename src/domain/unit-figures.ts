@@ -85,3 +85,63 @@ export function loopFiguresBy<K extends string>(
 ): { key: K; figures: LoopFigures }[] {
   return [...groups.keys()].sort(order).map((key) => ({ key, figures: loopFigures(groups.get(key)!) }));
 }
+
+/** What the figures sheet is given: the round's figures as `GET /api/rounds/{id}/unit-figures` answers them. */
+export interface RoundLoopFigures {
+  totals: LoopFigures;
+  byDistrict: readonly (LoopFigures & { district: string })[];
+  byUnit: readonly (LoopFigures & { displayName: string })[];
+}
+
+export const UNIT_FIGURES_HEADER = [
+  '范围',
+  '名称',
+  '交办数',
+  '应整改数',
+  '按期整改数',
+  '按期整改率',
+  '返工数',
+  '返工率',
+  '延期数',
+  '延期率',
+  '申诉数',
+  '申诉率',
+  '已决申诉数',
+  '改判数',
+  '申诉改判率',
+] as const;
+
+/** A rate as the sheet shows it: a percentage with one decimal, blank without a base. */
+export function percentCell(value: number | null): string {
+  return value === null ? '' : `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
+}
+
+/**
+ * The figures as sheet rows (the CSV export, #17): totals, then each district, then each unit,
+ * with the counts beside each rate so a reader can check it by hand.
+ */
+export function unitFiguresRows(figures: RoundLoopFigures): (string | number)[][] {
+  const row = (scope: string, name: string, f: LoopFigures) => [
+    scope,
+    name,
+    f.dispatched,
+    f.toRectify,
+    f.closedOnTime,
+    percentCell(f.onTimeRate),
+    f.sentBack,
+    percentCell(f.sentBackRate),
+    f.extended,
+    percentCell(f.extensionRate),
+    f.objected,
+    percentCell(f.objectionRate),
+    f.objectionsDecided,
+    f.objectionsUpheld,
+    percentCell(f.upheldRate),
+  ];
+  return [
+    [...UNIT_FIGURES_HEADER],
+    row('合计', '全部', figures.totals),
+    ...figures.byDistrict.map((each) => row('区', each.district, each)),
+    ...figures.byUnit.map((each) => row('责任单位', each.displayName, each)),
+  ];
+}

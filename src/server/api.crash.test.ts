@@ -56,6 +56,8 @@ class ServerProcess {
         HOST: '127.0.0.1',
         DATA_DIR: engine.dataDir(),
         DATABASE_URL: engine.databaseUrl() ?? '',
+        // With PostgreSQL the start refuses without a shared link secret.
+        UNIT_LINK_SECRET: engine.databaseUrl() ? 'crash-test-unit-link-secret-0123456789' : '',
         ADMIN_PASSWORD,
         CIVIC_SKIP_BUILD: '1',
       },

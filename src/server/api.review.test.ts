@@ -16,6 +16,7 @@ import type {
   ReviewDecisionView,
   ReviewListPage,
 } from '../domain/review';
+import { correctGrade } from './services/corrections';
 import { describeEachEngine } from './storage/test-engines';
 import {
   expectStatus,
@@ -182,7 +183,87 @@ describeEachEngine(
         ]);
         expect(trail.body.log[1]!.detail).toMatchObject({ before: 'pending', after: 'returned', revision: 1 });
         expect(trail.body.log[0]!.actorName).toBe(team.inspector.displayName);
+        expect(trail.body.corrections).toEqual([]);
       });
+
+      it('an office correction of the counted result is in its trail, with its log entry', async () => {
+        // What an upheld objection does (services/unit-decisions.ts), through the same service.
+        await h.server.ctx.db.transaction().execute((trx) =>
+          correctGrade(trx, h.server.ctx.rubrics, {
+            roundId: round.id,
+            siteId: 'rv-1',
+            itemId: 'T16',
+            grade: 'A',
+            correctedBy: team.supervisor.id,
+            reason: '申诉成立：测评时正在施工',
+            now: new Date(),
+          }),
+        );
+        const trail = await h.api.get<InspectionTrail>(`/api/inspections/${inspectionId}/trail`, team.supervisor.token);
+        expectStatus(trail, 200, 'trail');
+        expect(trail.body.corrections).toEqual([
+          {
+            itemId: 'T16',
+            fromGrade: 'C#',
+            toGrade: 'A',
+            correctedByName: team.supervisor.displayName,
+            correctedAt: expect.any(String) as string,
+            reason: '申诉成立：测评时正在施工',
+            requestId: null,
+          },
+        ]);
+        expect(trail.body.log.at(-1)).toMatchObject({
+          action: 'correction.made',
+          detail: { itemId: 'T16', before: 'C#', after: 'A' },
+        });
+        // Another inspection of the same site is not the result: the corrections are not its own.
+        const other = await h.fx.submitInspection(team.inspector.token, {
+          roundId: round.id,
+          siteId: 'rv-1',
+          type: 'station',
+        });
+        expectStatus(other.response, 201, 'second inspection');
+        const otherTrail = await h.api.get<InspectionTrail>(
+          `/api/inspections/${other.body.id}/trail`,
+          team.supervisor.token,
+        );
+        expect(otherTrail.body).toMatchObject({ countedRevision: null, corrections: [] });
+      });
+    });
+
+    it('pages the queue past 200: every inspection once across the pages, none twice', async () => {
+      const many = await h.fx.setUpRound(team.supervisor.token, {
+        round: { id: 'R-review-many', approvedOnly: true },
+        sites: Array.from({ length: 205 }, (_, index) => site('station', `rm-${String(index).padStart(3, '0')}`)),
+        assignees: [team.inspector],
+      });
+      for (let start = 0; start < 205; start += 25) {
+        const batch = Array.from({ length: Math.min(25, 205 - start) }, (_, index) =>
+          h.fx.submitInspection(team.inspector.token, {
+            roundId: many.id,
+            siteId: `rm-${String(start + index).padStart(3, '0')}`,
+            type: 'station',
+          }),
+        );
+        for (const submitted of await Promise.all(batch)) expectStatus(submitted.response, 201, 'inspection');
+      }
+      const page = async (offset: number) =>
+        expectStatus(
+          await h.api.get<ReviewListPage>(
+            `/api/rounds/${many.id}/reviews?state=pending&offset=${offset}&limit=200`,
+            team.supervisor.token,
+          ),
+          200,
+          `page at ${offset}`,
+        ).body;
+      const first = await page(0);
+      const second = await page(200);
+      expect([first.total, first.rows.length, second.total, second.rows.length]).toEqual([205, 200, 205, 5]);
+      const ids = [...first.rows, ...second.rows].map((row) => row.inspectionId);
+      expect(new Set(ids).size).toBe(205);
+      expect((await page(205)).rows).toEqual([]);
+      const over = await h.api.get(`/api/rounds/${many.id}/reviews?limit=201`, team.supervisor.token);
+      expect(over.status).toBe(400);
     });
 
     it('approve all listed clean results at once, skipping what is flagged or no longer pending', async () => {

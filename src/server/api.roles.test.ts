@@ -450,6 +450,11 @@ describeEachEngine(
         call: (t) => h.api.get(`/api/rounds/${round.id}/unit-figures`, t),
       },
       {
+        route: 'GET /api/rounds/:roundId/exports/unit-figures.csv',
+        roles: office(200),
+        call: (t) => h.api.get(`/api/rounds/${round.id}/exports/unit-figures.csv`, t),
+      },
+      {
         route: 'GET /api/rounds/:roundId/unit-items',
         roles: office(200),
         call: (t) => h.api.get(`/api/rounds/${round.id}/unit-items`, t),

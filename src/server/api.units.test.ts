@@ -488,6 +488,31 @@ describeEachEngine('responsible units', (engine) => {
       expect(byUnit.get(head.id)).toMatchObject({ dispatched: 3, onTimeRate: 0.5, extensionRate: 0.5, upheldRate: 1 });
       expect(byUnit.get(team.unit.id)).toMatchObject({ dispatched: 0, onTimeRate: null });
     });
+
+    it('download as a sheet: totals, districts, units, the same counts and the rates as percentages', async () => {
+      const sheet = await h.api.raw({
+        method: 'GET',
+        path: '/api/rounds/U-1/exports/unit-figures.csv',
+        token: office(),
+      });
+      expect(sheet.status).toBe(200);
+      expect(sheet.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(sheet.headers.get('cache-control')).toBe('no-store');
+      const lines = sheet.bytes
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
+      expect(lines[0]).toBe(
+        '范围,名称,交办数,应整改数,按期整改数,按期整改率,返工数,返工率,延期数,延期率,申诉数,申诉率,已决申诉数,改判数,申诉改判率',
+      );
+      expect(lines[1]).toBe('合计,全部,8,7,1,14.3%,1,14.3%,1,14.3%,1,12.5%,1,1,100.0%');
+      expect(lines[2]).toBe('区,卫东区,3,2,1,50.0%,0,0.0%,1,50.0%,1,33.3%,1,1,100.0%');
+      expect(lines[3]).toMatch(/^区,湛河区,5,5,0,0\.0%,1,20\.0%,/);
+      expect(lines.filter((line) => line.startsWith('责任单位,'))).toHaveLength(
+        Number(sheet.headers.get('x-row-count')) - 3,
+      );
+      expect((await h.api.get('/api/rounds/nope/exports/unit-figures.csv', office())).status).toBe(404);
+    });
   });
 });
 

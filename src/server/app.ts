@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERRORS, type ErrorCode } from '../domain/errors';
+import { guardRoutes } from './auth/guard';
 import { ScryptPool } from './auth/scrypt-pool';
 import type { TrustProxy } from './config';
 import type { ServerContext } from './context';
@@ -116,6 +117,8 @@ export async function buildApp({
   app.addHook('onClose', async () => scrypt.close());
   const metrics = ctx.metrics ?? new Metrics();
   observeRequests(app, metrics);
+  // Every /api route declares who may call it (auth/guard.ts): checked here, before any is registered.
+  guardRoutes(app, ctx.db, ctx.now);
   const api = { prefix: '/api', ctx: { ...ctx, scrypt, metrics } };
   await app.register(healthRoutes, { ...api, metricsAccess: metricsAccess ?? {} });
   await app.register(sessionRoutes, api);

@@ -16,6 +16,8 @@ import { openPhotoStore, photosLeftBehind } from './storage/photo-migration';
 
 async function main(): Promise<void> {
   const config = readConfig();
+  // Before any work: a cluster without a shared link secret must not start at all.
+  const unitLinkSecret = loadLinkSecret(config.dataDir, process.env.UNIT_LINK_SECRET, config.databaseUrl);
   if (process.env.CIVIC_SKIP_BUILD !== '1')
     await ensureAppBuild(PROJECT_ROOT, config.distDir, (line) => console.log(line));
   const rubrics = await loadRubrics(config.rubricDir);
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     rubrics,
     now: () => new Date(),
     ...(config.publicUrl && { publicUrl: config.publicUrl }),
-    unitLinkSecret: loadLinkSecret(config.dataDir, process.env.UNIT_LINK_SECRET),
+    unitLinkSecret,
   };
 
   const admin = await ensureAdmin(storage.db, config.adminPassword, ctx.now());

@@ -106,6 +106,8 @@ describe.skipIf(!testDatabaseUrl() || (!HAPROXY && !IN_CI))('three server proces
     const location = s3.location('cluster');
     const env = {
       DATABASE_URL: database.url,
+      // One secret for all three: a site link issued through one server opens on the others.
+      UNIT_LINK_SECRET: 'cluster-test-unit-link-secret-0123456789',
       PHOTO_STORE: `s3://${location.bucket}/cluster`,
       S3_ENDPOINT: s3.endpoint,
       AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,

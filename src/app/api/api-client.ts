@@ -151,8 +151,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
   }
 
   /** A GET whose answer is a file (a photo, a CSV export…), as a Blob; errors as typed as every call's. */
-  async function getBlob(path: string, init?: RequestOptions): Promise<Blob> {
-    const token = options.getToken?.();
+  async function getBlob(path: string, init?: RequestOptions & { token?: string }): Promise<Blob> {
+    // A token given for this call (a unit's site link, which is never the app's session).
+    const token = init?.token ?? options.getToken?.();
     const response = await doFetch(`${baseUrl}${path}`, {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       // No cache override: photos are immutable and cached by their headers; exports say no-cache.

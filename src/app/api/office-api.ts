@@ -144,6 +144,8 @@ export function createOfficeApi(api: ApiClient) {
     recheckHistory: (rectificationId: string, signal?: AbortSignal) =>
       get<RecheckHistoryEntry[]>(`/api/rectifications/${path(rectificationId)}/rechecks`, signal),
     recheckResultsCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/recheck-results.csv`),
+    /** The units' figures per district and unit as a sheet (#17, services/unit-figures.ts). */
+    unitFiguresCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/exports/unit-figures.csv`),
     /** A rubric version, fetched once per session. */
     rubric: (version: string) => {
       let rubric = rubrics.get(version);

@@ -38,10 +38,12 @@ import {
   SCHEMA_V3,
   SCHEMA_V4,
   SCHEMA_V5,
+  SCHEMA_V6,
   upgradeToV2,
   upgradeToV4,
 } from './schema';
 import type { LocalCitizenReport } from './citizen-reports';
+import type { LocalUnitEntry, UnitWorkCopy } from './unit-work';
 import type {
   BeforePhotoRecord,
   BootstrapAssignment,
@@ -74,6 +76,8 @@ export class CivicDatabase extends Dexie {
   declare outbox: Table<OutboxEntry, number, NewOutboxEntry>;
   declare meta: EntityTable<MetaRecord, 'key'>;
   declare citizenReports: EntityTable<LocalCitizenReport, 'id'>;
+  declare unitWork: EntityTable<UnitWorkCopy, 'scope'>;
+  declare unitOutbox: EntityTable<LocalUnitEntry, 'id'>;
 
   /** Closed by the app (sign-out, tests): do not reopen behind its back. */
   private closedOnPurpose = false;
@@ -88,6 +92,7 @@ export class CivicDatabase extends Dexie {
     this.version(3).stores(SCHEMA_V3);
     this.version(4).stores(SCHEMA_V4).upgrade(upgradeToV4);
     this.version(5).stores(SCHEMA_V5);
+    this.version(6).stores(SCHEMA_V6);
     // Dexie's own handler (registered first) has already closed the connection.
     this.on('versionchange', () => {
       this.superseded = true;

@@ -217,6 +217,8 @@ describe('schema upgrade v1 → v2', () => {
       'rubrics',
       'session',
       'sites',
+      'unitOutbox',
+      'unitWork',
     ]);
     expect(db.photos.schema.indexes.map((index) => index.name).sort()).toEqual(['[ownerId+itemId]', 'ownerId']);
     expect(db.outbox.schema.indexes.map((index) => index.name).sort()).toEqual([

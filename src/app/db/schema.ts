@@ -46,6 +46,13 @@
  * then stay as the resident's tracking list (我的反馈). They are not field work: no session, no
  * outbox entry (they go to public routes with a proof of work, citizen-reports.ts). A new store only.
  *   citizenReports 'id, createdAt'
+ *
+ * v6 (responsible units, issue 17): the unit's phone keeps its dispatched items after the first
+ * open (one row per scope: a site link, by its token's SHA-256 — never the token —, or a `unit`
+ * account) and its answers and requests until the server has them (the unit's outbox: a site
+ * link is no session, so they go through their own sender, unit-work.ts). New stores only.
+ *   unitWork       'scope'
+ *   unitOutbox     'id, scope, createdAt'
  */
 import type { Transaction } from 'dexie';
 
@@ -86,8 +93,14 @@ export const SCHEMA_V5 = {
   citizenReports: 'id, createdAt',
 } as const;
 
+export const SCHEMA_V6 = {
+  ...SCHEMA_V5,
+  unitWork: 'scope',
+  unitOutbox: 'id, scope, createdAt',
+} as const;
+
 /** The current schema version. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** A photo as v1 stored it. */
 interface PhotoV1 {

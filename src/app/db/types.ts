@@ -61,6 +61,19 @@ export interface Rectification {
   note?: string;
   closedAt?: string | null;
   lastVerdict?: RectificationVerdict;
+  /** When the office dispatched it to the responsible unit (#17); absent before. */
+  dispatchedAt?: string;
+  /** The unit's latest answer (整改反馈), which the recheck team checks on site (#17). */
+  unitAnswer?: RectificationUnitAnswer;
+}
+
+/** A responsible unit's answer as the rectification views carry it. */
+export interface RectificationUnitAnswer {
+  id: string;
+  action: string;
+  note: string | null;
+  photos: string[];
+  answeredAt: string;
 }
 
 export interface Bootstrap {

@@ -4,6 +4,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { officeEn } from '../features/office/i18n/en';
 import { registerOfficeMessages } from '../features/office/i18n';
 import { officeZhCN } from '../features/office/i18n/zh-CN';
+import { registerUnitMessages } from '../features/field/unit/i18n';
+import { unitEn } from '../features/field/unit/i18n/en';
+import { unitZhCN } from '../features/field/unit/i18n/zh-CN';
 import { en } from './en';
 import { fixedT, initI18n, LANGUAGE_STORAGE_KEY, setLanguage, t, useTranslation, type Language } from './index';
 import type { Catalogue } from './interpolate';
@@ -21,12 +24,14 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{(.*?)\}\}/g)].map(
 const CATALOGUES = [
   { namespace: 'translation', zh: zhCN, en },
   { namespace: 'office', zh: officeZhCN, en: officeEn },
+  { namespace: 'unit', zh: unitZhCN, en: unitEn },
 ] as const;
 
 beforeAll(async () => {
   localStorage.clear();
   await initI18n();
   registerOfficeMessages();
+  registerUnitMessages();
 });
 
 afterEach(async () => {

@@ -9,6 +9,7 @@
  */
 import { useMemo, useSyncExternalStore } from 'react';
 import type { CitizenMessages } from '../features/citizen/i18n/zh-CN';
+import type { UnitMessages } from '../features/field/unit/i18n/zh-CN';
 import type { OfficeMessages } from '../features/office/i18n/zh-CN';
 import { interpolate, lookup, type Catalogue, type Values } from './interpolate';
 import { zhCN, type Messages } from './zh-CN';
@@ -27,6 +28,7 @@ export interface Namespaces {
   translation: Messages;
   office: OfficeMessages;
   citizen: CitizenMessages;
+  unit: UnitMessages;
 }
 export type Namespace = keyof Namespaces;
 

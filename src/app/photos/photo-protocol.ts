@@ -26,9 +26,10 @@ export interface PhotoStamp {
   gps?: GpsFix;
   /**
    * `citizen`: a resident's photo (issue #20): no site, item or inspector is burned in — only the
-   * capture time; `siteName`, `itemLabel` and `inspectorName` are not drawn.
+   * capture time; `siteName`, `itemLabel` and `inspectorName` are not drawn. `unit`: a
+   * responsible unit's after-photo or evidence (issue #17), marked 整改; `inspectorName` is the unit.
    */
-  kind: 'inspection' | 'recheck' | 'citizen';
+  kind: 'inspection' | 'recheck' | 'citizen' | 'unit';
   /** The inspector's marks (circle, arrow, text), burned in under the watermark band. */
   markup?: MarkupShape[];
 }

@@ -41,6 +41,12 @@ describe('the watermark lines', () => {
     expect(watermarkText({ ...STAMP, kind: 'recheck' }).marker).toBe('复查');
   });
 
+  it('mark a responsible unit’s photo with 整改, keeping site, item, time, unit and GPS', () => {
+    const text = watermarkText({ ...STAMP, kind: 'unit' });
+    expect(text.marker).toBe('整改');
+    expect(text.lines).toEqual(watermarkText(STAMP).lines);
+  });
+
   it('show only the Shanghai capture time on a resident’s photo: no site, item, inspector or GPS', () => {
     expect(watermarkText({ ...STAMP, kind: 'citizen' })).toEqual({ marker: undefined, lines: ['2021-07-19 09:30'] });
   });

@@ -13,6 +13,9 @@ export const WATERMARK_FONT_FAMILY = '"PingFang SC", "Noto Sans CJK SC", "Micros
 /** The marker drawn in front of the first line of an after-photo. */
 export const RECHECK_MARKER = '复查';
 
+/** The marker of a responsible unit's photo (its after-photo or an objection's evidence). */
+export const UNIT_MARKER = '整改';
+
 /** `34.7466,113.6254 ±12m`: four decimals (about 11 m), accuracy in whole metres when known. */
 export function formatGps(gps: GpsFix): string {
   const position = `${gps.lat.toFixed(4)},${gps.lng.toFixed(4)}`;
@@ -30,7 +33,7 @@ function isUsableFix(gps: GpsFix | undefined): gps is GpsFix {
 }
 
 export interface WatermarkText {
-  /** "复查" for an after-photo of a recheck, drawn as a badge before the first line. */
+  /** "复查" for an after-photo of a recheck ("整改" for a unit's), drawn as a badge before the first line. */
   marker: string | undefined;
   /** Top to bottom: site, item, date and time with the inspector, GPS when known. */
   lines: string[];
@@ -48,7 +51,7 @@ export function watermarkText(stamp: PhotoStamp): WatermarkText {
   ];
   if (isUsableFix(stamp.gps)) lines.push(formatGps(stamp.gps));
   return {
-    marker: stamp.kind === 'recheck' ? RECHECK_MARKER : undefined,
+    marker: stamp.kind === 'recheck' ? RECHECK_MARKER : stamp.kind === 'unit' ? UNIT_MARKER : undefined,
     lines: lines.filter((line) => line.length > 0),
   };
 }

@@ -24,20 +24,18 @@ export function ReviewNote({
       </span>
     );
   }
+  const said = t(returned ? 'review.returned' : 'review.approved', {
+    name: decision.reviewerName,
+    revision: decision.revision,
+  });
   return (
     <div className={returned ? 'notice notice--error' : 'notice'} role="status" data-testid="review-note">
-      <p>
-        {t(returned ? 'review.returned' : 'review.approved', {
-          name: decision.reviewerName,
-          revision: decision.revision,
-        })}
-        {decision.comment && `：${decision.comment}`}
-      </p>
+      <p>{decision.comment ? t('review.withComment', { text: said, comment: decision.comment }) : said}</p>
       {decision.itemComments.length > 0 && (
         <ul>
           {decision.itemComments.map((entry) => (
             <li key={entry.itemId}>
-              <strong>{itemTitle?.(entry.itemId) ?? entry.itemId}</strong>：{entry.comment}
+              {t('review.itemWithComment', { item: itemTitle?.(entry.itemId) ?? entry.itemId, comment: entry.comment })}
             </li>
           ))}
         </ul>

@@ -1,17 +1,18 @@
 /**
  * Who is asking: resolves the bearer token to a signed-in user (unexpired, not revoked, not
  * disabled) and checks the role a route allows. Routes declare their roles with
- * `{ preHandler: allow('supervisor', 'admin') }`; there is no route without a check except the
- * ones API.md names as open. A user whose password must be changed (generated or reset) gets
+ * `{ config: { allow: OFFICE } }` (`guardRoutes`, below); an /api route without a check must say
+ * `{ config: { open: true } }`, as the ones API.md names as open do, or the server does not start. A user whose password must be changed (generated or reset) gets
  * 403 `password_change_required` everywhere except the two routes guarded by
  * `allowPasswordChange`: changing the password and signing out.
  */
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Role, User } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import { fromFlag, type Database } from '../storage/schema';
 import { userForLinkToken } from '../services/site-links';
+import { LinkThrottle } from './link-throttle';
 import { bearerToken, tokenHash } from './tokens';
 
 export interface SignedInUser extends User {
@@ -108,29 +109,7 @@ async function isKnownToken(db: Kysely<Database>, token: string): Promise<boolea
   return known !== undefined;
 }
 
-export const LINK_FAILURE_LIMIT = 20;
-export const LINK_FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** Failed token look-ups per client address on the routes links may call (in memory, per process). */
-class LinkThrottle {
-  readonly #failures = new Map<string, number[]>();
-
-  retryAfterSeconds(client: string, at: number): number {
-    const recent = this.#recent(client, at);
-    if (recent.length < LINK_FAILURE_LIMIT) return 0;
-    return Math.max(1, Math.ceil((recent[0]! + LINK_FAILURE_WINDOW_MS - at) / 1000));
-  }
-
-  fail(client: string, at: number): void {
-    this.#failures.set(client, [...this.#recent(client, at), at]);
-  }
-
-  #recent(client: string, at: number): number[] {
-    const recent = (this.#failures.get(client) ?? []).filter((time) => time > at - LINK_FAILURE_WINDOW_MS);
-    if (recent.length === 0) this.#failures.delete(client);
-    return recent;
-  }
-}
+export { LINK_FAILURE_LIMIT, LINK_FAILURE_WINDOW_MS } from './link-throttle';
 
 const throttles = new WeakMap<object, LinkThrottle>();
 function throttleFor(db: object): LinkThrottle {
@@ -160,4 +139,51 @@ async function signedIn(db: Kysely<Database>, now: () => Date, request: FastifyR
 export function currentUser(request: FastifyRequest): SignedInUser {
   if (!request.user) throw new ApiError('unauthorized');
   return request.user;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may call a route, declared in its options and checked for every /api route at start.
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The roles of signed-in users the route lets in; `ANY_ROLE` for every signed-in user.
+     * `guardRoutes` puts the check in front of the route's own preHandlers.
+     */
+    allow?: readonly Role[];
+    /** Site links (#17) may call it too, acting for their site only (`allowWithLinks`). */
+    links?: boolean;
+    /** A user who must change their password may still call it (`allowPasswordChange`). */
+    passwordChange?: boolean;
+    /** Open to anyone, as API.md (or docs/API.md) names it: health, sign-in, the public pages. */
+    open?: boolean;
+  }
+}
+
+/** The office: who sets up rounds, reads results and publishes. */
+export const OFFICE: readonly Role[] = ['supervisor', 'admin'];
+/** Every signed-in user, whatever the role (each route then scopes what they see). */
+export const ANY_ROLE: readonly Role[] = [];
+
+/**
+ * Adds each route's declared check (`config.allow`) as its first preHandler, and refuses to start
+ * with an /api route that declares neither a check nor `open`: a route cannot be left open by
+ * forgetting its guard. Called before the routes are registered.
+ */
+export function guardRoutes(app: FastifyInstance, db: Kysely<Database>, now: () => Date): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const config = route.config ?? {};
+    if (config.allow === undefined) {
+      if (config.open) return;
+      throw new Error(`${route.method.toString()} ${route.url}: no config.allow and not config.open`);
+    }
+    const check = config.passwordChange
+      ? allowPasswordChange(db, now)
+      : config.links
+        ? allowWithLinks(db, now, ...config.allow)
+        : allow(db, now, ...config.allow);
+    const own = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    route.preHandler = [check, ...own];
+  });
 }

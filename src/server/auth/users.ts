@@ -4,9 +4,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { User, UserInput } from '../../domain/wire';
+import type { Role, User, UserInput, UserView } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
-import { recordAudit, type AuditActor } from '../services/audit';
+import { lockAuditChain, recordAudit, type AuditActor } from '../services/audit';
 import type { ServerContext } from '../context';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
 import {
@@ -277,4 +277,76 @@ export async function ensureAdmin(
     throw error;
   }
   return { password, generated: adminPassword === undefined };
+}
+
+/** Every person's account, by username (a site link's own account, #17, is not a person: left out). */
+export async function listUsers(db: Kysely<Database>): Promise<UserView[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'role', 'disabled'])
+    .where('link_only', '=', 0)
+    .orderBy('username')
+    .execute();
+  return rows.map((row) => ({ ...toUser(row), disabled: fromFlag(row.disabled) }));
+}
+
+export interface UserUpdate {
+  displayName?: string | undefined;
+  role?: Role | undefined;
+  password?: string | undefined;
+  disabled?: boolean | undefined;
+}
+
+/**
+ * An admin's change to an account, audited: disabling, a new role or a new password ends the
+ * user's sessions; someone else's password set by an admin must be changed at the next sign-in.
+ * 404 for a user that does not exist (or a link's account).
+ */
+export async function updateUser(
+  ctx: Pick<ServerContext, 'db' | 'now' | 'passwordCost' | 'scrypt'>,
+  actor: AuditActor,
+  userId: string,
+  update: UserUpdate,
+): Promise<UserView> {
+  const now = ctx.now();
+  // Hashed before the transaction: no write lock is held for the slow hash.
+  const passwordHash =
+    update.password === undefined ? undefined : await hashPassword(update.password, ctx.passwordCost, deriveFor(ctx));
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    const existing = await trx
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .where('link_only', '=', 0)
+      .executeTakeFirst();
+    if (!existing) throw new ApiError('not_found', '找不到该用户');
+    const changes = {
+      ...(update.displayName !== undefined && { display_name: update.displayName }),
+      ...(update.role !== undefined && { role: update.role }),
+      ...(update.disabled !== undefined && { disabled: toFlag(update.disabled) }),
+      ...(passwordHash !== undefined && {
+        password_hash: passwordHash,
+        // Someone else's password set by an admin is a reset: the user chooses a new one first.
+        must_change_password: toFlag(userId !== actor.id),
+      }),
+    };
+    const after = { ...existing, ...changes };
+    await recordAudit(trx, {
+      actor: actor,
+      action: 'user.changed',
+      at: now.toISOString(),
+      subject: userId,
+      detail: {
+        before: { ...toUser(existing), disabled: fromFlag(existing.disabled) },
+        after: { ...toUser(after), disabled: fromFlag(after.disabled) },
+        passwordReset: passwordHash !== undefined,
+      },
+    });
+    if (Object.keys(changes).length > 0) await trx.updateTable('users').set(changes).where('id', '=', userId).execute();
+    if (update.password !== undefined || update.disabled === true || update.role !== undefined)
+      await revokeSessionsOf(trx, userId, now);
+    return { ...existing, ...changes };
+  });
+  return { ...toUser(row), disabled: fromFlag(row.disabled) };
 }

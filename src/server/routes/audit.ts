@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { auditCsvLines } from '../../domain/audit';
 import { CSV_BOM } from '../../domain/csv';
 import { codeSchema, uuidSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody } from '../http/validate';
@@ -33,8 +33,6 @@ const CSV_LIMIT = 50_000;
  * - `GET /api/audit/verify` — (admin) whether the hash chain is whole and where it breaks.
  */
 export const auditRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
   const filterOf = (request: FastifyRequest<{ Querystring: Record<string, string> }>, limit: number): AuditFilter => {
     const query = parseBody(filterSchema, { ...request.query });
     const scoped = query.roundId ?? query.siteId ?? query.inspectionId;
@@ -44,31 +42,35 @@ export const auditRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return { ...query, limit: query.limit ?? limit };
   };
 
-  app.get<{ Querystring: Record<string, string> }>('/audit', { preHandler: office }, async (request, reply) => {
+  app.get<{ Querystring: Record<string, string> }>('/audit', { config: { allow: OFFICE } }, async (request, reply) => {
     const filter = filterOf(request, 100);
     void reply.header('Cache-Control', 'no-store');
     return listAudit(ctx.db, filter);
   });
 
-  app.get<{ Querystring: Record<string, string> }>('/audit.csv', { preHandler: office }, async (request, reply) => {
-    const filter = { ...filterOf(request, CSV_LIMIT), limit: CSV_LIMIT };
-    const { entries } = await listAudit(ctx.db, filter);
-    const { limit: _limit, ...criteria } = filter;
-    await recordAuditAlone(ctx.db, {
-      actor: currentUser(request),
-      action: 'export.downloaded',
-      at: ctx.now().toISOString(),
-      roundId: filter.roundId ?? null,
-      detail: { export: 'audit.csv', rows: entries.length, filter: criteria },
-    });
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', 'attachment; filename="audit.csv"')
-      .header('Cache-Control', 'no-store')
-      .send(CSV_BOM + auditCsvLines(entries, true));
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    '/audit.csv',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const filter = { ...filterOf(request, CSV_LIMIT), limit: CSV_LIMIT };
+      const { entries } = await listAudit(ctx.db, filter);
+      const { limit: _limit, ...criteria } = filter;
+      await recordAuditAlone(ctx.db, {
+        actor: currentUser(request),
+        action: 'export.downloaded',
+        at: ctx.now().toISOString(),
+        roundId: filter.roundId ?? null,
+        detail: { export: 'audit.csv', rows: entries.length, filter: criteria },
+      });
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', 'attachment; filename="audit.csv"')
+        .header('Cache-Control', 'no-store')
+        .send(CSV_BOM + auditCsvLines(entries, true));
+    },
+  );
 
-  app.get('/audit/verify', { preHandler: allow(ctx.db, ctx.now, 'admin') }, async (_request, reply) => {
+  app.get('/audit/verify', { config: { allow: ['admin'] } }, async (_request, reply) => {
     void reply.header('Cache-Control', 'no-store');
     return verifyAuditChain(ctx.db);
   });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { bulletinDocumentSchema } from '../../domain/bulletin-document';
-import { allow, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { existingRoundId } from '../services/round-lookup';
 import { parseBody } from '../http/validate';
@@ -18,15 +18,13 @@ type RoundParams = { Params: { roundId: string } };
  *   that changes nothing.
  */
 export const bulletinRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
   const roundIdOf = (request: FastifyRequest<RoundParams>) => existingRoundId(ctx.db, request.params.roundId);
 
-  app.get<RoundParams>('/rounds/:roundId/bulletin', { preHandler: office }, async (request) =>
+  app.get<RoundParams>('/rounds/:roundId/bulletin', { config: { allow: OFFICE } }, async (request) =>
     findBulletinDocument(ctx.db, await roundIdOf(request)),
   );
 
-  app.put<RoundParams>('/rounds/:roundId/bulletin', { preHandler: office }, async (request) => {
+  app.put<RoundParams>('/rounds/:roundId/bulletin', { config: { allow: OFFICE } }, async (request) => {
     const document = parseBody(bulletinDocumentSchema, request.body);
     const roundId = await roundIdOf(request);
     return saveBulletinDocument(ctx.db, roundId, document, currentUser(request).id, ctx.now());

@@ -8,7 +8,7 @@ import {
   citizenUnitAnswerSchema,
   ratingSchema,
 } from '../../domain/citizen-reports';
-import { allow, allowWithLinks, currentUser, userForToken } from '../auth/guard';
+import { OFFICE, currentUser, userForToken } from '../auth/guard';
 import { bearerToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -49,15 +49,12 @@ const privately = (reply: FastifyReply) => reply.header('Cache-Control', 'no-sto
  * handed to them (交办), their photos, and the units' answers.
  */
 export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (app, { ctx, limits }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-  const unitWork = allowWithLinks(ctx.db, ctx.now, 'unit');
-
-  app.get('/public/report-challenge', async (_request, reply) => {
+  app.get('/public/report-challenge', { config: { open: true } }, async (_request, reply) => {
     privately(reply);
     return issueChallenge(await citizenSecret(ctx.db), ctx.now(), limits.citizenProofBits);
   });
 
-  app.get<{ Querystring: { q?: string } }>('/public/sites', async (request, reply) => {
+  app.get<{ Querystring: { q?: string } }>('/public/sites', { config: { open: true } }, async (request, reply) => {
     const words = String(request.query.q ?? '').trim();
     if (words.length < 1 || words.length > 30) {
       const message = 'q: 1–30 characters';
@@ -67,21 +64,25 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     return searchSites(ctx.db, words);
   });
 
-  app.get<{ Params: { siteId: string } }>('/public/sites/:siteId', async (request, reply) => {
-    const { siteId } = request.params;
-    const site = isStorableText(siteId)
-      ? await ctx.db
-          .selectFrom('sites')
-          .select(['id', 'name', 'district', 'type'])
-          .where('id', '=', siteId)
-          .executeTakeFirst()
-      : undefined;
-    if (!site) throw new ApiError('not_found', '找不到该点位');
-    privately(reply);
-    return site;
-  });
+  app.get<{ Params: { siteId: string } }>(
+    '/public/sites/:siteId',
+    { config: { open: true } },
+    async (request, reply) => {
+      const { siteId } = request.params;
+      const site = isStorableText(siteId)
+        ? await ctx.db
+            .selectFrom('sites')
+            .select(['id', 'name', 'district', 'type'])
+            .where('id', '=', siteId)
+            .executeTakeFirst()
+        : undefined;
+      if (!site) throw new ApiError('not_found', '找不到该点位');
+      privately(reply);
+      return site;
+    },
+  );
 
-  app.post('/public/reports', async (request, reply) => {
+  app.post('/public/reports', { config: { open: true } }, async (request, reply) => {
     const { report, proof } = parseBody(citizenReportRequestSchema, request.body);
     const { created, receipt } = await receiveReport(
       ctx,
@@ -95,14 +96,14 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       .send(receipt);
   });
 
-  app.get<IdParams>('/public/reports/:id', async (request, reply) => {
+  app.get<IdParams>('/public/reports/:id', { config: { open: true } }, async (request, reply) => {
     const status = await reportStatus(ctx.db, uuidParam(request.params.id));
     if (!status) throw new ApiError('not_found', '找不到该反馈');
     privately(reply);
     return status;
   });
 
-  app.post<IdParams>('/public/reports/:id/rating', async (request, reply) => {
+  app.post<IdParams>('/public/reports/:id/rating', { config: { open: true } }, async (request, reply) => {
     const id = uuidParam(request.params.id);
     const { rating } = parseBody(ratingSchema, request.body);
     const created = await rateReport(ctx, id, rating);
@@ -111,14 +112,14 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
       .send({ id, rating });
   });
 
-  app.get('/public/handling', async (_request, reply) => {
+  app.get('/public/handling', { config: { open: true } }, async (_request, reply) => {
     void reply.header('Cache-Control', 'no-cache');
     return { districts: await districtHandling(ctx.db), at: ctx.now().toISOString() };
   });
 
   app.get<{ Querystring: { queue?: string; after?: string } }>(
     '/citizen-reports',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request) => {
       const queue = request.query.queue ?? 'open';
       if (!QUEUE_NAMES.includes(queue)) {
@@ -131,14 +132,14 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     },
   );
 
-  app.post<IdParams>('/citizen-reports/:id/decisions', { preHandler: office }, async (request) => {
+  app.post<IdParams>('/citizen-reports/:id/decisions', { config: { allow: OFFICE } }, async (request) => {
     const id = uuidParam(request.params.id);
     return decide(ctx, currentUser(request), id, parseBody(citizenDecisionSchema, request.body));
   });
 
   app.get<{ Params: { id: string; sha256: string } }>(
     '/citizen-reports/:id/photos/:sha256',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const sha256 = sha256Param(request.params.sha256);
@@ -148,23 +149,25 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     },
   );
 
-  app.get('/citizen-reports/settings', { preHandler: office }, async () => ({ closeDays: await closeDays(ctx.db) }));
+  app.get('/citizen-reports/settings', { config: { allow: OFFICE } }, async () => ({
+    closeDays: await closeDays(ctx.db),
+  }));
 
-  app.put('/citizen-reports/settings', { preHandler: office }, async (request) => {
+  app.put('/citizen-reports/settings', { config: { allow: OFFICE } }, async (request) => {
     const settings = parseBody(citizenSettingsSchema, request.body);
     await setCloseDays(ctx.db, settings.closeDays);
     return settings;
   });
 
-  app.get('/citizen-reports/reporters', { preHandler: office }, async () => reporterRecords(ctx.db));
+  app.get('/citizen-reports/reporters', { config: { allow: OFFICE } }, async () => reporterRecords(ctx.db));
 
-  app.get('/unit/citizen-reports', { preHandler: unitWork }, async (request) =>
+  app.get('/unit/citizen-reports', { config: { allow: ['unit'], links: true } }, async (request) =>
     listUnitReports(ctx, currentUser(request)),
   );
 
   app.get<{ Params: { id: string; sha256: string } }>(
     '/unit/citizen-reports/:id/photos/:sha256',
-    { preHandler: unitWork },
+    { config: { allow: ['unit'], links: true } },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const sha256 = sha256Param(request.params.sha256);
@@ -176,16 +179,20 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     },
   );
 
-  app.put<IdParams>('/unit/citizen-answers/:id', { preHandler: unitWork }, async (request, reply) => {
-    const id = uuidParam(request.params.id);
-    const answer = parseBody(citizenUnitAnswerSchema, request.body);
-    if (answer.id !== id) {
-      const message = '请求体中的 id 与路径中的不一致';
-      throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
-    }
-    const { created, summary } = await putCitizenUnitAnswer(ctx, currentUser(request), answer);
-    return reply.status(created ? 201 : 200).send(summary);
-  });
+  app.put<IdParams>(
+    '/unit/citizen-answers/:id',
+    { config: { allow: ['unit'], links: true } },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const answer = parseBody(citizenUnitAnswerSchema, request.body);
+      if (answer.id !== id) {
+        const message = '请求体中的 id 与路径中的不一致';
+        throw new ApiError('invalid_request', message, { issues: [{ path: 'id', message }] });
+      }
+      const { created, summary } = await putCitizenUnitAnswer(ctx, currentUser(request), answer);
+      return reply.status(created ? 201 : 200).send(summary);
+    },
+  );
 };
 
 type OpenedPhoto = NonNullable<Awaited<ReturnType<ServerContext['photos']['openPhoto']>>>;
@@ -227,7 +234,7 @@ export const citizenPhotoRoutes: FastifyPluginAsync<{ ctx: ServerContext; upload
 
   app.put<{ Params: { id: string; sha256: string } }>(
     '/public/reports/:id/photos/:sha256',
-    { bodyLimit: CITIZEN_PHOTO_MAX_BYTES },
+    { config: { open: true }, bodyLimit: CITIZEN_PHOTO_MAX_BYTES },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const sha256 = sha256Param(request.params.sha256);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { storedFlags } from '../../domain/presence';
 import * as z from 'zod/mini';
 import { codeSchema, inspectionSchema, siteTypeSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody, uuidParam } from '../http/validate';
@@ -23,7 +23,7 @@ const listQuerySchema = z.object({
 export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.put<{ Params: { id: string } }>(
     '/inspections/:id',
-    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    { config: { allow: ['inspector', 'supervisor', 'admin'] } },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const inspection = parseBody(inspectionSchema, request.body);
@@ -43,7 +43,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
 
   app.get<{ Querystring: Record<string, string> }>(
     '/inspections',
-    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    { config: { allow: ['inspector', 'supervisor', 'admin'] } },
     async (request) => {
       const filter = parseBody(listQuerySchema, { ...request.query });
       const user = currentUser(request);
@@ -73,7 +73,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
 
   app.get<{ Params: { id: string }; Querystring: { revision?: string } }>(
     '/inspections/:id',
-    { preHandler: allow(ctx.db, ctx.now, 'inspector', 'supervisor', 'admin') },
+    { config: { allow: ['inspector', 'supervisor', 'admin'] } },
     async (request) => {
       const id = uuidParam(request.params.id);
       const user = currentUser(request);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
 import { instantSchema, roundInputSchema, roundPatchSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody } from '../http/validate';
@@ -44,9 +44,7 @@ const SCORING_FIELDS = ['rubricVersion', 'rectifyBelow', 'rectifyDays', 'presenc
  *   at or after `since` (all without it): the live results list polls this instead of the whole list.
  */
 export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.patch<RoundParams>('/rounds/:roundId', { preHandler: office }, async (request) => {
+  app.patch<RoundParams>('/rounds/:roundId', { config: { allow: OFFICE } }, async (request) => {
     const patch = parseBody(roundPatchSchema, request.body);
     const round = await existingRound(ctx.db, request.params.roundId);
     const current = roundView(round);
@@ -96,12 +94,12 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     return roundView(updated);
   });
 
-  app.get<RoundParams>('/rounds/:roundId/results', { preHandler: office }, async (request) => {
+  app.get<RoundParams>('/rounds/:roundId/results', { config: { allow: OFFICE } }, async (request) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     return roundResults(ctx.db, round.id);
   });
 
-  app.get<RoundParams>('/rounds/:roundId/exports/items.csv', { preHandler: office }, async (request, reply) => {
+  app.get<RoundParams>('/rounds/:roundId/exports/items.csv', { config: { allow: OFFICE } }, async (request, reply) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     const rubric = ctx.rubrics.get(round.rubric_version);
     if (!rubric) throw new ApiError('not_found', `找不到评分标准 ${round.rubric_version}`);
@@ -121,20 +119,24 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       .send(Readable.from(chunks));
   });
 
-  app.get<RoundParams>('/rounds/:roundId/exports/results.csv', { preHandler: office }, async (request, reply) => {
-    const round = await existingRound(ctx.db, request.params.roundId);
-    const { rows, chunks } = await resultExport(ctx.db, round);
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
-      .header('Cache-Control', 'no-store')
-      .header('X-Row-Count', String(rows))
-      .send(Readable.from(chunks));
-  });
+  app.get<RoundParams>(
+    '/rounds/:roundId/exports/results.csv',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await existingRound(ctx.db, request.params.roundId);
+      const { rows, chunks } = await resultExport(ctx.db, round);
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="results-${round.id}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Row-Count', String(rows))
+        .send(Readable.from(chunks));
+    },
+  );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/result-list',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const query = parseBody(resultListQuerySchema, { ...request.query });
       const round = await existingRound(ctx.db, request.params.roundId);
@@ -145,7 +147,7 @@ export const officeRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/inspections',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const { since } = parseBody(feedQuerySchema, { ...request.query });
       const round = await existingRound(ctx.db, request.params.roundId);

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
-import { allowWithLinks, currentUser } from '../auth/guard';
+import { ANY_ROLE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { sha256Param } from '../http/validate';
 import { canReadPhoto } from '../services/access';
 import { recordUpload } from '../services/photo-uploads';
+import { groupCommit } from '../storage/group-commit';
 import type { ByteBudget } from '../http/limits';
 import { PHOTO_MAX_BYTES, PhotoHashMismatch, PhotoImageTooLarge, PhotoStoreError } from '../storage/photo-store';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../storage/image-size';
@@ -39,7 +40,7 @@ export const photoRoutes: FastifyPluginAsync<{ ctx: ServerContext; uploads: Byte
 
   app.put<PhotoParams>(
     '/photos/:sha256',
-    { preHandler: allowWithLinks(ctx.db, ctx.now), bodyLimit: PHOTO_MAX_BYTES },
+    { config: { allow: ANY_ROLE, links: true }, bodyLimit: PHOTO_MAX_BYTES },
     async (request, reply) => {
       const sha256 = sha256Param(request.params.sha256);
       const user = currentUser(request);
@@ -69,13 +70,13 @@ export const photoRoutes: FastifyPluginAsync<{ ctx: ServerContext; uploads: Byte
           throw new ApiError(error.code, undefined, photoErrorDetails(error, sha256));
         })
         .finally(() => uploads.give(reserved));
-      const created = await recordUpload(ctx.db, saved, user.id, ctx.now());
+      const created = await recordUpload(groupCommit(ctx), saved, user.id, ctx.now());
       if (created) ctx.metrics?.photoStored(saved.bytes);
       return reply.status(created ? 201 : 200).send({ sha256, bytes: saved.bytes });
     },
   );
 
-  app.get<PhotoParams>('/photos/:sha256', { preHandler: allowWithLinks(ctx.db, ctx.now) }, async (request, reply) => {
+  app.get<PhotoParams>('/photos/:sha256', { config: { allow: ANY_ROLE, links: true } }, async (request, reply) => {
     const sha256 = sha256Param(request.params.sha256);
     if (!(await canReadPhoto(ctx.db, currentUser(request), sha256)))
       throw new ApiError('forbidden', '您无权查看这张照片');

@@ -9,10 +9,14 @@ import { publicRanking } from '../services/publication';
  * issued, or unpublished. Not indexed by search engines, revalidated on every load.
  */
 export const publicRankingRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  app.get<{ Params: { token: string } }>('/public/rankings/:token', async (request, reply) => {
-    const ranking = await publicRanking(ctx.db, ctx.rubrics, request.params.token);
-    if (!ranking) throw new ApiError('not_found', '该排名不存在或已撤回');
-    void reply.header('Cache-Control', 'no-cache').header('X-Robots-Tag', 'noindex');
-    return ranking;
-  });
+  app.get<{ Params: { token: string } }>(
+    '/public/rankings/:token',
+    { config: { open: true } },
+    async (request, reply) => {
+      const ranking = await publicRanking(ctx.db, ctx.rubrics, request.params.token);
+      if (!ranking) throw new ApiError('not_found', '该排名不存在或已撤回');
+      void reply.header('Cache-Control', 'no-cache').header('X-Robots-Tag', 'noindex');
+      return ranking;
+    },
+  );
 };

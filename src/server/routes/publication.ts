@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { allow, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { existingRoundId } from '../services/round-lookup';
 import { ApiError } from '../http/api-error';
@@ -20,8 +20,6 @@ type RoundParams = { Params: { roundId: string } };
  * PUBLIC_URL is configured.
  */
 export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
   const roundIdOf = (request: FastifyRequest<RoundParams>) => existingRoundId(ctx.db, request.params.roundId);
 
   // Never built from the request's Host header, which any client sets (and which would then be
@@ -33,7 +31,7 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
       url: `${ctx.publicUrl ?? ''}/public/${publication.token}`,
     }) satisfies PublicationView;
 
-  app.post<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
+  app.post<RoundParams>('/rounds/:roundId/publication', { config: { allow: OFFICE } }, async (request, reply) => {
     const { created, publication } = await publish(
       ctx.db,
       ctx.rubrics,
@@ -44,13 +42,13 @@ export const publicationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asy
     return reply.status(created ? 201 : 200).send(view(publication));
   });
 
-  app.get<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request) => {
+  app.get<RoundParams>('/rounds/:roundId/publication', { config: { allow: OFFICE } }, async (request) => {
     const publication = await findPublication(ctx.db, await roundIdOf(request));
     if (!publication) throw new ApiError('not_found', '该轮次的排名尚未发布');
     return view(publication);
   });
 
-  app.delete<RoundParams>('/rounds/:roundId/publication', { preHandler: office }, async (request, reply) => {
+  app.delete<RoundParams>('/rounds/:roundId/publication', { config: { allow: OFFICE } }, async (request, reply) => {
     if (!(await unpublish(ctx.db, await roundIdOf(request), ctx.now(), currentUser(request))))
       throw new ApiError('not_found', '该轮次的排名尚未发布');
     return reply.status(204).send();

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
 import { codeSchema, recheckFieldsSchema } from '../../domain/wire';
-import { allow, currentUser } from '../auth/guard';
+import { currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody, uuidParam } from '../http/validate';
@@ -17,14 +17,14 @@ const listQuerySchema = z.object({
 export const rectificationRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   app.get<{ Querystring: Record<string, string> }>(
     '/rectifications',
-    { preHandler: allow(ctx.db, ctx.now, 'rechecker', 'supervisor', 'admin') },
+    { config: { allow: ['rechecker', 'supervisor', 'admin'] } },
     async (request) =>
       listRectifications(ctx.db, currentUser(request), parseBody(listQuerySchema, { ...request.query })),
   );
 
   app.put<{ Params: { id: string } }>(
     '/rechecks/:id',
-    { preHandler: allow(ctx.db, ctx.now, 'rechecker', 'supervisor', 'admin') },
+    { config: { allow: ['rechecker', 'supervisor', 'admin'] } },
     async (request, reply) => {
       const id = uuidParam(request.params.id);
       const recheck = parseBody(recheckFieldsSchema, request.body);

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as z from 'zod/mini';
-import type { InspectionTrail } from '../../domain/review';
 import { approveCleanSchema, REVIEW_STATES, reviewInputSchema } from '../../domain/review';
-import { allow, currentUser } from '../auth/guard';
+import { ANY_ROLE, OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody, uuidParam } from '../http/validate';
 import { existingRound } from '../services/round-lookup';
-import { listAudit } from '../services/audit';
-import { approveClean, decisionsOn, decisionsSince, reviewInspection, reviewList } from '../services/reviews';
+import { approveClean, decisionsSince, reviewInspection, reviewList } from '../services/reviews';
+import { inspectionTrail } from '../services/trail';
 
 type RoundParams = { Params: { roundId: string } };
 type InspectionParams = { Params: { id: string } };
@@ -35,16 +34,14 @@ const sinceQuerySchema = z.object({ since: countParam(15) });
  * - `GET /api/inspections/{id}/trail` — what a score rests on: revisions, reviews, corrections, log.
  */
 export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-
-  app.post<InspectionParams>('/inspections/:id/reviews', { preHandler: office }, async (request, reply) => {
+  app.post<InspectionParams>('/inspections/:id/reviews', { config: { allow: OFFICE } }, async (request, reply) => {
     const id = uuidParam(request.params.id);
     const input = parseBody(reviewInputSchema, request.body);
     const { created, review } = await reviewInspection(ctx, currentUser(request), id, input);
     return reply.status(created ? 201 : 200).send(review);
   });
 
-  app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { preHandler: office }, async (request) => {
+  app.post<RoundParams>('/rounds/:roundId/reviews/approve-clean', { config: { allow: OFFICE } }, async (request) => {
     const round = await existingRound(ctx.db, request.params.roundId);
     const { inspections } = parseBody(approveCleanSchema, request.body);
     return approveClean(ctx, currentUser(request), round.id, inspections);
@@ -52,7 +49,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/reviews',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request, reply) => {
       const query = parseBody(listQuerySchema, { ...request.query });
       const round = await existingRound(ctx.db, request.params.roundId);
@@ -63,7 +60,7 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   app.get<{ Querystring: Record<string, string> }>(
     '/review-decisions',
-    { preHandler: allow(ctx.db, ctx.now) },
+    { config: { allow: ANY_ROLE } },
     async (request, reply) => {
       const { since } = parseBody(sinceQuerySchema, { ...request.query });
       void reply.header('Cache-Control', 'no-store');
@@ -71,55 +68,9 @@ export const reviewRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     },
   );
 
-  app.get<InspectionParams>('/inspections/:id/trail', { preHandler: office }, async (request) => {
-    const id = uuidParam(request.params.id);
-    const revisions = await ctx.db
-      .selectFrom('inspections')
-      .innerJoin('users', 'users.id', 'inspections.inspector_id')
-      .select([
-        'inspections.revision',
-        'inspections.round_id',
-        'inspections.site_id',
-        'inspections.score',
-        'inspections.full_marks',
-        'inspections.submitted_at',
-        'inspections.received_at',
-        'inspections.review_state',
-        'users.display_name',
-      ])
-      .where('inspections.id', '=', id)
-      .orderBy('inspections.revision')
-      .execute();
-    const first = revisions[0];
-    if (!first) throw new ApiError('not_found', '找不到该测评记录');
-    const [counted, reviews, log] = await Promise.all([
-      ctx.db
-        .selectFrom('site_results')
-        .select(['inspection_id', 'revision'])
-        .where('round_id', '=', first.round_id)
-        .where('site_id', '=', first.site_id)
-        .executeTakeFirst(),
-      decisionsOn(ctx.db, id),
-      listAudit(ctx.db, { inspectionId: id, limit: 500 }),
-    ]);
-    return {
-      inspectionId: id,
-      roundId: first.round_id,
-      siteId: first.site_id,
-      countedRevision: counted?.inspection_id === id ? counted.revision : null,
-      revisions: revisions.map((row) => ({
-        revision: row.revision,
-        score: row.score,
-        fullMarks: row.full_marks === 1,
-        submittedAt: row.submitted_at,
-        receivedAt: row.received_at,
-        reviewState: row.review_state,
-        inspectorName: row.display_name,
-      })),
-      reviews,
-      // SEAM: office corrections (issue #17, services/corrections.ts) are listed here once they exist.
-      corrections: [],
-      log: log.entries.reverse(),
-    } satisfies InspectionTrail;
+  app.get<InspectionParams>('/inspections/:id/trail', { config: { allow: OFFICE } }, async (request) => {
+    const trail = await inspectionTrail(ctx.db, uuidParam(request.params.id));
+    if (!trail) throw new ApiError('not_found', '找不到该测评记录');
+    return trail;
   });
 };

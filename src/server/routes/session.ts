@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { passwordChangeSchema, sessionRequestSchema } from '../../domain/wire';
-import { allowPasswordChange, currentUser } from '../auth/guard';
+import { ANY_ROLE, currentUser } from '../auth/guard';
 import { changeOwnPassword, signIn, signOut } from '../auth/users';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -13,12 +13,12 @@ import { parseBody } from '../http/validate';
  * keyed on `request.ip` (Fastify's trustProxy decides whether it comes from X-Forwarded-For).
  */
 export const sessionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
-  app.post('/session', async (request, reply) => {
+  app.post('/session', { config: { open: true } }, async (request, reply) => {
     const { username, password } = parseBody(sessionRequestSchema, request.body);
     return reply.status(200).send(await signIn(ctx, username, password, request.ip, ctx.now()));
   });
 
-  app.put('/session/password', { preHandler: allowPasswordChange(ctx.db, ctx.now) }, async (request, reply) => {
+  app.put('/session/password', { config: { allow: ANY_ROLE, passwordChange: true } }, async (request, reply) => {
     const { currentPassword, newPassword } = parseBody(passwordChangeSchema, request.body);
     if (newPassword === currentPassword) {
       throw new ApiError('invalid_request', '新密码不能与当前密码相同 (the new password must differ)', {
@@ -34,7 +34,7 @@ export const sessionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
     return reply.status(204).send();
   });
 
-  app.delete('/session', { preHandler: allowPasswordChange(ctx.db, ctx.now) }, async (request, reply) => {
+  app.delete('/session', { config: { allow: ANY_ROLE, passwordChange: true } }, async (request, reply) => {
     await signOut(ctx.db, currentUser(request).tokenHash, ctx.now());
     return reply.status(204).send();
   });

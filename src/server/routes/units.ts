@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import * as z from 'zod/mini';
+import { toCsv } from '../../domain/csv';
+import { unitFiguresRows } from '../../domain/unit-figures';
 import {
   codeSchema,
   dispatchSchema,
@@ -9,7 +11,7 @@ import {
   unitRequestSchema,
   unitSettingsSchema,
 } from '../../domain/wire';
-import { allow, allowWithLinks, currentUser } from '../auth/guard';
+import { OFFICE, currentUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody, uuidParam } from '../http/validate';
@@ -40,9 +42,6 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
   app,
   { ctx, linkSecret },
 ) => {
-  const office = allow(ctx.db, ctx.now, 'supervisor', 'admin');
-  const unitWork = allowWithLinks(ctx.db, ctx.now, 'unit');
-
   const roundOf = (request: FastifyRequest<RoundParams>) => existingRound(ctx.db, request.params.roundId);
   const siteOf = async (siteId: string) => {
     const site = isStorableText(siteId)
@@ -54,7 +53,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
 
   app.get<{ Params: { userId: string } }>(
     '/users/:userId/responsibilities',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request) => {
       const user = isStorableText(request.params.userId)
         ? await ctx.db
@@ -71,7 +70,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
 
   app.put<{ Params: { userId: string } }>(
     '/users/:userId/responsibilities',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request) => {
       const input = parseBody(responsibilitiesSchema, request.body);
       if (!isStorableText(request.params.userId)) throw new ApiError('not_found', '找不到该用户');
@@ -79,7 +78,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     },
   );
 
-  app.patch<RoundParams>('/rounds/:roundId/unit-settings', { preHandler: office }, async (request) => {
+  app.patch<RoundParams>('/rounds/:roundId/unit-settings', { config: { allow: OFFICE } }, async (request) => {
     const settings = parseBody(unitSettingsSchema, request.body);
     const round = await roundOf(request);
     const values = {
@@ -91,22 +90,38 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     return roundView({ ...round, ...values });
   });
 
-  app.post<RoundParams>('/rounds/:roundId/dispatch', { preHandler: office }, async (request) => {
+  app.post<RoundParams>('/rounds/:roundId/dispatch', { config: { allow: OFFICE } }, async (request) => {
     const input = parseBody(dispatchSchema, request.body);
     return dispatchRectifications(ctx, linkSecret, await roundOf(request), input, currentUser(request).id);
   });
 
-  app.get<RoundParams>('/rounds/:roundId/unit-figures', { preHandler: office }, async (request) =>
+  app.get<RoundParams>('/rounds/:roundId/unit-figures', { config: { allow: OFFICE } }, async (request) =>
     roundUnitFigures(ctx.db, (await roundOf(request)).id),
   );
 
-  app.get<RoundParams>('/rounds/:roundId/unit-items', { preHandler: office }, async (request) =>
+  // The same figures as a sheet for Excel/WPS (UTF-8 with BOM): what the office files with the bulletin.
+  app.get<RoundParams>(
+    '/rounds/:roundId/exports/unit-figures.csv',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await roundOf(request);
+      const rows = unitFiguresRows(await roundUnitFigures(ctx.db, round.id));
+      return reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="unit-figures-${round.id}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Row-Count', String(rows.length - 1))
+        .send(toCsv(rows));
+    },
+  );
+
+  app.get<RoundParams>('/rounds/:roundId/unit-items', { config: { allow: OFFICE } }, async (request) =>
     listRoundItems(ctx, (await roundOf(request)).id),
   );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/unit-requests',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request) => {
       const { status } = parseBody(requestQuerySchema, { ...request.query });
       const round = await roundOf(request);
@@ -122,58 +137,80 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     },
   );
 
-  app.post<{ Params: { id: string } }>('/unit-requests/:id/decision', { preHandler: office }, async (request) => {
-    const id = uuidParam(request.params.id);
-    const decision = parseBody(unitDecisionSchema, request.body);
-    return decideUnitRequest(ctx, currentUser(request), id, decision);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/unit-requests/:id/decision',
+    { config: { allow: OFFICE } },
+    async (request) => {
+      const id = uuidParam(request.params.id);
+      const decision = parseBody(unitDecisionSchema, request.body);
+      return decideUnitRequest(ctx, currentUser(request), id, decision);
+    },
+  );
 
   app.get<RoundParams & { Querystring: Record<string, string> }>(
     '/rounds/:roundId/unit-links',
-    { preHandler: office },
+    { config: { allow: OFFICE } },
     async (request) => {
       const filter = parseBody(linkQuerySchema, { ...request.query });
       return currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, (await roundOf(request)).id, filter);
     },
   );
 
-  app.post<SiteParams>('/rounds/:roundId/sites/:siteId/unit-link', { preHandler: office }, async (request, reply) => {
-    const round = await roundOf(request);
-    const siteId = await siteOf(request.params.siteId);
-    const created = await ctx.db
-      .transaction()
-      .execute((trx) => ensureSiteLink(trx, linkSecret, round.id, siteId, currentUser(request).id, ctx.now()));
-    const [link] = await currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, round.id, { siteId });
-    return reply.status(created ? 201 : 200).send(link);
-  });
-
-  app.delete<SiteParams>('/rounds/:roundId/sites/:siteId/unit-link', { preHandler: office }, async (request, reply) => {
-    const round = await roundOf(request);
-    const siteId = await siteOf(request.params.siteId);
-    if (!(await revokeSiteLink(ctx.db, round.id, siteId, ctx.now())))
-      throw new ApiError('not_found', '该点位没有有效的整改链接');
-    return reply.status(204).send();
-  });
-
-  app.get<{ Querystring: Record<string, string> }>('/unit/items', { preHandler: unitWork }, async (request) =>
-    listUnitItems(ctx, currentUser(request), parseBody(unitItemsQuerySchema, { ...request.query })),
+  app.post<SiteParams>(
+    '/rounds/:roundId/sites/:siteId/unit-link',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await roundOf(request);
+      const siteId = await siteOf(request.params.siteId);
+      const created = await ctx.db
+        .transaction()
+        .execute((trx) => ensureSiteLink(trx, linkSecret, round.id, siteId, currentUser(request).id, ctx.now()));
+      const [link] = await currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, round.id, { siteId });
+      return reply.status(created ? 201 : 200).send(link);
+    },
   );
 
-  app.put<{ Params: { id: string } }>('/unit/answers/:id', { preHandler: unitWork }, async (request, reply) => {
-    const id = uuidParam(request.params.id);
-    const answer = parseBody(unitAnswerSchema, request.body);
-    if (answer.id !== id) throw idMismatch();
-    const { created, summary } = await putUnitAnswer(ctx, currentUser(request), answer);
-    return reply.status(created ? 201 : 200).send(summary);
-  });
+  app.delete<SiteParams>(
+    '/rounds/:roundId/sites/:siteId/unit-link',
+    { config: { allow: OFFICE } },
+    async (request, reply) => {
+      const round = await roundOf(request);
+      const siteId = await siteOf(request.params.siteId);
+      if (!(await revokeSiteLink(ctx.db, round.id, siteId, ctx.now())))
+        throw new ApiError('not_found', '该点位没有有效的整改链接');
+      return reply.status(204).send();
+    },
+  );
 
-  app.put<{ Params: { id: string } }>('/unit/requests/:id', { preHandler: unitWork }, async (request, reply) => {
-    const id = uuidParam(request.params.id);
-    const body = parseBody(unitRequestSchema, request.body);
-    if (body.id !== id) throw idMismatch();
-    const { created, view } = await putUnitRequest(ctx, currentUser(request), body);
-    return reply.status(created ? 201 : 200).send(view);
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    '/unit/items',
+    { config: { allow: ['unit'], links: true } },
+    async (request) => listUnitItems(ctx, currentUser(request), parseBody(unitItemsQuerySchema, { ...request.query })),
+  );
+
+  app.put<{ Params: { id: string } }>(
+    '/unit/answers/:id',
+    { config: { allow: ['unit'], links: true } },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const answer = parseBody(unitAnswerSchema, request.body);
+      if (answer.id !== id) throw idMismatch();
+      const { created, summary } = await putUnitAnswer(ctx, currentUser(request), answer);
+      return reply.status(created ? 201 : 200).send(summary);
+    },
+  );
+
+  app.put<{ Params: { id: string } }>(
+    '/unit/requests/:id',
+    { config: { allow: ['unit'], links: true } },
+    async (request, reply) => {
+      const id = uuidParam(request.params.id);
+      const body = parseBody(unitRequestSchema, request.body);
+      if (body.id !== id) throw idMismatch();
+      const { created, view } = await putUnitRequest(ctx, currentUser(request), body);
+      return reply.status(created ? 201 : 200).send(view);
+    },
+  );
 };
 
 function idMismatch(): ApiError {

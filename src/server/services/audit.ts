@@ -5,14 +5,15 @@
  * Tamper-evident: each entry's `hash` is SHA-256 over the previous entry's hash and the entry's own
  * fields; `verifyAuditChain` recomputes the chain and names the first entry that does not fit.
  *
- * Serialised appends: every append first moves the single row `audit_chain_head` (seq + 1), which
- * on PostgreSQL locks it until the transaction ends; SQLite has one writer anyway. So entries
+ * Serialised appends: a transaction's first append (or `lockAuditChain`) first updates the single
+ * row `audit_chain_head`, which on PostgreSQL locks it until the transaction ends; SQLite has one
+ * writer anyway. Each append then moves the head (seq + 1, its hash). So entries
  * are numbered without gaps in commit order, whatever number of processes write. To avoid lock
  * cycles, a transaction that records an entry takes the head before any other row lock it holds
  * across the append: call `lockAuditChain` first when a change must be read before it is logged.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntryView, AuditPage, ChainProblem, ChainReport } from '../../domain/audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import type { Database, Row } from '../storage/schema';
@@ -59,29 +60,40 @@ export interface AuditEntry {
   at?: string;
 }
 
-/** Moves the chain head's lock into this transaction (idempotent within it). */
-export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
-  await trx
+/**
+ * The head as this transaction last left it, once it holds the head's lock: the appends after
+ * the first in one transaction (a group commit stores several inspections in one) read nothing
+ * and write the head once each. Keyed by the transaction object, so it dies with it; a rolled
+ * back transaction's entry is never seen by another.
+ */
+const heads = new WeakMap<Transaction<Database>, { seq: number; hash: string }>();
+
+/** Takes the chain head's lock in this transaction (idempotent within it) and reads it. */
+async function heldHead(trx: Transaction<Database>): Promise<{ seq: number; hash: string }> {
+  const held = heads.get(trx);
+  if (held) return held;
+  // Setting seq to itself locks the row (PostgreSQL) and returns it: one round trip.
+  const row = await trx
     .updateTable('audit_chain_head')
     .set({ seq: (eb) => eb.ref('seq') })
     .where('id', '=', 1)
-    .execute();
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  const head = { seq: Number(row.seq), hash: row.hash };
+  heads.set(trx, head);
+  return head;
+}
+
+/** Moves the chain head's lock into this transaction (idempotent within it). */
+export async function lockAuditChain(trx: Transaction<Database>): Promise<void> {
+  await heldHead(trx);
 }
 
 /** Appends one entry to the chain, in `trx`; its sequence number. */
 export async function recordAudit(trx: Transaction<Database>, entry: AuditEntry): Promise<number> {
-  await trx
-    .updateTable('audit_chain_head')
-    .set((eb) => ({ seq: eb('seq', '+', 1) }))
-    .where('id', '=', 1)
-    .execute();
-  const head = await trx
-    .selectFrom('audit_chain_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
+  const head = await heldHead(trx);
   const row = {
-    seq: Number(head.seq),
+    seq: head.seq + 1,
     at: entry.at ?? new Date().toISOString(),
     actor_id: entry.actor?.id ?? null,
     actor_name: entry.actor ? (entry.actor.displayName ?? entry.actor.username ?? null) : null,
@@ -94,12 +106,32 @@ export async function recordAudit(trx: Transaction<Database>, entry: AuditEntry)
     prev_hash: head.hash,
   };
   const hash = entryHash(row);
-  await trx
-    .insertInto('audit_log')
-    .values({ ...row, hash })
-    .execute();
-  await trx.updateTable('audit_chain_head').set({ hash }).where('id', '=', 1).execute();
+  await appendAndMoveHead(trx, { ...row, hash });
+  heads.set(trx, { seq: row.seq, hash });
   return row.seq;
+}
+
+/**
+ * Inserts the entry and moves the head to it. PostgreSQL does both in one statement (a
+ * data-modifying WITH); SQLite, in process, in two.
+ */
+async function appendAndMoveHead(trx: Transaction<Database>, entry: Row<'audit_log'>): Promise<void> {
+  const moveHead = { seq: entry.seq, hash: entry.hash };
+  if (isPostgres(trx)) {
+    await trx
+      .with('appended', (db) => db.insertInto('audit_log').values(entry))
+      .updateTable('audit_chain_head')
+      .set(moveHead)
+      .where('id', '=', 1)
+      .execute();
+    return;
+  }
+  await trx.insertInto('audit_log').values(entry).execute();
+  await trx.updateTable('audit_chain_head').set(moveHead).where('id', '=', 1).execute();
+}
+
+function isPostgres(trx: Transaction<Database>): boolean {
+  return trx.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 type HashedFields = Omit<Row<'audit_log'>, 'hash'>;

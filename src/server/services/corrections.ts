@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Grade } from '../../domain/grades';
+import type { SiteType } from '../../domain/ids';
 import { isDeduction } from '../../domain/grades';
 import { scoreInspection, type Deduction } from '../../domain/scoring';
 import type { RubricStore } from '../rubric-store';
@@ -54,11 +55,18 @@ export async function correctGrade(
   const { roundId, siteId, itemId } = correction;
   const current = await trx
     .selectFrom('site_results')
-    .select('inspection_id')
-    .where('round_id', '=', roundId)
-    .where('site_id', '=', siteId)
+    .innerJoin('inspections', (join) =>
+      join
+        .onRef('inspections.id', '=', 'site_results.inspection_id')
+        .onRef('inspections.revision', '=', 'site_results.revision'),
+    )
+    .innerJoin('sites', 'sites.id', 'site_results.site_id')
+    .select(['site_results.inspection_id', 'inspections.rubric_version', 'sites.type'])
+    .where('site_results.round_id', '=', roundId)
+    .where('site_results.site_id', '=', siteId)
     .executeTakeFirst();
   if (!current) throw new ApiError('invalid_request', '该点位本轮尚无测评结果，无法更正评级');
+  await checkGradeInRubric(trx, rubrics, current, itemId, correction.grade);
   const deducted = await trx
     .selectFrom('site_result_items')
     .select('grade')
@@ -105,6 +113,27 @@ export async function correctGrade(
   if (isDeduction(grade)) await rectification.set({ grade }).execute();
   else await rectification.set({ withdrawn_at: at }).execute();
   return { score: rescored?.score ?? 0, fromGrade };
+}
+
+/**
+ * The corrected grade must be one the item's rubric gives (some items are only A or C#): any
+ * other would score the site with a grade no inspector could have recorded.
+ */
+async function checkGradeInRubric(
+  trx: Transaction<Database>,
+  rubrics: RubricStore,
+  current: { rubric_version: string; type: SiteType },
+  itemId: string,
+  grade: Grade,
+): Promise<void> {
+  const items = rubrics.get(current.rubric_version)?.types[current.type].items;
+  if (!items) throw new Error(`rubric ${current.rubric_version} is not loaded`);
+  const item = items.find((each) => each.id === itemId);
+  if (item?.grades.includes(grade)) return;
+  const message = item
+    ? `测评项 ${itemId} 的评级只能是 ${item.grades.join('、')}，不能更正为 ${grade}`
+    : `该点位的评分标准中没有测评项 ${itemId}`;
+  throw new ApiError('invalid_request', message, { issues: [{ path: 'grade', message }] });
 }
 
 /**

@@ -48,20 +48,26 @@ export async function dispatchRectifications(
         throw new ApiError('invalid_request', message, { issues: [{ path: 'rectificationIds', message }] });
       }
     }
-    const pending = (await query.execute()).filter((row) => row.dispatched_at === null);
-    const ids = pending.map((row) => row.id).sort();
+    const candidates = (await query.execute()).filter((row) => row.dispatched_at === null).map((row) => row.id);
     const at = now.toISOString();
-    for (let start = 0; start < ids.length; start += 1000) {
-      await trx
+    const pending: { id: string; site_id: string }[] = [];
+    for (let start = 0; start < candidates.length; start += 1000) {
+      // `dispatched_at is null` again in the update: a dispatch committing meanwhile (PostgreSQL,
+      // read committed) has taken those rows, and they keep its date and count as its own.
+      const taken = await trx
         .updateTable('rectifications')
         .set({
           dispatched_at: at,
           dispatched_by: by,
           ...(round.due_from === 'dispatch' && { due_on: addDays(cityDate(now), round.rectify_days) }),
         })
-        .where('id', 'in', ids.slice(start, start + 1000))
+        .where('id', 'in', candidates.slice(start, start + 1000))
+        .where('dispatched_at', 'is', null)
+        .returning(['id', 'site_id'])
         .execute();
+      pending.push(...taken);
     }
+    const ids = pending.map((row) => row.id).sort();
     let linksIssued = 0;
     for (const siteId of [...new Set(pending.map((row) => row.site_id))].sort()) {
       if (await ensureSiteLink(trx, secret, round.id, siteId, by, now)) linksIssued += 1;

@@ -18,7 +18,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { groupCommit } from '../storage/group-commit';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
-import { isAssigned, isOffice, uncitablePhotos } from './access';
+import { isOffice, uncitablePhotos } from './access';
 import { recordAudit } from './audit';
 import { canonicalJson } from '../../domain/canonical-json';
 import { isUniqueViolation } from './unique-violation';
@@ -44,18 +44,17 @@ export async function putInspection(
   const { db } = ctx;
   const body = canonicalJson(inspection);
 
-  const existing = await findRevision(db, inspection.id, inspection.revision);
+  const { existing, first } = await storedRevisions(db, inspection.id, inspection.revision);
   if (existing) {
     if (!isOffice(user) && existing.inspector_id !== user.id) throw new ApiError('forbidden');
     return { created: false, summary: sameOrConflict(existing, body) };
   }
 
-  const first = await firstRevision(db, inspection.id);
   if (first && !isOffice(user) && first.inspector_id !== user.id) {
     throw new ApiError('forbidden', '该测评由其他测评员提交，只有其本人可以修改');
   }
-  const { round, site } = await loadRoundAndSite(db, inspection);
-  if (!isOffice(user) && !(await isAssigned(db, user.id, round.id, site.id))) {
+  const { round, site, assigned } = await loadSubject(db, inspection, user.id);
+  if (!isOffice(user) && !assigned) {
     throw new ApiError('forbidden', `您未被分配测评该点位（${site.name}）`);
   }
   const items = ctx.rubrics.get(inspection.rubricVersion)?.types[site.type].items;
@@ -127,12 +126,15 @@ export async function putInspection(
         })),
       );
       if (photoRows.length > 0) await trx.insertInto('inspection_photos').values(photoRows).execute();
-      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row);
+      const refreshed = await refreshSiteResult(trx, ctx.engine, round, row, now, true);
       if (refreshed) {
         // The office's corrections (#17) stand whatever inspection is the site's result.
-        const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
+        const corrected = refreshed.first
+          ? undefined
+          : await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
         const result = corrected ? { ...refreshed, ...corrected } : refreshed;
-        await openRectifications(trx, round, result, now);
+        const isStored = result.inspectionId === inspection.id && result.revision === inspection.revision;
+        await openRectifications(trx, round, result, now, isStored ? photoRows : undefined);
       }
     });
   } catch (error) {
@@ -158,7 +160,43 @@ async function findRevision(db: Kysely<Database>, id: string, revision: number) 
     .executeTakeFirst();
 }
 
-function sameOrConflict(existing: Row<'inspections'>, body: string): StoredInspectionSummary {
+type RevisionKey = Pick<Row<'inspections'>, 'id' | 'revision' | 'inspector_id' | 'round_id' | 'site_id' | 'score'> & {
+  full_marks: Row<'inspections'>['full_marks'];
+  body_json: string | null;
+};
+
+/**
+ * In one round trip, what the PUT must know of the inspection's stored revisions: the one it
+ * repeats, if any (with its body, for the same-content check), and the first (its owner, round
+ * and site). Only the repeated revision's body is read.
+ */
+async function storedRevisions(
+  db: Kysely<Database>,
+  id: string,
+  revision: number,
+): Promise<{ existing: RevisionKey | undefined; first: RevisionKey | undefined }> {
+  const rows = await db
+    .selectFrom('inspections')
+    .select(['id', 'revision', 'inspector_id', 'round_id', 'site_id', 'score', 'full_marks'])
+    .select((eb) =>
+      eb
+        .case()
+        .when('revision', '=', revision)
+        .then(eb.ref('body_json'))
+        .else(sql<string | null>`null`)
+        .end()
+        .as('body_json'),
+    )
+    .where('id', '=', id)
+    .orderBy('revision', 'asc')
+    .execute();
+  return { existing: rows.find((row) => row.revision === revision), first: rows[0] };
+}
+
+function sameOrConflict(
+  existing: Pick<RevisionKey, 'id' | 'revision' | 'score' | 'full_marks' | 'body_json'>,
+  body: string,
+): StoredInspectionSummary {
   if (existing.body_json !== body) {
     throw new ApiError('conflict', `该测评（版本 ${existing.revision}）已以不同内容提交过；修改请提交新版本`);
   }
@@ -170,29 +208,56 @@ function sameOrConflict(existing: Row<'inspections'>, body: string): StoredInspe
   };
 }
 
-async function loadRoundAndSite(db: Kysely<Database>, inspection: Inspection) {
-  const round = await db.selectFrom('rounds').selectAll().where('id', '=', inspection.roundId).executeTakeFirst();
-  if (!round) throw invalid('roundId', `未知的测评轮次 ${inspection.roundId}`);
+/**
+ * The round, the site and whether the user is assigned to it, in one round trip (the PUT's hot
+ * path). When the round or the site is unknown the join finds nothing, and the reads that say
+ * which one run then (an error path).
+ */
+async function loadSubject(db: Kysely<Database>, inspection: Inspection, userId: string) {
+  const found = await db
+    .selectFrom('rounds')
+    .innerJoin('sites', (join) => join.on('sites.id', '=', inspection.siteId))
+    .selectAll('rounds')
+    .select(['sites.name as site_name', 'sites.type as site_type', 'sites.lat as site_lat', 'sites.lng as site_lng'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('assignments')
+            .select('assignments.user_id')
+            .where('assignments.round_id', '=', inspection.roundId)
+            .where('assignments.site_id', '=', inspection.siteId)
+            .where('assignments.user_id', '=', userId),
+        )
+        .as('assigned'),
+    )
+    .where('rounds.id', '=', inspection.roundId)
+    .executeTakeFirst();
+  if (!found) {
+    await loadRoundAndSite(db, inspection);
+    throw new Error('the round and the site exist but their join found nothing');
+  }
+  const { site_name, site_type, site_lat, site_lng, assigned, ...round } = found;
+  checkRubricOfRound(round, inspection);
+  const site = { id: inspection.siteId, name: site_name, type: site_type, lat: site_lat, lng: site_lng };
+  // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+  return { round, site, assigned: Boolean(assigned) };
+}
+
+function checkRubricOfRound(round: Pick<Row<'rounds'>, 'rubric_version'>, inspection: Inspection): void {
   if (round.rubric_version !== inspection.rubricVersion) {
     throw invalid('rubricVersion', `该轮次使用 ${round.rubric_version} 版评分标准，而非 ${inspection.rubricVersion}`);
   }
+}
+
+/** The round and the site one by one, each with its own 400 when unknown. */
+async function loadRoundAndSite(db: Kysely<Database>, inspection: Inspection) {
+  const round = await db.selectFrom('rounds').selectAll().where('id', '=', inspection.roundId).executeTakeFirst();
+  if (!round) throw invalid('roundId', `未知的测评轮次 ${inspection.roundId}`);
+  checkRubricOfRound(round, inspection);
   const site = await db.selectFrom('sites').selectAll().where('id', '=', inspection.siteId).executeTakeFirst();
   if (!site) throw invalid('siteId', `未知的点位 ${inspection.siteId}`);
   return { round, site };
-}
-
-/**
- * The inspection's earliest stored revision: its author owns the inspection (a field user's
- * revision of someone else's inspection is a 403), and its round and site are every revision's.
- */
-async function firstRevision(db: Kysely<Database>, id: string) {
-  return db
-    .selectFrom('inspections')
-    .select(['inspector_id', 'round_id', 'site_id'])
-    .where('id', '=', id)
-    .orderBy('revision', 'asc')
-    .limit(1)
-    .executeTakeFirst();
 }
 
 /** Every revision of one inspection id is about the same round and site. */
@@ -213,51 +278,57 @@ export async function openRectifications(
   round: Row<'rounds'>,
   result: SiteResult,
   now: string,
+  /** The result's photo references when the caller has them in hand (it just inserted them). */
+  knownPhotos?: readonly { item_id: string; sha256: string }[],
 ): Promise<void> {
   if (!mustRectify({ rectifyBelow: round.rectify_below }, result.score)) return;
+  if (result.deductions.length === 0) return;
   const { siteId } = result;
 
-  const photos = await trx
-    .selectFrom('inspection_photos')
-    .select(['item_id', 'sha256'])
-    .where('inspection_id', '=', result.inspectionId)
-    .where('revision', '=', result.revision)
-    .execute();
+  const photos =
+    knownPhotos ??
+    (await trx
+      .selectFrom('inspection_photos')
+      .select(['item_id', 'sha256'])
+      .where('inspection_id', '=', result.inspectionId)
+      .where('revision', '=', result.revision)
+      .execute());
   const due = dueOn(result.submittedAt, round.rectify_days);
-  for (const { itemId, grade } of result.deductions) {
-    const id = rectificationKey(round.id, siteId, itemId);
-    const finding = {
-      grade,
-      due_on: due,
-      source_inspection_id: result.inspectionId,
-      source_revision: result.revision,
-      finding_note: result.notes.get(itemId) ?? null,
-      before_photos_json: JSON.stringify(
-        photos.filter((photo) => photo.item_id === itemId).map((photo) => photo.sha256),
-      ),
-    };
-    await trx
-      .insertInto('rectifications')
-      .values({
-        id,
-        round_id: round.id,
-        site_id: siteId,
-        item_id: itemId,
-        status: 'open',
-        created_at: now,
-        closed_at: null,
-        ...finding,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet({
-            ...finding,
-            // Once dispatched (#17) the due date is the unit's: set at dispatch or by an approved extension.
-            due_on: sql<string>`case when rectifications.dispatched_at is null then excluded.due_on else rectifications.due_on end`,
-          })
-          .where('rectifications.status', '=', 'open'),
-      )
-      .execute();
-  }
+  const rows = result.deductions.map(({ itemId, grade }) => ({
+    id: rectificationKey(round.id, siteId, itemId),
+    round_id: round.id,
+    site_id: siteId,
+    item_id: itemId,
+    status: 'open' as const,
+    created_at: now,
+    closed_at: null,
+    grade,
+    due_on: due,
+    source_inspection_id: result.inspectionId,
+    source_revision: result.revision,
+    finding_note: result.notes.get(itemId) ?? null,
+    before_photos_json: JSON.stringify(photos.filter((photo) => photo.item_id === itemId).map((photo) => photo.sha256)),
+  }));
+  // One statement for every deducted item: an open one follows the latest finding (the row
+  // offered, `excluded`), a closed one stays closed.
+  await trx
+    .insertInto('rectifications')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet((eb) => ({
+          grade: eb.ref('excluded.grade'),
+          source_inspection_id: eb.ref('excluded.source_inspection_id'),
+          source_revision: eb.ref('excluded.source_revision'),
+          finding_note: eb.ref('excluded.finding_note'),
+          before_photos_json: eb.ref('excluded.before_photos_json'),
+          // Once dispatched (#17) the due date is the unit's: set at dispatch or by an approved extension.
+          due_on: sql<string>`case when rectifications.dispatched_at is null then excluded.due_on else rectifications.due_on end`,
+          // The result deducts the item: withdrawn with a result that went away, it is live again.
+          withdrawn_at: null,
+        }))
+        .where('rectifications.status', '=', 'open'),
+    )
+    .execute();
 }

@@ -3,9 +3,8 @@
  * hash) and the uploader in `photo_uploads` (every user who sent the bytes). What a field user
  * may cite in a submission, and so read back, is what they uploaded (services/access.ts).
  */
-import type { Kysely } from 'kysely';
+import type { GroupCommitter } from '../storage/group-commit';
 import type { ImageType } from '../storage/photo-store';
-import type { Database } from '../storage/schema';
 
 export interface UploadedPhoto {
   sha256: string;
@@ -13,15 +12,19 @@ export interface UploadedPhoto {
   contentType: ImageType;
 }
 
-/** True when the photo is new to the database (201), false for bytes already recorded (200). */
+/**
+ * True when the photo is new to the database (201), false for bytes already recorded (200).
+ * `writer` runs the transaction: the server's group committer (storage/group-commit.ts: the
+ * uploads that finish together share one commit), or `db.transaction()` for a single write.
+ */
 export async function recordUpload(
-  db: Kysely<Database>,
+  writer: GroupCommitter,
   photo: UploadedPhoto,
   userId: string,
   now: Date,
 ): Promise<boolean> {
   const at = now.toISOString();
-  return db.transaction().execute(async (trx) => {
+  return writer.execute(async (trx) => {
     const inserted = await trx
       .insertInto('photos')
       .values({

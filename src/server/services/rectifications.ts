@@ -107,3 +107,13 @@ async function latestVerdicts(db: Kysely<Database>, ids: readonly string[]): Pro
   }
   return latest;
 }
+
+/** Rectifications still open in every round (the metrics' gauge). */
+export async function openRectificationCount(db: Kysely<Database>): Promise<number> {
+  const open = await db
+    .selectFrom('rectifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return Number(open.n);
+}

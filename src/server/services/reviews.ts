@@ -402,7 +402,7 @@ async function refreshWithCorrections(
   revision: Revision,
   now: string,
 ): Promise<void> {
-  const refreshed = await refreshSiteResult(trx, ctx.engine, round, revision);
+  const refreshed = await refreshSiteResult(trx, ctx.engine, round, revision, now);
   if (!refreshed) return;
   const corrected = await applyCorrections(trx, ctx.rubrics, round.id, refreshed.siteId);
   await openRectifications(trx, round, corrected ? { ...refreshed, ...corrected } : refreshed, now);

@@ -51,7 +51,9 @@ async function activeLink(db: Kysely<Database>, roundId: string, siteId: string)
 
 /**
  * Issues the site's link unless one is active; returns whether a new one was made. Runs inside
- * the caller's transaction when given one (dispatch issues links with the dispatch).
+ * the caller's transaction when given one (dispatch issues links with the dispatch). Concurrent
+ * callers on PostgreSQL both pass the look-up; the unique index decides, and the loser's
+ * link account is removed again.
  */
 export async function ensureSiteLink(
   db: Kysely<Database>,
@@ -78,7 +80,9 @@ export async function ensureSiteLink(
       link_only: 1,
     })
     .execute();
-  await db
+  // One active link per site (migration 0014): a request issuing it at the same moment waits
+  // for this one's commit, then finds the link there and issues none — the idempotent outcome.
+  const inserted = await db
     .insertInto('site_links')
     .values({
       id,
@@ -90,8 +94,12 @@ export async function ensureSiteLink(
       issued_by: issuedBy,
       revoked_at: null,
     })
-    .execute();
-  return true;
+    .onConflict((oc) => oc.columns(['round_id', 'site_id']).where('revoked_at', 'is', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return true;
+  await db.deleteFrom('users').where('id', '=', userId).execute();
+  return false;
 }
 
 /** Revokes the site's active link; false when it has none. */

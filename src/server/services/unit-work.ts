@@ -282,11 +282,10 @@ export async function putUnitRequest(ctx: ServerContext, user: SignedInUser, req
     await ctx.db.insertInto('unit_requests').values(row).execute();
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const winner = await ctx.db
-      .selectFrom('unit_requests')
-      .selectAll()
-      .where('id', '=', request.id)
-      .executeTakeFirstOrThrow();
+    const winner = await ctx.db.selectFrom('unit_requests').selectAll().where('id', '=', request.id).executeTakeFirst();
+    // Not this id: another request of the same kind for the item came in at the same moment
+    // and holds the one pending place (migration 0014).
+    if (!winner) throw new ApiError('conflict', '该整改项已有同类申请待审核');
     sameOrConflict(user, winner.requested_by, winner.body_json, body, request);
     return { created: false, view: requestView(winner) };
   }

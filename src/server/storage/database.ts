@@ -13,7 +13,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -36,6 +36,11 @@ export interface Storage {
 export interface DatabaseConfig {
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * Hears every statement sent to the engine (BEGIN and COMMIT included): the benches and the
+   * write-cost test count round trips with it, a figure that does not depend on machine load.
+   */
+  onStatement?: (sql: string) => void;
 }
 
 export const SQLITE_FILE = 'civic-inspect.sqlite';
@@ -44,7 +49,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Storage> {
   const dataDir = resolve(config.dataDir);
   ensureWritableDir(dataDir);
   const databaseUrl = config.databaseUrl?.trim();
-  const storage = databaseUrl ? await openPostgres(databaseUrl) : openSqlite(dataDir);
+  const log = statementLog(config.onStatement);
+  const storage = databaseUrl ? await openPostgres(databaseUrl, log) : openSqlite(dataDir, log);
   try {
     const migrate = () => migrateToLatest(storage.db, storage.engine);
     await (storage.withSchemaEdits ? storage.withSchemaEdits(migrate) : migrate());
@@ -72,7 +78,16 @@ export function ensureWritableDir(dir: string): void {
   }
 }
 
-function openSqlite(dataDir: string): Storage {
+type StatementLog = KyselyConfig['log'];
+
+function statementLog(onStatement: DatabaseConfig['onStatement']): StatementLog {
+  if (!onStatement) return undefined;
+  return (event) => {
+    if (event.level === 'query') onStatement(event.query.sql);
+  };
+}
+
+function openSqlite(dataDir: string, log: StatementLog): Storage {
   const file = join(dataDir, SQLITE_FILE);
   let sqlite: SqliteDatabase.Database;
   try {
@@ -94,7 +109,7 @@ function openSqlite(dataDir: string): Storage {
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log && { log }) });
   const withSchemaEdits = async <T>(run: () => Promise<T>): Promise<T> => {
     sqlite.unsafeMode(true);
     try {
@@ -114,7 +129,7 @@ const pgTypes = new pg.TypeOverrides();
 pgTypes.setTypeParser(INT8_OID, 'text', (value: string) => Number(value));
 pgTypes.setTypeParser(NUMERIC_OID, 'text', (value: string) => Number(value));
 
-async function openPostgres(databaseUrl: string): Promise<Storage> {
+async function openPostgres(databaseUrl: string, log: StatementLog): Promise<Storage> {
   const shown = redactDatabaseUrl(databaseUrl);
   if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     throw new Error(`DATABASE_URL 必须以 postgres:// 或 postgresql:// 开头 (DATABASE_URL=${shown})`);
@@ -135,7 +150,7 @@ async function openPostgres(databaseUrl: string): Promise<Storage> {
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log && { log }) });
   return { db, engine: 'postgres', close: once(() => db.destroy()) };
 }
 

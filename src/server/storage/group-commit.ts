@@ -3,16 +3,18 @@
  * `db.transaction().execute(work)` and settles only after that transaction committed (or with
  * its error).
  *
- * On SQLite the writes that arrive together share one transaction: one commit, so one fsync
- * (WAL, synchronous=FULL), for several of them. better-sqlite3 is synchronous: each commit's
- * fsync stops the event loop, and one transaction per PUT made the fsync the server's ceiling.
+ * The writes that arrive together share one transaction: one commit, so one fsync, for several
+ * of them. On SQLite (WAL, synchronous=FULL) better-sqlite3 is synchronous: each commit's fsync
+ * stops the event loop, and one transaction per PUT made the fsync the server's ceiling.
  *
- * On PostgreSQL each write keeps its own transaction: the server already flushes the WAL once
- * for the commits that wait together, and its transactions run side by side on the pool's
- * connections; grouping them in one transaction only serialised their round trips (measured:
- * fewer PUTs per second under load, issue #16).
+ * On PostgreSQL too, since every write that groups here appends to the audit chain
+ * (services/audit.ts): the chain head's row lock serialises their transactions, WAL flush
+ * included, so one transaction per write paid a whole fsync each, one after the other, and
+ * PostgreSQL's own commit batching never had two commits to batch. (Before the audit chain,
+ * separate transactions ran side by side and were faster there; issue #16.) Grouped, the head is
+ * locked and read once per group (services/audit.ts keeps it per transaction).
  *
- * The SQLite group committer:
+ * The group committer:
  *
  * - Adaptive, no timer: a write that finds nothing committing starts at the end of the current
  *   turn of the event loop, with whatever other writes that turn queued; writes that arrive
@@ -28,6 +30,7 @@
  *   transaction it is given.
  *
  * One committer per Kysely instance (per process); transactions taken elsewhere are unaffected.
+ * On PostgreSQL a group holds one pooled connection; the other connections serve reads.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Engine } from './database';
@@ -48,10 +51,10 @@ interface Pending {
 
 const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
 
-export function groupCommit({ db, engine }: { db: Kysely<Database>; engine: Engine }): GroupCommitter {
+export function groupCommit({ db }: { db: Kysely<Database>; engine: Engine }): GroupCommitter {
   let committer = committers.get(db);
   if (!committer) {
-    committer = engine === 'sqlite' ? createGroupCommitter(db) : { execute: (work) => db.transaction().execute(work) };
+    committer = createGroupCommitter(db);
     committers.set(db, committer);
   }
   return committer;
@@ -102,7 +105,8 @@ export function createGroupCommitter(db: Kysely<Database>): GroupCommitter {
         if (!committing) {
           committing = true;
           // After this turn of the event loop: the other requests whose bodies arrived in it
-          // reach this queue too (on SQLite a whole request runs in one turn).
+          // reach this queue too (on SQLite a whole request runs in one turn); on PostgreSQL the
+          // writes that arrive while a group commits form the next.
           setImmediate(() => void drain());
         }
       });

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as delay, setImmediate as nextTick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  createFolderSyncer,
   createPhotoStore,
   PhotoHashMismatch,
   PhotoImageTooLarge,
@@ -307,5 +308,92 @@ describe('sniffImageType', () => {
     [[], null],
   ])('%j → %s', (bytes, type) => {
     expect(sniffImageType(new Uint8Array(bytes))).toBe(type);
+  });
+});
+
+describe('what a stored photo costs in fsyncs (the durable floor pays two: the file and its folder)', () => {
+  /** A JPEG whose hash starts with `prefix` (hex): found by trying random tails. */
+  function jpegWithPrefix(prefix: string): Buffer {
+    for (;;) {
+      const bytes = bigJpeg(64);
+      if (sha256(bytes).startsWith(prefix)) return bytes;
+    }
+  }
+  const counted = () => {
+    const fsyncs: string[] = [];
+    return { fsyncs, store: createPhotoStore(dataDir, { onFsync: (what) => fsyncs.push(what) }) };
+  };
+  const save = (target: DiskPhotoStore, bytes: Buffer) => target.savePhoto(sha256(bytes), Readable.from([bytes]));
+
+  it('two into a folder that exists, one more for each folder that gained a new one', async () => {
+    const { fsyncs, store: counting } = counted();
+    const first = bigJpeg(64);
+    await save(counting, first);
+    // The first upload makes photos/tmp and photos/00…ff: photos/ fsynced once. Then a new ab/cd/:
+    // the file, ab/cd (the link), ab (cd's name). The new folder's fsync runs while the body
+    // arrives, so the order varies.
+    expect(fsyncs.sort()).toEqual(['file', 'folder', 'folder', 'folder']);
+    const prefix = sha256(first);
+    fsyncs.length = 0;
+    await save(counting, jpegWithPrefix(prefix.slice(0, 4)));
+    expect(fsyncs).toEqual(['file', 'folder']);
+    fsyncs.length = 0;
+    const sibling = prefix.slice(0, 2) + (prefix[2] === '0' ? '1' : '0');
+    await save(counting, jpegWithPrefix(sibling));
+    expect(fsyncs.sort()).toEqual(['file', 'folder', 'folder']);
+  });
+
+  it('makes no fsync for a photo already stored, and none for bytes it refuses', async () => {
+    const { fsyncs, store: counting } = counted();
+    const bytes = bigJpeg(64);
+    await save(counting, bytes);
+    fsyncs.length = 0;
+    expect((await save(counting, bytes)).created).toBe(false);
+    await expect(counting.savePhoto(sha256(PNG), Readable.from([bytes]))).rejects.toThrow(PhotoHashMismatch);
+    expect(fsyncs.filter((what) => what === 'folder')).toHaveLength(0);
+  });
+});
+
+describe('shared folder fsyncs', () => {
+  /** An fsync that finishes when the test says so, recording when each began. */
+  function controlledFsync() {
+    const begun: { dir: string; finish: () => void }[] = [];
+    const fsync = (dir: string) =>
+      new Promise<void>((resolve) => {
+        begun.push({ dir, finish: resolve });
+      });
+    return { begun, syncer: createFolderSyncer(fsync) };
+  }
+
+  it('settles a call only after an fsync that began after it; callers meanwhile share one', async () => {
+    const { begun, syncer } = controlledFsync();
+    const settled: string[] = [];
+    const first = syncer.sync('/p/ab').then(() => settled.push('first'));
+    expect(begun).toHaveLength(1);
+    const second = syncer.sync('/p/ab').then(() => settled.push('second'));
+    const third = syncer.sync('/p/ab').then(() => settled.push('third'));
+    expect(begun).toHaveLength(1); // the running one may predate their links: they wait for the next
+    begun[0]!.finish();
+    await first;
+    await nextTick();
+    expect(settled).toEqual(['first']);
+    expect(begun).toHaveLength(2);
+    begun[1]!.finish();
+    await Promise.all([second, third]);
+    expect(settled).toEqual(['first', 'second', 'third']);
+    expect(begun).toHaveLength(2);
+  });
+
+  it('keeps folders apart, and starts afresh once idle', async () => {
+    const { begun, syncer } = controlledFsync();
+    const a = syncer.sync('/p/aa');
+    const b = syncer.sync('/p/bb');
+    expect(begun.map((call) => call.dir)).toEqual(['/p/aa', '/p/bb']);
+    begun.forEach((call) => call.finish());
+    await Promise.all([a, b]);
+    const again = syncer.sync('/p/aa');
+    expect(begun).toHaveLength(3);
+    begun[2]!.finish();
+    await again;
   });
 });

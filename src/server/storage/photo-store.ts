@@ -130,12 +130,59 @@ export interface DiskPhotoStore extends PhotoStore {
   pathOf(sha256: string): string;
 }
 
-export function createPhotoStore(dataDir: string): DiskPhotoStore {
+export interface DiskStoreOptions {
+  /** Hears every fsync the store makes (the bench counts fsyncs per photo). */
+  onFsync?: (what: 'file' | 'folder') => void;
+}
+
+export function createPhotoStore(dataDir: string, options: DiskStoreOptions = {}): DiskPhotoStore {
   const root = join(dataDir, 'photos');
   const tmpDir = join(root, 'tmp');
-  /** Folders made by this process: looked up once, not on every upload. */
-  const knownDirs = new Set<string>();
+  const { onFsync } = options;
+  /** Each fan-out folder's making (and the fsync of the names it added), once per process. */
+  const preparedDirs = new Map<string, Promise<void>>();
+  const folderSyncs = createFolderSyncer(async (dir) => {
+    await fsyncDir(dir);
+    onFsync?.('folder');
+  });
   let tmpReady: Promise<unknown> | undefined;
+
+  /**
+   * Before the first upload: `tmp/` and the 256 first-level fan-out folders (`00/` … `ff/`, 1 MiB
+   * of folders on ext4), their names made durable by one fsync of `photos/`. A photo then never
+   * waits for `photos/` to be fsynced: at most its `ab/` (a new `ab/cd/`) and its own folder.
+   */
+  async function prepareRoot(): Promise<void> {
+    await mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE });
+    const created = await Promise.all(
+      Array.from({ length: 256 }, (_, n) =>
+        mkdir(join(root, n.toString(16).padStart(2, '0')), { recursive: true, mode: PHOTO_DIR_MODE }),
+      ),
+    );
+    if (created.some((first) => first !== undefined)) await folderSyncs.sync(root);
+  }
+
+  /**
+   * Makes the photo's fan-out folder if it is new and makes its name durable (fsync of each
+   * parent that gained an entry, shared with other uploads syncing the same folder). Started as
+   * the upload starts, so these fsyncs overlap with receiving the body rather than follow it.
+   */
+  function prepareDir(dir: string): Promise<void> {
+    let prepared = preparedDirs.get(dir);
+    if (!prepared) {
+      prepared = (async () => {
+        const firstCreated = await mkdir(dir, { recursive: true, mode: PHOTO_DIR_MODE });
+        if (firstCreated === undefined) return;
+        // Every folder from the leaf up to the parent of the first one created gained an entry.
+        const top = dirname(firstCreated);
+        for (let parent = dirname(dir); parent.length >= top.length; parent = dirname(parent))
+          await folderSyncs.sync(parent);
+      })();
+      preparedDirs.set(dir, prepared);
+      prepared.catch(() => preparedDirs.delete(dir)); // try again on the next upload
+    }
+    return prepared;
+  }
 
   function pathOf(sha256: string): string {
     if (!SHA256_HEX.test(sha256)) throw new TypeError(`not a lowercase hex SHA-256: ${sha256}`);
@@ -149,11 +196,14 @@ export function createPhotoStore(dataDir: string): DiskPhotoStore {
   ): Promise<SavedPhoto> {
     const finalPath = pathOf(expectedSha256);
     const maxBytes = options.maxBytes ?? PHOTO_MAX_BYTES;
-    await (tmpReady ??= mkdir(tmpDir, { recursive: true, mode: PHOTO_DIR_MODE }).catch((error: unknown) => {
+    await (tmpReady ??= prepareRoot().catch((error: unknown) => {
       tmpReady = undefined; // try again on the next upload
       throw error;
     }));
     const tempPath = join(tmpDir, `${expectedSha256}.${randomUUID()}.part`);
+    const dirReady = prepareDir(dirname(finalPath));
+    // Awaited below before the link; an upload refused before that leaves an empty folder.
+    dirReady.catch(() => {});
     let file: FileHandle | undefined;
     try {
       // The body goes to the temp file as it streams in, hashed and checked on the way.
@@ -163,8 +213,10 @@ export function createPhotoStore(dataDir: string): DiskPhotoStore {
         opened.writev(batch),
       );
       await file.sync();
+      onFsync?.('file');
       await file.close();
       file = undefined;
+      await dirReady;
       const created = await placeFile(tempPath, finalPath);
       return { sha256: expectedSha256, bytes, contentType, created };
     } finally {
@@ -173,20 +225,21 @@ export function createPhotoStore(dataDir: string): DiskPhotoStore {
     }
   }
 
-  /** Puts the fsynced temp file under its real name; false if that name already exists. */
+  /**
+   * Puts the fsynced temp file under its real name (its folder made by `prepareDir`); false if
+   * that name already exists.
+   */
   async function placeFile(tempPath: string, finalPath: string): Promise<boolean> {
     const dir = dirname(finalPath);
-    let firstCreated = knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true, mode: PHOTO_DIR_MODE });
-    knownDirs.add(dir);
     let created = true;
     try {
       await link(tempPath, finalPath); // atomic and no-clobber; the temp name is removed by the caller
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && firstCreated === undefined) {
+      if (code === 'ENOENT') {
         // The folder was removed behind this process's back: make it again, once.
-        knownDirs.delete(dir);
-        firstCreated = await mkdir(dir, { recursive: true, mode: PHOTO_DIR_MODE });
+        preparedDirs.delete(dir);
+        await prepareDir(dir);
         await link(tempPath, finalPath);
       } else if (code === 'EEXIST') created = false;
       else if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
@@ -195,13 +248,8 @@ export function createPhotoStore(dataDir: string): DiskPhotoStore {
         if (created) await rename(tempPath, finalPath);
       } else throw error;
     }
-    if (created) {
-      // Make the new name durable; if the fan-out folders are new, their names too.
-      await fsyncDir(dir);
-      if (firstCreated) {
-        for (let parent = dirname(dir); parent.length >= root.length; parent = dirname(parent)) await fsyncDir(parent);
-      }
-    }
+    // Make the new name durable (one fsync shared by the uploads linked into it meanwhile).
+    if (created) await folderSyncs.sync(dir);
     return created;
   }
 
@@ -348,6 +396,32 @@ async function exists(path: string): Promise<boolean> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
+}
+
+/**
+ * Shared folder fsyncs: `sync(dir)` settles after an fsync of `dir` that began after the call,
+ * so a name linked before the call is durable. Calls that arrive while one runs share the next.
+ */
+export function createFolderSyncer(fsync: (dir: string) => Promise<void>) {
+  const states = new Map<string, { running: Promise<void>; next?: Promise<void> }>();
+  const start = (dir: string): Promise<void> => {
+    const running = fsync(dir).finally(() => {
+      const state = states.get(dir);
+      if (state?.running === running && !state.next) states.delete(dir);
+    });
+    states.set(dir, { running });
+    return running;
+  };
+  return {
+    sync(dir: string): Promise<void> {
+      const state = states.get(dir);
+      if (!state) return start(dir);
+      // One is running: it may have begun before the caller's link, so the caller waits for the
+      // next, which every caller arriving meanwhile shares.
+      state.next ??= state.running.catch(() => {}).then(() => start(dir));
+      return state.next;
+    },
+  };
 }
 
 async function fsyncDir(dir: string): Promise<void> {

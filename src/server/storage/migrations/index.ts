@@ -20,6 +20,7 @@ import * as reviewAndAudit from './0010-review-and-audit';
 import * as proofOfPresence from './0011-proof-of-presence';
 import * as bulletinDocuments from './0012-bulletin-documents';
 import * as citizenReports from './0013-citizen-reports';
+import * as unitLoopConstraints from './0014-unit-loop-constraints';
 import * as citizenHandover from './0015-citizen-handover';
 
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0011-proof-of-presence': proofOfPresence,
   '0012-bulletin-documents': bulletinDocuments,
   '0013-citizen-reports': citizenReports,
+  '0014-unit-loop-constraints': unitLoopConstraints,
   '0015-citizen-handover': citizenHandover,
 };
 

@@ -57,6 +57,24 @@ describe('the checklist', () => {
     ).toEqual(['A5 分', 'C#0 分']);
   });
 
+  it('shows the office’s review comment at the item it is about, and only there', () => {
+    renderChecklist({ answers: allA(), readOnly: true, reviewComments: { T18: '请补拍现场照片' } });
+    expect(within(card('T18')).getByTestId('item-review-comment').textContent).toBe('审核意见：请补拍现场照片');
+    expect(screen.getAllByTestId('item-review-comment')).toHaveLength(1);
+  });
+
+  it('words an item’s review comment in English without Chinese punctuation', async () => {
+    await setLanguage('en');
+    try {
+      renderChecklist({ answers: allA(), reviewComments: { T18: 'retake the photo' } });
+      const text = within(card('T18')).getByTestId('item-review-comment').textContent;
+      expect(text).toBe('Review comment: retake the photo');
+      expect(text).not.toMatch(FULL_WIDTH_PUNCTUATION);
+    } finally {
+      await setLanguage('zh-CN');
+    }
+  });
+
   it('grades an item, reports the change at once and updates the running score', () => {
     const { props } = renderChecklist();
     // Before anything is graded there is no score yet (not "100 分", which reads as full marks).

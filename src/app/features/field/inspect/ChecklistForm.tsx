@@ -26,6 +26,8 @@ export interface ChecklistFormProps {
   /** Why the last photo picked for an item was not saved, by item id. */
   photoFailures?: Record<string, string>;
   readOnly: boolean;
+  /** The office's review comments by item id (审核), shown at each item's card. */
+  reviewComments?: Record<string, string>;
   onAnswerChange: (itemId: string, patch: AnswerPatch) => void;
   onAddPhotos: (itemId: string, files: FileList, picker: 'camera' | 'gallery', markUp?: boolean) => void;
   onRemovePhoto: (itemId: string, sha256: string) => void;
@@ -173,6 +175,7 @@ export function ChecklistForm(props: ChecklistFormProps) {
                 thumbnails={props.thumbnails}
                 busyPhotos={props.busyPhotos[item.id] ?? 0}
                 photoFailure={props.photoFailures?.[item.id]}
+                reviewComment={props.reviewComments?.[item.id]}
                 onGrade={(grade) => change(item.id, { grade, defects: undefined })}
                 onDefects={(defects) => setDefects(item.id, defects)}
                 onNote={(note) => change(item.id, { note })}

@@ -137,6 +137,9 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
   // The office's word on this inspection (any revision: a return's comments guide the amendment).
   const review = siteReviews?.get(`${roundId}:${siteId}`);
   const reviewShown = review?.inspectionId === current.id ? review : undefined;
+  const reviewComments = Object.fromEntries(
+    (reviewShown?.itemComments ?? []).map((entry) => [entry.itemId, entry.comment]),
+  );
   const itemTitle = (itemId: string) => {
     const item = rubric.items.find((candidate) => candidate.id === itemId);
     return item ? `${itemId} ${text.item(item).title}` : itemId;
@@ -288,6 +291,7 @@ export function InspectPage({ user, roundId, siteId }: { user: User; roundId: st
         busyPhotos={attachPhotos.busy}
         photoFailures={photoFailures}
         readOnly={readOnly}
+        reviewComments={reviewComments}
         onAnswerChange={changeAnswer}
         onAddPhotos={addPhotos}
         onRemovePhoto={(itemId, sha256) => void removePhoto(itemId, sha256)}

@@ -19,6 +19,8 @@ export interface ItemCardProps {
   busyPhotos: number;
   /** Shown by the item's photos, where the person picked the one that failed. */
   photoFailure?: string | undefined;
+  /** The office's review comment on this item (审核), where the inspector amends it. */
+  reviewComment?: string | undefined;
   onGrade: (grade: AnswerGrade) => void;
   onDefects: (defects: number) => void;
   onNote: (note: string) => void;
@@ -45,6 +47,11 @@ export function ItemCard(props: ItemCardProps) {
         <span className="item-card__id">{item.id}</span> {text.title}
         <span className="item-card__points">{t('inspect.points', { points: item.points })}</span>
       </h3>
+      {props.reviewComment && (
+        <p className="notice notice--error item-card__review" data-testid="item-review-comment">
+          {t('review.itemComment', { comment: props.reviewComment })}
+        </p>
+      )}
       <details className="item-card__guidance">
         <summary>{t('inspect.guidance')}</summary>
         <p>{text.guidance}</p>

@@ -52,6 +52,63 @@ describe('the recheck item', () => {
     expect(screen.getByText('已逾期')).toBeTruthy();
   });
 
+  it('shows the unit’s latest answer beside the before-photos: what was done, the note, when, its photos', () => {
+    const onViewBefore = vi.fn();
+    render(
+      <RecheckItem
+        {...props({
+          rectification: { ...props().rectification, dispatchedAt: '2021-07-06T01:00:00.000Z' },
+          unitAnswer: {
+            id: 'A1',
+            action: '已更换公益广告',
+            note: '新海报已张贴',
+            photos: [AFTER, 'd'.repeat(64)],
+            answeredAt: '2021-07-10T02:30:00.000Z',
+            thumbnails: [{ sha256: AFTER, url: 'blob:unit-1' }, { sha256: 'd'.repeat(64) }],
+          },
+          onViewBefore,
+        })}
+      />,
+    );
+    const section = screen.getByTestId('unit-answer');
+    expect(within(section).getByRole('heading').textContent).toBe('责任单位整改反馈');
+    expect(within(section).getByText('整改情况：已更换公益广告')).toBeTruthy();
+    expect(within(section).getByText('备注：新海报已张贴')).toBeTruthy();
+    expect(within(section).getByText('反馈时间：2021-07-10 10:30')).toBeTruthy();
+    fireEvent.click(within(section).getByRole('button', { name: '查看责任单位照片 1' }));
+    expect(onViewBefore).toHaveBeenCalledWith(AFTER);
+    expect(within(section).getByRole<HTMLButtonElement>('button', { name: '责任单位照片 2：未下载' }).disabled).toBe(
+      true,
+    );
+  });
+
+  it('says when a dispatched item has no answer yet; an undispatched one shows no unit section', () => {
+    render(
+      <RecheckItem {...props({ rectification: { ...props().rectification, dispatchedAt: '2021-07-06T01:00:00Z' } })} />,
+    );
+    expect(screen.getByTestId('unit-answer').textContent).toContain('已交办，责任单位尚未反馈。');
+    cleanup();
+    render(<RecheckItem {...props()} />);
+    expect(screen.queryByTestId('unit-answer')).toBeNull();
+  });
+
+  it('says that 未整改 sends a dispatched item back to the unit (返工)', () => {
+    const dispatched = { ...props().rectification, dispatchedAt: '2021-07-06T01:00:00Z' };
+    render(
+      <RecheckItem
+        {...props({ rectification: dispatched, recheck: { photos: [], status: 'draft', verdict: 'fixed' } })}
+      />,
+    );
+    expect(screen.queryByTestId('send-back-hint')).toBeNull();
+    cleanup();
+    render(
+      <RecheckItem
+        {...props({ rectification: dispatched, recheck: { photos: [], status: 'draft', verdict: 'not_fixed' } })}
+      />,
+    );
+    expect(screen.getByTestId('send-back-hint').textContent).toContain('退回责任单位重新整改');
+  });
+
   it('says when the inspector left no note', () => {
     render(<RecheckItem {...props({ rectification: { ...props().rectification, note: undefined } })} />);
     expect(screen.getByTestId('inspector-note').textContent).toBe('测评员未填写备注。');

@@ -1,7 +1,8 @@
 import { useTranslation } from '../../../i18n';
 import type { Verdict } from '../../../../domain/wire';
 import { VERDICTS } from '../../../../domain/wire';
-import type { LocalRecheck, Rectification } from '../../../db/types';
+import { cityDateTime } from '../../../../domain/dates';
+import type { LocalRecheck, Rectification, RectificationUnitAnswer } from '../../../db/types';
 import { ChoiceButton } from '../../../ui/ChoiceButton';
 import { NoteField } from '../../../ui/NoteField';
 import { PhotoStrip } from '../../../ui/PhotoStrip';
@@ -13,7 +14,9 @@ export interface BeforeThumbnail {
 }
 
 export interface RecheckItemProps {
-  rectification: Pick<Rectification, 'itemId' | 'grade' | 'dueOn' | 'status' | 'note'>;
+  rectification: Pick<Rectification, 'itemId' | 'grade' | 'dueOn' | 'status' | 'note' | 'dispatchedAt'>;
+  /** The responsible unit's latest answer (#17), its photos as downloaded with the before-photos. */
+  unitAnswer?: (RectificationUnitAnswer & { thumbnails: readonly BeforeThumbnail[] }) | undefined;
   itemTitle: string;
   siteName: string;
   overdue: boolean;
@@ -69,6 +72,8 @@ export function RecheckItem(props: RecheckItemProps) {
           {rectification.note ? t('recheck.inspectorNote', { note: rectification.note }) : t('recheck.noInspectorNote')}
         </p>
       </section>
+
+      {rectification.dispatchedAt && <UnitAnswerSection answer={props.unitAnswer} onView={props.onViewBefore} />}
 
       <div className="recheck-compare">
         <section className="recheck-compare__side" aria-labelledby="recheck-before">
@@ -152,6 +157,12 @@ export function RecheckItem(props: RecheckItemProps) {
         </div>
       </fieldset>
 
+      {rectification.dispatchedAt && recheck.verdict === 'not_fixed' && (
+        <p className="notice" data-testid="send-back-hint">
+          {t('recheck.sendBack')}
+        </p>
+      )}
+
       <NoteField
         label={t('recheck.note')}
         placeholder={t('recheck.notePlaceholder')}
@@ -192,5 +203,59 @@ export function RecheckItem(props: RecheckItemProps) {
         </button>
       )}
     </article>
+  );
+}
+
+/** What the unit says it did, beside the before-photos: the rechecker checks it on site. */
+function UnitAnswerSection({
+  answer,
+  onView,
+}: {
+  answer: RecheckItemProps['unitAnswer'];
+  onView: (sha256: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="recheck-item__finding" aria-labelledby="recheck-unit-answer" data-testid="unit-answer">
+      <h2 id="recheck-unit-answer" className="recheck-item__heading">
+        {t('recheck.unitAnswer.title')}
+      </h2>
+      {!answer ? (
+        <p className="muted">{t('recheck.unitAnswer.none')}</p>
+      ) : (
+        <>
+          <p>{t('recheck.unitAnswer.action', { action: answer.action })}</p>
+          {answer.note && <p>{t('recheck.unitAnswer.note', { note: answer.note })}</p>}
+          <p className="muted">{t('recheck.unitAnswer.at', { at: cityDateTime(answer.answeredAt) })}</p>
+          <ul
+            className="photo-strip__list"
+            aria-label={t('recheck.unitAnswer.photos')}
+            data-testid="unit-answer-photos"
+          >
+            {answer.thumbnails.map((photo, index) => (
+              <li key={photo.sha256} className="photo-strip__item">
+                <button
+                  type="button"
+                  className="photo-strip__thumb"
+                  aria-label={
+                    photo.url
+                      ? t('recheck.unitAnswer.viewPhoto', { number: index + 1 })
+                      : t('recheck.unitAnswer.photoMissing', { number: index + 1, state: t('recheck.notDownloaded') })
+                  }
+                  disabled={!photo.url}
+                  onClick={() => onView(photo.sha256)}
+                >
+                  {photo.url ? (
+                    <img src={photo.url} alt="" />
+                  ) : (
+                    <span className="recheck-compare__missing">{t('recheck.notDownloaded')}</span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
   );
 }

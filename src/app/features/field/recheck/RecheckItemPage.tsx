@@ -42,7 +42,11 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
   const recheck = useRecheck(db, recheckId);
   const afterPhotos = useRecheckPhotos(db, recheckId);
   const afterThumbnails = useThumbnails(afterPhotos);
-  const beforePhotos = useBeforePhotos(db, task?.rectification.beforePhotos ?? []);
+  // The unit's after-photos are downloaded with the before-photos (before-photo-download.ts).
+  const beforePhotos = useBeforePhotos(db, [
+    ...(task?.rectification.beforePhotos ?? []),
+    ...(task?.rectification.unitAnswer?.photos ?? []),
+  ]);
   const beforeUrls = useThumbnails(beforePhotos);
   const attachPhotos = useAttachPhotos('recheck.photoFailed');
   const [viewing, setViewing] = useState<{ side: 'before' | 'after'; sha256: string }>();
@@ -149,6 +153,15 @@ export function RecheckItemPage({ user, rectificationId }: { user: User; rectifi
           sha256,
           ...(beforeUrls[sha256] && { url: beforeUrls[sha256] }),
         }))}
+        unitAnswer={
+          rectification.unitAnswer && {
+            ...rectification.unitAnswer,
+            thumbnails: rectification.unitAnswer.photos.map((sha256) => ({
+              sha256,
+              ...(beforeUrls[sha256] && { url: beforeUrls[sha256] }),
+            })),
+          }
+        }
         recheck={current}
         afterThumbnails={afterThumbnails}
         busyPhotos={attachPhotos.busy[rectificationId] ?? 0}

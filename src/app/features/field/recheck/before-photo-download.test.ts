@@ -61,6 +61,16 @@ describe('beforePhotoOrder', () => {
     const [p0, p1, p2, p3] = photos.map((photo) => photo.sha256);
     expect(beforePhotoOrder(await db.rectifications.toArray())).toEqual([p1, p2, p3, p0]);
   });
+
+  it('adds the responsible unit’s after-photos of its latest answer, right after the item’s before-photos', () => {
+    const answer = { id: 'A1', action: '已整改', note: null, answeredAt: '2021-07-10T02:00:00Z' };
+    const order = beforePhotoOrder([
+      { ...rect('R01', '2021-07-20', ['b1']), unitAnswer: { ...answer, photos: ['u1', 'b1'] } },
+      { ...rect('R02', '2021-07-25', ['b2']), unitAnswer: { ...answer, photos: ['u2'] } },
+      { ...rect('R03', '2021-07-30', ['b3'], 'closed'), unitAnswer: { ...answer, photos: ['u3'] } },
+    ]);
+    expect(order).toEqual(['b2', 'u2', 'b1', 'u1']);
+  });
 });
 
 describe('downloading before-photos', () => {

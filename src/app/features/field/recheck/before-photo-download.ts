@@ -52,14 +52,22 @@ export interface BeforePhotoDownloadResult {
   pruned: number;
 }
 
-/** The before-photos of the open rectifications, newest due date first, each once. */
+/**
+ * The before-photos of the open rectifications, newest due date first, each once — with the
+ * responsible unit's after-photos of its latest answer (#17), which the rechecker compares on
+ * site just the same (the server lets recheckers read them).
+ */
 export function beforePhotoOrder(rectifications: readonly Rectification[]): string[] {
   const open = rectifications
     .filter((rectification) => rectification.status === 'open')
     .sort(
       (a, b) => b.dueOn.localeCompare(a.dueOn) || a.siteId.localeCompare(b.siteId) || a.itemId.localeCompare(b.itemId),
     );
-  return [...new Set(open.flatMap((rectification) => rectification.beforePhotos))];
+  return [
+    ...new Set(
+      open.flatMap((rectification) => [...rectification.beforePhotos, ...(rectification.unitAnswer?.photos ?? [])]),
+    ),
+  ];
 }
 
 export async function downloadBeforePhotos(

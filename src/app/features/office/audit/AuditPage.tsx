@@ -3,7 +3,7 @@
  * page at a time; exported to CSV; and (admin) the chain's integrity check, which names the
  * first entry that does not fit. Supervisors must name a round, site or inspection.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from '../../../i18n';
 import type { AuditEntryView, ChainReport } from '../../../../domain/audit';
 import type { AuditQuery } from '../../../api/office-api';
@@ -26,15 +26,25 @@ export function AuditPage() {
   const [next, setNext] = useState<number>();
   const [error, setError] = useState<string>();
   const [chain, setChain] = useState<ChainReport>();
+  const [loading, setLoading] = useState(false);
+  const inFlight = useRef(false);
 
+  // One request at a time (a double tap on 更早的记录 asked for the same page twice), and the
+  // older page appended to the entries as they are when it arrives, not as they were when asked.
   const load = async (before?: number) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setLoading(true);
     setError(undefined);
     try {
       const page = await api.audit({ ...filter, before });
-      setEntries(before === undefined ? page.entries : [...(entries ?? []), ...page.entries]);
+      setEntries((shown) => (before === undefined ? page.entries : [...(shown ?? []), ...page.entries]));
       setNext(page.next);
     } catch (failure) {
       setError(errorMessage(failure));
+    } finally {
+      inFlight.current = false;
+      setLoading(false);
     }
   };
   const run = (work: () => Promise<void>) => () => {
@@ -79,7 +89,7 @@ export function AuditPage() {
             ))}
           </select>
         </label>
-        <button type="submit" className="button button--primary">
+        <button type="submit" className="button button--primary" disabled={loading}>
           {t('audit.search')}
         </button>
         <button
@@ -141,7 +151,7 @@ export function AuditPage() {
         </table>
       )}
       {next !== undefined && (
-        <button type="button" className="button" onClick={() => void load(next)}>
+        <button type="button" className="button" disabled={loading} onClick={() => void load(next)}>
           {t('audit.more')}
         </button>
       )}

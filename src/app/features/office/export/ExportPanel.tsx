@@ -1,6 +1,7 @@
 /**
  * Exports of the round: results, per-item scores and the rectification list as CSV (UTF-8 with
- * BOM, for Excel and WPS) or all three in one XLSX workbook.
+ * BOM, for Excel and WPS) or all three in one XLSX workbook; the responsible units' figures
+ * (#17) as the server's CSV.
  *
  * The results and per-item CSVs are streamed by the server (`exports/results.csv`,
  * `exports/items.csv`: 100,000 sites, 2,000,000 item lines) and saved as they arrive, with the
@@ -22,13 +23,13 @@ import { csvBlob } from './csv';
 import { itemRows, rectificationRows, resultRows, type ExportContext } from './export-rows';
 import { xlsxBlob, type SheetSpec } from './xlsx';
 
-type Kind = 'results' | 'items' | 'rectifications' | 'xlsx';
+type Kind = 'results' | 'items' | 'rectifications' | 'unitFigures' | 'xlsx';
 
 /** Rows one Excel sheet holds, its header included. */
 export const EXCEL_MAX_ROWS = 1_048_576;
 
 /** The file names' sheet part, as the office names its files. */
-const SHEET_NAMES = { results: '测评结果', items: '分项得分' } as const;
+const SHEET_NAMES = { results: '测评结果', items: '分项得分', unitFigures: '整改指标' } as const;
 
 export function ExportPanel() {
   const { t } = useTranslation('office');
@@ -82,6 +83,9 @@ export function ExportPanel() {
       if (kind === 'results' || kind === 'items') {
         const blob = await api.exportCsv(round.id, kind, { onProgress });
         saveBlob(blob, `${base}-${SHEET_NAMES[kind]}.csv`);
+      } else if (kind === 'unitFigures') {
+        // 按期整改率 and the other rates per district and unit, counted by the server (#17).
+        saveBlob(await api.unitFiguresCsv(round.id), `${base}-${SHEET_NAMES.unitFigures}.csv`);
       } else if (kind === 'rectifications') {
         const table = rectificationRows(await context());
         saveBlob(csvBlob(table.rows), `${base}-${table.name}.csv`);
@@ -107,6 +111,7 @@ export function ExportPanel() {
         {button('results', t('exports.resultsCsv'))}
         {button('items', t('exports.itemsCsv'))}
         {button('rectifications', t('exports.rectificationsCsv'))}
+        {button('unitFigures', t('exports.unitFiguresCsv'))}
         {button('xlsx', t('exports.xlsx'))}
       </div>
       {notice && (

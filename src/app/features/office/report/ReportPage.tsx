@@ -12,6 +12,7 @@ import { cityToday } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { PhotoViewer, type PhotoEntry } from '../shared/photos';
+import { SiteTrail } from '../review/SiteTrail';
 import { DistrictChart } from './DistrictChart';
 import { CommonProblems, DistrictTable, RectificationList, TypeTable } from './ReportTables';
 import { useRoundReport } from './use-round-report';
@@ -22,6 +23,7 @@ export function ReportPage() {
   const { siteById } = useRound();
   const loaded = useRoundReport();
   const [viewer, setViewer] = useState<{ photos: PhotoEntry[]; index: number }>();
+  const [trailSite, setTrailSite] = useState<string>();
 
   if (!loaded.data) return <LoadState error={loaded.error} onRetry={loaded.reload} />;
   const { report, itemTitleShown } = loaded.data;
@@ -76,8 +78,15 @@ export function ReportPage() {
       </section>
       <section className="office-card">
         <h2>{t('report.rectifications')}</h2>
-        <RectificationList report={report} siteById={siteById} itemTitle={itemTitle} today={today} />
+        <RectificationList
+          report={report}
+          siteById={siteById}
+          itemTitle={itemTitle}
+          today={today}
+          onTrail={setTrailSite}
+        />
       </section>
+      {trailSite && <SiteTrail key={trailSite} siteId={trailSite} onClose={() => setTrailSite(undefined)} />}
       <ExportPanel />
       {viewer && (
         <PhotoViewer

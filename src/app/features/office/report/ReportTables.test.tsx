@@ -262,4 +262,20 @@ describe('report tables', () => {
       ['东安路所', '卫东区', 'I09 题I09', 'C#', '2021-07-25', '待整改'],
     ]);
   });
+
+  it('opens what a site’s score rests on from its rectification row (查看依据)', () => {
+    const siteById = new Map(SITES.map((site) => [site.id, site]));
+    const onTrail = vi.fn();
+    render(
+      <RectificationList
+        report={data}
+        siteById={siteById}
+        itemTitle={(id) => `题${id}`}
+        today="2021-07-22"
+        onTrail={onTrail}
+      />,
+    );
+    fireEvent.click(screen.getAllByRole('button', { name: '东安路所 的依据' })[0]!);
+    expect(onTrail).toHaveBeenCalledWith('WD-I1');
+  });
 });

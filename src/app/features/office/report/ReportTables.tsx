@@ -143,11 +143,14 @@ export function RectificationList({
   siteById,
   itemTitle,
   today,
+  onTrail,
 }: {
   report: RoundReport;
   siteById: ReadonlyMap<string, Site>;
   itemTitle: (itemId: string) => string;
   today: string;
+  /** 查看依据: what the site's score rests on. */
+  onTrail?: (siteId: string) => void;
 }) {
   const { t } = useTranslation('office');
   const [show, setShow] = useState<'all' | 'open' | 'overdue'>('all');
@@ -204,6 +207,22 @@ export function RectificationList({
         ),
     },
   ];
+  if (onTrail)
+    columns.push({
+      key: 'trail',
+      header: t('report.trail'),
+      width: '7rem',
+      render: (row) => (
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={t('trail.ofSite', { site: siteById.get(row.siteId)?.name ?? row.siteId })}
+          onClick={() => onTrail(row.siteId)}
+        >
+          {t('trail.open')}
+        </button>
+      ),
+    });
   return (
     <div data-testid="report-rectifications">
       <div className="toolbar">

@@ -11,6 +11,8 @@ import { isDeduction } from '../../../../domain/grades';
 import { mustRectify } from '../../../../domain/report';
 import type { RubricFile } from '../../../../domain/rubric';
 import type { InspectionDetail } from '../../../api/office-api';
+import type { ReviewDecisionView } from '../../../../domain/review';
+import { TrailPanel } from '../review/TrailPanel';
 import { NumericHeads } from '../../../ui/NumericHeads';
 import { useRound } from '../rounds/round-context';
 import { OutsideRoundMark } from './OutsideRoundMark';
@@ -29,10 +31,16 @@ export function InspectionDetailPage({ inspectionId }: { inspectionId: string })
   const search = useSearch();
   const revision = Number(new URLSearchParams(search).get('revision')) || undefined;
   const detail = useLoad(`inspection:${inspectionId}:${revision ?? ''}`, async (signal) => {
-    const inspection = await api.inspection(inspectionId, revision, signal);
+    const [inspection, trail] = await Promise.all([
+      api.inspection(inspectionId, revision, signal),
+      api.trail(inspectionId, signal),
+    ]);
     const rubric = await api.rubric(inspection.rubricVersion);
-    return { inspection, rubric };
+    // The latest decision on the revision shown: its per-item comments go beside the items.
+    const review = trail.reviews.filter((entry) => entry.revision === inspection.revision).at(-1);
+    return { inspection, rubric, review };
   });
+  const [showTrail, setShowTrail] = useState(new URLSearchParams(search).has('trail'));
   const { siteById } = useRound();
 
   if (!detail.data) {
@@ -45,7 +53,22 @@ export function InspectionDetailPage({ inspectionId }: { inspectionId: string })
   }
   const site = siteById.get(detail.data.inspection.siteId);
   const file = site ? detail.data.rubric.types[site.type] : findFile(detail.data.rubric.types, detail.data.inspection);
-  return <InspectionDetailView inspection={detail.data.inspection} file={file} siteName={site?.name} />;
+  return (
+    <>
+      <InspectionDetailView
+        inspection={detail.data.inspection}
+        file={file}
+        siteName={site?.name}
+        review={detail.data.review}
+      />
+      <section className="office-card no-print">
+        <button type="button" className="button" aria-expanded={showTrail} onClick={() => setShowTrail(!showTrail)}>
+          {t(showTrail ? 'trail.close' : 'trail.open')}
+        </button>
+        {showTrail && <TrailPanel inspectionId={inspectionId} />}
+      </section>
+    </>
+  );
 }
 
 function findFile(types: Record<string, RubricFile>, inspection: InspectionDetail): RubricFile {
@@ -57,10 +80,13 @@ export function InspectionDetailView({
   inspection,
   file,
   siteName,
+  review,
 }: {
   inspection: InspectionDetail;
   file: RubricFile;
   siteName: string | undefined;
+  /** The office's latest review decision on this revision, when it has one. */
+  review?: ReviewDecisionView | undefined;
 }) {
   const { t, i18n } = useTranslation('office');
   const { round, siteById, userName } = useRound();
@@ -100,6 +126,7 @@ export function InspectionDetailView({
       ),
     [file, answers, inspection, english],
   );
+  const itemReview = new Map(review?.itemComments.map((entry) => [entry.itemId, entry.comment]));
   const photoIndex = (sha256: string) => photos.findIndex((photo) => photo.sha256 === sha256);
   const explanation = t('results.outsideRound', { from: round.startsOn, to: round.endsOn });
   const photosOutside = photos.filter((photo) => outsideRound(photo.capturedAt, round));
@@ -149,6 +176,19 @@ export function InspectionDetailView({
         <dd>{formatDateTime(inspection.receivedAt)}</dd>
         <dt>{t('detail.revision')}</dt>
         <dd>{inspection.revision}</dd>
+        {review && (
+          <>
+            <dt>{t('detail.review')}</dt>
+            <dd data-testid="detail-review">
+              {t(review.comment ? 'review.latestWithComment' : 'review.latest', {
+                decision: t(`review.states.${review.decision}`),
+                name: review.reviewerName,
+                time: formatDateTime(review.reviewedAt),
+                comment: review.comment ?? '',
+              })}
+            </dd>
+          </>
+        )}
         <dt>{t('detail.location')}</dt>
         <dd>
           {inspection.location ? (
@@ -254,7 +294,14 @@ export function InspectionDetailView({
                       )}
                     </td>
                     <td className="num">{points === null ? '—' : points}</td>
-                    <td>{answer?.note}</td>
+                    <td>
+                      {answer?.note}
+                      {itemReview.has(item.id) && (
+                        <p className="review-comment" data-testid="item-review-comment">
+                          {t('detail.reviewComment', { comment: itemReview.get(item.id) })}
+                        </p>
+                      )}
+                    </td>
                     <td>
                       <span className="thumb-row">
                         {(answer?.photos ?? []).map((sha256) => (

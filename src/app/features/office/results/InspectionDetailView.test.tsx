@@ -8,6 +8,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answersFor, RUBRIC_2021 } from '../../../../domain/test-fixtures';
+import type { ReviewDecisionView } from '../../../../domain/review';
 import type { Round, Site } from '../../../../domain/wire';
 import type { InspectionDetail, OfficeApi } from '../../../api/office-api';
 import { initI18n } from '../../../i18n';
@@ -52,7 +53,7 @@ function inspection(submittedAt: string, capturedAt: string): InspectionDetail {
 
 const photoUrl = vi.fn(async (sha256: string) => `blob:${sha256.slice(0, 4)}`);
 
-function renderDetail(detail: InspectionDetail) {
+function renderDetail(detail: InspectionDetail, review?: ReviewDecisionView) {
   const round: RoundData = {
     round: ROUND,
     sites: [SITE],
@@ -82,7 +83,7 @@ function renderDetail(detail: InspectionDetail) {
       }}
     >
       <RoundContext.Provider value={round}>
-        <InspectionDetailView inspection={detail} file={RUBRIC_2021.station} siteName={SITE.name} />
+        <InspectionDetailView inspection={detail} file={RUBRIC_2021.station} siteName={SITE.name} review={review} />
       </RoundContext.Provider>
     </OfficeProvider>,
   );
@@ -190,5 +191,33 @@ describe('the inspection detail: 到场核验', () => {
     cleanup();
     renderDetail({ ...base(), flags: null });
     expect(screen.getByTestId('presence').textContent).toContain('未核验');
+  });
+});
+
+describe('the inspection detail: 审核', () => {
+  it('shows the latest decision on the revision, and each item’s review comment beside the item', () => {
+    const detail = inspection('2021-07-10T02:00:00Z', '2021-07-10T01:50:00Z');
+    renderDetail(detail, {
+      seq: 3,
+      inspectionId: detail.id,
+      revision: 1,
+      roundId: ROUND.id,
+      siteId: SITE.id,
+      decision: 'returned',
+      comment: '照片不清楚',
+      itemComments: [{ itemId: 'T16', comment: '请补拍宣传栏' }],
+      reviewerName: '王芳',
+      reviewedAt: '2021-07-11T02:00:00Z',
+    });
+    expect(fact('审核').textContent).toMatch(/^王芳 于 .+ 已退回：照片不清楚$/);
+    const comments = screen.getAllByTestId('item-review-comment');
+    expect(comments.map((comment) => comment.textContent)).toEqual(['审核意见：请补拍宣传栏']);
+    expect(comments[0]!.closest('tr')!.textContent).toContain('T16');
+  });
+
+  it('has no review line when the revision is undecided', () => {
+    renderDetail(inspection('2021-07-10T02:00:00Z', '2021-07-10T01:50:00Z'));
+    expect(() => fact('审核')).toThrow();
+    expect(screen.queryByTestId('item-review-comment')).toBeNull();
   });
 });

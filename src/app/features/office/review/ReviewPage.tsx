@@ -17,15 +17,25 @@ import { useLoad } from '../shared/use-load';
 import { cleanPending, reviewMove, stepIndex } from './review-keys';
 import { TrailPanel } from './TrailPanel';
 
+/** Rows per request (the server's most). */
+export const REVIEW_PAGE = 200;
+
 export function ReviewPage() {
   const { t } = useTranslation('office');
   const { api } = useOffice();
   const { round } = useRound();
   const [state, setState] = useState<ReviewState | ''>('pending');
   const list = useLoad(`reviews:${round.id}:${state}`, (signal) =>
-    api.reviews(round.id, { state: state || undefined, limit: 200 }, signal),
+    api.reviews(round.id, { state: state || undefined, limit: REVIEW_PAGE }, signal),
   );
-  const rows = useMemo(() => list.data?.rows ?? [], [list.data]);
+  // Pages after the first, tied to the first page they follow: a reload (a decision, another
+  // filter) starts from the first page again.
+  const [more, setMore] = useState<{ after: unknown; rows: ReviewListRow[] }>({ after: undefined, rows: [] });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const rows = useMemo(
+    () => [...(list.data?.rows ?? []), ...(more.after === list.data ? more.rows : [])],
+    [list.data, more],
+  );
   const [index, setIndex] = useState(0);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
@@ -40,6 +50,23 @@ export function ReviewPage() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [rows.length]);
+
+  const loadMore = async () => {
+    const first = list.data;
+    if (!first || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.reviews(round.id, { state: state || undefined, offset: rows.length, limit: REVIEW_PAGE });
+      setMore((current) => ({
+        after: first,
+        rows: [...(current.after === first ? current.rows : []), ...page.rows],
+      }));
+    } catch (error) {
+      setMessage({ ok: false, text: errorMessage(error) });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   const selected = rows[Math.min(index, Math.max(0, rows.length - 1))];
   const clean = cleanPending(rows);
@@ -109,42 +136,51 @@ export function ReviewPage() {
         <p className="muted">{t('review.empty')}</p>
       ) : (
         <div className="review__split">
-          <table className="table" data-testid="review-list">
-            <caption>{t('review.total', { count: list.data.total })}</caption>
-            <thead>
-              <tr>
-                <th>{t('review.site')}</th>
-                <th>{t('review.inspector')}</th>
-                <th>{t('review.revision')}</th>
-                <th>{t('review.score')}</th>
-                <th>{t('review.state')}</th>
-                <th>{t('review.flags')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row, i) => (
-                <tr
-                  key={`${row.inspectionId}@${row.revision}`}
-                  aria-selected={row === selected}
-                  className={row === selected ? 'is-selected' : undefined}
-                  onClick={() => setIndex(i)}
-                >
-                  <td>{row.siteName}</td>
-                  <td>{row.inspectorName}</td>
-                  <td>{row.revision}</td>
-                  <td>{formatScore(row.score)}</td>
-                  <td>{t(`review.states.${row.reviewState}`)}</td>
-                  <td>
-                    {row.flags.length > 0
-                      ? row.flags
-                          .map((code) => t(`presence.short.${code as PresenceFlag['code']}`))
-                          .join(t('import.listSeparator'))
-                      : '—'}
-                  </td>
+          <div>
+            <table className="table" data-testid="review-list">
+              <caption>{t('review.total', { count: list.data.total })}</caption>
+              <thead>
+                <tr>
+                  <th>{t('review.site')}</th>
+                  <th>{t('review.inspector')}</th>
+                  <th>{t('review.revision')}</th>
+                  <th>{t('review.score')}</th>
+                  <th>{t('review.state')}</th>
+                  <th>{t('review.flags')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row, i) => (
+                  <tr
+                    key={`${row.inspectionId}@${row.revision}`}
+                    aria-selected={row === selected}
+                    className={row === selected ? 'is-selected' : undefined}
+                    onClick={() => setIndex(i)}
+                  >
+                    <td>{row.siteName}</td>
+                    <td>{row.inspectorName}</td>
+                    <td>{row.revision}</td>
+                    <td>{formatScore(row.score)}</td>
+                    <td>{t(`review.states.${row.reviewState}`)}</td>
+                    <td>
+                      {row.flags.length > 0
+                        ? row.flags
+                            .map((code) => t(`presence.short.${code as PresenceFlag['code']}`))
+                            .join(t('import.listSeparator'))
+                        : '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rows.length < list.data.total && (
+              <p className="review__more">
+                <button type="button" className="button" disabled={loadingMore} onClick={() => void loadMore()}>
+                  {t('review.more', { shown: rows.length, total: list.data.total })}
+                </button>
+              </p>
+            )}
+          </div>
           {selected && (
             <ReviewPanel
               key={`${selected.inspectionId}@${selected.revision}`}
@@ -217,12 +253,12 @@ function ReviewPanel({ row, onDecided }: { row: ReviewListRow; onDecided: (messa
       </p>
       {row.latestReview && (
         <p className="notice">
-          {t('review.latest', {
+          {t(row.latestReview.comment ? 'review.latestWithComment' : 'review.latest', {
             decision: t(`review.states.${row.latestReview.decision}`),
             name: row.latestReview.reviewerName,
             time: formatDateTime(row.latestReview.reviewedAt),
+            comment: row.latestReview.comment ?? '',
           })}
-          {row.latestReview.comment && `：${row.latestReview.comment}`}
         </p>
       )}
       {detail.data === undefined ? (

@@ -1,5 +1,9 @@
-/** What a score rests on: the inspection's revisions, the review decisions and the log entries. */
+/**
+ * What a score rests on (查看依据): the inspection's revisions and which one counts, the office's
+ * corrections of the site's items, and the log entries — review decisions among them.
+ */
 import { useTranslation } from '../../../i18n';
+import type { InspectionTrail } from '../../../../domain/review';
 import { officeZhCN, type OfficeMessages } from '../i18n/zh-CN';
 import { formatDateTime, formatScore } from '../shared/format';
 import { LoadState } from '../shared/LoadState';
@@ -26,17 +30,51 @@ export function TrailPanel({ inspectionId }: { inspectionId: string }) {
           </li>
         ))}
       </ul>
+      <TrailCorrections corrections={trail.data.corrections} />
       <h4>{t('trail.log')}</h4>
       <ol className="trail__log">
-        {log.map((entry) => (
-          <li key={entry.seq}>
-            #{entry.seq} {formatDateTime(entry.at)} · {entry.actorName ?? '—'} · {actionName(entry.action)}
-            {typeof entry.detail.comment === 'string' && `：${entry.detail.comment}`}
-          </li>
-        ))}
+        {log.map((entry) => {
+          const text = t('trail.entry', {
+            seq: entry.seq,
+            time: formatDateTime(entry.at),
+            name: entry.actorName ?? '—',
+            action: actionName(entry.action),
+          });
+          const comment = entry.detail.comment;
+          return (
+            <li key={entry.seq}>{typeof comment === 'string' ? t('trail.withComment', { text, comment }) : text}</li>
+          );
+        })}
       </ol>
-      <p className="muted">{t('trail.corrections', { count: trail.data.corrections.length })}</p>
     </div>
+  );
+}
+
+function TrailCorrections({ corrections }: { corrections: InspectionTrail['corrections'] }) {
+  const { t } = useTranslation('office');
+  return (
+    <>
+      <h4>{t('trail.corrections', { count: corrections.length })}</h4>
+      {corrections.length === 0 ? (
+        <p className="muted">{t('trail.noCorrections')}</p>
+      ) : (
+        <ul data-testid="trail-corrections">
+          {corrections.map((correction, index) => (
+            <li key={index}>
+              {t('trail.correction', {
+                item: correction.itemId,
+                from: correction.fromGrade,
+                to: correction.toGrade,
+                name: correction.correctedByName ?? '—',
+                time: formatDateTime(correction.correctedAt),
+                reason: correction.reason,
+              })}
+              {correction.requestId && t('trail.fromObjection')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 
