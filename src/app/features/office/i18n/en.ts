@@ -644,6 +644,7 @@ export const officeEn: OfficeMessages = {
     mergedInto: 'Merged into {{code}}',
     reply: 'Reply: {{reply}}',
     rating: 'Rated {{rating}} stars',
+    more: 'Load more',
     handover: {
       to: 'Handed to {{units}} ({{time}})',
       noUnit: 'no responsible unit now',

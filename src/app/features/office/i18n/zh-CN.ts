@@ -634,6 +634,7 @@ export const officeZhCN = {
     mergedInto: '已合并到 {{code}}',
     reply: '答复：{{reply}}',
     rating: '市民评价 {{rating}} 星',
+    more: '加载更多',
     handover: {
       to: '已交办：{{units}}（{{time}}）',
       noUnit: '当前无责任单位',
