@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Role, User, UserInput, UserView } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
+import { isStorableText } from '../http/validate';
 import { lockAuditChain, recordAudit, type AuditActor } from '../services/audit';
 import type { ServerContext } from '../context';
 import { fromFlag, toFlag, type Database, type Row } from '../storage/schema';
@@ -366,4 +367,13 @@ export async function updateUser(
     return { ...existing, ...changes };
   });
   return { ...toUser(row), disabled: fromFlag(row.disabled) };
+}
+
+/** The id of a person's account (not a site link's own account), or the API's 404. */
+export async function existingPersonId(db: Kysely<Database>, userId: string): Promise<string> {
+  const user = isStorableText(userId)
+    ? await db.selectFrom('users').select('id').where('id', '=', userId).where('link_only', '=', 0).executeTakeFirst()
+    : undefined;
+  if (!user) throw new ApiError('not_found', '找不到该用户');
+  return user.id;
 }

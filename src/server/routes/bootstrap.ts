@@ -5,6 +5,7 @@ import { toUser } from '../auth/users';
 import type { ServerContext } from '../context';
 import { isOffice } from '../services/access';
 import { assignedResults } from '../services/assigned-results';
+import { bootstrapScope } from '../services/bootstrap-scope';
 import { listRectifications } from '../services/rectifications';
 import { roundView, siteView } from '../services/views';
 
@@ -18,22 +19,7 @@ export const bootstrapRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async
   app.get('/bootstrap', { config: { allow: ANY_ROLE } }, async (request) => {
     const user = currentUser(request);
     const office = isOffice(user);
-    let assignmentsQuery = ctx.db
-      .selectFrom('assignments')
-      .select(['round_id', 'site_id', 'user_id'])
-      .orderBy('round_id')
-      .orderBy('site_id');
-    if (!office) assignmentsQuery = assignmentsQuery.where('user_id', '=', user.id);
-    const assignments = await assignmentsQuery.execute();
-
-    const roundIds = [...new Set(assignments.map((a) => a.round_id))];
-    const siteIds = [...new Set(assignments.map((a) => a.site_id))];
-    const roundsQuery = ctx.db.selectFrom('rounds').selectAll().orderBy('starts_on', 'desc');
-    const sitesQuery = ctx.db.selectFrom('sites').selectAll().orderBy('id');
-    const [rounds, sites] = await Promise.all([
-      office ? roundsQuery.execute() : roundIds.length > 0 ? roundsQuery.where('id', 'in', roundIds).execute() : [],
-      office ? sitesQuery.execute() : siteIds.length > 0 ? sitesQuery.where('id', 'in', siteIds).execute() : [],
-    ]);
+    const { assignments, rounds, sites } = await bootstrapScope(ctx.db, user);
     const versions = office ? ctx.rubrics.versions() : [...new Set(rounds.map((round) => round.rubric_version))];
     const rubrics: Record<string, Rubric> = {};
     for (const version of versions) {

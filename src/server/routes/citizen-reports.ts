@@ -13,9 +13,16 @@ import { bearerToken } from '../auth/tokens';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { ByteBudget, ServerLimits } from '../http/limits';
-import { isStorableText, parseBody, sha256Param, uuidParam } from '../http/validate';
+import { parseBody, sha256Param, uuidParam } from '../http/validate';
 import { citizenSecret, issueChallenge } from '../services/citizen-proof';
-import { rateReport, receiveReport, receiveReportPhoto, reportStatus, searchSites } from '../services/citizen-reports';
+import {
+  publicSite,
+  rateReport,
+  receiveReport,
+  receiveReportPhoto,
+  reportStatus,
+  searchSites,
+} from '../services/citizen-reports';
 import {
   closeDays,
   decide,
@@ -69,13 +76,7 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     { config: { open: true } },
     async (request, reply) => {
       const { siteId } = request.params;
-      const site = isStorableText(siteId)
-        ? await ctx.db
-            .selectFrom('sites')
-            .select(['id', 'name', 'district', 'type'])
-            .where('id', '=', siteId)
-            .executeTakeFirst()
-        : undefined;
+      const site = await publicSite(ctx.db, siteId);
       if (!site) throw new ApiError('not_found', '找不到该点位');
       privately(reply);
       return site;

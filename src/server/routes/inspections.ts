@@ -8,6 +8,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { parseBody, uuidParam } from '../http/validate';
 import { isOffice } from '../services/access';
+import { inspectionsVisibleTo, storedRevision } from '../services/inspection-reads';
 import { putInspection } from '../services/inspections';
 import { deviceOf } from '../services/audit';
 import { inspectionSummaryView } from '../services/views';
@@ -47,27 +48,7 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
     async (request) => {
       const filter = parseBody(listQuerySchema, { ...request.query });
       const user = currentUser(request);
-      let query = ctx.db
-        .selectFrom('inspections')
-        .innerJoin('sites', 'sites.id', 'inspections.site_id')
-        .select([
-          'inspections.id',
-          'inspections.revision',
-          'inspections.round_id',
-          'inspections.site_id',
-          'inspections.inspector_id',
-          'inspections.submitted_at',
-          'inspections.received_at',
-          'inspections.score',
-          'inspections.full_marks',
-        ])
-        .orderBy('inspections.received_at', 'desc');
-      if (!isOffice(user)) query = query.where('inspections.inspector_id', '=', user.id);
-      if (filter.roundId) query = query.where('inspections.round_id', '=', filter.roundId);
-      if (filter.siteId) query = query.where('inspections.site_id', '=', filter.siteId);
-      if (filter.district) query = query.where('sites.district', '=', filter.district);
-      if (filter.type) query = query.where('sites.type', '=', filter.type);
-      return (await query.execute()).map(inspectionSummaryView);
+      return (await inspectionsVisibleTo(ctx.db, user, filter)).map(inspectionSummaryView);
     },
   );
 
@@ -77,19 +58,10 @@ export const inspectionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = asyn
     async (request) => {
       const id = uuidParam(request.params.id);
       const user = currentUser(request);
-      let query = ctx.db
-        .selectFrom('inspections')
-        .selectAll()
-        .where('id', '=', id)
-        .orderBy('revision', 'desc')
-        .limit(1);
-      if (request.query.revision !== undefined) {
-        const revision = Number(request.query.revision);
-        if (!Number.isInteger(revision) || revision < 1)
-          throw new ApiError('invalid_request', 'revision 必须是 ≥ 1 的整数');
-        query = query.where('revision', '=', revision);
-      }
-      const row = await query.executeTakeFirst();
+      const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
+      if (revision !== undefined && (!Number.isInteger(revision) || revision < 1))
+        throw new ApiError('invalid_request', 'revision 必须是 ≥ 1 的整数');
+      const row = await storedRevision(ctx.db, id, revision);
       if (!row || (!isOffice(user) && row.inspector_id !== user.id))
         throw new ApiError('not_found', '找不到该测评记录');
       const outcomes = await objectionOutcomes(ctx.db, row.round_id, row.site_id);

@@ -16,9 +16,12 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { isStorableText, parseBody, uuidParam } from '../http/validate';
 import { existingRound } from '../services/round-lookup';
+import { changeUnitSettings } from '../services/rounds';
+import { existingSiteId } from '../services/sites';
+import { existingPersonId } from '../auth/users';
 import { dispatchRectifications } from '../services/dispatch';
 import { currentSiteLinks, ensureSiteLink, revokeSiteLink } from '../services/site-links';
-import { decideUnitRequest } from '../services/unit-decisions';
+import { decideUnitRequest, roundRequests } from '../services/unit-decisions';
 import { roundUnitFigures } from '../services/unit-figures';
 import { responsibilitiesOf, setResponsibilities } from '../services/unit-scope';
 import { listRoundItems, listUnitItems, putUnitAnswer, putUnitRequest, requestView } from '../services/unit-work';
@@ -43,28 +46,13 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
   { ctx, linkSecret },
 ) => {
   const roundOf = (request: FastifyRequest<RoundParams>) => existingRound(ctx.db, request.params.roundId);
-  const siteOf = async (siteId: string) => {
-    const site = isStorableText(siteId)
-      ? await ctx.db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst()
-      : undefined;
-    if (!site) throw new ApiError('not_found', `找不到点位 ${siteId}`);
-    return site.id;
-  };
+  const siteOf = (siteId: string) => existingSiteId(ctx.db, siteId);
 
   app.get<{ Params: { userId: string } }>(
     '/users/:userId/responsibilities',
     { config: { allow: OFFICE } },
     async (request) => {
-      const user = isStorableText(request.params.userId)
-        ? await ctx.db
-            .selectFrom('users')
-            .select('id')
-            .where('id', '=', request.params.userId)
-            .where('link_only', '=', 0)
-            .executeTakeFirst()
-        : undefined;
-      if (!user) throw new ApiError('not_found', '找不到该用户');
-      return responsibilitiesOf(ctx.db, user.id);
+      return responsibilitiesOf(ctx.db, await existingPersonId(ctx.db, request.params.userId));
     },
   );
 
@@ -81,13 +69,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
   app.patch<RoundParams>('/rounds/:roundId/unit-settings', { config: { allow: OFFICE } }, async (request) => {
     const settings = parseBody(unitSettingsSchema, request.body);
     const round = await roundOf(request);
-    const values = {
-      ...(settings.dueFrom !== undefined && { due_from: settings.dueFrom }),
-      ...(settings.objectionDays !== undefined && { objection_days: settings.objectionDays }),
-    };
-    if (Object.keys(values).length > 0)
-      await ctx.db.updateTable('rounds').set(values).where('id', '=', round.id).execute();
-    return roundView({ ...round, ...values });
+    return roundView(await changeUnitSettings(ctx, currentUser(request), round, settings));
   });
 
   app.post<RoundParams>('/rounds/:roundId/dispatch', { config: { allow: OFFICE } }, async (request) => {
@@ -125,15 +107,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     async (request) => {
       const { status } = parseBody(requestQuerySchema, { ...request.query });
       const round = await roundOf(request);
-      let query = ctx.db
-        .selectFrom('unit_requests')
-        .innerJoin('rectifications', 'rectifications.id', 'unit_requests.rectification_id')
-        .selectAll('unit_requests')
-        .where('rectifications.round_id', '=', round.id)
-        .orderBy('unit_requests.requested_at')
-        .orderBy('unit_requests.id');
-      if (status) query = query.where('unit_requests.status', '=', status);
-      return (await query.execute()).map(requestView);
+      return (await roundRequests(ctx.db, round.id, status)).map(requestView);
     },
   );
 

@@ -19,6 +19,7 @@ import { canonicalJson } from '../../domain/canonical-json';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
+import { isStorableText } from '../http/validate';
 import type { Database, Row } from '../storage/schema';
 import { citizenSecret, clientKey, verifyProof } from './citizen-proof';
 import { isUniqueViolation } from './unique-violation';
@@ -266,4 +267,10 @@ export async function searchSites(db: Kysely<Database>, words: string) {
     .orderBy('name')
     .limit(20)
     .execute();
+}
+
+/** What a resident's page shows of one site (the poster's link): no more than its name, district and type. */
+export async function publicSite(db: Kysely<Database>, siteId: string) {
+  if (!isStorableText(siteId)) return undefined;
+  return db.selectFrom('sites').select(['id', 'name', 'district', 'type']).where('id', '=', siteId).executeTakeFirst();
 }

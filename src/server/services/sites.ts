@@ -8,6 +8,8 @@ import { canonicalJson } from '../../domain/canonical-json';
 import type { Site } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { isStorableText } from '../http/validate';
 import type { Database, Row } from '../storage/schema';
 import { isOffice } from './access';
 import { recordAudit } from './audit';
@@ -84,4 +86,13 @@ export async function sitesVisibleTo(
     query = query.where('id', 'in', assigned);
   }
   return query.execute();
+}
+
+/** The id of an existing site, or the API's 404 (also for an id no site could have). */
+export async function existingSiteId(db: Kysely<Database>, siteId: string): Promise<string> {
+  const site = isStorableText(siteId)
+    ? await db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst()
+    : undefined;
+  if (!site) throw new ApiError('not_found', `找不到点位 ${siteId}`);
+  return site.id;
 }

@@ -9,7 +9,7 @@
  *   by default to A (the deduction falls, the item is withdrawn).
  * A refusal changes nothing but the request. A decided request cannot be decided again (409).
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { UnitDecision } from '../../domain/wire';
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
@@ -99,4 +99,21 @@ async function carryOut(
     now,
   });
   return null;
+}
+
+/** The units' requests (延期, 回退, 申诉) of a round, oldest first, of one status when given. */
+export async function roundRequests(
+  db: Kysely<Database>,
+  roundId: string,
+  status: 'pending' | 'approved' | 'refused' | undefined,
+) {
+  return db
+    .selectFrom('unit_requests')
+    .innerJoin('rectifications', 'rectifications.id', 'unit_requests.rectification_id')
+    .selectAll('unit_requests')
+    .where('rectifications.round_id', '=', roundId)
+    .$if(status !== undefined, (query) => query.where('unit_requests.status', '=', status!))
+    .orderBy('unit_requests.requested_at')
+    .orderBy('unit_requests.id')
+    .execute();
 }
