@@ -15,6 +15,7 @@ import { prefetchKey } from '../report/use-round-report';
 import { InspectionDetailPage } from '../results/InspectionDetailPage';
 import { ResultsPage } from '../results/ResultsPage';
 import { ReviewPage } from '../review/ReviewPage';
+import { DispatchPage } from '../units/DispatchPage';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { useInspectionFeed } from '../shared/use-inspection-feed';
@@ -30,6 +31,7 @@ const TABS = [
   ['bulletin', '/bulletin'],
   ['notices', '/notices'],
   ['publish', '/publish'],
+  ['dispatch', '/dispatch'],
   ['rechecks', '/rechecks'],
 ] as const;
 
@@ -131,6 +133,9 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
           </Route>
           <Route path="/publish">
             <PublishPage />
+          </Route>
+          <Route path="/dispatch">
+            <DispatchPage />
           </Route>
           <Route path="/rechecks">
             <RecheckProgress />
