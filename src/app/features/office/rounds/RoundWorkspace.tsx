@@ -15,6 +15,7 @@ import { prefetchKey } from '../report/use-round-report';
 import { InspectionDetailPage } from '../results/InspectionDetailPage';
 import { ResultsPage } from '../results/ResultsPage';
 import { ReviewPage } from '../review/ReviewPage';
+import { DecisionsPage } from '../units/DecisionsPage';
 import { DispatchPage } from '../units/DispatchPage';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
@@ -32,6 +33,7 @@ const TABS = [
   ['notices', '/notices'],
   ['publish', '/publish'],
   ['dispatch', '/dispatch'],
+  ['decisions', '/decisions'],
   ['rechecks', '/rechecks'],
 ] as const;
 
@@ -136,6 +138,9 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
           </Route>
           <Route path="/dispatch">
             <DispatchPage />
+          </Route>
+          <Route path="/decisions">
+            <DecisionsPage />
           </Route>
           <Route path="/rechecks">
             <RecheckProgress />
