@@ -744,4 +744,14 @@ export const officeEn: OfficeMessages = {
     failed: 'Decision failed: {{message}}',
     decided: 'Decided: {{kind}} · {{item}}',
   },
+  unitSettings: {
+    title: 'Responsible units',
+    dueFrom: 'Rectification period counts from',
+    dueFromOptions: { inspection: 'the inspection', dispatch: 'the dispatch' },
+    objectionDays: 'Days to object',
+    invalidDays: 'Enter a whole number of days from 0 to 60.',
+    save: 'Save settings',
+    saved: 'Saved.',
+    failed: 'Saving failed: {{message}}',
+  },
 };

@@ -734,6 +734,16 @@ export const officeZhCN = {
     failed: '处理失败：{{message}}',
     decided: '已处理：{{kind}} · {{item}}',
   },
+  unitSettings: {
+    title: '责任单位整改设置',
+    dueFrom: '整改期限起算',
+    dueFromOptions: { inspection: '自检查之日', dispatch: '自交办之日' },
+    objectionDays: '申诉期限（天）',
+    invalidDays: '请填写 0 到 60 之间的整数（天）。',
+    save: '保存设置',
+    saved: '已保存。',
+    failed: '保存失败：{{message}}',
+  },
 };
 
 export type OfficeMessages = typeof officeZhCN;
