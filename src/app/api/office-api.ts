@@ -20,6 +20,7 @@ import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
 import type { Grade } from '../../domain/grades';
 import type { Rubric } from '../../domain/rubric';
+import type { RoundLoopFigures } from '../../domain/unit-figures';
 import type {
   Assignment,
   Inspection,
@@ -192,6 +193,9 @@ export function createOfficeApi(api: ApiClient) {
     recheckHistory: (rectificationId: string, signal?: AbortSignal) =>
       get<RecheckHistoryEntry[]>(`/api/rectifications/${path(rectificationId)}/rechecks`, signal),
     recheckResultsCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/recheck-results.csv`),
+    /** 按期整改率, 返工率, 延期率, 申诉率, 申诉改判率 per district and unit (#17). */
+    unitFigures: (roundId: string, signal?: AbortSignal) =>
+      get<RoundLoopFigures>(`/api/rounds/${path(roundId)}/unit-figures`, signal),
     /** The units' figures per district and unit as a sheet (#17, services/unit-figures.ts). */
     unitFiguresCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/exports/unit-figures.csv`),
     /** A rubric version, fetched once per session. */

@@ -754,4 +754,18 @@ export const officeEn: OfficeMessages = {
     saved: 'Saved.',
     failed: 'Saving failed: {{message}}',
   },
+  unitFigures: {
+    title: 'Responsible units',
+    none: 'Nothing dispatched in this round yet.',
+    name: 'District / unit',
+    district: '{{name}} (district)',
+    unit: '{{name}}',
+    total: 'Total',
+    dispatched: 'Dispatched',
+    onTimeRate: 'On time',
+    sentBackRate: 'Sent back',
+    extensionRate: 'Extended',
+    objectionRate: 'Objected',
+    upheldRate: 'Objections upheld',
+  },
 };

@@ -744,6 +744,20 @@ export const officeZhCN = {
     saved: '已保存。',
     failed: '保存失败：{{message}}',
   },
+  unitFigures: {
+    title: '责任单位整改情况',
+    none: '本轮尚未交办整改。',
+    name: '区县 / 责任单位',
+    district: '{{name}}（区）',
+    unit: '{{name}}',
+    total: '合计',
+    dispatched: '交办数',
+    onTimeRate: '按期整改率',
+    sentBackRate: '返工率',
+    extensionRate: '延期率',
+    objectionRate: '申诉率',
+    upheldRate: '申诉改判率',
+  },
 };
 
 export type OfficeMessages = typeof officeZhCN;
