@@ -34,17 +34,26 @@ export function createServices(
   // The photo pipeline's code (and its worker) loads on the first photo, not in the first load.
   let processor: Promise<PhotoProcessor> | undefined;
   let loaded: PhotoProcessor | undefined;
+  const loadProcessor = () =>
+    (processor ??= import('./photos/photo-processor').then(
+      ({ createPhotoProcessor }) => (loaded = createPhotoProcessor()),
+      (error: unknown) => {
+        // Offline before the code came: the next photo tries again instead of failing forever.
+        processor = undefined;
+        throw error;
+      },
+    ));
   return {
     db,
     api: createApiClient({ getToken: () => currentToken, ...options }),
     photos: {
-      process: async (...args) =>
-        (
-          await (processor ??= import('./photos/photo-processor').then(
-            ({ createPhotoProcessor }) => (loaded = createPhotoProcessor()),
-          ))
-        ).process(...args),
+      process: async (...args) => (await loadProcessor()).process(...args),
       dispose: () => loaded?.dispose(),
+      prepare: () =>
+        void loadProcessor().then(
+          (ready) => ready.prepare?.(),
+          () => undefined,
+        ),
     },
     now: () => new Date(),
     setToken: (next) => {

@@ -264,6 +264,46 @@ describeEachEngine(
       expect((await page(205)).rows).toEqual([]);
       const over = await h.api.get(`/api/rounds/${many.id}/reviews?limit=201`, team.supervisor.token);
       expect(over.status).toBe(400);
+    }, 30_000);
+
+    it('office corrections and inspection PUTs of the same site at once all commit, the chain whole', async () => {
+      const busy = await h.fx.setUpRound(team.supervisor.token, {
+        round: { id: 'R-review-busy' },
+        sites: [site('station', 'rb-1')],
+        assignees: [team.inspector],
+      });
+      const deducted = ['T01', 'T03', 'T11', 'T12', 'T16', 'T18'] as const;
+      const grades = Object.fromEntries(deducted.map((itemId) => [itemId, 'C#' as const]));
+      const spec = { roundId: busy.id, siteId: 'rb-1', type: 'station' as const, grades };
+      expectStatus((await h.fx.submitInspection(team.inspector.token, spec)).response, 201, 'first');
+      // What an upheld objection's transaction does (services/unit-decisions.ts), six at once,
+      // beside six inspections of the site arriving: each takes the chain head, then the result.
+      const corrections = deducted.map((itemId) =>
+        h.server.ctx.db.transaction().execute((trx) =>
+          correctGrade(trx, h.server.ctx.rubrics, {
+            roundId: busy.id,
+            siteId: 'rb-1',
+            itemId,
+            grade: 'A',
+            correctedBy: team.supervisor.id,
+            reason: '申诉成立',
+            now: new Date(),
+          }),
+        ),
+      );
+      const puts = deducted.map(() => h.fx.submitInspection(team.inspector.token, spec));
+      const [corrected, put] = await Promise.all([Promise.all(corrections), Promise.all(puts)]);
+      expect(corrected).toHaveLength(6);
+      for (const { response } of put) expectStatus(response, 201, 'inspection');
+      // Every correction stands on the site's result, whichever inspection it is now.
+      const results = expectStatus(
+        await h.api.get<{ siteId: string; score: number }[]>(`/api/rounds/${busy.id}/results`, team.supervisor.token),
+        200,
+        'results',
+      ).body;
+      expect(results.find((row) => row.siteId === 'rb-1')!.score).toBe(100);
+      const verdict = await h.api.get<ChainReport>('/api/audit/verify', team.admin.token);
+      expect(verdict.body.whole).toBe(true);
     });
 
     it('approve all listed clean results at once, skipping what is flagged or no longer pending', async () => {
@@ -346,6 +386,18 @@ describeEachEngine(
         const signedIn = await h.api.get<AuditPage>('/api/audit?action=session.signed_in&limit=1', team.admin.token);
         expect(signedIn.body.entries[0]).toMatchObject({ actorId: team.inspector.id });
         expect(signedIn.body.next).toBeDefined();
+      });
+
+      it('records a sign-out once: signing out again logs nothing more', async () => {
+        const session = await h.fx.signIn(team.inspector.username, team.inspector.password);
+        expect((await h.api.delete('/api/session', session.token)).status).toBe(204);
+        const signedOut = async () =>
+          (await h.api.get<AuditPage>('/api/audit?action=session.signed_out', team.admin.token)).body.entries;
+        const entries = await signedOut();
+        expect(entries).toHaveLength(1);
+        expect(entries[0]).toMatchObject({ actorId: team.inspector.id, subject: team.inspector.id });
+        expect((await h.api.delete('/api/session', session.token)).status).toBe(401);
+        expect(await signedOut()).toHaveLength(1);
       });
 
       it('supervisors see it per round, site or inspection; admins all of it', async () => {

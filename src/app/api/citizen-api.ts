@@ -64,8 +64,9 @@ export function createCitizenApi(api: ApiClient) {
       get<{ districts: DistrictHandling[]; at: string }>('/api/public/handling', init),
 
     // The office's triage.
-    queue: (queue: 'open' | 'new' | 'all', init?: RequestOptions) =>
-      get<CitizenReportView[]>(`/api/citizen-reports?queue=${queue}`, init),
+    /** A page of 500, oldest first; `after`: the last report's id of the previous page. */
+    queue: (queue: 'open' | 'new' | 'all', init?: RequestOptions & { after?: string }) =>
+      get<CitizenReportView[]>(`/api/citizen-reports?queue=${queue}${init?.after ? `&after=${init.after}` : ''}`, init),
     decide: (id: string, decision: CitizenDecision) =>
       api.request<CitizenReportView>('POST', `/api/citizen-reports/${id}/decisions`, decision).then((r) => r.data),
     photo: (id: string, sha256: string, init?: RequestOptions) =>

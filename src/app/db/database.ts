@@ -43,7 +43,7 @@ import {
   upgradeToV4,
 } from './schema';
 import type { LocalCitizenReport } from './citizen-reports';
-import type { LocalUnitEntry, UnitWorkCopy } from './unit-work';
+import type { KeptUnitPhoto, LocalUnitEntry, UnitWorkCopy } from './unit-work';
 import type {
   BeforePhotoRecord,
   BootstrapAssignment,
@@ -78,6 +78,7 @@ export class CivicDatabase extends Dexie {
   declare citizenReports: EntityTable<LocalCitizenReport, 'id'>;
   declare unitWork: EntityTable<UnitWorkCopy, 'scope'>;
   declare unitOutbox: EntityTable<LocalUnitEntry, 'id'>;
+  declare unitPhotos: Table<KeptUnitPhoto, [string, string]>;
 
   /** Closed by the app (sign-out, tests): do not reopen behind its back. */
   private closedOnPurpose = false;

@@ -218,6 +218,7 @@ describe('schema upgrade v1 → v2', () => {
       'session',
       'sites',
       'unitOutbox',
+      'unitPhotos',
       'unitWork',
     ]);
     expect(db.photos.schema.indexes.map((index) => index.name).sort()).toEqual(['[ownerId+itemId]', 'ownerId']);

@@ -49,9 +49,11 @@
  *
  * v6 (responsible units, issue 17): the unit's phone keeps its dispatched items after the first
  * open (one row per scope: a site link, by its token's SHA-256 — never the token —, or a `unit`
- * account) and its answers and requests until the server has them (the unit's outbox: a site
- * link is no session, so they go through their own sender, unit-work.ts). New stores only.
+ * account) with the items' before-photos (the server says no-store, so the browser's cache has
+ * none offline), and its answers and requests until the server has them (the unit's outbox: a
+ * site link is no session, so they go through their own sender, unit-work.ts). New stores only.
  *   unitWork       'scope'
+ *   unitPhotos     '[scope+sha256], scope'
  *   unitOutbox     'id, scope, createdAt'
  */
 import type { Transaction } from 'dexie';
@@ -96,6 +98,7 @@ export const SCHEMA_V5 = {
 export const SCHEMA_V6 = {
   ...SCHEMA_V5,
   unitWork: 'scope',
+  unitPhotos: '[scope+sha256], scope',
   unitOutbox: 'id, scope, createdAt',
 } as const;
 

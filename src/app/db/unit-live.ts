@@ -4,7 +4,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { CivicDatabase } from './database';
-import { listUnitEntries, readUnitWork } from './unit-work';
+import { listUnitEntries, readUnitPhotos, readUnitWork } from './unit-work';
 
 /** `null` when nothing is kept for the scope yet; undefined while reading. */
 export function useUnitWorkCopy(db: CivicDatabase, scope: string | undefined) {
@@ -13,4 +13,10 @@ export function useUnitWorkCopy(db: CivicDatabase, scope: string | undefined) {
 
 export function useUnitEntries(db: CivicDatabase, scope: string | undefined) {
   return useLiveQuery(async () => (scope ? listUnitEntries(db, scope) : []), [db, scope]);
+}
+
+/** The kept before-photos among `hashes` (a Map by hash); re-renders as they are downloaded. */
+export function useUnitPhotos(db: CivicDatabase, scope: string, hashes: readonly string[]) {
+  const key = hashes.join(',');
+  return useLiveQuery(() => readUnitPhotos(db, scope, key ? key.split(',') : []), [db, scope, key]);
 }

@@ -18,6 +18,14 @@ export interface UnitWorkCopy {
   fetchedAt: string;
 }
 
+/** A before-photo of the scope's items, kept for offline (the server's photos are no-store). */
+export interface KeptUnitPhoto {
+  scope: string;
+  sha256: string;
+  blob: Blob;
+  fetchedAt: string;
+}
+
 export interface LocalUnitPhoto {
   sha256: string;
   blob: Blob;
@@ -58,18 +66,44 @@ export interface NewUnitEntry {
 export const linkScope = (tokenSha256: string) => `link:${tokenSha256}`;
 export const userScope = (userId: string) => `user:${userId}`;
 
+/** Keeps the list as read, and drops the kept before-photos no listed item needs any more. */
 export async function saveUnitWork(db: CivicDatabase, scope: string, items: UnitItem[], now: Date): Promise<void> {
-  await writeTransaction(db, ['unitWork'], async () => {
+  const needed = new Set(items.flatMap((item) => item.beforePhotos));
+  await writeTransaction(db, ['unitWork', 'unitPhotos'], async () => {
     await db.unitWork.put({ scope, items, fetchedAt: now.toISOString() });
+    await db.unitPhotos
+      .where('scope')
+      .equals(scope)
+      .filter((photo) => !needed.has(photo.sha256))
+      .delete();
   });
+}
+
+/** The before-photos of the scope's items not kept on the phone yet. */
+export async function missingUnitPhotos(db: CivicDatabase, scope: string, items: readonly UnitItem[]) {
+  const kept = new Set((await db.unitPhotos.where('scope').equals(scope).primaryKeys()).map(([, sha256]) => sha256));
+  return [...new Set(items.flatMap((item) => item.beforePhotos))].filter((sha256) => !kept.has(sha256));
+}
+
+export async function keepUnitPhoto(db: CivicDatabase, scope: string, sha256: string, blob: Blob, now: Date) {
+  await writeTransaction(db, ['unitPhotos'], async () => {
+    await db.unitPhotos.put({ scope, sha256, blob, fetchedAt: now.toISOString() });
+  });
+}
+
+/** The kept photos among `hashes`, by hash. */
+export async function readUnitPhotos(db: CivicDatabase, scope: string, hashes: readonly string[]) {
+  const rows = await db.unitPhotos.bulkGet(hashes.map((sha256) => [scope, sha256] as [string, string]));
+  return new Map(rows.flatMap((row) => (row ? [[row.sha256, row.blob] as const] : [])));
 }
 
 export const readUnitWork = (db: CivicDatabase, scope: string) => db.unitWork.get(scope);
 
 /** Forgets a revoked or closed link's copy (its items are no longer the holder's to see). */
 export async function forgetUnitWork(db: CivicDatabase, scope: string): Promise<void> {
-  await writeTransaction(db, ['unitWork'], async () => {
+  await writeTransaction(db, ['unitWork', 'unitPhotos'], async () => {
     await db.unitWork.delete(scope);
+    await db.unitPhotos.where('scope').equals(scope).delete();
   });
 }
 

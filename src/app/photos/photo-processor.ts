@@ -34,6 +34,11 @@ export interface PhotoProcessor {
   process(file: Blob, stamp: PhotoStamp, options?: PhotoJobOptions): Promise<ProcessedPhoto>;
   /** Terminates the worker; pending and later jobs reject with code `disposed`. */
   dispose(): void;
+  /**
+   * Starts the worker now, so its code is loaded while the network is there: a page opened
+   * online, before any service worker controls it, can then still take photos once offline.
+   */
+  prepare?(): void;
 }
 
 /** The part of a Worker the processor uses, so tests can hand it a fake. */
@@ -156,6 +161,9 @@ export function createPhotoProcessor(options: PhotoProcessorOptions = {}): Photo
         queue.push({ id: nextId++, original, stamp, options: jobOptions, resolve, reject });
         pump();
       });
+    },
+    prepare() {
+      if (!disposed) worker ??= spawn();
     },
     dispose() {
       if (disposed) return;

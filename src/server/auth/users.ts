@@ -239,8 +239,25 @@ export async function changeOwnPassword(
   return true;
 }
 
-export async function signOut(db: Kysely<Database>, hash: string, now: Date): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now.toISOString() }).where('token_hash', '=', hash).execute();
+/** Ends the session, and logs it (操作记录) when it was still open: a repeated sign-out logs nothing. */
+export async function signOut(db: Kysely<Database>, user: User, hash: string, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    const ended = await trx
+      .updateTable('sessions')
+      .set({ revoked_at: now.toISOString() })
+      .where('token_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(ended.numUpdatedRows) === 0) return;
+    await recordAudit(trx, {
+      actor: user,
+      action: 'session.signed_out',
+      at: now.toISOString(),
+      subject: user.id,
+      detail: {},
+    });
+  });
 }
 
 /** Revokes every session of a user (password reset, disabling). */

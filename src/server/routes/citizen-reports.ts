@@ -21,6 +21,7 @@ import {
   decide,
   districtHandling,
   listReports,
+  pageStart,
   QUEUE_NAMES,
   reporterRecords,
   setCloseDays,
@@ -116,14 +117,20 @@ export const citizenReportRoutes: FastifyPluginAsync<CitizenOptions> = async (ap
     return { districts: await districtHandling(ctx.db), at: ctx.now().toISOString() };
   });
 
-  app.get<{ Querystring: { queue?: string } }>('/citizen-reports', { config: { allow: OFFICE } }, async (request) => {
-    const queue = request.query.queue ?? 'open';
-    if (!QUEUE_NAMES.includes(queue)) {
-      const message = `queue: one of ${QUEUE_NAMES.join(', ')}`;
-      throw new ApiError('invalid_request', message, { issues: [{ path: 'queue', message }] });
-    }
-    return listReports(ctx.db, queue);
-  });
+  app.get<{ Querystring: { queue?: string; after?: string } }>(
+    '/citizen-reports',
+    { config: { allow: OFFICE } },
+    async (request) => {
+      const queue = request.query.queue ?? 'open';
+      if (!QUEUE_NAMES.includes(queue)) {
+        const message = `queue: one of ${QUEUE_NAMES.join(', ')}`;
+        throw new ApiError('invalid_request', message, { issues: [{ path: 'queue', message }] });
+      }
+      const { after } = request.query;
+      const start = after === undefined ? undefined : await pageStart(ctx.db, afterParam(after));
+      return listReports(ctx.db, queue, undefined, start);
+    },
+  );
 
   app.post<IdParams>('/citizen-reports/:id/decisions', { config: { allow: OFFICE } }, async (request) => {
     const id = uuidParam(request.params.id);
@@ -198,6 +205,13 @@ function sendPhoto(reply: FastifyReply, photo: OpenedPhoto) {
     .header('Cache-Control', 'private, max-age=86400, immutable')
     .send(photo.stream);
 }
+
+function afterParam(value: unknown): string {
+  if (typeof value === 'string' && UUID.test(value)) return value;
+  const message = 'after: the id (UUID) of the last report of the previous page';
+  throw new ApiError('invalid_request', message, { issues: [{ path: 'after', message }] });
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The 市民记者 behind the request's token; anyone else (or no valid token) sends as a resident. */
 async function reporterOf(ctx: ServerContext, request: FastifyRequest) {

@@ -35,7 +35,8 @@ export const sessionRoutes: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   });
 
   app.delete('/session', { config: { allow: ANY_ROLE, passwordChange: true } }, async (request, reply) => {
-    await signOut(ctx.db, currentUser(request).tokenHash, ctx.now());
+    const user = currentUser(request);
+    await signOut(ctx.db, user, user.tokenHash, ctx.now());
     return reply.status(204).send();
   });
 };

@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   'user.changed',
   'session.signed_in',
   'session.sign_in_failed',
+  'session.signed_out',
   'session.password_changed',
   'publication.published',
   'publication.withdrawn',

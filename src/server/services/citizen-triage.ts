@@ -49,8 +49,33 @@ const QUEUES: Record<string, readonly CitizenStatus[]> = {
 };
 export const QUEUE_NAMES = Object.keys(QUEUES);
 
-/** The queue, oldest first (the 500 oldest); with `id`, that one report whatever its age. */
-export async function listReports(db: Kysely<Database>, queue: string, id?: string): Promise<CitizenReportView[]> {
+/** Where a page after this report starts; a 400 for an unknown report. */
+export async function pageStart(db: Kysely<Database>, after: string): Promise<{ receivedAt: string; id: string }> {
+  const row = await db
+    .selectFrom('citizen_reports')
+    .select(['received_at', 'id'])
+    .where('id', '=', after)
+    .executeTakeFirst();
+  if (!row) {
+    const message = `after: 找不到反馈 ${after}`;
+    throw new ApiError('invalid_request', message, { issues: [{ path: 'after', message }] });
+  }
+  return { receivedAt: row.received_at, id: row.id };
+}
+
+export const QUEUE_PAGE = 500;
+
+/**
+ * The queue, oldest first, a page of 500: the oldest, or with `after` (a report's id) those
+ * after that report in the same order (received_at, id) — keyset paging, so a report decided
+ * between two pages neither repeats nor hides another. With `id`, that one report.
+ */
+export async function listReports(
+  db: Kysely<Database>,
+  queue: string,
+  id?: string,
+  after?: { receivedAt: string; id: string },
+): Promise<CitizenReportView[]> {
   const rows = await db
     .selectFrom('citizen_reports as r')
     .innerJoin('sites', 'sites.id', 'r.site_id')
@@ -65,9 +90,17 @@ export async function listReports(db: Kysely<Database>, queue: string, id?: stri
     ])
     .where('r.status', 'in', QUEUES[queue] ?? QUEUES.open!)
     .$if(id !== undefined, (query) => query.where('r.id', '=', id!))
+    .$if(after !== undefined, (query) =>
+      query.where((eb) =>
+        eb.or([
+          eb('r.received_at', '>', after!.receivedAt),
+          eb.and([eb('r.received_at', '=', after!.receivedAt), eb('r.id', '>', after!.id)]),
+        ]),
+      ),
+    )
     .orderBy('r.received_at')
     .orderBy('r.id')
-    .limit(500)
+    .limit(QUEUE_PAGE)
     .execute();
   const received = await receivedPhotos(
     db,

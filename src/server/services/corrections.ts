@@ -20,7 +20,7 @@ import type { RubricStore } from '../rubric-store';
 import type { Database } from '../storage/schema';
 import { toFlag } from '../storage/schema';
 import { ApiError } from '../http/api-error';
-import { recordAudit } from './audit';
+import { lockAuditChain, recordAudit } from './audit';
 
 export interface GradeCorrection {
   roundId: string;
@@ -46,6 +46,7 @@ export interface CorrectionView {
 /**
  * Corrects the item's grade in the site's current result and rescored result rows; the item's
  * rectification follows (withdrawn when the grade is now A, regraded otherwise). Returns the new score.
+ * A caller that writes rows before calling it must lock the audit chain first (`lockAuditChain`).
  */
 export async function correctGrade(
   trx: Transaction<Database>,
@@ -53,6 +54,9 @@ export async function correctGrade(
   correction: GradeCorrection,
 ): Promise<{ score: number; fromGrade: Grade }> {
   const { roundId, siteId, itemId } = correction;
+  // The chain head before any row this transaction writes (services/audit.ts): an inspection PUT
+  // takes the head, then the site's result; taking them in the other order could deadlock it.
+  await lockAuditChain(trx);
   const current = await trx
     .selectFrom('site_results')
     .innerJoin('inspections', (join) =>

@@ -15,6 +15,7 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
+import { lockAuditChain } from './audit';
 import { correctGrade } from './corrections';
 import { requestView, type UnitRequestView } from './unit-work';
 
@@ -26,6 +27,8 @@ export async function decideUnitRequest(
 ): Promise<UnitRequestView> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
+    // The audit chain's head first (services/audit.ts): an upheld objection logs its correction.
+    await lockAuditChain(trx);
     const request = await trx.selectFrom('unit_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
     if (!request) throw new ApiError('not_found', '找不到该申请');
     if (request.status !== 'pending') throw new ApiError('conflict', '该申请已审核过');

@@ -12,32 +12,34 @@ import { useCitizenReports } from '../../db/citizen-live';
 import { recordStatus, type LocalCitizenReport } from '../../db/citizen-reports';
 import { useServices } from '../../services';
 import { sendStateText } from './citizen-words';
+import { refreshStatuses } from './refresh-statuses';
 
 function useRefreshStatuses(reports: LocalCitizenReport[] | undefined) {
   const services = useServices();
   const api = useMemo(() => createCitizenApi(services.api), [services.api]);
   const [round, setRound] = useState(0);
+  const [keepFailed, setKeepFailed] = useState(false);
   const delivered = (reports ?? []).filter((entry) => entry.code).map((entry) => entry.id);
   const key = delivered.join(',');
   useEffect(() => {
     const controller = new AbortController();
-    void (async () => {
-      for (const id of key ? key.split(',') : []) {
-        const status = await api.status(id, { signal: controller.signal }).catch(() => undefined);
-        if (controller.signal.aborted) return;
-        if (status) await recordStatus(services.db, id, status, services.now());
-      }
-    })();
+    void refreshStatuses(key ? key.split(',') : [], {
+      read: (id) => api.status(id, { signal: controller.signal }),
+      keep: (id, status) => recordStatus(services.db, id, status, services.now()),
+      cancelled: () => controller.signal.aborted,
+    }).then((outcome) => {
+      if (!controller.signal.aborted) setKeepFailed(outcome.keepFailed);
+    });
     return () => controller.abort();
   }, [api, services, key, round]);
-  return () => setRound((n) => n + 1);
+  return { refresh: () => setRound((n) => n + 1), keepFailed };
 }
 
 export function MyReports({ sendNow }: { sendNow: () => void }) {
   const { t } = useTranslation('citizen');
   const services = useServices();
   const reports = useCitizenReports(services.db);
-  const refresh = useRefreshStatuses(reports);
+  const { refresh, keepFailed } = useRefreshStatuses(reports);
   const saved = new URLSearchParams(useSearch()).has('saved');
   if (!reports) return <p role="status">{t('send.waiting')}</p>;
   return (
@@ -58,6 +60,11 @@ export function MyReports({ sendNow }: { sendNow: () => void }) {
           </button>
         )}
       </div>
+      {keepFailed && (
+        <p className="notice notice--error" role="alert">
+          {t('mine.saveFailed')}
+        </p>
+      )}
       {reports.length === 0 && <p className="muted">{t('mine.empty')}</p>}
       <ul className="citizen-reports">
         {reports.map((entry) => (

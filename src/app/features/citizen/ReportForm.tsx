@@ -153,7 +153,9 @@ export function ReportForm({ siteId, onQueued }: { siteId: string; onQueued: () 
       <p className="citizen-site">
         <span className="muted">{t('site.chosen')}</span>{' '}
         <strong data-testid="citizen-site">
-          {site && 'site' in site ? `${site.site.name}（${site.site.district}）` : t('site.unknown', { id: siteId })}
+          {site && 'site' in site
+            ? t('site.named', { name: site.site.name, district: site.site.district })
+            : t('site.unknown', { id: siteId })}
         </strong>{' '}
         <Link href="/report">{t('site.change')}</Link>
       </p>

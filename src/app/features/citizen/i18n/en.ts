@@ -17,6 +17,7 @@ export const citizenEn: CitizenMessages = {
     unknown: 'Site {{id}} (its name is checked once online)',
     missing: 'This site does not exist: search again from “Report”.',
     change: 'Choose another site',
+    named: '{{name}} ({{district}})',
   },
   category: {
     label: 'What is wrong',
@@ -63,6 +64,8 @@ export const citizenEn: CitizenMessages = {
     sendNow: 'Send now',
     reply: 'Reply: {{reply}}',
     reason: 'Not accepted: {{reply}}',
+    saveFailed:
+      'The progress was read but could not be kept on this phone (storage may be full): free some space and refresh.',
   },
   send: {
     waiting: 'Waiting to send',
@@ -72,6 +75,13 @@ export const citizenEn: CitizenMessages = {
     network: 'No network: sent automatically when it is back',
     timeout: 'The network is too slow: retried automatically',
     retry: 'Retried automatically ({{message}})',
+    attentionWith: 'Refused: {{message}}',
+    code: {
+      local: 'an error on this phone',
+      serverDown: 'the server is unavailable for now',
+      refused: 'the server could not handle the request',
+      unknown: 'an unknown error',
+    },
   },
   status: {
     new: 'Waiting to be accepted',

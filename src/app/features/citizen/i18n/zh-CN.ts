@@ -18,6 +18,7 @@ export const citizenZhCN = {
     unknown: '点位编号 {{id}}（网络恢复后核对名称）',
     missing: '找不到这个点位，请从“我要反馈”重新查找。',
     change: '换一个点位',
+    named: '{{name}}（{{district}}）',
   },
   category: {
     label: '问题类型',
@@ -64,6 +65,7 @@ export const citizenZhCN = {
     sendNow: '立即发送',
     reply: '答复：{{reply}}',
     reason: '不予受理原因：{{reply}}',
+    saveFailed: '进度已查到，但未能保存在手机上（存储空间可能不足），请清理后再刷新。',
   },
   send: {
     waiting: '等待发送',
@@ -73,6 +75,13 @@ export const citizenZhCN = {
     network: '网络不可用，恢复后自动发送',
     timeout: '网络太慢，稍后自动重试',
     retry: '稍后自动重试（{{message}}）',
+    attentionWith: '发送被拒绝：{{message}}',
+    code: {
+      local: '手机本地出错',
+      serverDown: '服务器暂时不可用',
+      refused: '服务器未能处理该请求',
+      unknown: '未知错误',
+    },
   },
   status: {
     new: '待受理',

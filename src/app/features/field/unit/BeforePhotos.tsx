@@ -1,34 +1,18 @@
 /**
- * The item's before-photos, read from the server with the unit's credential (a site link may
- * read its items' before-photos). Offline they are named, not shown: the list itself is kept on
- * the phone, the photos are not (they are the office's, and a phone with little room needs none).
+ * The item's before-photos, as kept on the phone (unit-photo-download.ts fetches them with the
+ * unit's credential when the list is read online): shown offline after the first visit; one not
+ * kept yet says it comes when online.
  */
-import { useEffect, useState } from 'react';
-import type { UnitWorkApi } from '../../../api/unit-work-api';
+import { useEffect, useMemo } from 'react';
+import { useUnitPhotos } from '../../../db/unit-live';
 import { useTranslation } from '../../../i18n';
+import { useServices } from '../../../services';
 
-export function BeforePhotos({ api, photos }: { api: Pick<UnitWorkApi, 'photo'>; photos: readonly string[] }) {
+export function BeforePhotos({ scope, photos }: { scope: string; photos: readonly string[] }) {
   const { t } = useTranslation('unit');
-  const [urls, setUrls] = useState<Record<string, string>>({});
-  const key = photos.join(',');
-  useEffect(() => {
-    const controller = new AbortController();
-    const made: string[] = [];
-    void (async () => {
-      for (const sha256 of key ? key.split(',') : []) {
-        const blob = await api.photo(sha256, { signal: controller.signal }).catch(() => undefined);
-        if (controller.signal.aborted) return;
-        if (!blob) continue;
-        const url = URL.createObjectURL(blob);
-        made.push(url);
-        setUrls((current) => ({ ...current, [sha256]: url }));
-      }
-    })();
-    return () => {
-      controller.abort();
-      made.forEach((url) => URL.revokeObjectURL(url));
-    };
-  }, [api, key]);
+  const services = useServices();
+  const kept = useUnitPhotos(services.db, scope, photos);
+  const urls = useObjectUrls(kept);
   return (
     <section aria-labelledby="unit-before">
       <h2 id="unit-before">{t('item.before')}</h2>
@@ -51,4 +35,14 @@ export function BeforePhotos({ api, photos }: { api: Pick<UnitWorkApi, 'photo'>;
       )}
     </section>
   );
+}
+
+/** Object URLs of the kept photos, given back when they change or the page goes. */
+function useObjectUrls(kept: ReadonlyMap<string, Blob> | undefined): Record<string, string> {
+  const urls = useMemo(
+    () => Object.fromEntries([...(kept ?? [])].map(([sha256, blob]) => [sha256, URL.createObjectURL(blob)])),
+    [kept],
+  );
+  useEffect(() => () => Object.values(urls).forEach((url) => URL.revokeObjectURL(url)), [urls]);
+  return urls;
 }

@@ -5,7 +5,7 @@
  * the form to answer it, ask for more time, return it, or object within the round's days.
  */
 import { cityDate, cityDateTime } from '../../../../domain/dates';
-import type { UnitItem, UnitWorkApi } from '../../../api/unit-work-api';
+import type { UnitItem } from '../../../api/unit-work-api';
 import type { LocalUnitEntry } from '../../../db/unit-work';
 import { useTranslation } from '../../../i18n';
 import { useServices } from '../../../services';
@@ -17,7 +17,6 @@ import { entryKind, sendStateLabel, sendStateReason } from './unit-words';
 export interface UnitItemPageProps {
   item: UnitItem;
   scope: string;
-  api: UnitWorkApi;
   /** The signed-in unit's name for the watermark; a link holder is 站点负责人 there. */
   unitName: string | undefined;
   entries: readonly LocalUnitEntry[];
@@ -25,7 +24,7 @@ export interface UnitItemPageProps {
   onBack: () => void;
 }
 
-export function UnitItemPage({ item, scope, api, unitName, entries, onQueued, onBack }: UnitItemPageProps) {
+export function UnitItemPage({ item, scope, unitName, entries, onQueued, onBack }: UnitItemPageProps) {
   const { t } = useTranslation('unit');
   const services = useServices();
   return (
@@ -47,7 +46,7 @@ export function UnitItemPage({ item, scope, api, unitName, entries, onQueued, on
         {item.dispatchedAt && ` · ${t('item.dispatched', { date: cityDate(item.dispatchedAt) })}`}
       </p>
       <p>{item.note ? t('item.note', { note: item.note }) : t('item.noNote')}</p>
-      <BeforePhotos api={api} photos={item.beforePhotos} />
+      <BeforePhotos scope={scope} photos={item.beforePhotos} />
       <History item={item} />
       {entries.length > 0 && <SendStates entries={entries} />}
       {item.status === 'open' && (

@@ -52,6 +52,8 @@ export default function UnitScreens({ token, user }: { token?: string; user?: Us
   const entries = useUnitEntries(services.db, scope) ?? [];
   const { sendNow } = useUnitSender(api, scope, work.refresh);
   const [siteId, setSiteId] = useState<string>();
+  // The photo pipeline's code loads now, while the link that brought the head here is up.
+  useEffect(() => services.photos.prepare?.(), [services]);
   const [itemId, setItemId] = useState<string>();
 
   if (work.load.status === 'closed' || work.load.status === 'limited') {
@@ -73,7 +75,6 @@ export default function UnitScreens({ token, user }: { token?: string; user?: Us
         <UnitItemPage
           item={item}
           scope={scope}
-          api={api}
           unitName={user?.displayName}
           entries={entries.filter((entry) => entry.rectificationId === item.id)}
           onQueued={sendNow}

@@ -1,7 +1,8 @@
 /**
  * The unit's items: read from the server when it answers (and kept on the phone, db/unit-work.ts),
  * else the copy kept from the last visit. A site link the server no longer accepts (revoked, or
- * the site closed out: a 401) forgets its copy and says so; too many guesses from this address
+ * the site closed out: a 401) forgets its copy and says so; the before-photos are kept too
+ * (unit-photo-download.ts); too many guesses from this address
  * (429) says to wait.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -10,6 +11,7 @@ import type { UnitWorkApi } from '../../../api/unit-work-api';
 import { useUnitWorkCopy } from '../../../db/unit-live';
 import { forgetUnitWork, saveUnitWork } from '../../../db/unit-work';
 import { useServices } from '../../../services';
+import { downloadUnitPhotos } from './unit-photo-download';
 
 /** How the last read went: `offline` keeps showing the kept copy. */
 export type UnitLoad =
@@ -33,7 +35,9 @@ export function useUnitItems(api: UnitWorkApi, scope: string | undefined, isLink
       (items) => {
         if (controller.signal.aborted) return;
         setLoad({ status: 'fresh' });
-        void saveUnitWork(services.db, scope, items, services.now());
+        void saveUnitWork(services.db, scope, items, services.now()).then(() =>
+          downloadUnitPhotos(services.db, api, scope, items, services.now, controller.signal),
+        );
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;

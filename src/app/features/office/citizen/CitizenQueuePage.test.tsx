@@ -219,3 +219,30 @@ it('never draws a photo from an object URL revoked when the entry shows another 
   const again = await screen.findByTestId('citizen-photo');
   expect(again.getAttribute('src')).not.toBe(firstUrl);
 });
+
+it('loads the page after a full one from its last report, and offers no more after a short one', async () => {
+  const page = (from: number, count: number) =>
+    Array.from({ length: count }, (_, n) =>
+      report({
+        id: `00000000-0000-4000-8000-${String(from + n).padStart(12, '0')}`,
+        code: `R${String(from + n).padStart(7, '0')}`,
+        photos: [],
+        receivedPhotos: [],
+        phone: null,
+      }),
+    );
+  const first = page(0, 500);
+  const { calls } = renderWith(<CitizenQueuePage />, (url) => {
+    if (url === '/api/citizen-reports?queue=open') return json(first);
+    if (url === `/api/citizen-reports?queue=open&after=${first.at(-1)!.id}`) return json(page(500, 3));
+    if (url === '/api/citizen-reports/settings') return json({ closeDays: 10 });
+    if (url === '/api/citizen-reports/reporters') return json([]);
+    return undefined;
+  });
+  await waitFor(() => expect(screen.getAllByTestId('citizen-entry')).toHaveLength(500));
+  fireEvent.click(screen.getByRole('button', { name: '加载更多' }));
+  await waitFor(() => expect(screen.getAllByTestId('citizen-entry')).toHaveLength(503));
+  expect(screen.getAllByTestId('citizen-entry').at(-1)!.getAttribute('data-code')).toBe('R0000502');
+  expect(screen.queryByRole('button', { name: '加载更多' })).toBeNull();
+  expect(calls.filter((call) => call.url.includes('after=')).length).toBe(1);
+});

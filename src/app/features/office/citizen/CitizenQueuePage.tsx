@@ -24,7 +24,7 @@ export function CitizenQueuePage() {
   const api = useMemo(() => createCitizenApi(services.api), [services.api]);
   const [queue, setQueue] = useState<'open' | 'all'>('open');
   const reports = useLoad(`citizen:${queue}`, (signal) => api.queue(queue, { signal }));
-  const list = reports.data ?? [];
+  const { list, more, loadMore, moreFailed } = useLaterPages(api, queue, reports.data);
 
   return (
     <section className="page" data-testid="citizen-queue">
@@ -57,15 +57,53 @@ export function CitizenQueuePage() {
         </p>
       )}
       {reports.data && list.length === 0 && <p className="muted">{t('citizen.empty')}</p>}
+      {moreFailed && (
+        <p className="notice notice--error" role="alert">
+          {t('common.loadFailed', { message: moreFailed })}
+        </p>
+      )}
       <ol className="citizen-queue">
         {list.map((report) => (
           <QueueEntry key={report.id} report={report} all={list} onChanged={reports.reload} />
         ))}
       </ol>
+      {more && (
+        <button type="button" className="button button--small" onClick={() => void loadMore()}>
+          {t('citizen.more')}
+        </button>
+      )}
       <ReporterList />
     </section>
   );
 }
+
+/**
+ * The pages after the first (500 each): appended on 加载更多, from the last report shown;
+ * dropped whenever the first page reloads, so a decision's refresh starts over from the oldest.
+ */
+function useLaterPages(
+  api: ReturnType<typeof createCitizenApi>,
+  queue: 'open' | 'all',
+  first: CitizenReportView[] | undefined,
+) {
+  const [later, setLater] = useState<{ first?: CitizenReportView[]; pages: CitizenReportView[][] }>({ pages: [] });
+  const [moreFailed, setMoreFailed] = useState<string>();
+  const pages = later.first === first ? later.pages : [];
+  const list = [...(first ?? []), ...pages.flat()];
+  const lastPage = pages.at(-1) ?? first ?? [];
+  const loadMore = async () => {
+    setMoreFailed(undefined);
+    try {
+      const next = await api.queue(queue, { after: list.at(-1)!.id });
+      setLater({ first, pages: [...pages, next] });
+    } catch (error) {
+      setMoreFailed(error instanceof Error ? error.message : String(error));
+    }
+  };
+  return { list, more: lastPage.length === QUEUE_PAGE, loadMore, moreFailed };
+}
+
+const QUEUE_PAGE = 500;
 
 function QueueEntry({
   report,

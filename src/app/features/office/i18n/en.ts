@@ -609,6 +609,7 @@ export const officeEn: OfficeMessages = {
       'user.changed': 'User changed',
       'session.signed_in': 'Signed in',
       'session.sign_in_failed': 'Sign-in failed',
+      'session.signed_out': 'Signed out',
       'session.password_changed': 'Password changed',
       'publication.published': 'Ranking published',
       'publication.withdrawn': 'Ranking withdrawn',
@@ -645,6 +646,7 @@ export const officeEn: OfficeMessages = {
     mergedInto: 'Merged into {{code}}',
     reply: 'Reply: {{reply}}',
     rating: 'Rated {{rating}} stars',
+    more: 'Load more',
     handover: {
       to: 'Handed to {{units}} ({{time}})',
       noUnit: 'no responsible unit now',

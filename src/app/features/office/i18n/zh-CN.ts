@@ -599,6 +599,7 @@ export const officeZhCN = {
       'user.changed': '修改用户',
       'session.signed_in': '登录',
       'session.sign_in_failed': '登录失败',
+      'session.signed_out': '退出登录',
       'session.password_changed': '修改密码',
       'publication.published': '发布排名',
       'publication.withdrawn': '撤回排名',
@@ -635,6 +636,7 @@ export const officeZhCN = {
     mergedInto: '已合并到 {{code}}',
     reply: '答复：{{reply}}',
     rating: '市民评价 {{rating}} 星',
+    more: '加载更多',
     handover: {
       to: '已交办：{{units}}（{{time}}）',
       noUnit: '当前无责任单位',
