@@ -18,7 +18,9 @@ import type { BulletinDocument, BulletinDocumentView } from '../../domain/bullet
 import type { RectificationProgress } from '../../domain/rectification-progress';
 import type { RoundReport, RoundResult } from '../../domain/report';
 import type { ResultListPage, ResultListParams } from '../../domain/result-list';
+import type { Grade } from '../../domain/grades';
 import type { Rubric } from '../../domain/rubric';
+import type { RoundLoopFigures } from '../../domain/unit-figures';
 import type {
   Assignment,
   Inspection,
@@ -31,6 +33,9 @@ import type {
   RoundInput,
   RoundPatch,
   Site,
+  UnitDecision,
+  UnitRequestKind,
+  UnitSettings,
   User,
   UserInput,
   UserView,
@@ -66,6 +71,50 @@ export interface UnitLinkView {
   token: string;
   issuedAt: string;
   active: boolean;
+}
+
+/** A unit's request (延期 / 回退 / 申诉) as the server lists it (#17, `GET /api/rounds/{id}/unit-requests`). */
+export interface UnitRequestView {
+  id: string;
+  rectificationId: string;
+  kind: UnitRequestKind;
+  reason: string;
+  dueOn: string | null;
+  photos: string[];
+  requestedAt: string;
+  requestedBy: string;
+  status: 'pending' | 'approved' | 'refused';
+  decidedAt: string | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  previousDueOn: string | null;
+}
+
+/** A rectification in the units' loop (`GET /api/rounds/{id}/unit-items`): `state: "waiting"` until dispatched. */
+export interface UnitItemView {
+  id: string;
+  roundId: string;
+  siteId: string;
+  siteName: string;
+  district: string;
+  itemId: string;
+  grade: Grade;
+  note: string | null;
+  beforePhotos: string[];
+  dueOn: string;
+  dispatchedAt: string | null;
+  objectionUntil: string | null;
+  status: 'open' | 'closed';
+  state: 'waiting' | 'dispatched' | 'answered' | 'sent_back' | 'closed';
+  escalation: 'blue' | 'yellow' | 'red' | null;
+  sentBack: number;
+  requests: UnitRequestView[];
+}
+
+export interface DispatchResult {
+  dispatched: number;
+  rectificationIds: string[];
+  linksIssued: number;
 }
 
 export type OfficeApi = ReturnType<typeof createOfficeApi>;
@@ -144,6 +193,9 @@ export function createOfficeApi(api: ApiClient) {
     recheckHistory: (rectificationId: string, signal?: AbortSignal) =>
       get<RecheckHistoryEntry[]>(`/api/rectifications/${path(rectificationId)}/rechecks`, signal),
     recheckResultsCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/recheck-results.csv`),
+    /** 按期整改率, 返工率, 延期率, 申诉率, 申诉改判率 per district and unit (#17). */
+    unitFigures: (roundId: string, signal?: AbortSignal) =>
+      get<RoundLoopFigures>(`/api/rounds/${path(roundId)}/unit-figures`, signal),
     /** The units' figures per district and unit as a sheet (#17, services/unit-figures.ts). */
     unitFiguresCsv: (roundId: string) => api.getBlob(`/api/rounds/${path(roundId)}/exports/unit-figures.csv`),
     /** A rubric version, fetched once per session. */
@@ -167,6 +219,18 @@ export function createOfficeApi(api: ApiClient) {
       get<BulletinDocumentView>(`/api/rounds/${path(roundId)}/bulletin`, signal),
     saveBulletin: (roundId: string, document: BulletinDocument) =>
       send<BulletinDocumentView>('PUT', `/api/rounds/${path(roundId)}/bulletin`, document),
+    /** The round's rectifications in the units' loop, dispatched or not (#17). */
+    unitItems: (roundId: string, signal?: AbortSignal) =>
+      get<UnitItemView[]>(`/api/rounds/${path(roundId)}/unit-items`, signal),
+    /** 交办: every undispatched item of the round, a district's, or the listed ones. */
+    dispatch: (roundId: string, input: { district?: string; rectificationIds?: string[] }) =>
+      send<DispatchResult>('POST', `/api/rounds/${path(roundId)}/dispatch`, input),
+    unitRequests: (roundId: string, status?: UnitRequestView['status'], signal?: AbortSignal) =>
+      get<UnitRequestView[]>(`/api/rounds/${path(roundId)}/unit-requests?${queryString({ status })}`, signal),
+    decideUnitRequest: (requestId: string, decision: UnitDecision) =>
+      send<UnitRequestView>('POST', `/api/unit-requests/${path(requestId)}/decision`, decision),
+    unitSettings: (roundId: string, settings: Partial<UnitSettings>) =>
+      send<Round>('PATCH', `/api/rounds/${path(roundId)}/unit-settings`, settings),
     unitLinks: (roundId: string, signal?: AbortSignal) =>
       get<UnitLinkView[]>(`/api/rounds/${path(roundId)}/unit-links`, signal),
     publicRanking: (token: string, signal?: AbortSignal) =>

@@ -14,6 +14,7 @@ import { useOffice } from '../shared/office-context';
 import { PhotoViewer, type PhotoEntry } from '../shared/photos';
 import { SiteTrail } from '../review/SiteTrail';
 import { DistrictChart } from './DistrictChart';
+import { UnitFiguresTable } from './UnitFiguresTable';
 import { CommonProblems, DistrictTable, RectificationList, TypeTable } from './ReportTables';
 import { useRoundReport } from './use-round-report';
 
@@ -85,6 +86,10 @@ export function ReportPage() {
           today={today}
           onTrail={setTrailSite}
         />
+      </section>
+      <section className="office-card">
+        <h2>{t('unitFigures.title')}</h2>
+        <UnitFiguresTable />
       </section>
       {trailSite && <SiteTrail key={trailSite} siteId={trailSite} onClose={() => setTrailSite(undefined)} />}
       <ExportPanel />

@@ -70,9 +70,9 @@ function renderSetup() {
   );
 }
 
-/** The picker's options, past its "choose" entry. */
+/** The picker's options, past its "choose" entry (the page has other selects: the unit settings). */
 async function userOptions(): Promise<string[]> {
-  const picker = await screen.findByRole('combobox');
+  const picker = await screen.findByRole('combobox', { name: /测评员或复查员|Inspector or rechecker/ });
   return [...picker.querySelectorAll('option')].slice(1).map((option) => option.textContent ?? '');
 }
 

@@ -21,6 +21,7 @@ import {
 } from './assignments';
 import { useRound } from './round-context';
 import { RoundForm } from './RoundForm';
+import { UnitSettingsForm } from './UnitSettingsForm';
 import { Field } from '../../../ui/Field';
 
 export function RoundSetupPage() {
@@ -37,6 +38,17 @@ export function RoundSetupPage() {
           locked={feed.inspections.length > 0}
           onUpdate={async (patch) => {
             await api.updateRound(round.id, patch);
+            reloadRound();
+          }}
+        />
+      </section>
+      <section className="office-card">
+        <h2>{t('unitSettings.title')}</h2>
+        <UnitSettingsForm
+          key={JSON.stringify(round)}
+          round={round}
+          onSave={async (settings) => {
+            await api.unitSettings(round.id, settings);
             reloadRound();
           }}
         />

@@ -15,6 +15,8 @@ import { prefetchKey } from '../report/use-round-report';
 import { InspectionDetailPage } from '../results/InspectionDetailPage';
 import { ResultsPage } from '../results/ResultsPage';
 import { ReviewPage } from '../review/ReviewPage';
+import { DecisionsPage } from '../units/DecisionsPage';
+import { DispatchPage } from '../units/DispatchPage';
 import { LoadState } from '../shared/LoadState';
 import { useOffice } from '../shared/office-context';
 import { useInspectionFeed } from '../shared/use-inspection-feed';
@@ -30,6 +32,8 @@ const TABS = [
   ['bulletin', '/bulletin'],
   ['notices', '/notices'],
   ['publish', '/publish'],
+  ['dispatch', '/dispatch'],
+  ['decisions', '/decisions'],
   ['rechecks', '/rechecks'],
 ] as const;
 
@@ -131,6 +135,12 @@ export function RoundWorkspace({ roundId }: { roundId: string }) {
           </Route>
           <Route path="/publish">
             <PublishPage />
+          </Route>
+          <Route path="/dispatch">
+            <DispatchPage />
+          </Route>
+          <Route path="/decisions">
+            <DecisionsPage />
           </Route>
           <Route path="/rechecks">
             <RecheckProgress />
