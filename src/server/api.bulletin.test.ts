@@ -5,6 +5,7 @@
  * public ranking names the issuing office the bulletin names.
  */
 import { beforeAll, expect, it } from 'vitest';
+import type { AuditPage } from '../domain/audit';
 import type { BulletinDocument, BulletinDocumentView } from '../domain/bulletin-document';
 import type { PublicRanking } from '../domain/wire';
 import { describeEachEngine } from './storage/test-engines';
@@ -91,6 +92,13 @@ describeEachEngine(
         (await h.api.get<BulletinDocumentView>('/api/rounds/BUL-OTHER/bulletin', team.admin.token)).body.text,
       ).toBe(null);
       expectStatus(await h.api.put(path, DOCUMENT, team.supervisor.token), 200, 'restore');
+      // Logged once per change (first save, edit, restore), never for a save that changed nothing.
+      const log = await h.api.get<AuditPage>('/api/audit?roundId=BUL&action=bulletin.saved', team.admin.token);
+      expect(log.body.entries.map((entry) => entry.actorId)).toEqual([
+        team.supervisor.id,
+        team.admin.id,
+        team.supervisor.id,
+      ]);
     });
 
     it('goes back to generated paragraphs when the office saves text null', async () => {

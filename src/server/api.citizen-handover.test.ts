@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
+import type { AuditPage } from '../domain/audit';
 import type { CitizenReportStatusView, CitizenReportView, UnitCitizenReportView } from '../domain/citizen-reports';
 import { describeEachEngine } from './storage/test-engines';
 import { expectStatus, jpeg, sha256, site, useApiServer, type Actor, type Team } from './test-support/api-harness';
@@ -143,6 +144,15 @@ describeEachEngine(
       expect((await unitReports(team.unit)).find((each) => each.id === report.id)?.state).toBe('closed');
       const late = answer(report.id);
       expect((await h.api.put(`/api/unit/citizen-answers/${late.id}`, late, team.unit.token)).status).toBe(409);
+      // The log: 交办 and 办结 as the office's decisions, the unit's answer; decisions, not the texts.
+      const log = await h.api.get<AuditPage>('/api/audit?limit=500', team.admin.token);
+      const about = log.body.entries.filter((entry) => entry.subject === report.id);
+      expect(about.map((entry) => [entry.action, entry.detail.decision ?? null]).reverse()).toEqual([
+        ['citizen_report.decided', 'hand_over'],
+        ['citizen_report.unit_answered', null],
+        ['citizen_report.decided', 'close'],
+      ]);
+      expect(JSON.stringify(about)).not.toContain(reply);
     });
 
     it('shows a report handed over and merged afterwards to no unit', async () => {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AuditPage, ChainReport } from '../domain/audit';
 import type { RoundReport, RoundResult } from '../domain/report';
 import { LINK_FAILURE_LIMIT } from './auth/guard';
 import { loggedPath } from './http/logged-path';
@@ -512,6 +513,30 @@ describeEachEngine('responsible units', (engine) => {
         Number(sheet.headers.get('x-row-count')) - 3,
       );
       expect((await h.api.get('/api/rounds/nope/exports/unit-figures.csv', office())).status).toBe(404);
+    });
+  });
+
+  describe('the audit trail', () => {
+    it('holds every step of the loop: dispatch, links, answers, requests and decisions, never a token', async () => {
+      const page = await h.api.get<AuditPage>('/api/audit?roundId=U-1&limit=500', team.admin.token);
+      expectStatus(page, 200, 'audit');
+      const actions = new Set(page.body.entries.map((entry) => entry.action));
+      for (const action of [
+        'rectifications.dispatched',
+        'unit_link.issued',
+        'unit_link.revoked',
+        'unit.answered',
+        'unit.requested',
+        'unit_request.decided',
+        'correction.made',
+      ])
+        expect(actions, action).toContain(action);
+      const decided = page.body.entries.filter((entry) => entry.action === 'unit_request.decided');
+      expect(decided.map((entry) => entry.detail.after)).toEqual(expect.arrayContaining(['approved', 'refused']));
+      const text = JSON.stringify(page.body.entries);
+      for (const link of await links()) expect(text).not.toContain(new URL(link.url, 'http://x').pathname.slice(6));
+      const chain = await h.api.get<ChainReport>('/api/audit/verify', team.admin.token);
+      expect(chain.body.whole).toBe(true);
     });
   });
 });

@@ -20,7 +20,7 @@ import { changeUnitSettings } from '../services/rounds';
 import { existingSiteId } from '../services/sites';
 import { existingPersonId } from '../auth/users';
 import { dispatchRectifications } from '../services/dispatch';
-import { currentSiteLinks, ensureSiteLink, revokeSiteLink } from '../services/site-links';
+import { currentSiteLinks, issueSiteLink, withdrawSiteLink } from '../services/site-links';
 import { decideUnitRequest, roundRequests } from '../services/unit-decisions';
 import { roundUnitFigures } from '../services/unit-figures';
 import { responsibilitiesOf, setResponsibilities } from '../services/unit-scope';
@@ -136,9 +136,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     async (request, reply) => {
       const round = await roundOf(request);
       const siteId = await siteOf(request.params.siteId);
-      const created = await ctx.db
-        .transaction()
-        .execute((trx) => ensureSiteLink(trx, linkSecret, round.id, siteId, currentUser(request).id, ctx.now()));
+      const created = await issueSiteLink(ctx, currentUser(request), linkSecret, round.id, siteId);
       const [link] = await currentSiteLinks(ctx.db, linkSecret, ctx.publicUrl, round.id, { siteId });
       return reply.status(created ? 201 : 200).send(link);
     },
@@ -150,7 +148,7 @@ export const unitRoutes: FastifyPluginAsync<{ ctx: ServerContext; linkSecret: Ui
     async (request, reply) => {
       const round = await roundOf(request);
       const siteId = await siteOf(request.params.siteId);
-      if (!(await revokeSiteLink(ctx.db, round.id, siteId, ctx.now())))
+      if (!(await withdrawSiteLink(ctx, currentUser(request), round.id, siteId)))
         throw new ApiError('not_found', '该点位没有有效的整改链接');
       return reply.status(204).send();
     },

@@ -39,6 +39,15 @@ export const AUDIT_ACTIONS = [
   'publication.published',
   'publication.withdrawn',
   'export.downloaded',
+  'rectifications.dispatched',
+  'unit_link.issued',
+  'unit_link.revoked',
+  'unit.answered',
+  'unit.requested',
+  'unit_request.decided',
+  'citizen_report.decided',
+  'citizen_report.unit_answered',
+  'bulletin.saved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

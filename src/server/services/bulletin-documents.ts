@@ -3,6 +3,7 @@
  * `bulletin_documents` (migration 0012). Saving is a whole-document PUT: the same document again
  * changes nothing (not even who saved it last), so a retried save is harmless.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   defaultBulletinDocument,
@@ -11,6 +12,7 @@ import {
 } from '../../domain/bulletin-document';
 import { ApiError } from '../http/api-error';
 import type { Database } from '../storage/schema';
+import { lockAuditChain, recordAudit } from './audit';
 
 /** The stored document, or the defaults (never saved: `updatedAt` null). */
 export async function findBulletinDocument(db: Kysely<Database>, roundId: string): Promise<BulletinDocumentView> {
@@ -43,12 +45,24 @@ export async function saveBulletinDocument(
   const documentJson = JSON.stringify(canonical(document));
   const updatedAt = now.toISOString();
   await db.transaction().execute(async (trx) => {
+    // The audit chain's head first (services/audit.ts): a save that changes something is logged.
+    await lockAuditChain(trx);
     const stored = await trx
       .selectFrom('bulletin_documents')
       .select('document_json')
       .where('round_id', '=', roundId)
       .executeTakeFirst();
     if (stored?.document_json === documentJson) return;
+    await recordAudit(trx, {
+      actor: { id: userId },
+      action: 'bulletin.saved',
+      at: updatedAt,
+      roundId,
+      detail: {
+        before: stored ? createHash('sha256').update(stored.document_json).digest('hex') : null,
+        after: createHash('sha256').update(documentJson).digest('hex'),
+      },
+    });
     await trx
       .insertInto('bulletin_documents')
       .values({ round_id: roundId, document_json: documentJson, updated_at: updatedAt, updated_by: userId })

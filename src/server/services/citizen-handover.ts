@@ -21,6 +21,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
 import { uncitablePhotos } from './access';
+import { recordAudit } from './audit';
 import { isUniqueViolation } from './unique-violation';
 
 /** The active unit accounts answering for a site (by the site or its district), by name. */
@@ -227,19 +228,28 @@ export async function putCitizenUnitAnswer(ctx: ServerContext, user: SignedInUse
   if (missingPhotos.length > 0)
     throw new ApiError('missing_photos', `服务器尚缺 ${missingPhotos.length} 张照片，请先上传`, { missingPhotos });
   try {
-    await ctx.db
-      .insertInto('citizen_unit_answers')
-      .values({
-        id: answer.id,
-        report_id: report.id,
-        answered_by: user.id,
-        note: answer.note,
-        photos_json: JSON.stringify(answer.photos),
-        answered_at: new Date(answer.answeredAt).toISOString(),
-        received_at: ctx.now().toISOString(),
-        body_json: body,
-      })
-      .execute();
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: user,
+        action: 'citizen_report.unit_answered',
+        siteId: report.site_id,
+        subject: report.id,
+        detail: { answerId: answer.id, photos: answer.photos.length },
+      });
+      await trx
+        .insertInto('citizen_unit_answers')
+        .values({
+          id: answer.id,
+          report_id: report.id,
+          answered_by: user.id,
+          note: answer.note,
+          photos_json: JSON.stringify(answer.photos),
+          answered_at: new Date(answer.answeredAt).toISOString(),
+          received_at: ctx.now().toISOString(),
+          body_json: body,
+        })
+        .execute();
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = (await storedAnswer(ctx.db, answer.id))!;

@@ -24,6 +24,7 @@ import {
 import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
+import { lockAuditChain, recordAudit } from './audit';
 import { checkHandover, handoversOf } from './citizen-handover';
 import type { Database, Row, RowUpdate } from '../storage/schema';
 
@@ -185,6 +186,8 @@ export async function decide(
   decision: CitizenDecision,
 ): Promise<CitizenReportView> {
   await ctx.db.transaction().execute(async (trx) => {
+    // The audit chain's head first (services/audit.ts), the entry written once the decision is made.
+    await lockAuditChain(trx);
     const report = await trx.selectFrom('citizen_reports').selectAll().where('id', '=', id).executeTakeFirst();
     if (!report) throw new ApiError('not_found', '找不到该反馈');
     if (!FROM[decision.action].includes(report.status))
@@ -199,6 +202,14 @@ export async function decide(
       .where('status', '=', report.status)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw new ApiError('conflict', '该反馈刚被他人处理，请刷新后再试');
+    // The decision only: what a resident wrote stays out of the log.
+    await recordAudit(trx, {
+      actor: user,
+      action: 'citizen_report.decided',
+      siteId: report.site_id,
+      subject: id,
+      detail: { decision: decision.action, before: report.status, after: change.status ?? report.status },
+    });
   });
   // By id: a decision on a report past the queue's first page answers with it too.
   const [view] = await listReports(ctx.db, 'all', id);

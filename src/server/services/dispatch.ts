@@ -11,6 +11,7 @@ import type { DispatchInput } from '../../domain/wire';
 import { ApiError } from '../http/api-error';
 import type { ServerContext } from '../context';
 import type { Row } from '../storage/schema';
+import { lockAuditChain, recordAudit } from './audit';
 import { ensureSiteLink } from './site-links';
 
 export interface DispatchResult {
@@ -28,6 +29,8 @@ export async function dispatchRectifications(
 ): Promise<DispatchResult> {
   const now = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
+    // The audit chain's head first (services/audit.ts), the entry written once the outcome is known.
+    await lockAuditChain(trx);
     let query = trx
       .selectFrom('rectifications')
       .innerJoin('sites', 'sites.id', 'rectifications.site_id')
@@ -71,6 +74,20 @@ export async function dispatchRectifications(
     let linksIssued = 0;
     for (const siteId of [...new Set(pending.map((row) => row.site_id))].sort()) {
       if (await ensureSiteLink(trx, secret, round.id, siteId, by, now)) linksIssued += 1;
+    }
+    if (ids.length > 0) {
+      await recordAudit(trx, {
+        actor: { id: by },
+        action: 'rectifications.dispatched',
+        at,
+        roundId: round.id,
+        detail: {
+          count: ids.length,
+          rectificationIds: ids.slice(0, 50),
+          district: input.district ?? null,
+          linksIssued,
+        },
+      });
     }
     return { dispatched: ids.length, rectificationIds: ids, linksIssued };
   });

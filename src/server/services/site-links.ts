@@ -16,7 +16,9 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SignedInUser } from '../auth/guard';
 import { tokenHash } from '../auth/tokens';
+import type { ServerContext } from '../context';
 import type { Database } from '../storage/schema';
+import { lockAuditChain, recordAudit, type AuditActor } from './audit';
 
 export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -195,4 +197,35 @@ export async function userForLinkToken(db: Kysely<Database>, token: string): Pro
       link: { id: row.link_id, roundId: row.round_id, siteId: row.site_id },
     }
   );
+}
+
+/** The office issues a site's link by hand, audited (never the token); false when one is active already. */
+export async function issueSiteLink(
+  ctx: Pick<ServerContext, 'db' | 'now'>,
+  actor: AuditActor,
+  secret: Uint8Array,
+  roundId: string,
+  siteId: string,
+): Promise<boolean> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    const created = await ensureSiteLink(trx, secret, roundId, siteId, actor.id, ctx.now());
+    if (created) await recordAudit(trx, { actor, action: 'unit_link.issued', roundId, siteId, detail: {} });
+    return created;
+  });
+}
+
+/** The office revokes a site's link, audited; false when the site had none. */
+export async function withdrawSiteLink(
+  ctx: Pick<ServerContext, 'db' | 'now'>,
+  actor: AuditActor,
+  roundId: string,
+  siteId: string,
+): Promise<boolean> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockAuditChain(trx);
+    const revoked = await revokeSiteLink(trx, roundId, siteId, ctx.now());
+    if (revoked) await recordAudit(trx, { actor, action: 'unit_link.revoked', roundId, siteId, detail: {} });
+    return revoked;
+  });
 }

@@ -15,7 +15,7 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
-import { lockAuditChain } from './audit';
+import { lockAuditChain, recordAudit } from './audit';
 import { correctGrade } from './corrections';
 import { requestView, type UnitRequestView } from './unit-work';
 
@@ -59,6 +59,15 @@ export async function decideUnitRequest(
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw new ApiError('conflict', '该申请已审核过');
+    await recordAudit(trx, {
+      actor: user,
+      action: 'unit_request.decided',
+      at: decided.decided_at,
+      roundId: rectification.round_id,
+      siteId: rectification.site_id,
+      subject: rectification.id,
+      detail: { requestId, kind: request.kind, before: 'pending', after: decided.status, reason: decision.reason },
+    });
     return requestView({ ...request, ...decided });
   });
 }

@@ -13,6 +13,7 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Database, Row } from '../storage/schema';
+import { recordAudit } from './audit';
 import { uncitablePhotos } from './access';
 import { inUnitScope, rectificationInScope } from './unit-scope';
 import { isUniqueViolation } from './unique-violation';
@@ -223,20 +224,30 @@ export async function putUnitAnswer(ctx: ServerContext, user: SignedInUser, answ
   if (rectification.status === 'closed') throw new ApiError('conflict', '该整改项已销号，无需再反馈');
   await requireCitable(ctx.db, user, answer.photos);
   try {
-    await ctx.db
-      .insertInto('unit_answers')
-      .values({
-        id: answer.id,
-        rectification_id: rectification.id,
-        answered_by: user.id,
-        action: answer.action,
-        note: answer.note ?? null,
-        photos_json: JSON.stringify(answer.photos),
-        answered_at: new Date(answer.answeredAt).toISOString(),
-        received_at: ctx.now().toISOString(),
-        body_json: body,
-      })
-      .execute();
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: user,
+        action: 'unit.answered',
+        roundId: rectification.round_id,
+        siteId: rectification.site_id,
+        subject: rectification.id,
+        detail: { answerId: answer.id, action: answer.action, photos: answer.photos.length },
+      });
+      await trx
+        .insertInto('unit_answers')
+        .values({
+          id: answer.id,
+          rectification_id: rectification.id,
+          answered_by: user.id,
+          action: answer.action,
+          note: answer.note ?? null,
+          photos_json: JSON.stringify(answer.photos),
+          answered_at: new Date(answer.answeredAt).toISOString(),
+          received_at: ctx.now().toISOString(),
+          body_json: body,
+        })
+        .execute();
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = await ctx.db
@@ -279,7 +290,18 @@ export async function putUnitRequest(ctx: ServerContext, user: SignedInUser, req
     previous_due_on: null,
   };
   try {
-    await ctx.db.insertInto('unit_requests').values(row).execute();
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        actor: user,
+        action: 'unit.requested',
+        at: row.received_at,
+        roundId: rectification.round_id,
+        siteId: rectification.site_id,
+        subject: rectification.id,
+        detail: { requestId: request.id, kind: request.kind, dueOn: row.due_on, photos: request.photos.length },
+      });
+      await trx.insertInto('unit_requests').values(row).execute();
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = await ctx.db.selectFrom('unit_requests').selectAll().where('id', '=', request.id).executeTakeFirst();
