@@ -2,7 +2,7 @@
  * The `beforePhotos` store: before-photos of open rectifications, downloaded for the rechecker so
  * the original finding can be shown with no network. Keyed by sha256 like every photo; a
  * thumbnail always, the full photo only while the download budget allows (the budget and the
- * order are decided by the downloader, src/app/features/recheck/before-photo-download.ts).
+ * order are decided by the downloader, src/app/features/field/recheck/before-photo-download.ts).
  *
  * These are copies of what the server holds, never this device's work: they are not in the
  * outbox, not referenced by drafts, and may be replaced or deleted at any time. A write never

@@ -3,7 +3,7 @@
  * `PUT /api/inspections/{id}`, validated with the domain's `inspectionSchema` and
  * `checkAnswersAgainstRubric` — the same checks the server runs — with every problem as a code
  * and the data its wording needs (the item's label, the grades allowed, …); the screens word
- * it in the chosen language (`features/inspect/submit-problems.ts`, `features/recheck/recheck-problems.ts`).
+ * it in the chosen language (`features/field/inspect/submit-problems.ts`, `features/field/recheck/recheck-problems.ts`).
  * Pure: no IndexedDB here, so the checklist can also show the problems live before submit.
  */
 import { checkAnswersAgainstRubric, type AnswerIssue, type AnswerProblemKind } from '../../domain/inspection-rules';

@@ -164,7 +164,7 @@ export function submitRecheck(db: CivicDatabase, id: string, now: Instant): Prom
 
 /**
  * What keeps a recheck from being submitted, as codes (empty when it can be); the screen words
- * them (`features/recheck/recheck-problems.ts`). Either verdict needs a photo taken on the visit:
+ * them (`features/field/recheck/recheck-problems.ts`). Either verdict needs a photo taken on the visit:
  * of the fix, or of what is still wrong.
  */
 export function recheckProblems(recheck: LocalRecheck, itemId?: string): SubmitProblem[] {
