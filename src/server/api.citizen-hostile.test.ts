@@ -125,8 +125,14 @@ describeEachEngine(
           }),
         ),
       );
-      // Solved for another id: none passes.
-      expect(burst.map((response) => response.status)).toEqual(Array(8).fill(400));
+      // Solved for another id, a proof passes only by chance (2^-bits: 1 in 256 at this suite's 8
+      // bits, so "none passes" failed about one run in 32); the challenge is stored unique, so one
+      // proof buys one report at most.
+      const statuses = burst.map((response) => response.status);
+      expect(statuses.filter((status) => status === 201).length).toBeLessThanOrEqual(1);
+      expect(statuses.filter((status) => status !== 201).every((status) => status === 400 || status === 409)).toBe(
+        true,
+      );
     });
 
     describe('bodies', () => {
