@@ -198,7 +198,8 @@ async function answersOf(db: Kysely<Database>, ids: readonly string[]): Promise<
   return grouped;
 }
 
-async function receivedPhotosOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string[]>> {
+/** The photos each report (by id) has received, 500 reports a query; shared by the office queue and the units. */
+export async function receivedPhotosOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string[]>> {
   const byReport = new Map<string, string[]>();
   for (let start = 0; start < ids.length; start += 500) {
     const rows = await db

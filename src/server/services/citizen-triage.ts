@@ -25,7 +25,7 @@ import type { SignedInUser } from '../auth/guard';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { lockAuditChain, recordAudit } from './audit';
-import { checkHandover, handoversOf } from './citizen-handover';
+import { checkHandover, handoversOf, receivedPhotosOf } from './citizen-handover';
 import type { Database, Row, RowUpdate } from '../storage/schema';
 
 const CLOSE_DAYS = 'citizen_close_days';
@@ -103,26 +103,12 @@ export async function listReports(
     .orderBy('r.id')
     .limit(QUEUE_PAGE)
     .execute();
-  const received = await receivedPhotos(
+  const received = await receivedPhotosOf(
     db,
     rows.map((row) => row.id),
   );
   const handovers = await handoversOf(db, rows);
   return rows.map((row) => reportView(row, received.get(row.id) ?? [], handovers.get(row.id) ?? null));
-}
-
-async function receivedPhotos(db: Kysely<Database>, ids: string[]): Promise<Map<string, string[]>> {
-  const byReport = new Map<string, string[]>();
-  for (let start = 0; start < ids.length; start += 200) {
-    const rows = await db
-      .selectFrom('citizen_report_photos')
-      .select(['report_id', 'sha256'])
-      .where('report_id', 'in', ids.slice(start, start + 200))
-      .where('received', '=', 1)
-      .execute();
-    for (const row of rows) byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), row.sha256]);
-  }
-  return byReport;
 }
 
 type QueueRow = Row<'citizen_reports'> & {
